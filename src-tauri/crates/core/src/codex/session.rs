@@ -1,0 +1,173 @@
+//! A live session: one `codex app-server` process, its client, and the codex thread it serves.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+
+use super::client::{CodexClient, Incoming};
+use super::process::{CodexProcess, ProcessControl, SpawnSpec};
+use crate::error::{CoreError, Result};
+use crate::sessions::{SessionFolder, SessionOverrides};
+
+/// Sandbox and approval policy of every thread in this version: codex works freely inside the
+/// workspace and asks before anything else (which is then declined; see `requests`).
+pub const SANDBOX: &str = "workspace-write";
+pub const APPROVAL_POLICY: &str = "on-request";
+
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(20);
+const THREAD_TIMEOUT: Duration = Duration::from_secs(60);
+
+pub struct Launch<'a> {
+    pub binary: &'a Path,
+    pub folder: &'a SessionFolder,
+    pub workspace: &'a Path,
+    /// The stored codex thread to resume, if any.
+    pub thread_id: Option<&'a str>,
+    pub user_codex_home: Option<&'a Path>,
+    pub overrides: &'a SessionOverrides,
+    pub codex_args: &'a [String],
+}
+
+pub struct LiveSession {
+    pub thread_id: String,
+    client: CodexClient,
+    control: ProcessControl,
+    workspace: PathBuf,
+    /// The turn in progress, once codex has told us its id.
+    turn: Mutex<Option<String>>,
+    /// True from `turn/start` until `turn/completed`.
+    busy: AtomicBool,
+    closing: AtomicBool,
+}
+
+impl LiveSession {
+    /// Spawns codex, does the handshake and starts (or resumes) the thread.
+    pub async fn launch(l: Launch<'_>) -> Result<(Self, mpsc::Receiver<Incoming>)> {
+        l.folder.write_config(l.user_codex_home, l.overrides)?;
+        let codex_home = l.folder.codex_home();
+        let process = CodexProcess::spawn(SpawnSpec {
+            binary: l.binary,
+            codex_home: &codex_home,
+            workspace: l.workspace,
+            log_file: l.folder.codex_log(),
+            config_overrides: l.codex_args,
+        })?;
+        let (stdin, stdout, control) = process.into_parts();
+        let (client, incoming) = CodexClient::start(stdin, stdout);
+        let explain = |e: CoreError| match e {
+            CoreError::CodexGone(_) => {
+                let tail = control.stderr_tail();
+                let last = tail.last().map(String::as_str).unwrap_or("no output");
+                CoreError::CodexGone(format!("it exited at start-up: {last}"))
+            }
+            other => other,
+        };
+        let init = json!({
+            "clientInfo": { "name": "codex_desk", "title": "Codex Desk", "version": env!("CARGO_PKG_VERSION") },
+        });
+        client.request_with_timeout("initialize", init, HANDSHAKE_TIMEOUT).await.map_err(explain)?;
+        client.notify("initialized", json!({})).await.map_err(explain)?;
+
+        let workspace = l.workspace.display().to_string();
+        let mut params = json!({ "cwd": workspace, "approvalPolicy": APPROVAL_POLICY, "sandbox": SANDBOX });
+        let response = match l.thread_id {
+            Some(thread_id) => {
+                params["threadId"] = Value::String(thread_id.to_string());
+                client.request_with_timeout("thread/resume", params, THREAD_TIMEOUT).await
+            }
+            None => client.request_with_timeout("thread/start", params, THREAD_TIMEOUT).await,
+        }
+        .map_err(explain)?;
+        let thread_id = response
+            .pointer("/thread/id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| CoreError::CodexGone("it started a thread without an id".into()))?
+            .to_string();
+        tracing::info!(%thread_id, resumed = l.thread_id.is_some(), pid = ?control.pid, "codex session live");
+        let live = Self {
+            thread_id,
+            client,
+            control,
+            workspace: l.workspace.to_path_buf(),
+            turn: Mutex::new(None),
+            busy: AtomicBool::new(false),
+            closing: AtomicBool::new(false),
+        };
+        Ok((live, incoming))
+    }
+
+    pub fn client(&self) -> &CodexClient {
+        &self.client
+    }
+
+    pub fn control(&self) -> &ProcessControl {
+        &self.control
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.control.pid
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.busy.load(Ordering::SeqCst)
+    }
+
+    /// Starts a turn with the user's text; returns codex's turn id.
+    pub async fn start_turn(&self, text: &str) -> Result<String> {
+        if self.busy.swap(true, Ordering::SeqCst) {
+            return Err(CoreError::TurnRunning);
+        }
+        let params = json!({
+            "threadId": self.thread_id,
+            "input": [{ "type": "text", "text": text, "text_elements": [] }],
+            "cwd": self.workspace.display().to_string(),
+        });
+        match self.client.request("turn/start", params).await {
+            Ok(response) => {
+                let turn_id = response.pointer("/turn/id").and_then(Value::as_str).unwrap_or_default().to_string();
+                self.set_turn(Some(turn_id.clone()));
+                Ok(turn_id)
+            }
+            Err(e) => {
+                self.busy.store(false, Ordering::SeqCst);
+                Err(e)
+            }
+        }
+    }
+
+    /// Asks codex to stop the running turn; `turn/completed` (interrupted) follows.
+    pub async fn interrupt(&self) -> Result<()> {
+        let turn_id = self.turn.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let Some(turn_id) = turn_id.filter(|_| self.is_busy()) else { return Ok(()) };
+        self.client
+            .request_with_timeout("turn/interrupt", json!({ "threadId": self.thread_id, "turnId": turn_id }), Duration::from_secs(5))
+            .await?;
+        Ok(())
+    }
+
+    pub fn set_turn(&self, turn_id: Option<String>) {
+        if turn_id.is_some() {
+            self.busy.store(true, Ordering::SeqCst);
+        }
+        *self.turn.lock().unwrap_or_else(|p| p.into_inner()) = turn_id;
+    }
+
+    pub fn turn_finished(&self) {
+        *self.turn.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.busy.store(false, Ordering::SeqCst);
+    }
+
+    /// Stops codex on purpose (app exit, session closed): its end is not a crash.
+    pub fn close(&self) {
+        self.closing.store(true, Ordering::SeqCst);
+        self.control.kill();
+    }
+
+    pub fn is_closing(&self) -> bool {
+        self.closing.load(Ordering::SeqCst)
+    }
+}

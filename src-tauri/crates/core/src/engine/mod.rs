@@ -1,0 +1,358 @@
+//! The engine: sessions in SQLite and on disk, a live codex per active session, and a relay
+//! per subscribed UI. Everything the app does goes through here; it knows nothing of tauri.
+
+mod pump;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use codex_desk_protocol::{AppState, EventBatch, SessionEvent, SessionInfo, SessionStatus, Transcript};
+
+use crate::codex::discovery::{self, CodexBinary};
+use crate::codex::session::{Launch, LiveSession};
+use crate::error::{CoreError, Result};
+use crate::paths::{self, AppPaths};
+use crate::relay::{spawn_relay, RelayConfig, RelayInput};
+use crate::sessions::{validate_workspace, SessionFolder, SessionOverrides};
+use crate::store::{now_ms, Store};
+
+const LAST_SESSION_KEY: &str = "last_session_id";
+const DEFAULT_TITLE: &str = "New session";
+
+/// How the engine is set up; `from_env` is what the app uses.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    pub paths: AppPaths,
+    /// Where the user's own codex configuration lives (read-only).
+    pub user_codex_home: Option<PathBuf>,
+    /// An explicit codex binary (app setting); otherwise it is searched for.
+    pub codex_path: Option<PathBuf>,
+    /// Settings applied on top of the user's codex configuration in every session.
+    pub overrides: SessionOverrides,
+    /// Extra `-c key=value` arguments for every codex process.
+    pub codex_args: Vec<String>,
+    pub relay: RelayConfig,
+}
+
+impl EngineConfig {
+    pub fn from_env() -> Self {
+        Self {
+            paths: AppPaths::from_env(),
+            user_codex_home: paths::user_codex_home(),
+            codex_path: None,
+            overrides: SessionOverrides::default(),
+            codex_args: Vec::new(),
+            relay: RelayConfig::default(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: EngineConfig,
+    store: Store,
+    codex: Mutex<Option<CodexBinary>>,
+    live: Mutex<HashMap<String, Arc<LiveSession>>>,
+    /// One lock per session so two prompts cannot start two codex processes.
+    launching: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    relays: Mutex<HashMap<String, RelayInput>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Engine {
+    /// Opens the database (creating the data folder) and recovers from an unclean exit.
+    pub fn open(config: EngineConfig) -> Result<Self> {
+        let store = Store::open(&config.paths.database())?;
+        let orphans = store.mark_orphaned_sessions()?;
+        if orphans > 0 {
+            tracing::warn!(orphans, "sessions were running when Codex Desk last exited");
+        }
+        Ok(Self {
+            inner: Arc::new(Inner {
+                config,
+                store,
+                codex: Mutex::new(None),
+                live: Mutex::new(HashMap::new()),
+                launching: Mutex::new(HashMap::new()),
+                relays: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn paths(&self) -> &AppPaths {
+        &self.inner.config.paths
+    }
+
+    /// The codex binary, searched for once and remembered; a failed search is retried next
+    /// time (the user may have installed codex meanwhile).
+    pub fn codex(&self) -> Result<CodexBinary> {
+        if let Some(found) = lock(&self.inner.codex).clone() {
+            return Ok(found);
+        }
+        let found = discovery::locate(self.inner.config.codex_path.as_deref())?;
+        *lock(&self.inner.codex) = Some(found.clone());
+        Ok(found)
+    }
+
+    pub fn app_state(&self) -> Result<AppState> {
+        let (codex, codex_error) = match self.codex() {
+            Ok(found) => (Some(found.info()), None),
+            Err(e) => (None, Some(e.to_payload())),
+        };
+        Ok(AppState {
+            sessions: self.inner.store.list_sessions()?,
+            codex,
+            codex_error,
+            last_session_id: self.inner.store.setting(LAST_SESSION_KEY)?,
+        })
+    }
+
+    /// Creates a session bound to `workspace` (validated) with its own folder.
+    pub fn create_session(&self, workspace: &str) -> Result<SessionInfo> {
+        let workspace = validate_workspace(workspace)?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let now = now_ms();
+        let info = SessionInfo {
+            id: id.clone(),
+            title: DEFAULT_TITLE.into(),
+            workspace: workspace.display().to_string(),
+            thread_id: None,
+            status: SessionStatus::Idle,
+            last_error: None,
+            created_at: now,
+            updated_at: now,
+        };
+        self.folder(&id).create(&id, &info.workspace, now)?;
+        self.inner.store.insert_session(&info)?;
+        tracing::info!(session = %id, workspace = %info.workspace, "session created");
+        Ok(info)
+    }
+
+    /// The stored transcript; remembers the session as the one the user has open.
+    pub fn open_session(&self, id: &str) -> Result<Transcript> {
+        let session = self.session(id)?;
+        self.inner.store.set_setting(LAST_SESSION_KEY, id)?;
+        Ok(Transcript {
+            session,
+            turns: self.inner.store.list_turns(id)?,
+            items: self.inner.store.list_items(id)?,
+        })
+    }
+
+    /// Sends the session's live events to `sink` (replacing an earlier subscriber). `sink`
+    /// returns false when the receiver is gone.
+    pub fn subscribe<F>(&self, id: &str, sink: F) -> Result<()>
+    where
+        F: FnMut(EventBatch) -> bool + Send + 'static,
+    {
+        self.session(id)?;
+        let input = spawn_relay(id.to_string(), self.inner.config.relay.clone(), sink);
+        lock(&self.inner.relays).insert(id.to_string(), input);
+        Ok(())
+    }
+
+    /// Starts a turn with `text`, starting codex (and resuming the thread) first if needed.
+    /// Returns once codex has accepted the turn; the rest arrives as events.
+    pub async fn send_prompt(&self, id: &str, text: &str) -> Result<()> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(());
+        }
+        let session = self.session(id)?;
+        let live = self.ensure_live(&session).await?;
+        if live.is_busy() {
+            return Err(CoreError::TurnRunning);
+        }
+        if session.title == DEFAULT_TITLE {
+            self.inner.store.set_title(id, &title_from(text))?;
+        }
+        self.emit(id, SessionEvent::PromptAccepted { text: text.to_string() }).await;
+        self.set_status(id, SessionStatus::Running, None, Some(&live.thread_id)).await?;
+        match live.start_turn(text).await {
+            Ok(turn_id) => {
+                self.inner.store.turn_started(id, &turn_id)?;
+                Ok(())
+            }
+            Err(e) => {
+                if !matches!(e, CoreError::TurnRunning) {
+                    self.set_status(id, SessionStatus::Failed, Some(&e.to_string()), Some(&live.thread_id)).await?;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Interrupts the running turn, if any.
+    pub async fn interrupt(&self, id: &str) -> Result<()> {
+        self.session(id)?;
+        let live = lock(&self.inner.live).get(id).cloned();
+        match live {
+            Some(live) => live.interrupt().await,
+            None => Ok(()),
+        }
+    }
+
+    /// The pid of the session's codex process, if it runs.
+    pub fn codex_pid(&self, id: &str) -> Option<u32> {
+        lock(&self.inner.live).get(id).and_then(|l| l.pid())
+    }
+
+    /// Stops every codex process (app exit).
+    pub fn shutdown(&self) {
+        for (_, live) in lock(&self.inner.live).drain() {
+            live.close();
+        }
+        lock(&self.inner.relays).clear();
+    }
+
+    fn session(&self, id: &str) -> Result<SessionInfo> {
+        self.inner.store.session(id)?.ok_or_else(|| CoreError::SessionNotFound(id.to_string()))
+    }
+
+    fn folder(&self, id: &str) -> SessionFolder {
+        SessionFolder::new(self.inner.config.paths.session_dir(id))
+    }
+
+    async fn ensure_live(&self, session: &SessionInfo) -> Result<Arc<LiveSession>> {
+        let gate = lock(&self.inner.launching).entry(session.id.clone()).or_default().clone();
+        let _guard = gate.lock().await;
+        if let Some(live) = lock(&self.inner.live).get(&session.id).cloned() {
+            return Ok(live);
+        }
+        let id = session.id.as_str();
+        self.set_status(id, SessionStatus::Starting, None, session.thread_id.as_deref()).await?;
+        let launched = self.launch(session).await;
+        let (live, incoming) = match launched {
+            Ok(ok) => ok,
+            Err(e) => {
+                self.set_status(id, SessionStatus::Failed, Some(&e.to_string()), session.thread_id.as_deref()).await?;
+                return Err(e);
+            }
+        };
+        let live = Arc::new(live);
+        if session.thread_id.as_deref() != Some(live.thread_id.as_str()) {
+            self.inner.store.set_thread_id(id, &live.thread_id)?;
+        }
+        lock(&self.inner.live).insert(session.id.clone(), live.clone());
+        tokio::spawn(pump::run(self.clone(), session.id.clone(), live.clone(), incoming));
+        Ok(live)
+    }
+
+    async fn launch(
+        &self,
+        session: &SessionInfo,
+    ) -> Result<(LiveSession, tokio::sync::mpsc::Receiver<crate::codex::client::Incoming>)> {
+        let codex = self.codex()?;
+        let workspace = validate_workspace(&session.workspace)?;
+        let folder = self.folder(&session.id);
+        let config = &self.inner.config;
+        LiveSession::launch(Launch {
+            binary: &codex.path,
+            folder: &folder,
+            workspace: &workspace,
+            thread_id: session.thread_id.as_deref(),
+            user_codex_home: config.user_codex_home.as_deref(),
+            overrides: &config.overrides,
+            codex_args: &config.codex_args,
+        })
+        .await
+    }
+
+    /// Stores the status and tells the subscriber.
+    async fn set_status(
+        &self,
+        id: &str,
+        status: SessionStatus,
+        message: Option<&str>,
+        thread_id: Option<&str>,
+    ) -> Result<()> {
+        self.inner.store.set_session_status(id, status, message)?;
+        self.emit(
+            id,
+            SessionEvent::Status {
+                status,
+                message: message.map(str::to_string),
+                thread_id: thread_id.map(str::to_string),
+            },
+        )
+        .await;
+        Ok(())
+    }
+
+    /// Sends an event to the session's subscriber, if there is one.
+    async fn emit(&self, id: &str, event: SessionEvent) {
+        let relay = lock(&self.inner.relays).get(id).cloned();
+        if let Some(relay) = relay {
+            if !relay.send(event).await {
+                let mut relays = lock(&self.inner.relays);
+                if relays.get(id).is_some_and(RelayInput::is_closed) {
+                    relays.remove(id);
+                }
+            }
+        }
+    }
+
+    fn forget_live(&self, id: &str, live: &Arc<LiveSession>) {
+        let mut map = lock(&self.inner.live);
+        if map.get(id).is_some_and(|current| Arc::ptr_eq(current, live)) {
+            map.remove(id);
+        }
+    }
+}
+
+/// A sidebar title from the first prompt: its first line, at most 60 characters.
+fn title_from(text: &str) -> String {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or(DEFAULT_TITLE).trim();
+    if line.chars().count() <= 60 {
+        return line.to_string();
+    }
+    let cut: String = line.chars().take(59).collect();
+    format!("{}…", cut.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_come_from_the_first_line() {
+        assert_eq!(title_from("\n  Fix the build\nmore"), "Fix the build");
+        let long = "x".repeat(80);
+        let t = title_from(&long);
+        assert_eq!(t.chars().count(), 60);
+        assert!(t.ends_with('…'));
+    }
+
+    #[test]
+    fn sessions_are_created_listed_and_opened_without_codex() {
+        let data = tempfile::tempdir().expect("tempdir");
+        let workspace = tempfile::tempdir().expect("workspace");
+        let mut config = EngineConfig::from_env();
+        config.paths = AppPaths::at(data.path());
+        let engine = Engine::open(config).expect("engine");
+        let info = engine.create_session(&workspace.path().display().to_string()).expect("create");
+        assert!(data.path().join("sessions").join(&info.id).join("codex-home").is_dir());
+        let transcript = engine.open_session(&info.id).expect("open");
+        assert_eq!(transcript.session.id, info.id);
+        assert!(transcript.items.is_empty());
+        let state = engine.app_state().expect("state");
+        assert_eq!(state.sessions.len(), 1);
+        assert_eq!(state.last_session_id.as_deref(), Some(info.id.as_str()));
+        let err = engine.open_session("missing").unwrap_err();
+        assert_eq!(err.code(), Some(codex_desk_protocol::ErrorCode::SessionNotFound));
+        let err = engine.create_session("/definitely/not/here").unwrap_err();
+        assert_eq!(err.code(), Some(codex_desk_protocol::ErrorCode::WorkspaceInvalid));
+    }
+}

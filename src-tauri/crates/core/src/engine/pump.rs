@@ -1,0 +1,108 @@
+//! The per-session task that consumes what codex sends: stores completed items and turns,
+//! answers server requests, forwards everything to the UI, and notices when codex dies.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use codex_desk_protocol::{SessionEvent, SessionStatus};
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+
+use super::Engine;
+use crate::codex::client::Incoming;
+use crate::codex::requests::{self, Answer};
+use crate::codex::session::LiveSession;
+use crate::store::NewItem;
+
+pub(super) async fn run(engine: Engine, id: String, live: Arc<LiveSession>, mut incoming: mpsc::Receiver<Incoming>) {
+    while let Some(message) = incoming.recv().await {
+        match message {
+            Incoming::Notification { method, params } => {
+                if let Err(e) = on_notification(&engine, &id, &live, &method, &params).await {
+                    tracing::error!(session = %id, %method, error = %e, "could not record a codex event");
+                }
+                engine.emit(&id, SessionEvent::Codex { notification: json!({ "method": method, "params": params }) }).await;
+            }
+            Incoming::Request { id: request_id, method, params } => {
+                let summary = match requests::answer(&method, &params) {
+                    Answer::Result { result, summary } => {
+                        let _ = live.client().respond(request_id, result).await;
+                        summary
+                    }
+                    Answer::Error { code, message, summary } => {
+                        let _ = live.client().respond_error(request_id, code, &message).await;
+                        summary
+                    }
+                };
+                tracing::info!(session = %id, %method, "answered a codex request by default");
+                engine.emit(&id, SessionEvent::AutoAnswered { method, summary }).await;
+            }
+        }
+    }
+    on_exit(&engine, &id, &live).await;
+}
+
+async fn on_notification(
+    engine: &Engine,
+    id: &str,
+    live: &LiveSession,
+    method: &str,
+    params: &Value,
+) -> crate::error::Result<()> {
+    let store = engine.store();
+    match method {
+        "turn/started" => {
+            if let Some(turn_id) = params.pointer("/turn/id").and_then(Value::as_str) {
+                live.set_turn(Some(turn_id.to_string()));
+                store.turn_started(id, turn_id)?;
+            }
+        }
+        "item/completed" => {
+            let item = &params["item"];
+            let (Some(item_id), Some(kind)) = (item.get("id").and_then(Value::as_str), item.get("type").and_then(Value::as_str))
+            else {
+                return Ok(());
+            };
+            let turn_id = params.get("turnId").and_then(Value::as_str).unwrap_or_default();
+            store.upsert_item(&NewItem { session_id: id, turn_id, item_id, kind, item })?;
+        }
+        "turn/completed" => {
+            let turn = &params["turn"];
+            let turn_id = turn.get("id").and_then(Value::as_str).unwrap_or_default();
+            let status = turn.get("status").and_then(Value::as_str).unwrap_or("completed");
+            let error = turn.pointer("/error/message").and_then(Value::as_str);
+            store.turn_finished(id, turn_id, status, error)?;
+            live.turn_finished();
+            let (session_status, message) = match status {
+                "failed" => (SessionStatus::Failed, Some(error.unwrap_or("The turn failed."))),
+                _ => (SessionStatus::Idle, None),
+            };
+            engine.set_status(id, session_status, message, Some(&live.thread_id)).await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Codex's stdout closed: a requested stop, or a crash to report.
+async fn on_exit(engine: &Engine, id: &str, live: &Arc<LiveSession>) {
+    engine.forget_live(id, live);
+    let exit = live.control().exited(Duration::from_secs(3)).await;
+    if live.is_closing() {
+        return;
+    }
+    let how = exit.map(|e| e.description).unwrap_or_else(|| "it stopped answering".into());
+    let tail = live.control().stderr_tail();
+    let last = tail.iter().rev().find(|l| !l.trim().is_empty());
+    let message = match last {
+        Some(line) => format!("Codex stopped unexpectedly ({how}). Its last words: {line}. Send a message to restart it and continue."),
+        None => format!("Codex stopped unexpectedly ({how}). Send a message to restart it and continue."),
+    };
+    tracing::warn!(session = %id, %message, "codex crashed");
+    if let Err(e) = engine.store().fail_open_turns(id, &message) {
+        tracing::error!(session = %id, error = %e, "could not mark the open turn as failed");
+    }
+    if let Err(e) = engine.set_status(id, SessionStatus::Crashed, Some(&message), Some(&live.thread_id)).await {
+        tracing::error!(session = %id, error = %e, "could not record the crash");
+    }
+}

@@ -1,0 +1,94 @@
+//! The core's one error type. Every message says what happened and what the user can do.
+
+use std::path::PathBuf;
+
+use codex_desk_protocol::{ErrorCode, ErrorPayload};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("Codex was not found. Install it with `npm i -g @openai/codex`, or set CODEX_DESK_CODEX to the codex binary.")]
+    CodexNotFound { searched: Vec<PathBuf> },
+
+    #[error("Codex {found} is too old: Codex Desk needs {required} or newer. Update it with `npm i -g @openai/codex@latest`.")]
+    CodexTooOld { found: String, required: String },
+
+    #[error("Codex at {path} could not be run: {reason}")]
+    CodexUnusable { path: PathBuf, reason: String },
+
+    #[error("The folder {path} cannot be used as a workspace: {reason}")]
+    WorkspaceInvalid { path: PathBuf, reason: String },
+
+    #[error("No session with id {0}. It may have been deleted; pick another session.")]
+    SessionNotFound(String),
+
+    #[error("A turn is still running in this session. Wait for it to finish or press Stop.")]
+    TurnRunning,
+
+    #[error("Your codex configuration {path} could not be read: {reason}. Fix the file, or move it away, and try again.")]
+    UserConfig { path: PathBuf, reason: String },
+
+    #[error("Codex stopped responding ({0}). Send your message again to restart it.")]
+    CodexGone(String),
+
+    #[error("Codex did not answer `{method}` within {secs} s. Send your message again; if it keeps happening, check the session log.")]
+    Timeout { method: String, secs: u64 },
+
+    #[error("Codex refused `{method}`: {message}")]
+    Rpc { method: String, code: i64, message: String },
+
+    #[error("The session database failed: {0}. If the disk is full or read-only, free space and restart Codex Desk.")]
+    Store(#[from] rusqlite::Error),
+
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl CoreError {
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        CoreError::Io { context: context.into(), source }
+    }
+
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            CoreError::CodexNotFound { .. } | CoreError::CodexUnusable { .. } => {
+                Some(ErrorCode::CodexNotFound)
+            }
+            CoreError::CodexTooOld { .. } => Some(ErrorCode::CodexTooOld),
+            CoreError::WorkspaceInvalid { .. } => Some(ErrorCode::WorkspaceInvalid),
+            CoreError::SessionNotFound(_) => Some(ErrorCode::SessionNotFound),
+            CoreError::TurnRunning => Some(ErrorCode::TurnRunning),
+            _ => None,
+        }
+    }
+
+    /// Technical detail for "Show details".
+    fn detail(&self) -> Option<String> {
+        match self {
+            CoreError::CodexNotFound { searched } => Some(format!(
+                "Looked in:\n{}",
+                searched
+                    .iter()
+                    .map(|p| format!("  {}", p.display()))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )),
+            CoreError::Rpc { code, .. } => Some(format!("JSON-RPC error code {code}")),
+            CoreError::Io { source, .. } => Some(format!("{source:?}")),
+            _ => None,
+        }
+    }
+
+    pub fn to_payload(&self) -> ErrorPayload {
+        ErrorPayload {
+            code: self.code(),
+            message: self.to_string(),
+            detail: self.detail(),
+        }
+    }
+}
+
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;

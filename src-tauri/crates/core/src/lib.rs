@@ -1,0 +1,12 @@
+//! Codex Desk's core: everything but the window. Runs headless in tests.
+
+pub mod codex;
+pub mod engine;
+pub mod error;
+pub mod paths;
+pub mod relay;
+pub mod sessions;
+pub mod store;
+
+pub use engine::{Engine, EngineConfig};
+pub use error::{CoreError, Result};

@@ -1,0 +1,134 @@
+//! Session folders: `<data dir>/sessions/<uuid>/` with the session's own `CODEX_HOME`
+//! (`codex-home/config.toml`), its logs and a `session.json` describing it.
+
+mod config;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+pub use config::{build_session_config, SessionOverrides};
+
+use crate::error::{CoreError, Result};
+
+/// The layout of one session's folder.
+#[derive(Debug, Clone)]
+pub struct SessionFolder {
+    root: PathBuf,
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    id: &'a str,
+    workspace: &'a str,
+    created_at: i64,
+}
+
+impl SessionFolder {
+    pub fn new(root: PathBuf) -> Self {
+        Self { root }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The session's own `CODEX_HOME`: its config, codex's thread files, no credentials.
+    pub fn codex_home(&self) -> PathBuf {
+        self.root.join("codex-home")
+    }
+
+    pub fn log_dir(&self) -> PathBuf {
+        self.root.join("logs")
+    }
+
+    /// Where codex's stderr goes.
+    pub fn codex_log(&self) -> PathBuf {
+        self.log_dir().join("codex-stderr.log")
+    }
+
+    /// Creates the folders and writes `session.json`.
+    pub fn create(&self, id: &str, workspace: &str, created_at: i64) -> Result<()> {
+        for dir in [self.codex_home(), self.log_dir()] {
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| CoreError::io(format!("Could not create the session folder {}", dir.display()), e))?;
+        }
+        let meta = serde_json::to_vec_pretty(&Meta { id, workspace, created_at })
+            .map_err(|e| CoreError::io("Could not describe the session", e.into()))?;
+        let path = self.root.join("session.json");
+        std::fs::write(&path, meta)
+            .map_err(|e| CoreError::io(format!("Could not write {}", path.display()), e))
+    }
+
+    /// Writes `codex-home/config.toml`: the user's codex configuration with the session's
+    /// settings on top. Rewritten at every codex start so edits to the user's config apply.
+    pub fn write_config(&self, user_codex_home: Option<&Path>, overrides: &SessionOverrides) -> Result<()> {
+        let text = build_session_config(user_codex_home, overrides)?;
+        let home = self.codex_home();
+        std::fs::create_dir_all(&home)
+            .map_err(|e| CoreError::io(format!("Could not create {}", home.display()), e))?;
+        let path = home.join("config.toml");
+        std::fs::write(&path, text).map_err(|e| CoreError::io(format!("Could not write {}", path.display()), e))
+    }
+}
+
+/// Checks that `path` is a folder the user can work in and returns its canonical form.
+pub fn validate_workspace(path: &str) -> Result<PathBuf> {
+    let trimmed = path.trim();
+    let invalid = |reason: &str| CoreError::WorkspaceInvalid { path: PathBuf::from(trimmed), reason: reason.into() };
+    if trimmed.is_empty() {
+        return Err(invalid("no folder was given. Choose a folder or type its path."));
+    }
+    let expanded = match trimmed.strip_prefix("~/") {
+        Some(rest) => dirs::home_dir().map(|h| h.join(rest)).unwrap_or_else(|| PathBuf::from(trimmed)),
+        None => PathBuf::from(trimmed),
+    };
+    if !expanded.is_absolute() {
+        return Err(invalid("the path is not absolute. Give the full path, e.g. /home/me/project."));
+    }
+    let meta = std::fs::metadata(&expanded).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => invalid("it does not exist."),
+        std::io::ErrorKind::PermissionDenied => invalid("you do not have permission to open it."),
+        _ => invalid(&e.to_string()),
+    })?;
+    if !meta.is_dir() {
+        return Err(invalid("it is a file, not a folder."));
+    }
+    std::fs::read_dir(&expanded).map_err(|e| invalid(&format!("it cannot be read ({e}).")))?;
+    std::fs::canonicalize(&expanded).map_err(|e| invalid(&e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_layout_and_meta() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let folder = SessionFolder::new(dir.path().join("sessions").join("abc"));
+        folder.create("abc", "/w", 5).expect("create");
+        assert!(folder.codex_home().is_dir());
+        assert!(folder.log_dir().is_dir());
+        let meta: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(folder.root().join("session.json")).expect("read")).expect("json");
+        assert_eq!(meta["workspace"], "/w");
+    }
+
+    #[test]
+    fn workspace_validation_explains_the_problem() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ok = validate_workspace(&dir.path().display().to_string()).expect("valid");
+        assert!(ok.is_absolute());
+
+        let missing = validate_workspace(&dir.path().join("nope").display().to_string()).unwrap_err();
+        assert!(missing.to_string().contains("does not exist"), "{missing}");
+
+        let file = dir.path().join("f.txt");
+        std::fs::write(&file, "x").expect("write");
+        let not_dir = validate_workspace(&file.display().to_string()).unwrap_err();
+        assert!(not_dir.to_string().contains("not a folder"), "{not_dir}");
+
+        assert!(validate_workspace("relative/path").unwrap_err().to_string().contains("not absolute"));
+        assert!(validate_workspace("  ").unwrap_err().to_string().contains("no folder"));
+    }
+}

@@ -1,0 +1,180 @@
+//! Plain data types that cross the boundary between the Rust core and the web UI.
+//!
+//! Every type here derives `ts_rs::TS`; `cargo run -p codex-desk-protocol --bin export-ts`
+//! writes them to `ui/src/generated/desk/`, and a test fails when the checked-in copy drifts.
+//! Codex's own protocol types come from `codex app-server generate-ts` (in
+//! `ui/src/generated/codex/`); fields that carry codex payloads point at those types.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+mod export;
+pub use export::export_all;
+
+/// Where a session is in its life, as the session list shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum SessionStatus {
+    /// No turn is running; the codex process may or may not be alive.
+    Idle,
+    /// Codex is being started (spawn, handshake, thread start or resume).
+    Starting,
+    /// A turn is in progress.
+    Running,
+    /// The last turn failed (model error, codex error); the session can take another prompt.
+    Failed,
+    /// The codex process ended unexpectedly; the next prompt restarts it and resumes the thread.
+    Crashed,
+}
+
+impl SessionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionStatus::Idle => "idle",
+            SessionStatus::Starting => "starting",
+            SessionStatus::Running => "running",
+            SessionStatus::Failed => "failed",
+            SessionStatus::Crashed => "crashed",
+        }
+    }
+
+    /// Parses the stored form; unknown values (from a newer version) read as idle.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "starting" => SessionStatus::Starting,
+            "running" => SessionStatus::Running,
+            "failed" => SessionStatus::Failed,
+            "crashed" => SessionStatus::Crashed,
+            _ => SessionStatus::Idle,
+        }
+    }
+}
+
+/// A session as listed in the sidebar.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    pub id: String,
+    pub title: String,
+    /// The user's folder that codex works in.
+    pub workspace: String,
+    /// Codex's thread id once the first turn has started; used to resume after a restart.
+    pub thread_id: Option<String>,
+    pub status: SessionStatus,
+    /// What went wrong last, when `status` is failed or crashed.
+    pub last_error: Option<String>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds.
+    pub updated_at: i64,
+}
+
+/// One turn (a prompt and the work codex did for it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TurnInfo {
+    pub id: String,
+    /// Codex's turn status: "inProgress", "completed", "interrupted" or "failed".
+    pub status: String,
+    pub error: Option<String>,
+    /// Unix milliseconds.
+    pub started_at: i64,
+    /// Unix milliseconds.
+    pub completed_at: Option<i64>,
+}
+
+/// A completed codex item as stored in SQLite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredItem {
+    pub turn_id: String,
+    /// Position in the session, increasing.
+    pub seq: i64,
+    #[ts(type = "import(\"../codex/v2/ThreadItem\").ThreadItem")]
+    pub item: serde_json::Value,
+}
+
+/// Everything needed to show a session after a restart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Transcript {
+    pub session: SessionInfo,
+    pub turns: Vec<TurnInfo>,
+    pub items: Vec<StoredItem>,
+}
+
+/// One message of a session's live stream.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum SessionEvent {
+    /// A codex notification, unchanged except that consecutive deltas of one item are merged.
+    Codex {
+        #[ts(type = "import(\"../codex/ServerNotification\").ServerNotification")]
+        notification: serde_json::Value,
+    },
+    /// The session's own status changed (starting, running, crashed, ...).
+    Status {
+        status: SessionStatus,
+        message: Option<String>,
+        #[serde(rename = "threadId")]
+        thread_id: Option<String>,
+    },
+    /// The user's prompt was accepted for a new turn (shown before codex echoes it).
+    PromptAccepted { text: String },
+    /// Codex asked something this version answers by itself with the safe default.
+    AutoAnswered { method: String, summary: String },
+}
+
+/// A group of session events, in order. `seq` increases by one per batch and session, so the
+/// UI can tell when it missed one; `dropped_deltas` says streaming text was shed under load and
+/// the items it belonged to will be complete only on `item/completed`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EventBatch {
+    pub session_id: String,
+    pub seq: u64,
+    pub events: Vec<SessionEvent>,
+    pub dropped_deltas: bool,
+}
+
+/// The codex binary the app found and uses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CodexInfo {
+    pub path: String,
+    pub version: String,
+}
+
+/// What the UI needs at start-up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppState {
+    pub sessions: Vec<SessionInfo>,
+    /// The codex binary the sessions use, when one was found.
+    pub codex: Option<CodexInfo>,
+    /// Why no codex binary can be used (not found, too old), with what to do.
+    pub codex_error: Option<ErrorPayload>,
+    /// The session the user had open when the app last closed.
+    pub last_session_id: Option<String>,
+}
+
+/// Error codes the UI branches on. Most errors carry no code, only a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorCode {
+    CodexNotFound,
+    CodexTooOld,
+    WorkspaceInvalid,
+    SessionNotFound,
+    TurnRunning,
+}
+
+/// An error as the UI receives it: a message the user can act on, the code when the UI needs
+/// to branch, the technical detail behind "Show details".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorPayload {
+    pub code: Option<ErrorCode>,
+    pub message: String,
+    pub detail: Option<String>,
+}

@@ -1,0 +1,175 @@
+//! Harness for integration tests: a private data folder, a user codex home pointing at a mock
+//! model, a workspace, an engine over the real pinned codex, and a way to await events.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use codex_desk_core::codex::discovery;
+use codex_desk_core::paths::AppPaths;
+use codex_desk_core::{Engine, EngineConfig};
+use codex_desk_protocol::{EventBatch, SessionEvent, SessionStatus};
+use codex_desk_test_support::{write_codex_home, MockModel, Script};
+use serde_json::Value;
+use tokio::sync::mpsc;
+
+/// How long any single wait may take before the test fails.
+pub const WAIT: Duration = Duration::from_secs(45);
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// The pinned codex from the project's node_modules, resolved from the npm wrapper to the
+/// native binary by the app's own discovery code.
+pub fn codex_binary() -> PathBuf {
+    if let Some(explicit) = std::env::var_os(discovery::CODEX_PATH_ENV) {
+        return PathBuf::from(explicit);
+    }
+    let wrapper = repo_root().join("node_modules/.bin/codex");
+    discovery::resolve_native(&wrapper)
+        .unwrap_or_else(|| panic!("the pinned codex is not installed at {}: run `npm ci`", wrapper.display()))
+}
+
+pub fn init_tracing() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_test_writer()
+        .try_init();
+}
+
+/// A test's own folders. CODEX_HOME must not be under the temp dir (codex refuses to set up
+/// its sandbox helpers there), so everything lives under `target/test-data/`.
+pub struct TestEnv {
+    pub root: tempfile::TempDir,
+    pub mock: MockModel,
+}
+
+impl TestEnv {
+    pub async fn new(script: Script) -> Self {
+        init_tracing();
+        let base = repo_root().join("target/test-data");
+        std::fs::create_dir_all(&base).expect("create target/test-data");
+        let root = tempfile::Builder::new().prefix("it-").tempdir_in(&base).expect("test folder");
+        let mock = MockModel::start(script).await.expect("start mock model");
+        write_codex_home(&root.path().join("user-codex-home"), &mock.base_url()).expect("user codex home");
+        std::fs::create_dir_all(root.path().join("workspace")).expect("workspace");
+        Self { root, mock }
+    }
+
+    pub fn workspace(&self) -> PathBuf {
+        std::fs::canonicalize(self.root.path().join("workspace")).expect("workspace path")
+    }
+
+    pub fn config(&self) -> EngineConfig {
+        EngineConfig {
+            paths: AppPaths::at(self.root.path().join("data")),
+            user_codex_home: Some(self.root.path().join("user-codex-home")),
+            codex_path: Some(codex_binary()),
+            ..EngineConfig::from_env()
+        }
+    }
+
+    pub fn engine(&self) -> Engine {
+        Engine::open(self.config()).expect("open engine")
+    }
+}
+
+/// A subscriber's view of one session's live stream.
+pub struct Events {
+    rx: mpsc::UnboundedReceiver<EventBatch>,
+    pub seen: Vec<SessionEvent>,
+    pub batches: Vec<(String, u64)>,
+}
+
+impl Events {
+    pub fn subscribe(engine: &Engine, session_id: &str) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        engine.subscribe(session_id, move |batch| tx.send(batch).is_ok()).expect("subscribe");
+        Self { rx, seen: Vec::new(), batches: Vec::new() }
+    }
+
+    /// Waits for an event matching `pred`, keeping everything seen on the way.
+    pub async fn until(&mut self, what: &str, pred: impl Fn(&SessionEvent) -> bool) -> SessionEvent {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            if let Some(found) = self.seen.iter().find(|e| pred(e)) {
+                return found.clone();
+            }
+            let batch = tokio::time::timeout_at(deadline, self.rx.recv())
+                .await
+                .unwrap_or_else(|_| panic!("timed out waiting for {what}; saw {:#?}", self.methods()))
+                .unwrap_or_else(|| panic!("stream ended waiting for {what}"));
+            self.batches.push((batch.session_id.clone(), batch.seq));
+            self.seen.extend(batch.events);
+        }
+    }
+
+    /// Waits for `turn/completed` after the last one already consumed, returning the turn.
+    pub async fn turn_completed(&mut self) -> Value {
+        let already = self.count_method("turn/completed");
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let turns: Vec<Value> = self
+                .notifications("turn/completed")
+                .into_iter()
+                .map(|p| p["turn"].clone())
+                .collect();
+            if turns.len() > already {
+                return turns[already].clone();
+            }
+            let batch = tokio::time::timeout_at(deadline, self.rx.recv())
+                .await
+                .unwrap_or_else(|_| panic!("timed out waiting for turn/completed; saw {:#?}", self.methods()))
+                .expect("stream open");
+            self.batches.push((batch.session_id.clone(), batch.seq));
+            self.seen.extend(batch.events);
+        }
+    }
+
+    pub fn notifications(&self, method: &str) -> Vec<Value> {
+        self.seen
+            .iter()
+            .filter_map(|e| match e {
+                SessionEvent::Codex { notification } if notification["method"] == method => Some(notification["params"].clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn count_method(&self, method: &str) -> usize {
+        self.notifications(method).len()
+    }
+
+    /// Completed items of a kind, in order.
+    pub fn completed_items(&self, kind: &str) -> Vec<Value> {
+        self.notifications("item/completed").into_iter().map(|p| p["item"].clone()).filter(|i| i["type"] == kind).collect()
+    }
+
+    /// All streamed text of a delta method, concatenated.
+    pub fn deltas(&self, method: &str) -> String {
+        self.notifications(method).iter().filter_map(|p| p["delta"].as_str()).collect()
+    }
+
+    pub fn methods(&self) -> Vec<String> {
+        self.seen
+            .iter()
+            .map(|e| match e {
+                SessionEvent::Codex { notification } => notification["method"].as_str().unwrap_or("?").to_string(),
+                SessionEvent::Status { status, message, .. } => format!("status:{status:?} {message:?}"),
+                SessionEvent::PromptAccepted { .. } => "promptAccepted".into(),
+                SessionEvent::AutoAnswered { method, .. } => format!("autoAnswered:{method}"),
+            })
+            .collect()
+    }
+}
+
+/// Matches a status event.
+pub fn is_status(status: SessionStatus) -> impl Fn(&SessionEvent) -> bool {
+    move |e| matches!(e, SessionEvent::Status { status: s, .. } if *s == status)
+}
+
+/// Matches a codex notification by method.
+pub fn is_method(method: &'static str) -> impl Fn(&SessionEvent) -> bool {
+    move |e| matches!(e, SessionEvent::Codex { notification } if notification["method"] == method)
+}

@@ -1,0 +1,7 @@
+//! The core against the real `codex app-server` (the pinned npm package) and a mock model.
+
+mod concurrency;
+mod control;
+mod generated;
+mod restart;
+mod turns;
