@@ -17,7 +17,10 @@ pub const WAIT: Duration = Duration::from_secs(45);
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// The pinned codex from the project's node_modules, resolved from the npm wrapper to the
@@ -27,8 +30,12 @@ pub fn codex_binary() -> PathBuf {
         return PathBuf::from(explicit);
     }
     let wrapper = repo_root().join("node_modules/.bin/codex");
-    discovery::resolve_native(&wrapper)
-        .unwrap_or_else(|| panic!("the pinned codex is not installed at {}: run `npm ci`", wrapper.display()))
+    discovery::resolve_native(&wrapper).unwrap_or_else(|| {
+        panic!(
+            "the pinned codex is not installed at {}: run `npm ci`",
+            wrapper.display()
+        )
+    })
 }
 
 pub fn init_tracing() {
@@ -50,9 +57,13 @@ impl TestEnv {
         init_tracing();
         let base = repo_root().join("target/test-data");
         std::fs::create_dir_all(&base).expect("create target/test-data");
-        let root = tempfile::Builder::new().prefix("it-").tempdir_in(&base).expect("test folder");
+        let root = tempfile::Builder::new()
+            .prefix("it-")
+            .tempdir_in(&base)
+            .expect("test folder");
         let mock = MockModel::start(script).await.expect("start mock model");
-        write_codex_home(&root.path().join("user-codex-home"), &mock.base_url()).expect("user codex home");
+        write_codex_home(&root.path().join("user-codex-home"), &mock.base_url())
+            .expect("user codex home");
         std::fs::create_dir_all(root.path().join("workspace")).expect("workspace");
         Self { root, mock }
     }
@@ -85,12 +96,22 @@ pub struct Events {
 impl Events {
     pub fn subscribe(engine: &Engine, session_id: &str) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
-        engine.subscribe(session_id, move |batch| tx.send(batch).is_ok()).expect("subscribe");
-        Self { rx, seen: Vec::new(), batches: Vec::new() }
+        engine
+            .subscribe(session_id, move |batch| tx.send(batch).is_ok())
+            .expect("subscribe");
+        Self {
+            rx,
+            seen: Vec::new(),
+            batches: Vec::new(),
+        }
     }
 
     /// Waits for an event matching `pred`, keeping everything seen on the way.
-    pub async fn until(&mut self, what: &str, pred: impl Fn(&SessionEvent) -> bool) -> SessionEvent {
+    pub async fn until(
+        &mut self,
+        what: &str,
+        pred: impl Fn(&SessionEvent) -> bool,
+    ) -> SessionEvent {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
             if let Some(found) = self.seen.iter().find(|e| pred(e)) {
@@ -98,7 +119,9 @@ impl Events {
             }
             let batch = tokio::time::timeout_at(deadline, self.rx.recv())
                 .await
-                .unwrap_or_else(|_| panic!("timed out waiting for {what}; saw {:#?}", self.methods()))
+                .unwrap_or_else(|_| {
+                    panic!("timed out waiting for {what}; saw {:#?}", self.methods())
+                })
                 .unwrap_or_else(|| panic!("stream ended waiting for {what}"));
             self.batches.push((batch.session_id.clone(), batch.seq));
             self.seen.extend(batch.events);
@@ -120,7 +143,12 @@ impl Events {
             }
             let batch = tokio::time::timeout_at(deadline, self.rx.recv())
                 .await
-                .unwrap_or_else(|_| panic!("timed out waiting for turn/completed; saw {:#?}", self.methods()))
+                .unwrap_or_else(|_| {
+                    panic!(
+                        "timed out waiting for turn/completed; saw {:#?}",
+                        self.methods()
+                    )
+                })
                 .expect("stream open");
             self.batches.push((batch.session_id.clone(), batch.seq));
             self.seen.extend(batch.events);
@@ -131,7 +159,9 @@ impl Events {
         self.seen
             .iter()
             .filter_map(|e| match e {
-                SessionEvent::Codex { notification } if notification["method"] == method => Some(notification["params"].clone()),
+                SessionEvent::Codex { notification } if notification["method"] == method => {
+                    Some(notification["params"].clone())
+                }
                 _ => None,
             })
             .collect()
@@ -143,20 +173,31 @@ impl Events {
 
     /// Completed items of a kind, in order.
     pub fn completed_items(&self, kind: &str) -> Vec<Value> {
-        self.notifications("item/completed").into_iter().map(|p| p["item"].clone()).filter(|i| i["type"] == kind).collect()
+        self.notifications("item/completed")
+            .into_iter()
+            .map(|p| p["item"].clone())
+            .filter(|i| i["type"] == kind)
+            .collect()
     }
 
     /// All streamed text of a delta method, concatenated.
     pub fn deltas(&self, method: &str) -> String {
-        self.notifications(method).iter().filter_map(|p| p["delta"].as_str()).collect()
+        self.notifications(method)
+            .iter()
+            .filter_map(|p| p["delta"].as_str())
+            .collect()
     }
 
     pub fn methods(&self) -> Vec<String> {
         self.seen
             .iter()
             .map(|e| match e {
-                SessionEvent::Codex { notification } => notification["method"].as_str().unwrap_or("?").to_string(),
-                SessionEvent::Status { status, message, .. } => format!("status:{status:?} {message:?}"),
+                SessionEvent::Codex { notification } => {
+                    notification["method"].as_str().unwrap_or("?").to_string()
+                }
+                SessionEvent::Status {
+                    status, message, ..
+                } => format!("status:{status:?} {message:?}"),
                 SessionEvent::PromptAccepted { .. } => "promptAccepted".into(),
                 SessionEvent::AutoAnswered { method, .. } => format!("autoAnswered:{method}"),
             })

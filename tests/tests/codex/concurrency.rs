@@ -21,7 +21,10 @@ async fn two_sessions_run_at_once_and_their_events_never_mix() {
     let mut ea = Events::subscribe(&engine, &a.id);
     let mut eb = Events::subscribe(&engine, &b.id);
 
-    let (ra, rb) = tokio::join!(engine.send_prompt(&a.id, "ALPHA"), engine.send_prompt(&b.id, "BRAVO"));
+    let (ra, rb) = tokio::join!(
+        engine.send_prompt(&a.id, "ALPHA"),
+        engine.send_prompt(&b.id, "BRAVO")
+    );
     ra.expect("send a");
     rb.expect("send b");
     let (ta, tb) = tokio::join!(ea.turn_completed(), eb.turn_completed());
@@ -30,15 +33,34 @@ async fn two_sessions_run_at_once_and_their_events_never_mix() {
 
     let text_a = ea.deltas("item/agentMessage/delta");
     let text_b = eb.deltas("item/agentMessage/delta");
-    assert!(text_a.contains("ALPHA-29") && !text_a.contains("BRAVO"), "{text_a}");
-    assert!(text_b.contains("BRAVO-29") && !text_b.contains("ALPHA"), "{text_b}");
+    assert!(
+        text_a.contains("ALPHA-29") && !text_a.contains("BRAVO"),
+        "{text_a}"
+    );
+    assert!(
+        text_b.contains("BRAVO-29") && !text_b.contains("ALPHA"),
+        "{text_b}"
+    );
     assert!(ea.batches.iter().all(|(sid, _)| *sid == a.id));
     assert!(eb.batches.iter().all(|(sid, _)| *sid == b.id));
 
-    let (sa, sb) = (engine.open_session(&a.id).expect("a"), engine.open_session(&b.id).expect("b"));
+    let (sa, sb) = (
+        engine.open_session(&a.id).expect("a"),
+        engine.open_session(&b.id).expect("b"),
+    );
     assert_ne!(sa.session.thread_id, sb.session.thread_id);
-    assert!(sa.items.iter().all(|i| !i.item.to_string().contains("BRAVO")));
-    assert!(sb.items.iter().all(|i| !i.item.to_string().contains("ALPHA")));
-    assert_ne!(engine.codex_pid(&a.id), engine.codex_pid(&b.id), "one codex process per session");
+    assert!(sa
+        .items
+        .iter()
+        .all(|i| !i.item.to_string().contains("BRAVO")));
+    assert!(sb
+        .items
+        .iter()
+        .all(|i| !i.item.to_string().contains("ALPHA")));
+    assert_ne!(
+        engine.codex_pid(&a.id),
+        engine.codex_pid(&b.id),
+        "one codex process per session"
+    );
     engine.shutdown();
 }

@@ -21,11 +21,18 @@ fn slow_unless_quick() -> codex_desk_test_support::Script {
 async fn stop_ends_a_slow_turn_within_a_second() {
     let env = TestEnv::new(slow_unless_quick()).await;
     let engine = env.engine();
-    let session = engine.create_session(&env.workspace().display().to_string()).expect("create");
+    let session = engine
+        .create_session(&env.workspace().display().to_string())
+        .expect("create");
     let mut events = Events::subscribe(&engine, &session.id);
 
-    engine.send_prompt(&session.id, "take your time").await.expect("send");
-    events.until("first delta", is_method("item/agentMessage/delta")).await;
+    engine
+        .send_prompt(&session.id, "take your time")
+        .await
+        .expect("send");
+    events
+        .until("first delta", is_method("item/agentMessage/delta"))
+        .await;
     let asked = Instant::now();
     engine.interrupt(&session.id).await.expect("interrupt");
     let turn = events.turn_completed().await;
@@ -34,7 +41,10 @@ async fn stop_ends_a_slow_turn_within_a_second() {
     assert!(took < Duration::from_secs(1), "interrupt took {took:?}");
     events.until("idle", is_status(SessionStatus::Idle)).await;
 
-    engine.send_prompt(&session.id, "quick one").await.expect("next turn");
+    engine
+        .send_prompt(&session.id, "quick one")
+        .await
+        .expect("next turn");
     assert_eq!(events.turn_completed().await["status"], "completed");
     engine.shutdown();
 }
@@ -43,35 +53,73 @@ async fn stop_ends_a_slow_turn_within_a_second() {
 async fn a_codex_crash_mid_turn_is_reported_and_the_next_prompt_resumes_the_thread() {
     let env = TestEnv::new(slow_unless_quick()).await;
     let engine = env.engine();
-    let session = engine.create_session(&env.workspace().display().to_string()).expect("create");
+    let session = engine
+        .create_session(&env.workspace().display().to_string())
+        .expect("create");
     let mut events = Events::subscribe(&engine, &session.id);
 
-    engine.send_prompt(&session.id, "remember the word PINEAPPLE").await.expect("send");
-    events.until("first delta", is_method("item/agentMessage/delta")).await;
+    engine
+        .send_prompt(&session.id, "remember the word PINEAPPLE")
+        .await
+        .expect("send");
+    events
+        .until("first delta", is_method("item/agentMessage/delta"))
+        .await;
     let pid = engine.codex_pid(&session.id).expect("codex runs");
-    let killed = std::process::Command::new("kill").args(["-KILL", &pid.to_string()]).status().expect("kill");
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .expect("kill");
     assert!(killed.success());
 
-    let crashed = events.until("crashed status", is_status(SessionStatus::Crashed)).await;
-    let SessionEvent::Status { message: Some(message), thread_id, .. } = crashed else { panic!("crash has a message") };
-    assert!(message.contains("stopped unexpectedly") && message.contains("signal 9"), "{message}");
+    let crashed = events
+        .until("crashed status", is_status(SessionStatus::Crashed))
+        .await;
+    let SessionEvent::Status {
+        message: Some(message),
+        thread_id,
+        ..
+    } = crashed
+    else {
+        panic!("crash has a message")
+    };
+    assert!(
+        message.contains("stopped unexpectedly") && message.contains("signal 9"),
+        "{message}"
+    );
     let stored = engine.open_session(&session.id).expect("open");
     assert_eq!(stored.session.status, SessionStatus::Crashed);
-    assert!(stored.session.last_error.as_deref().is_some_and(|e| e.contains("stopped unexpectedly")));
+    assert!(stored
+        .session
+        .last_error
+        .as_deref()
+        .is_some_and(|e| e.contains("stopped unexpectedly")));
     assert!(
-        stored.items.iter().any(|i| i.item["type"] == "userMessage" && i.item.to_string().contains("PINEAPPLE")),
+        stored
+            .items
+            .iter()
+            .any(|i| i.item["type"] == "userMessage" && i.item.to_string().contains("PINEAPPLE")),
         "items completed before the crash are stored: {:?}",
         stored.items
     );
     assert_eq!(stored.turns.last().expect("turn").status, "failed");
 
-    engine.send_prompt(&session.id, "quick: what was the word?").await.expect("prompt after crash");
+    engine
+        .send_prompt(&session.id, "quick: what was the word?")
+        .await
+        .expect("prompt after crash");
     assert_eq!(events.turn_completed().await["status"], "completed");
     let new_pid = engine.codex_pid(&session.id).expect("codex restarted");
     assert_ne!(new_pid, pid);
     let after = engine.open_session(&session.id).expect("open");
-    assert_eq!(after.session.thread_id, thread_id, "the same codex thread continues");
+    assert_eq!(
+        after.session.thread_id, thread_id,
+        "the same codex thread continues"
+    );
     let last = env.mock.requests().pop().expect("a model request");
-    assert!(last.all_text().contains("PINEAPPLE"), "the resumed thread sent its history");
+    assert!(
+        last.all_text().contains("PINEAPPLE"),
+        "the resumed thread sent its history"
+    );
     engine.shutdown();
 }

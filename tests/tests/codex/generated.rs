@@ -13,7 +13,11 @@ fn files(dir: &Path) -> Vec<(String, String)> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                let rel = path.strip_prefix(dir).expect("prefix").display().to_string();
+                let rel = path
+                    .strip_prefix(dir)
+                    .expect("prefix")
+                    .display()
+                    .to_string();
                 out.push((rel, std::fs::read_to_string(&path).expect("read")));
             }
         }
@@ -37,6 +41,9 @@ fn codex_protocol_types_match_the_pinned_codex() {
     let checked_names: Vec<_> = checked_in.iter().map(|(n, _)| n).collect();
     assert_eq!(fresh_names, checked_names, "run `npm run gen:types`");
     for ((name, a), (_, b)) in fresh.iter().zip(&checked_in) {
-        assert!(a == b, "ui/src/generated/codex/{name} is stale: run `npm run gen:types`");
+        assert!(
+            a == b,
+            "ui/src/generated/codex/{name} is stale: run `npm run gen:types`"
+        );
     }
 }

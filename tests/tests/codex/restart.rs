@@ -15,11 +15,20 @@ async fn after_a_restart_the_transcript_is_there_and_the_thread_continues() {
     .await;
     let (session_id, thread_id) = {
         let engine = env.engine();
-        let session = engine.create_session(&env.workspace().display().to_string()).expect("create");
+        let session = engine
+            .create_session(&env.workspace().display().to_string())
+            .expect("create");
         let mut events = Events::subscribe(&engine, &session.id);
-        engine.send_prompt(&session.id, "first question about MANGO").await.expect("send");
+        engine
+            .send_prompt(&session.id, "first question about MANGO")
+            .await
+            .expect("send");
         assert_eq!(events.turn_completed().await["status"], "completed");
-        let thread = engine.open_session(&session.id).expect("open").session.thread_id;
+        let thread = engine
+            .open_session(&session.id)
+            .expect("open")
+            .session
+            .thread_id;
         engine.shutdown();
         (session.id, thread)
     };
@@ -28,19 +37,36 @@ async fn after_a_restart_the_transcript_is_there_and_the_thread_continues() {
     let state = engine.app_state().expect("state");
     assert_eq!(state.last_session_id.as_deref(), Some(session_id.as_str()));
     assert!(state.codex.is_some(), "{:?}", state.codex_error);
-    let listed = state.sessions.iter().find(|s| s.id == session_id).expect("listed");
+    let listed = state
+        .sessions
+        .iter()
+        .find(|s| s.id == session_id)
+        .expect("listed");
     assert_eq!(listed.status, SessionStatus::Idle);
     let transcript = engine.open_session(&session_id).expect("open");
     assert_eq!(transcript.items.len(), 2);
     assert!(transcript.items[0].item.to_string().contains("MANGO"));
 
     let mut events = Events::subscribe(&engine, &session_id);
-    engine.send_prompt(&session_id, "second question").await.expect("send after restart");
+    engine
+        .send_prompt(&session_id, "second question")
+        .await
+        .expect("send after restart");
     assert_eq!(events.turn_completed().await["status"], "completed");
-    assert_eq!(engine.open_session(&session_id).expect("open").session.thread_id, thread_id);
+    assert_eq!(
+        engine
+            .open_session(&session_id)
+            .expect("open")
+            .session
+            .thread_id,
+        thread_id
+    );
     let last = env.mock.requests().pop().expect("request");
     assert!(last.all_text().contains("MANGO"), "resumed with history");
-    assert_eq!(engine.open_session(&session_id).expect("open").items.len(), 4);
+    assert_eq!(
+        engine.open_session(&session_id).expect("open").items.len(),
+        4
+    );
     engine.shutdown();
 }
 
@@ -55,10 +81,18 @@ async fn a_missing_codex_is_a_clear_error_and_loses_nothing() {
     assert_eq!(error.code, Some(ErrorCode::CodexNotFound));
     assert!(error.message.contains("no-such-codex"), "{}", error.message);
 
-    let session = engine.create_session(&env.workspace().display().to_string()).expect("create still works");
-    let err = engine.send_prompt(&session.id, "hello").await.expect_err("cannot run without codex");
+    let session = engine
+        .create_session(&env.workspace().display().to_string())
+        .expect("create still works");
+    let err = engine
+        .send_prompt(&session.id, "hello")
+        .await
+        .expect_err("cannot run without codex");
     assert_eq!(err.code(), Some(ErrorCode::CodexNotFound));
     let stored = engine.open_session(&session.id).expect("open");
     assert_eq!(stored.session.status, SessionStatus::Failed);
-    assert!(stored.session.last_error.is_some_and(|e| e.contains("could not be run")));
+    assert!(stored
+        .session
+        .last_error
+        .is_some_and(|e| e.contains("could not be run")));
 }

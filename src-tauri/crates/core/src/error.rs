@@ -34,7 +34,11 @@ pub enum CoreError {
     Timeout { method: String, secs: u64 },
 
     #[error("Codex refused `{method}`: {message}")]
-    Rpc { method: String, code: i64, message: String },
+    Rpc {
+        method: String,
+        code: i64,
+        message: String,
+    },
 
     #[error("The session database failed: {0}. If the disk is full or read-only, free space and restart Codex Desk.")]
     Store(#[from] rusqlite::Error),
@@ -49,7 +53,10 @@ pub enum CoreError {
 
 impl CoreError {
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        CoreError::Io { context: context.into(), source }
+        CoreError::Io {
+            context: context.into(),
+            source,
+        }
     }
 
     pub fn code(&self) -> Option<ErrorCode> {

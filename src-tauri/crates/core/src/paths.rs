@@ -24,7 +24,9 @@ impl AppPaths {
     }
 
     pub fn at(data_dir: impl Into<PathBuf>) -> Self {
-        Self { data_dir: data_dir.into() }
+        Self {
+            data_dir: data_dir.into(),
+        }
     }
 
     pub fn data_dir(&self) -> &Path {

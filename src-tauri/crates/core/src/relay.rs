@@ -21,7 +21,11 @@ pub struct RelayConfig {
 
 impl Default for RelayConfig {
     fn default() -> Self {
-        Self { flush_every: Duration::from_millis(16), max_batch_bytes: 6 * 1024, queue_capacity: 4096 }
+        Self {
+            flush_every: Duration::from_millis(16),
+            max_batch_bytes: 6 * 1024,
+            queue_capacity: 4096,
+        }
     }
 }
 
@@ -108,7 +112,11 @@ async fn run<F>(
     }
 }
 
-fn flush<F: FnMut(EventBatch) -> bool>(batcher: &mut Batcher, dropped: &AtomicBool, sink: &mut F) -> bool {
+fn flush<F: FnMut(EventBatch) -> bool>(
+    batcher: &mut Batcher,
+    dropped: &AtomicBool,
+    sink: &mut F,
+) -> bool {
     match batcher.take(dropped.swap(false, Ordering::Relaxed)) {
         Some(batch) => sink(batch),
         None => true,
@@ -131,7 +139,13 @@ pub struct Batcher {
 
 impl Batcher {
     pub fn new(session_id: String, max_bytes: usize) -> Self {
-        Self { session_id, max_bytes, events: Vec::new(), delta_bytes: 0, seq: 0 }
+        Self {
+            session_id,
+            max_bytes,
+            events: Vec::new(),
+            delta_bytes: 0,
+            seq: 0,
+        }
     }
 
     fn push(&mut self, event: SessionEvent) -> Push {
@@ -152,17 +166,22 @@ impl Batcher {
     }
 
     fn merge_into_last(&mut self, event: &SessionEvent) -> bool {
-        let (Some(SessionEvent::Codex { notification: last }), SessionEvent::Codex { notification: next }) =
-            (self.events.last_mut(), event)
+        let (
+            Some(SessionEvent::Codex { notification: last }),
+            SessionEvent::Codex { notification: next },
+        ) = (self.events.last_mut(), event)
         else {
             return false;
         };
-        if last.get("method") != next.get("method") || !same_target(&last["params"], &next["params"]) {
+        if last.get("method") != next.get("method")
+            || !same_target(&last["params"], &next["params"])
+        {
             return false;
         }
-        let (Some(Value::String(acc)), Some(add)) =
-            (last.pointer_mut("/params/delta"), next.pointer("/params/delta").and_then(Value::as_str))
-        else {
+        let (Some(Value::String(acc)), Some(add)) = (
+            last.pointer_mut("/params/delta"),
+            next.pointer("/params/delta").and_then(Value::as_str),
+        ) else {
             return false;
         };
         acc.push_str(add);
@@ -187,7 +206,9 @@ impl Batcher {
 
 /// Two delta params address the same stream when everything but the delta text is equal.
 fn same_target(a: &Value, b: &Value) -> bool {
-    let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else { return false };
+    let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else {
+        return false;
+    };
     a.len() == b.len() && a.iter().all(|(k, v)| k == "delta" || b.get(k) == Some(v))
 }
 
@@ -198,7 +219,9 @@ fn is_delta(event: &SessionEvent) -> bool {
 /// The text of a streaming delta notification (`item/agentMessage/delta`,
 /// `item/commandExecution/outputDelta`, `item/reasoning/summaryTextDelta`, ...).
 fn delta_text(event: &SessionEvent) -> Option<&str> {
-    let SessionEvent::Codex { notification } = event else { return None };
+    let SessionEvent::Codex { notification } = event else {
+        return None;
+    };
     let method = notification.get("method")?.as_str()?;
     if !(method.starts_with("item/") && (method.ends_with("/delta") || method.ends_with("Delta"))) {
         return None;
@@ -227,7 +250,10 @@ mod tests {
     #[tokio::test]
     async fn deltas_merge_per_item_and_lifecycle_flushes_in_order() {
         let (tx, mut rx) = mpsc::unbounded_channel();
-        let config = RelayConfig { flush_every: Duration::from_secs(60), ..RelayConfig::default() };
+        let config = RelayConfig {
+            flush_every: Duration::from_secs(60),
+            ..RelayConfig::default()
+        };
         let input = spawn_relay("s".into(), config, move |b| tx.send(b).is_ok());
         for (item, text) in [("a", "Hel"), ("a", "lo"), ("b", "x"), ("b", "y")] {
             assert!(input.send(delta(item, text)).await);
@@ -240,8 +266,11 @@ mod tests {
             .events
             .iter()
             .map(|e| match e {
-                SessionEvent::Codex { notification } => notification.pointer("/params/delta")
-                    .and_then(Value::as_str).unwrap_or("completed").to_string(),
+                SessionEvent::Codex { notification } => notification
+                    .pointer("/params/delta")
+                    .and_then(Value::as_str)
+                    .unwrap_or("completed")
+                    .to_string(),
                 _ => String::new(),
             })
             .collect();
@@ -251,7 +280,11 @@ mod tests {
     #[tokio::test]
     async fn deltas_flush_on_timer_and_size() {
         let (tx, mut rx) = mpsc::unbounded_channel();
-        let config = RelayConfig { flush_every: Duration::from_millis(10), max_batch_bytes: 8, ..RelayConfig::default() };
+        let config = RelayConfig {
+            flush_every: Duration::from_millis(10),
+            max_batch_bytes: 8,
+            ..RelayConfig::default()
+        };
         let input = spawn_relay("s".into(), config, move |b| tx.send(b).is_ok());
         input.send(delta("a", "123456789")).await;
         let by_size = rx.recv().await.expect("size flush");
@@ -266,7 +299,11 @@ mod tests {
     async fn full_queue_drops_only_deltas_and_says_so() {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let (gate_tx, gate_rx) = std::sync::mpsc::channel::<()>();
-        let config = RelayConfig { flush_every: Duration::from_millis(1), max_batch_bytes: 1, queue_capacity: 2 };
+        let config = RelayConfig {
+            flush_every: Duration::from_millis(1),
+            max_batch_bytes: 1,
+            queue_capacity: 2,
+        };
         // The sink blocks until released, so the queue fills up behind it.
         let input = spawn_relay("s".into(), config, move |b| {
             let _ = gate_rx.recv();
@@ -287,13 +324,31 @@ mod tests {
         let mut batches = Vec::new();
         while let Some(b) = rx.recv().await {
             batches.push(b);
-            if batches.iter().any(|b: &EventBatch| b.events.iter().any(|e| !is_delta(e))) {
+            if batches
+                .iter()
+                .any(|b: &EventBatch| b.events.iter().any(|e| !is_delta(e)))
+            {
                 break;
             }
         }
-        assert!(batches.iter().any(|b| b.dropped_deltas), "a batch reports the shed deltas");
+        assert!(
+            batches.iter().any(|b| b.dropped_deltas),
+            "a batch reports the shed deltas"
+        );
         let seqs: Vec<_> = batches.iter().map(|b| b.seq).collect();
-        assert_eq!(seqs, (1..=seqs.len() as u64).collect::<Vec<_>>(), "no gaps in seq");
-        assert!(batches.last().expect("last").events.iter().any(|e| !is_delta(e)), "lifecycle event delivered");
+        assert_eq!(
+            seqs,
+            (1..=seqs.len() as u64).collect::<Vec<_>>(),
+            "no gaps in seq"
+        );
+        assert!(
+            batches
+                .last()
+                .expect("last")
+                .events
+                .iter()
+                .any(|e| !is_delta(e)),
+            "lifecycle event delivered"
+        );
     }
 }

@@ -15,3 +15,33 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     EventBatch::export_all(&cfg)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    fn read_all(dir: &Path) -> Vec<(String, String)> {
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .expect("read dir")
+            .flatten()
+            .map(|e| {
+                let name = e.file_name().to_string_lossy().to_string();
+                (name, std::fs::read_to_string(e.path()).expect("read file"))
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn checked_in_typescript_matches_the_rust_types() {
+        let fresh = tempfile::tempdir().expect("tempdir");
+        super::export_all(fresh.path()).expect("export");
+        let checked_in =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../ui/src/generated/desk");
+        assert!(
+            read_all(fresh.path()) == read_all(&checked_in),
+            "ui/src/generated/desk is stale: run `npm run gen:types`"
+        );
+    }
+}

@@ -10,9 +10,15 @@ use crate::{ModelRequest, Reply, Script};
 
 const MAX_REQUEST: usize = 32 * 1024 * 1024;
 
-pub(crate) async fn serve(listener: TcpListener, script: Script, requests: Arc<Mutex<Vec<ModelRequest>>>) {
+pub(crate) async fn serve(
+    listener: TcpListener,
+    script: Script,
+    requests: Arc<Mutex<Vec<ModelRequest>>>,
+) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
         let script = script.clone();
         let requests = requests.clone();
         tokio::spawn(async move {
@@ -23,7 +29,11 @@ pub(crate) async fn serve(listener: TcpListener, script: Script, requests: Arc<M
     }
 }
 
-async fn handle(mut stream: TcpStream, script: Script, requests: Arc<Mutex<Vec<ModelRequest>>>) -> std::io::Result<()> {
+async fn handle(
+    mut stream: TcpStream,
+    script: Script,
+    requests: Arc<Mutex<Vec<ModelRequest>>>,
+) -> std::io::Result<()> {
     let (head, body) = read_request(&mut stream).await?;
     let first = head.lines().next().unwrap_or_default().to_string();
     if !first.starts_with("POST") || !first.contains("/responses") {
@@ -31,10 +41,20 @@ async fn handle(mut stream: TcpStream, script: Script, requests: Arc<Mutex<Vec<M
     }
     let body: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
-        Err(e) => return write_simple(&mut stream, 400, &format!("{{\"error\":{{\"message\":\"bad json: {e}\"}}}}")).await,
+        Err(e) => {
+            return write_simple(
+                &mut stream,
+                400,
+                &format!("{{\"error\":{{\"message\":\"bad json: {e}\"}}}}"),
+            )
+            .await
+        }
     };
     let request = ModelRequest { body };
-    requests.lock().unwrap_or_else(|p| p.into_inner()).push(request.clone());
+    requests
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(request.clone());
     match script(&request) {
         Reply::Status { code, body } => write_simple(&mut stream, code, &body.to_string()).await,
         Reply::Sse { events, delay } => {
@@ -45,8 +65,13 @@ async fn handle(mut stream: TcpStream, script: Script, requests: Arc<Mutex<Vec<M
                 if !delay.is_zero() {
                     tokio::time::sleep(delay).await;
                 }
-                let kind = event.get("type").and_then(Value::as_str).unwrap_or("message");
-                stream.write_all(format!("event: {kind}\ndata: {event}\n\n").as_bytes()).await?;
+                let kind = event
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .unwrap_or("message");
+                stream
+                    .write_all(format!("event: {kind}\ndata: {event}\n\n").as_bytes())
+                    .await?;
                 stream.flush().await?;
             }
             stream.shutdown().await
@@ -60,7 +85,10 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<(String, Vec<u8
     let head_end = loop {
         let n = stream.read(&mut chunk).await?;
         if n == 0 {
-            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "closed before the request ended"));
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "closed before the request ended",
+            ));
         }
         buf.extend_from_slice(&chunk[..n]);
         if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
@@ -75,7 +103,9 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<(String, Vec<u8
         .lines()
         .find_map(|l| {
             let (name, value) = l.split_once(':')?;
-            name.trim().eq_ignore_ascii_case("content-length").then(|| value.trim().parse::<usize>().ok())?
+            name.trim()
+                .eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse::<usize>().ok())?
         })
         .unwrap_or(0)
         .min(MAX_REQUEST);

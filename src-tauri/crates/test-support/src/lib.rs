@@ -29,7 +29,11 @@ pub struct ModelRequest {
 
 impl ModelRequest {
     fn input(&self) -> &[Value] {
-        self.body.get("input").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+        self.body
+            .get("input")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// The text of the last user message.
@@ -41,7 +45,11 @@ impl ModelRequest {
             .and_then(|i| i.get("content"))
             .and_then(Value::as_array)
             .map(|parts| {
-                parts.iter().filter_map(|p| p.get("text").and_then(Value::as_str)).collect::<Vec<_>>().join("")
+                parts
+                    .iter()
+                    .filter_map(|p| p.get("text").and_then(Value::as_str))
+                    .collect::<Vec<_>>()
+                    .join("")
             })
             .unwrap_or_default()
     }
@@ -51,7 +59,11 @@ impl ModelRequest {
         let last = self.input().last()?;
         match last.get("type").and_then(Value::as_str)? {
             "function_call_output" | "custom_tool_call_output" => {
-                Some(last.get("output").map(|o| o.as_str().map(str::to_string).unwrap_or_else(|| o.to_string()))?)
+                Some(last.get("output").map(|o| {
+                    o.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| o.to_string())
+                })?)
             }
             _ => None,
         }
@@ -59,7 +71,10 @@ impl ModelRequest {
 
     /// Every message text in the request, for asserting that history was sent.
     pub fn all_text(&self) -> String {
-        self.body.get("input").map(Value::to_string).unwrap_or_default()
+        self.body
+            .get("input")
+            .map(Value::to_string)
+            .unwrap_or_default()
     }
 }
 
@@ -84,7 +99,11 @@ impl MockModel {
         let addr = listener.local_addr()?;
         let requests = Arc::new(Mutex::new(Vec::new()));
         let task = tokio::spawn(http::serve(listener, script, requests.clone()));
-        Ok(Self { addr, requests, task })
+        Ok(Self {
+            addr,
+            requests,
+            task,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -98,7 +117,10 @@ impl MockModel {
 
     /// Every request received so far.
     pub fn requests(&self) -> Vec<ModelRequest> {
-        self.requests.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 }
 
@@ -141,7 +163,10 @@ pub fn write_codex_home(dir: &Path, base_url: &str) -> std::io::Result<()> {
     std::fs::write(&catalog, MODEL_CATALOG)?;
     let config = codex_config(base_url).replace(
         "model_catalog_json = \"model_catalog.json\"",
-        &format!("model_catalog_json = {}", toml_string(&catalog.display().to_string())),
+        &format!(
+            "model_catalog_json = {}",
+            toml_string(&catalog.display().to_string())
+        ),
     );
     std::fs::write(dir.join("config.toml"), config)
 }

@@ -30,14 +30,18 @@ fn completed() -> Value {
 
 fn message_events(id: &str, chunks: &[&str]) -> Vec<Value> {
     let full: String = chunks.concat();
-    let mut events = vec![json!({"type": "response.output_item.added", "output_index": 0,
-        "item": {"type": "message", "role": "assistant", "id": id, "status": "in_progress", "content": []}})];
+    let mut events = vec![
+        json!({"type": "response.output_item.added", "output_index": 0,
+        "item": {"type": "message", "role": "assistant", "id": id, "status": "in_progress", "content": []}}),
+    ];
     events.extend(chunks.iter().map(|c| {
         json!({"type": "response.output_text.delta", "item_id": id, "output_index": 0, "content_index": 0, "delta": c})
     }));
-    events.push(json!({"type": "response.output_item.done", "output_index": 0,
+    events.push(
+        json!({"type": "response.output_item.done", "output_index": 0,
         "item": {"type": "message", "role": "assistant", "id": id, "status": "completed",
-                 "content": [{"type": "output_text", "text": full, "annotations": []}]}}));
+                 "content": [{"type": "output_text", "text": full, "annotations": []}]}}),
+    );
     events
 }
 
@@ -45,7 +49,10 @@ fn message_events(id: &str, chunks: &[&str]) -> Vec<Value> {
 pub fn text(chunks: &[&str]) -> Reply {
     let mut events = message_events(&fresh_id("msg"), chunks);
     events.push(completed());
-    Reply::Sse { events, delay: Duration::ZERO }
+    Reply::Sse {
+        events,
+        delay: Duration::ZERO,
+    }
 }
 
 /// A message streamed slowly: `count` deltas of `chunk`, `delay` apart.
@@ -70,19 +77,30 @@ pub fn reasoning_then_text(summary: &str, chunks: &[&str]) -> Reply {
     ];
     events.extend(message_events(&fresh_id("msg"), chunks));
     events.push(completed());
-    Reply::Sse { events, delay: Duration::ZERO }
+    Reply::Sse {
+        events,
+        delay: Duration::ZERO,
+    }
 }
 
-/// The model asks codex to run `cmd` (codex's `exec_command` tool) in `workdir`.
-pub fn exec_command(call_id: &str, cmd: &str, workdir: &str) -> Reply {
-    let arguments = json!({"cmd": cmd, "workdir": workdir}).to_string();
+/// The model asks codex to run `cmd` (codex's `exec_command` tool), in `workdir` when given,
+/// else in the thread's working folder.
+pub fn exec_command(call_id: &str, cmd: &str, workdir: Option<&str>) -> Reply {
+    let arguments = match workdir {
+        Some(dir) => json!({"cmd": cmd, "workdir": dir}),
+        None => json!({"cmd": cmd}),
+    }
+    .to_string();
     let events = vec![
         json!({"type": "response.output_item.done", "output_index": 0,
                "item": {"type": "function_call", "id": format!("fc_{call_id}"), "call_id": call_id,
                         "name": "exec_command", "arguments": arguments, "status": "completed"}}),
         completed(),
     ];
-    Reply::Sse { events, delay: Duration::ZERO }
+    Reply::Sse {
+        events,
+        delay: Duration::ZERO,
+    }
 }
 
 /// The model asks codex to apply `patch` (freeform `apply_patch` tool).
@@ -93,10 +111,16 @@ pub fn apply_patch(call_id: &str, patch: &str) -> Reply {
                         "name": "apply_patch", "input": patch, "status": "completed"}}),
         completed(),
     ];
-    Reply::Sse { events, delay: Duration::ZERO }
+    Reply::Sse {
+        events,
+        delay: Duration::ZERO,
+    }
 }
 
 /// An HTTP error from the model service.
 pub fn http_error(code: u16, message: &str) -> Reply {
-    Reply::Status { code, body: json!({"error": {"message": message, "type": "server_error", "code": null}}) }
+    Reply::Status {
+        code,
+        body: json!({"error": {"message": message, "type": "server_error", "code": null}}),
+    }
 }

@@ -15,16 +15,29 @@ use crate::{reply, ModelRequest, Reply, Script};
 pub fn by_keyword() -> Script {
     Arc::new(|req: &ModelRequest| -> Reply {
         if let Some(output) = req.tool_output() {
-            let first = output.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").to_string();
+            let first = output
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("")
+                .to_string();
             return reply::text(&["Done. ", "The tool said: ", &first]);
         }
         let prompt = req.last_user_text();
         let lower = prompt.to_lowercase();
-        if let Some(cmd) = prompt.split_once("run ").map(|(_, rest)| rest.trim().to_string()) {
-            return reply::exec_command("call_run", &cmd, ".");
+        if let Some(cmd) = prompt
+            .split_once("run ")
+            .map(|(_, rest)| rest.trim().to_string())
+        {
+            return reply::exec_command("call_run", &cmd, None);
         }
-        if let Some(file) = lower.split_once("create ").map(|(_, rest)| rest.trim().to_string()) {
-            let patch = format!("*** Begin Patch\n*** Add File: {file}\n+created by the mock model\n*** End Patch");
+        if let Some(file) = lower
+            .split_once("create ")
+            .map(|(_, rest)| rest.trim().to_string())
+        {
+            let patch = format!(
+                "*** Begin Patch\n*** Add File: {file}\n+created by the mock model\n*** End Patch"
+            );
             return reply::apply_patch("call_patch", &patch);
         }
         if lower.contains("fail") {

@@ -24,13 +24,25 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// A message codex sent on its own.
 #[derive(Debug, Clone)]
 pub enum Incoming {
-    Notification { method: String, params: Value },
+    Notification {
+        method: String,
+        params: Value,
+    },
     /// A server request: must be answered with [`CodexClient::respond`].
-    Request { id: Value, method: String, params: Value },
+    Request {
+        id: Value,
+        method: String,
+        params: Value,
+    },
 }
 
 enum Command {
-    Request { id: i64, method: String, params: Value, reply: oneshot::Sender<Result<Value>> },
+    Request {
+        id: i64,
+        method: String,
+        params: Value,
+        reply: oneshot::Sender<Result<Value>>,
+    },
     Send(Value),
     Forget(i64),
 }
@@ -54,19 +66,36 @@ impl CodexClient {
         let (incoming, incoming_rx) = mpsc::channel(INCOMING_CAPACITY);
         tokio::spawn(read_stdout(stdout, responses, incoming));
         tokio::spawn(run_actor(stdin, commands_rx, responses_rx));
-        (Self { commands, next_id: Arc::new(AtomicI64::new(1)) }, incoming_rx)
+        (
+            Self {
+                commands,
+                next_id: Arc::new(AtomicI64::new(1)),
+            },
+            incoming_rx,
+        )
     }
 
     pub async fn request(&self, method: &str, params: Value) -> Result<Value> {
-        self.request_with_timeout(method, params, REQUEST_TIMEOUT).await
+        self.request_with_timeout(method, params, REQUEST_TIMEOUT)
+            .await
     }
 
-    pub async fn request_with_timeout(&self, method: &str, params: Value, timeout: Duration) -> Result<Value> {
+    pub async fn request_with_timeout(
+        &self,
+        method: &str,
+        params: Value,
+        timeout: Duration,
+    ) -> Result<Value> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (reply, rx) = oneshot::channel();
         let gone = || CoreError::CodexGone(format!("it exited before answering `{method}`"));
         self.commands
-            .send(Command::Request { id, method: method.to_string(), params, reply })
+            .send(Command::Request {
+                id,
+                method: method.to_string(),
+                params,
+                reply,
+            })
             .await
             .map_err(|_| gone())?;
         match tokio::time::timeout(timeout, rx).await {
@@ -74,13 +103,17 @@ impl CodexClient {
             Ok(Err(_)) => Err(gone()),
             Err(_) => {
                 let _ = self.commands.send(Command::Forget(id)).await;
-                Err(CoreError::Timeout { method: method.to_string(), secs: timeout.as_secs() })
+                Err(CoreError::Timeout {
+                    method: method.to_string(),
+                    secs: timeout.as_secs(),
+                })
             }
         }
     }
 
     pub async fn notify(&self, method: &str, params: Value) -> Result<()> {
-        self.send(json!({ "method": method, "params": params })).await
+        self.send(json!({ "method": method, "params": params }))
+            .await
     }
 
     /// Answers a server request.
@@ -90,7 +123,8 @@ impl CodexClient {
 
     /// Answers a server request with an error.
     pub async fn respond_error(&self, id: Value, code: i64, message: &str) -> Result<()> {
-        self.send(json!({ "id": id, "error": { "code": code, "message": message } })).await
+        self.send(json!({ "id": id, "error": { "code": code, "message": message } }))
+            .await
     }
 
     async fn send(&self, message: Value) -> Result<()> {
@@ -140,7 +174,9 @@ async fn run_actor(
         }
     }
     for (method, reply) in pending.into_values() {
-        let _ = reply.send(Err(CoreError::CodexGone(format!("it exited before answering `{method}`"))));
+        let _ = reply.send(Err(CoreError::CodexGone(format!(
+            "it exited before answering `{method}`"
+        ))));
     }
 }
 
@@ -151,7 +187,11 @@ async fn write_line(stdin: &mut ChildStdin, line: &Value) -> std::io::Result<()>
     stdin.flush().await
 }
 
-async fn read_stdout(stdout: ChildStdout, responses: mpsc::Sender<Response>, incoming: mpsc::Sender<Incoming>) {
+async fn read_stdout(
+    stdout: ChildStdout,
+    responses: mpsc::Sender<Response>,
+    incoming: mpsc::Sender<Incoming>,
+) {
     let mut lines = BufReader::new(stdout).lines();
     loop {
         let line = match lines.next_line().await {
@@ -170,16 +210,30 @@ async fn read_stdout(stdout: ChildStdout, responses: mpsc::Sender<Response>, inc
             continue;
         };
         tracing::trace!(%line, "from codex");
-        let method = message.get("method").and_then(Value::as_str).map(str::to_string);
-        let params = message.get_mut("params").map(Value::take).unwrap_or(Value::Null);
+        let method = message
+            .get("method")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let params = message
+            .get_mut("params")
+            .map(Value::take)
+            .unwrap_or(Value::Null);
         match (method, message.get("id").cloned()) {
             (Some(method), Some(id)) => {
-                if incoming.send(Incoming::Request { id, method, params }).await.is_err() {
+                if incoming
+                    .send(Incoming::Request { id, method, params })
+                    .await
+                    .is_err()
+                {
                     break;
                 }
             }
             (Some(method), None) => {
-                if incoming.send(Incoming::Notification { method, params }).await.is_err() {
+                if incoming
+                    .send(Incoming::Notification { method, params })
+                    .await
+                    .is_err()
+                {
                     break;
                 }
             }
@@ -188,15 +242,24 @@ async fn read_stdout(stdout: ChildStdout, responses: mpsc::Sender<Response>, inc
                 let outcome = match message.get_mut("error") {
                     Some(error) => Err((
                         error.get("code").and_then(Value::as_i64).unwrap_or(0),
-                        error.get("message").and_then(Value::as_str).unwrap_or("unknown error").to_string(),
+                        error
+                            .get("message")
+                            .and_then(Value::as_str)
+                            .unwrap_or("unknown error")
+                            .to_string(),
                     )),
-                    None => Ok(message.get_mut("result").map(Value::take).unwrap_or(Value::Null)),
+                    None => Ok(message
+                        .get_mut("result")
+                        .map(Value::take)
+                        .unwrap_or(Value::Null)),
                 };
                 if responses.send(Response { id, outcome }).await.is_err() {
                     break;
                 }
             }
-            (None, None) => tracing::warn!(%line, "codex wrote a message with neither id nor method"),
+            (None, None) => {
+                tracing::warn!(%line, "codex wrote a message with neither id nor method")
+            }
         }
     }
 }

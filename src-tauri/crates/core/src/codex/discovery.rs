@@ -24,16 +24,21 @@ pub struct CodexBinary {
 
 impl CodexBinary {
     pub fn info(&self) -> CodexInfo {
-        CodexInfo { path: self.path.display().to_string(), version: self.version.to_string() }
+        CodexInfo {
+            path: self.path.display().to_string(),
+            version: self.version.to_string(),
+        }
     }
 }
 
 /// Finds a usable codex. `explicit` (the app setting) wins, then the environment variable;
 /// either one failing is an error rather than a silent fall-back to another codex.
 pub fn locate(explicit: Option<&Path>) -> Result<CodexBinary> {
-    let chosen = explicit
-        .map(Path::to_path_buf)
-        .or_else(|| std::env::var_os(CODEX_PATH_ENV).filter(|v| !v.is_empty()).map(PathBuf::from));
+    let chosen = explicit.map(Path::to_path_buf).or_else(|| {
+        std::env::var_os(CODEX_PATH_ENV)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    });
     if let Some(path) = chosen {
         return check(&path);
     }
@@ -48,49 +53,77 @@ pub fn locate(explicit: Option<&Path>) -> Result<CodexBinary> {
             Err(e @ CoreError::CodexTooOld { .. }) => {
                 too_old.get_or_insert(e);
             }
-            Err(e) => tracing::debug!(path = %candidate.display(), error = %e, "codex candidate unusable"),
+            Err(e) => {
+                tracing::debug!(path = %candidate.display(), error = %e, "codex candidate unusable")
+            }
         }
     }
-    Err(too_old.unwrap_or(CoreError::CodexNotFound { searched: candidates }))
+    Err(too_old.unwrap_or(CoreError::CodexNotFound {
+        searched: candidates,
+    }))
 }
 
 /// Resolves `path` to a native binary and checks its version.
 pub fn check(path: &Path) -> Result<CodexBinary> {
-    let unusable = |reason: String| CoreError::CodexUnusable { path: path.to_path_buf(), reason };
+    let unusable = |reason: String| CoreError::CodexUnusable {
+        path: path.to_path_buf(),
+        reason,
+    };
     if !path.is_file() {
         return Err(unusable("no such file".into()));
     }
-    let native = resolve_native(path)
-        .ok_or_else(|| unusable("it is a wrapper script whose native codex binary is missing; reinstall codex".into()))?;
+    let native = resolve_native(path).ok_or_else(|| {
+        unusable(
+            "it is a wrapper script whose native codex binary is missing; reinstall codex".into(),
+        )
+    })?;
     let version = supported(read_version(&native)?)?;
-    Ok(CodexBinary { path: native, version })
+    Ok(CodexBinary {
+        path: native,
+        version,
+    })
 }
 
 /// Passes versions this app can drive; older ones are an error saying what to do.
 fn supported(version: semver::Version) -> Result<semver::Version> {
     if version < MIN_CODEX_VERSION {
-        return Err(CoreError::CodexTooOld { found: version.to_string(), required: MIN_CODEX_VERSION.to_string() });
+        return Err(CoreError::CodexTooOld {
+            found: version.to_string(),
+            required: MIN_CODEX_VERSION.to_string(),
+        });
     }
     Ok(version)
 }
 
 fn read_version(native: &Path) -> Result<semver::Version> {
-    let unusable = |reason: String| CoreError::CodexUnusable { path: native.to_path_buf(), reason };
+    let unusable = |reason: String| CoreError::CodexUnusable {
+        path: native.to_path_buf(),
+        reason,
+    };
     let out = Command::new(native)
         .arg("--version")
         .stdin(std::process::Stdio::null())
         .output()
         .map_err(|e| unusable(format!("it could not be started ({e})")))?;
     if !out.status.success() {
-        return Err(unusable(format!("`codex --version` failed: {}", String::from_utf8_lossy(&out.stderr).trim())));
+        return Err(unusable(format!(
+            "`codex --version` failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
     }
-    parse_version(&String::from_utf8_lossy(&out.stdout))
-        .ok_or_else(|| unusable(format!("unexpected `codex --version` output: {}", String::from_utf8_lossy(&out.stdout).trim())))
+    parse_version(&String::from_utf8_lossy(&out.stdout)).ok_or_else(|| {
+        unusable(format!(
+            "unexpected `codex --version` output: {}",
+            String::from_utf8_lossy(&out.stdout).trim()
+        ))
+    })
 }
 
 /// `codex-cli 0.169.0` → 0.169.0
 pub fn parse_version(text: &str) -> Option<semver::Version> {
-    text.split_whitespace().rev().find_map(|word| semver::Version::parse(word.trim_start_matches('v')).ok())
+    text.split_whitespace()
+        .rev()
+        .find_map(|word| semver::Version::parse(word.trim_start_matches('v')).ok())
 }
 
 /// Follows links; a native executable is returned as it is, an npm wrapper (`codex.js`, a
@@ -108,13 +141,19 @@ pub fn resolve_native(path: &Path) -> Option<PathBuf> {
 
 fn is_native_executable(path: &Path) -> bool {
     let mut magic = [0u8; 4];
-    let Ok(mut f) = std::fs::File::open(path) else { return false };
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
     if std::io::Read::read_exact(&mut f, &mut magic).is_err() {
         return false;
     }
     matches!(
         magic,
-        [0x7f, b'E', b'L', b'F'] | [0xcf, 0xfa, 0xed, 0xfe] | [0xfe, 0xed, 0xfa, 0xcf] | [0xca, 0xfe, 0xba, 0xbe] | [b'M', b'Z', _, _]
+        [0x7f, b'E', b'L', b'F']
+            | [0xcf, 0xfa, 0xed, 0xfe]
+            | [0xfe, 0xed, 0xfa, 0xcf]
+            | [0xca, 0xfe, 0xba, 0xbe]
+            | [b'M', b'Z', _, _]
     )
 }
 
@@ -137,15 +176,30 @@ fn package_dirs(link: &Path, real: &Path) -> Vec<PathBuf> {
 }
 
 fn vendor_candidates(pkg: &Path) -> Vec<PathBuf> {
-    let Some((platform_pkg, triple)) = platform_package() else { return Vec::new() };
+    let Some((platform_pkg, triple)) = platform_package() else {
+        return Vec::new();
+    };
     let exe = if cfg!(windows) { "codex.exe" } else { "codex" };
     let mut out = vec![
-        pkg.join("node_modules/@openai").join(platform_pkg).join("vendor").join(triple).join("bin").join(exe),
+        pkg.join("node_modules/@openai")
+            .join(platform_pkg)
+            .join("vendor")
+            .join(triple)
+            .join("bin")
+            .join(exe),
         pkg.join("vendor").join(triple).join("bin").join(exe),
         pkg.join("vendor").join(triple).join("codex").join(exe),
     ];
     if let Some(scope) = pkg.parent() {
-        out.insert(1, scope.join(platform_pkg).join("vendor").join(triple).join("bin").join(exe));
+        out.insert(
+            1,
+            scope
+                .join(platform_pkg)
+                .join("vendor")
+                .join(triple)
+                .join("bin")
+                .join(exe),
+        );
     }
     out
 }
@@ -166,10 +220,22 @@ fn platform_package() -> Option<(&'static str, &'static str)> {
 
 /// Where codex is usually installed, in the order they are tried.
 fn candidates() -> Vec<PathBuf> {
-    let names: &[&str] = if cfg!(windows) { &["codex.exe", "codex.cmd", "codex"] } else { &["codex"] };
-    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
+    let names: &[&str] = if cfg!(windows) {
+        &["codex.exe", "codex.cmd", "codex"]
+    } else {
+        &["codex"]
+    };
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
     if let Some(home) = dirs::home_dir() {
-        for rel in [".npm-global/bin", ".local/bin", ".volta/bin", ".bun/bin", "AppData/Roaming/npm"] {
+        for rel in [
+            ".npm-global/bin",
+            ".local/bin",
+            ".volta/bin",
+            ".bun/bin",
+            "AppData/Roaming/npm",
+        ] {
             dirs.push(home.join(rel));
         }
     }
@@ -201,8 +267,14 @@ mod tests {
 
     #[test]
     fn parses_codex_version_lines() {
-        assert_eq!(parse_version("codex-cli 0.169.0\n"), Some(semver::Version::new(0, 169, 0)));
-        assert_eq!(parse_version("codex v1.2.3"), Some(semver::Version::new(1, 2, 3)));
+        assert_eq!(
+            parse_version("codex-cli 0.169.0\n"),
+            Some(semver::Version::new(0, 169, 0))
+        );
+        assert_eq!(
+            parse_version("codex v1.2.3"),
+            Some(semver::Version::new(1, 2, 3))
+        );
         assert_eq!(parse_version("garbage"), None);
     }
 
@@ -215,18 +287,25 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn wrapper_script_resolves_to_vendor_binary() {
-        let Some((platform_pkg, triple)) = platform_package() else { return };
+        let Some((platform_pkg, triple)) = platform_package() else {
+            return;
+        };
         let dir = tempfile::tempdir().expect("tempdir");
         let scope = dir.path().join("node_modules/@openai");
         let wrapper = scope.join("codex/bin/codex.js");
         std::fs::create_dir_all(wrapper.parent().expect("parent")).expect("mkdir");
         std::fs::write(&wrapper, "#!/usr/bin/env node\n").expect("write");
-        let native = scope.join(platform_pkg).join("vendor").join(triple).join("bin/codex");
+        let native = scope
+            .join(platform_pkg)
+            .join("vendor")
+            .join(triple)
+            .join("bin/codex");
         std::fs::create_dir_all(native.parent().expect("parent")).expect("mkdir");
         std::fs::write(&native, b"\x7fELF....").expect("write");
         let bin_dir = dir.path().join("node_modules/.bin");
         std::fs::create_dir_all(&bin_dir).expect("mkdir");
-        std::os::unix::fs::symlink("../@openai/codex/bin/codex.js", bin_dir.join("codex")).expect("link");
+        std::os::unix::fs::symlink("../@openai/codex/bin/codex.js", bin_dir.join("codex"))
+            .expect("link");
         let resolved = resolve_native(&bin_dir.join("codex")).expect("resolved");
         assert_eq!(resolved, std::fs::canonicalize(native).expect("canon"));
     }
@@ -240,7 +319,10 @@ mod tests {
         std::fs::write(&script, "#!/bin/sh\necho codex-cli 0.120.0\n").expect("write");
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         let err = supported(read_version(&script).expect("runs")).unwrap_err();
-        assert_eq!(err.code(), Some(codex_desk_protocol::ErrorCode::CodexTooOld));
+        assert_eq!(
+            err.code(),
+            Some(codex_desk_protocol::ErrorCode::CodexTooOld)
+        );
         assert_eq!(err.to_string(), "Codex 0.120.0 is too old: Codex Desk needs 0.169.0 or newer. Update it with `npm i -g @openai/codex@latest`.");
         assert!(supported(semver::Version::new(0, 170, 1)).is_ok());
     }

@@ -45,7 +45,11 @@ impl CodexProcess {
     pub fn spawn(spec: SpawnSpec<'_>) -> Result<Self> {
         let mut cmd = Command::new(spec.binary);
         cmd.arg("app-server")
-            .args(spec.config_overrides.iter().flat_map(|o| ["-c", o.as_str()]))
+            .args(
+                spec.config_overrides
+                    .iter()
+                    .flat_map(|o| ["-c", o.as_str()]),
+            )
             .env("CODEX_HOME", spec.codex_home)
             .current_dir(spec.workspace)
             .stdin(Stdio::piped())
@@ -58,7 +62,8 @@ impl CodexProcess {
             reason: format!("it could not be started ({e})"),
         })?;
         let pid = child.id();
-        let (Some(stdin), Some(stdout), Some(stderr)) = (child.stdin.take(), child.stdout.take(), child.stderr.take())
+        let (Some(stdin), Some(stdout), Some(stderr)) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take())
         else {
             return Err(CoreError::CodexGone("its pipes could not be opened".into()));
         };
@@ -67,7 +72,14 @@ impl CodexProcess {
         let (exit_tx, exit) = watch::channel(None);
         let (kill, kill_rx) = oneshot::channel();
         tokio::spawn(wait(child, pid, kill_rx, exit_tx));
-        Ok(Self { pid, stdin, stdout, exit, kill: Some(kill), stderr_tail })
+        Ok(Self {
+            pid,
+            stdin,
+            stdout,
+            exit,
+            kill: Some(kill),
+            stderr_tail,
+        })
     }
 
     /// Parts that outlive the pipes: exit watch, kill switch, stderr tail.
@@ -110,7 +122,12 @@ impl ProcessControl {
 
     /// The last lines codex wrote to stderr.
     pub fn stderr_tail(&self) -> Vec<String> {
-        self.stderr_tail.lock().unwrap_or_else(|p| p.into_inner()).iter().cloned().collect()
+        self.stderr_tail
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .cloned()
+            .collect()
     }
 }
 
@@ -120,7 +137,12 @@ impl Drop for ProcessControl {
     }
 }
 
-async fn wait(mut child: Child, pid: Option<u32>, kill: oneshot::Receiver<()>, exit: watch::Sender<Option<ExitInfo>>) {
+async fn wait(
+    mut child: Child,
+    pid: Option<u32>,
+    kill: oneshot::Receiver<()>,
+    exit: watch::Sender<Option<ExitInfo>>,
+) {
     let status = tokio::select! {
         status = child.wait() => status,
         _ = kill => {
@@ -154,7 +176,12 @@ fn describe(status: std::process::ExitStatus) -> String {
 }
 
 async fn pump_stderr(stderr: ChildStderr, log_file: PathBuf, tail: Arc<Mutex<VecDeque<String>>>) {
-    let mut log = match tokio::fs::OpenOptions::new().create(true).append(true).open(&log_file).await {
+    let mut log = match tokio::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log_file)
+        .await
+    {
         Ok(f) => Some(f),
         Err(e) => {
             tracing::warn!(path = %log_file.display(), error = %e, "cannot open the session log");
@@ -185,7 +212,9 @@ mod platform {
 
     #[allow(unsafe_code)]
     pub fn kill_group(pid: u32) {
-        let Ok(pgid) = libc::pid_t::try_from(pid) else { return };
+        let Ok(pgid) = libc::pid_t::try_from(pid) else {
+            return;
+        };
         // SAFETY: killpg only sends a signal; pgid is the group this module created for the child.
         unsafe {
             libc::killpg(pgid, libc::SIGKILL);

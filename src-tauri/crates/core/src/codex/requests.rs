@@ -9,12 +9,25 @@ pub const METHOD_NOT_FOUND: i64 = -32601;
 
 /// How to answer one server request.
 pub enum Answer {
-    Result { result: Value, summary: String },
-    Error { code: i64, message: String, summary: String },
+    Result {
+        result: Value,
+        summary: String,
+    },
+    Error {
+        code: i64,
+        message: String,
+        summary: String,
+    },
 }
 
 pub fn answer(method: &str, params: &Value) -> Answer {
-    let text = |key: &str| params.get(key).and_then(Value::as_str).unwrap_or("").to_string();
+    let text = |key: &str| {
+        params
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     match method {
         "item/commandExecution/requestApproval" => Answer::Result {
             result: json!({ "decision": "decline" }),
@@ -45,7 +58,10 @@ mod tests {
 
     #[test]
     fn approvals_are_declined_and_unknown_requests_refused() {
-        match answer("item/commandExecution/requestApproval", &json!({"command": "rm -rf /"})) {
+        match answer(
+            "item/commandExecution/requestApproval",
+            &json!({"command": "rm -rf /"}),
+        ) {
             Answer::Result { result, summary } => {
                 assert_eq!(result["decision"], "decline");
                 assert!(summary.contains("rm -rf /"));

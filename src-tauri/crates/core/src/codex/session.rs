@@ -69,17 +69,30 @@ impl LiveSession {
         let init = json!({
             "clientInfo": { "name": "codex_desk", "title": "Codex Desk", "version": env!("CARGO_PKG_VERSION") },
         });
-        client.request_with_timeout("initialize", init, HANDSHAKE_TIMEOUT).await.map_err(explain)?;
-        client.notify("initialized", json!({})).await.map_err(explain)?;
+        client
+            .request_with_timeout("initialize", init, HANDSHAKE_TIMEOUT)
+            .await
+            .map_err(explain)?;
+        client
+            .notify("initialized", json!({}))
+            .await
+            .map_err(explain)?;
 
         let workspace = l.workspace.display().to_string();
-        let mut params = json!({ "cwd": workspace, "approvalPolicy": APPROVAL_POLICY, "sandbox": SANDBOX });
+        let mut params =
+            json!({ "cwd": workspace, "approvalPolicy": APPROVAL_POLICY, "sandbox": SANDBOX });
         let response = match l.thread_id {
             Some(thread_id) => {
                 params["threadId"] = Value::String(thread_id.to_string());
-                client.request_with_timeout("thread/resume", params, THREAD_TIMEOUT).await
+                client
+                    .request_with_timeout("thread/resume", params, THREAD_TIMEOUT)
+                    .await
             }
-            None => client.request_with_timeout("thread/start", params, THREAD_TIMEOUT).await,
+            None => {
+                client
+                    .request_with_timeout("thread/start", params, THREAD_TIMEOUT)
+                    .await
+            }
         }
         .map_err(explain)?;
         let thread_id = response
@@ -128,7 +141,11 @@ impl LiveSession {
         });
         match self.client.request("turn/start", params).await {
             Ok(response) => {
-                let turn_id = response.pointer("/turn/id").and_then(Value::as_str).unwrap_or_default().to_string();
+                let turn_id = response
+                    .pointer("/turn/id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
                 self.set_turn(Some(turn_id.clone()));
                 Ok(turn_id)
             }
@@ -142,9 +159,15 @@ impl LiveSession {
     /// Asks codex to stop the running turn; `turn/completed` (interrupted) follows.
     pub async fn interrupt(&self) -> Result<()> {
         let turn_id = self.turn.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        let Some(turn_id) = turn_id.filter(|_| self.is_busy()) else { return Ok(()) };
+        let Some(turn_id) = turn_id.filter(|_| self.is_busy()) else {
+            return Ok(());
+        };
         self.client
-            .request_with_timeout("turn/interrupt", json!({ "threadId": self.thread_id, "turnId": turn_id }), Duration::from_secs(5))
+            .request_with_timeout(
+                "turn/interrupt",
+                json!({ "threadId": self.thread_id, "turnId": turn_id }),
+                Duration::from_secs(5),
+            )
             .await?;
         Ok(())
     }

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use codex_desk_protocol::{AppState, EventBatch, SessionEvent, SessionInfo, SessionStatus, Transcript};
+use codex_desk_protocol::{
+    AppState, EventBatch, SessionEvent, SessionInfo, SessionStatus, Transcript,
+};
 
 use crate::codex::discovery::{self, CodexBinary};
 use crate::codex::session::{Launch, LiveSession};
@@ -178,8 +180,15 @@ impl Engine {
         if session.title == DEFAULT_TITLE {
             self.inner.store.set_title(id, &title_from(text))?;
         }
-        self.emit(id, SessionEvent::PromptAccepted { text: text.to_string() }).await;
-        self.set_status(id, SessionStatus::Running, None, Some(&live.thread_id)).await?;
+        self.emit(
+            id,
+            SessionEvent::PromptAccepted {
+                text: text.to_string(),
+            },
+        )
+        .await;
+        self.set_status(id, SessionStatus::Running, None, Some(&live.thread_id))
+            .await?;
         match live.start_turn(text).await {
             Ok(turn_id) => {
                 self.inner.store.turn_started(id, &turn_id)?;
@@ -187,7 +196,13 @@ impl Engine {
             }
             Err(e) => {
                 if !matches!(e, CoreError::TurnRunning) {
-                    self.set_status(id, SessionStatus::Failed, Some(&e.to_string()), Some(&live.thread_id)).await?;
+                    self.set_status(
+                        id,
+                        SessionStatus::Failed,
+                        Some(&e.to_string()),
+                        Some(&live.thread_id),
+                    )
+                    .await?;
                 }
                 Err(e)
             }
@@ -218,7 +233,10 @@ impl Engine {
     }
 
     fn session(&self, id: &str) -> Result<SessionInfo> {
-        self.inner.store.session(id)?.ok_or_else(|| CoreError::SessionNotFound(id.to_string()))
+        self.inner
+            .store
+            .session(id)?
+            .ok_or_else(|| CoreError::SessionNotFound(id.to_string()))
     }
 
     fn folder(&self, id: &str) -> SessionFolder {
@@ -226,18 +244,33 @@ impl Engine {
     }
 
     async fn ensure_live(&self, session: &SessionInfo) -> Result<Arc<LiveSession>> {
-        let gate = lock(&self.inner.launching).entry(session.id.clone()).or_default().clone();
+        let gate = lock(&self.inner.launching)
+            .entry(session.id.clone())
+            .or_default()
+            .clone();
         let _guard = gate.lock().await;
         if let Some(live) = lock(&self.inner.live).get(&session.id).cloned() {
             return Ok(live);
         }
         let id = session.id.as_str();
-        self.set_status(id, SessionStatus::Starting, None, session.thread_id.as_deref()).await?;
+        self.set_status(
+            id,
+            SessionStatus::Starting,
+            None,
+            session.thread_id.as_deref(),
+        )
+        .await?;
         let launched = self.launch(session).await;
         let (live, incoming) = match launched {
             Ok(ok) => ok,
             Err(e) => {
-                self.set_status(id, SessionStatus::Failed, Some(&e.to_string()), session.thread_id.as_deref()).await?;
+                self.set_status(
+                    id,
+                    SessionStatus::Failed,
+                    Some(&e.to_string()),
+                    session.thread_id.as_deref(),
+                )
+                .await?;
                 return Err(e);
             }
         };
@@ -246,14 +279,22 @@ impl Engine {
             self.inner.store.set_thread_id(id, &live.thread_id)?;
         }
         lock(&self.inner.live).insert(session.id.clone(), live.clone());
-        tokio::spawn(pump::run(self.clone(), session.id.clone(), live.clone(), incoming));
+        tokio::spawn(pump::run(
+            self.clone(),
+            session.id.clone(),
+            live.clone(),
+            incoming,
+        ));
         Ok(live)
     }
 
     async fn launch(
         &self,
         session: &SessionInfo,
-    ) -> Result<(LiveSession, tokio::sync::mpsc::Receiver<crate::codex::client::Incoming>)> {
+    ) -> Result<(
+        LiveSession,
+        tokio::sync::mpsc::Receiver<crate::codex::client::Incoming>,
+    )> {
         let codex = self.codex()?;
         let workspace = validate_workspace(&session.workspace)?;
         let folder = self.folder(&session.id);
@@ -306,7 +347,10 @@ impl Engine {
 
     fn forget_live(&self, id: &str, live: &Arc<LiveSession>) {
         let mut map = lock(&self.inner.live);
-        if map.get(id).is_some_and(|current| Arc::ptr_eq(current, live)) {
+        if map
+            .get(id)
+            .is_some_and(|current| Arc::ptr_eq(current, live))
+        {
             map.remove(id);
         }
     }
@@ -314,7 +358,11 @@ impl Engine {
 
 /// A sidebar title from the first prompt: its first line, at most 60 characters.
 fn title_from(text: &str) -> String {
-    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or(DEFAULT_TITLE).trim();
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(DEFAULT_TITLE)
+        .trim();
     if line.chars().count() <= 60 {
         return line.to_string();
     }
@@ -342,8 +390,15 @@ mod tests {
         let mut config = EngineConfig::from_env();
         config.paths = AppPaths::at(data.path());
         let engine = Engine::open(config).expect("engine");
-        let info = engine.create_session(&workspace.path().display().to_string()).expect("create");
-        assert!(data.path().join("sessions").join(&info.id).join("codex-home").is_dir());
+        let info = engine
+            .create_session(&workspace.path().display().to_string())
+            .expect("create");
+        assert!(data
+            .path()
+            .join("sessions")
+            .join(&info.id)
+            .join("codex-home")
+            .is_dir());
         let transcript = engine.open_session(&info.id).expect("open");
         assert_eq!(transcript.session.id, info.id);
         assert!(transcript.items.is_empty());
@@ -351,8 +406,14 @@ mod tests {
         assert_eq!(state.sessions.len(), 1);
         assert_eq!(state.last_session_id.as_deref(), Some(info.id.as_str()));
         let err = engine.open_session("missing").unwrap_err();
-        assert_eq!(err.code(), Some(codex_desk_protocol::ErrorCode::SessionNotFound));
+        assert_eq!(
+            err.code(),
+            Some(codex_desk_protocol::ErrorCode::SessionNotFound)
+        );
         let err = engine.create_session("/definitely/not/here").unwrap_err();
-        assert_eq!(err.code(), Some(codex_desk_protocol::ErrorCode::WorkspaceInvalid));
+        assert_eq!(
+            err.code(),
+            Some(codex_desk_protocol::ErrorCode::WorkspaceInvalid)
+        );
     }
 }

@@ -14,28 +14,53 @@ use crate::codex::requests::{self, Answer};
 use crate::codex::session::LiveSession;
 use crate::store::NewItem;
 
-pub(super) async fn run(engine: Engine, id: String, live: Arc<LiveSession>, mut incoming: mpsc::Receiver<Incoming>) {
+pub(super) async fn run(
+    engine: Engine,
+    id: String,
+    live: Arc<LiveSession>,
+    mut incoming: mpsc::Receiver<Incoming>,
+) {
     while let Some(message) = incoming.recv().await {
         match message {
             Incoming::Notification { method, params } => {
                 if let Err(e) = on_notification(&engine, &id, &live, &method, &params).await {
                     tracing::error!(session = %id, %method, error = %e, "could not record a codex event");
                 }
-                engine.emit(&id, SessionEvent::Codex { notification: json!({ "method": method, "params": params }) }).await;
+                engine
+                    .emit(
+                        &id,
+                        SessionEvent::Codex {
+                            notification: json!({ "method": method, "params": params }),
+                        },
+                    )
+                    .await;
             }
-            Incoming::Request { id: request_id, method, params } => {
+            Incoming::Request {
+                id: request_id,
+                method,
+                params,
+            } => {
                 let summary = match requests::answer(&method, &params) {
                     Answer::Result { result, summary } => {
                         let _ = live.client().respond(request_id, result).await;
                         summary
                     }
-                    Answer::Error { code, message, summary } => {
-                        let _ = live.client().respond_error(request_id, code, &message).await;
+                    Answer::Error {
+                        code,
+                        message,
+                        summary,
+                    } => {
+                        let _ = live
+                            .client()
+                            .respond_error(request_id, code, &message)
+                            .await;
                         summary
                     }
                 };
                 tracing::info!(session = %id, %method, "answered a codex request by default");
-                engine.emit(&id, SessionEvent::AutoAnswered { method, summary }).await;
+                engine
+                    .emit(&id, SessionEvent::AutoAnswered { method, summary })
+                    .await;
             }
         }
     }
@@ -59,25 +84,44 @@ async fn on_notification(
         }
         "item/completed" => {
             let item = &params["item"];
-            let (Some(item_id), Some(kind)) = (item.get("id").and_then(Value::as_str), item.get("type").and_then(Value::as_str))
-            else {
+            let (Some(item_id), Some(kind)) = (
+                item.get("id").and_then(Value::as_str),
+                item.get("type").and_then(Value::as_str),
+            ) else {
                 return Ok(());
             };
-            let turn_id = params.get("turnId").and_then(Value::as_str).unwrap_or_default();
-            store.upsert_item(&NewItem { session_id: id, turn_id, item_id, kind, item })?;
+            let turn_id = params
+                .get("turnId")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            store.upsert_item(&NewItem {
+                session_id: id,
+                turn_id,
+                item_id,
+                kind,
+                item,
+            })?;
         }
         "turn/completed" => {
             let turn = &params["turn"];
             let turn_id = turn.get("id").and_then(Value::as_str).unwrap_or_default();
-            let status = turn.get("status").and_then(Value::as_str).unwrap_or("completed");
+            let status = turn
+                .get("status")
+                .and_then(Value::as_str)
+                .unwrap_or("completed");
             let error = turn.pointer("/error/message").and_then(Value::as_str);
             store.turn_finished(id, turn_id, status, error)?;
             live.turn_finished();
             let (session_status, message) = match status {
-                "failed" => (SessionStatus::Failed, Some(error.unwrap_or("The turn failed."))),
+                "failed" => (
+                    SessionStatus::Failed,
+                    Some(error.unwrap_or("The turn failed.")),
+                ),
                 _ => (SessionStatus::Idle, None),
             };
-            engine.set_status(id, session_status, message, Some(&live.thread_id)).await?;
+            engine
+                .set_status(id, session_status, message, Some(&live.thread_id))
+                .await?;
         }
         _ => {}
     }
@@ -91,7 +135,9 @@ async fn on_exit(engine: &Engine, id: &str, live: &Arc<LiveSession>) {
     if live.is_closing() {
         return;
     }
-    let how = exit.map(|e| e.description).unwrap_or_else(|| "it stopped answering".into());
+    let how = exit
+        .map(|e| e.description)
+        .unwrap_or_else(|| "it stopped answering".into());
     let tail = live.control().stderr_tail();
     let last = tail.iter().rev().find(|l| !l.trim().is_empty());
     let message = match last {
@@ -102,7 +148,15 @@ async fn on_exit(engine: &Engine, id: &str, live: &Arc<LiveSession>) {
     if let Err(e) = engine.store().fail_open_turns(id, &message) {
         tracing::error!(session = %id, error = %e, "could not mark the open turn as failed");
     }
-    if let Err(e) = engine.set_status(id, SessionStatus::Crashed, Some(&message), Some(&live.thread_id)).await {
+    if let Err(e) = engine
+        .set_status(
+            id,
+            SessionStatus::Crashed,
+            Some(&message),
+            Some(&live.thread_id),
+        )
+        .await
+    {
         tracing::error!(session = %id, error = %e, "could not record the crash");
     }
 }

@@ -19,20 +19,31 @@ pub struct SessionOverrides {
 
 /// Reads `<user codex home>/config.toml` (absent is fine), strips secrets, merges `overrides`
 /// over it and returns the TOML text.
-pub fn build_session_config(user_codex_home: Option<&Path>, overrides: &SessionOverrides) -> Result<String> {
+pub fn build_session_config(
+    user_codex_home: Option<&Path>,
+    overrides: &SessionOverrides,
+) -> Result<String> {
     let mut base = match user_codex_home.map(|h| h.join("config.toml")) {
         Some(path) if path.is_file() => {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| CoreError::UserConfig { path: path.clone(), reason: e.to_string() })?;
-            text.parse::<Table>()
-                .map_err(|e| CoreError::UserConfig { path: path.clone(), reason: e.message().to_string() })?
+            let text = std::fs::read_to_string(&path).map_err(|e| CoreError::UserConfig {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+            text.parse::<Table>().map_err(|e| CoreError::UserConfig {
+                path: path.clone(),
+                reason: e.message().to_string(),
+            })?
         }
         _ => Table::new(),
     };
     strip_secrets(&mut base);
     merge(&mut base, &overrides.table);
-    let body = toml::to_string(&base)
-        .map_err(|e| CoreError::io("Could not write the session configuration", std::io::Error::other(e)))?;
+    let body = toml::to_string(&base).map_err(|e| {
+        CoreError::io(
+            "Could not write the session configuration",
+            std::io::Error::other(e),
+        )
+    })?;
     Ok(format!(
         "# Written by Codex Desk at every codex start: your codex config.toml with this session's\n\
          # settings on top. Edit your own config.toml instead; changes here are overwritten.\n\n{body}"
@@ -88,18 +99,26 @@ command = "docs-mcp"
         .expect("write");
         let mut table = Table::new();
         table.insert("model".into(), Value::String("o4".into()));
-        let text = build_session_config(Some(dir.path()), &SessionOverrides { table }).expect("build");
+        let text =
+            build_session_config(Some(dir.path()), &SessionOverrides { table }).expect("build");
         let parsed: Table = text.parse().expect("valid toml");
         assert_eq!(parsed["model"].as_str(), Some("o4"));
-        assert_eq!(parsed["model_providers"]["gateway"]["env_key"].as_str(), Some("GATEWAY_KEY"));
-        assert_eq!(parsed["mcp_servers"]["docs"]["command"].as_str(), Some("docs-mcp"));
+        assert_eq!(
+            parsed["model_providers"]["gateway"]["env_key"].as_str(),
+            Some("GATEWAY_KEY")
+        );
+        assert_eq!(
+            parsed["mcp_servers"]["docs"]["command"].as_str(),
+            Some("docs-mcp")
+        );
         assert!(!text.contains("sk-secret"));
     }
 
     #[test]
     fn missing_user_config_is_fine_broken_one_is_an_error() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let text = build_session_config(Some(dir.path()), &SessionOverrides::default()).expect("empty ok");
+        let text =
+            build_session_config(Some(dir.path()), &SessionOverrides::default()).expect("empty ok");
         assert!(text.starts_with("# Written by Codex Desk"));
         std::fs::write(dir.path().join("config.toml"), "model = ").expect("write");
         let err = build_session_config(Some(dir.path()), &SessionOverrides::default()).unwrap_err();

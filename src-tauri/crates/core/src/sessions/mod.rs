@@ -50,11 +50,19 @@ impl SessionFolder {
     /// Creates the folders and writes `session.json`.
     pub fn create(&self, id: &str, workspace: &str, created_at: i64) -> Result<()> {
         for dir in [self.codex_home(), self.log_dir()] {
-            std::fs::create_dir_all(&dir)
-                .map_err(|e| CoreError::io(format!("Could not create the session folder {}", dir.display()), e))?;
+            std::fs::create_dir_all(&dir).map_err(|e| {
+                CoreError::io(
+                    format!("Could not create the session folder {}", dir.display()),
+                    e,
+                )
+            })?;
         }
-        let meta = serde_json::to_vec_pretty(&Meta { id, workspace, created_at })
-            .map_err(|e| CoreError::io("Could not describe the session", e.into()))?;
+        let meta = serde_json::to_vec_pretty(&Meta {
+            id,
+            workspace,
+            created_at,
+        })
+        .map_err(|e| CoreError::io("Could not describe the session", e.into()))?;
         let path = self.root.join("session.json");
         std::fs::write(&path, meta)
             .map_err(|e| CoreError::io(format!("Could not write {}", path.display()), e))
@@ -62,29 +70,43 @@ impl SessionFolder {
 
     /// Writes `codex-home/config.toml`: the user's codex configuration with the session's
     /// settings on top. Rewritten at every codex start so edits to the user's config apply.
-    pub fn write_config(&self, user_codex_home: Option<&Path>, overrides: &SessionOverrides) -> Result<()> {
+    pub fn write_config(
+        &self,
+        user_codex_home: Option<&Path>,
+        overrides: &SessionOverrides,
+    ) -> Result<()> {
         let text = build_session_config(user_codex_home, overrides)?;
         let home = self.codex_home();
         std::fs::create_dir_all(&home)
             .map_err(|e| CoreError::io(format!("Could not create {}", home.display()), e))?;
         let path = home.join("config.toml");
-        std::fs::write(&path, text).map_err(|e| CoreError::io(format!("Could not write {}", path.display()), e))
+        std::fs::write(&path, text)
+            .map_err(|e| CoreError::io(format!("Could not write {}", path.display()), e))
     }
 }
 
 /// Checks that `path` is a folder the user can work in and returns its canonical form.
 pub fn validate_workspace(path: &str) -> Result<PathBuf> {
     let trimmed = path.trim();
-    let invalid = |reason: &str| CoreError::WorkspaceInvalid { path: PathBuf::from(trimmed), reason: reason.into() };
+    let invalid = |reason: &str| CoreError::WorkspaceInvalid {
+        path: PathBuf::from(trimmed),
+        reason: reason.into(),
+    };
     if trimmed.is_empty() {
-        return Err(invalid("no folder was given. Choose a folder or type its path."));
+        return Err(invalid(
+            "no folder was given. Choose a folder or type its path.",
+        ));
     }
     let expanded = match trimmed.strip_prefix("~/") {
-        Some(rest) => dirs::home_dir().map(|h| h.join(rest)).unwrap_or_else(|| PathBuf::from(trimmed)),
+        Some(rest) => dirs::home_dir()
+            .map(|h| h.join(rest))
+            .unwrap_or_else(|| PathBuf::from(trimmed)),
         None => PathBuf::from(trimmed),
     };
     if !expanded.is_absolute() {
-        return Err(invalid("the path is not absolute. Give the full path, e.g. /home/me/project."));
+        return Err(invalid(
+            "the path is not absolute. Give the full path, e.g. /home/me/project.",
+        ));
     }
     let meta = std::fs::metadata(&expanded).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => invalid("it does not exist."),
@@ -109,8 +131,10 @@ mod tests {
         folder.create("abc", "/w", 5).expect("create");
         assert!(folder.codex_home().is_dir());
         assert!(folder.log_dir().is_dir());
-        let meta: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(folder.root().join("session.json")).expect("read")).expect("json");
+        let meta: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(folder.root().join("session.json")).expect("read"),
+        )
+        .expect("json");
         assert_eq!(meta["workspace"], "/w");
     }
 
@@ -120,7 +144,8 @@ mod tests {
         let ok = validate_workspace(&dir.path().display().to_string()).expect("valid");
         assert!(ok.is_absolute());
 
-        let missing = validate_workspace(&dir.path().join("nope").display().to_string()).unwrap_err();
+        let missing =
+            validate_workspace(&dir.path().join("nope").display().to_string()).unwrap_err();
         assert!(missing.to_string().contains("does not exist"), "{missing}");
 
         let file = dir.path().join("f.txt");
@@ -128,7 +153,13 @@ mod tests {
         let not_dir = validate_workspace(&file.display().to_string()).unwrap_err();
         assert!(not_dir.to_string().contains("not a folder"), "{not_dir}");
 
-        assert!(validate_workspace("relative/path").unwrap_err().to_string().contains("not absolute"));
-        assert!(validate_workspace("  ").unwrap_err().to_string().contains("no folder"));
+        assert!(validate_workspace("relative/path")
+            .unwrap_err()
+            .to_string()
+            .contains("not absolute"));
+        assert!(validate_workspace("  ")
+            .unwrap_err()
+            .to_string()
+            .contains("no folder"));
     }
 }

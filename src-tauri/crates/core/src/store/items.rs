@@ -41,15 +41,22 @@ impl Store {
                      (SELECT COALESCE(MAX(seq), 0) + 1 FROM items WHERE session_id = ?1),
                      ?4, ?5, ?6)
              ON CONFLICT(session_id, turn_id, item_id) DO UPDATE SET json = ?5, kind = ?4",
-            params![item.session_id, item.item_id, item.turn_id, item.kind, json, now_ms()],
+            params![
+                item.session_id,
+                item.item_id,
+                item.turn_id,
+                item.kind,
+                json,
+                now_ms()
+            ],
         )?;
         Ok(())
     }
 
     pub fn list_items(&self, session_id: &str) -> Result<Vec<StoredItem>> {
         let conn = self.conn();
-        let mut stmt =
-            conn.prepare("SELECT turn_id, seq, json FROM items WHERE session_id = ?1 ORDER BY seq")?;
+        let mut stmt = conn
+            .prepare("SELECT turn_id, seq, json FROM items WHERE session_id = ?1 ORDER BY seq")?;
         let rows = stmt.query_map([session_id], |r| {
             let json: String = r.get(2)?;
             Ok(StoredItem {
@@ -76,9 +83,19 @@ mod tests {
         let a = json!({"type": "userMessage", "id": "a"});
         let b = json!({"type": "agentMessage", "id": "b", "text": "draft"});
         let b2 = json!({"type": "agentMessage", "id": "b", "text": "final"});
-        for (id, kind, item) in [("a", "userMessage", &a), ("b", "agentMessage", &b), ("b", "agentMessage", &b2)] {
+        for (id, kind, item) in [
+            ("a", "userMessage", &a),
+            ("b", "agentMessage", &b),
+            ("b", "agentMessage", &b2),
+        ] {
             store
-                .upsert_item(&NewItem { session_id: "s", turn_id: "t1", item_id: id, kind, item })
+                .upsert_item(&NewItem {
+                    session_id: "s",
+                    turn_id: "t1",
+                    item_id: id,
+                    kind,
+                    item,
+                })
                 .expect("upsert");
         }
         let items = store.list_items("s").expect("list");

@@ -16,7 +16,12 @@ pub use items::NewItem;
 
 /// Migrations in order; `PRAGMA user_version` holds how many have run. Only ever append, and
 /// only add tables or columns, so an older app can still open a newer database.
-const MIGRATIONS: &[&str] = &[sessions::MIGRATION_1, turns::MIGRATION_1, items::MIGRATION_1, settings::MIGRATION_1];
+const MIGRATIONS: &[&str] = &[
+    sessions::MIGRATION_1,
+    turns::MIGRATION_1,
+    items::MIGRATION_1,
+    settings::MIGRATION_1,
+];
 
 /// The app's database. Cheap to clone; every call takes the connection for a short moment.
 #[derive(Clone)]
@@ -45,13 +50,17 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate(&mut conn)?;
-        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite itself consistent (each write is one
         // statement or one transaction), so a poisoned lock is safe to take over.
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -59,7 +68,11 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     let done: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let done = usize::try_from(done).unwrap_or(0);
     if done > MIGRATIONS.len() {
-        tracing::warn!(done, known = MIGRATIONS.len(), "database is from a newer Codex Desk");
+        tracing::warn!(
+            done,
+            known = MIGRATIONS.len(),
+            "database is from a newer Codex Desk"
+        );
         return Ok(());
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {

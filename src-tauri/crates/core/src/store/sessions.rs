@@ -56,8 +56,9 @@ impl Store {
     /// All sessions, most recently active first.
     pub fn list_sessions(&self) -> Result<Vec<SessionInfo>> {
         let conn = self.conn();
-        let mut stmt =
-            conn.prepare(&format!("SELECT {COLUMNS} FROM sessions ORDER BY updated_at DESC, rowid DESC"))?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM sessions ORDER BY updated_at DESC, rowid DESC"
+        ))?;
         let rows = stmt.query_map([], from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -65,11 +66,20 @@ impl Store {
     pub fn session(&self, id: &str) -> Result<Option<SessionInfo>> {
         Ok(self
             .conn()
-            .query_row(&format!("SELECT {COLUMNS} FROM sessions WHERE id = ?1"), [id], from_row)
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM sessions WHERE id = ?1"),
+                [id],
+                from_row,
+            )
             .optional()?)
     }
 
-    pub fn set_session_status(&self, id: &str, status: SessionStatus, error: Option<&str>) -> Result<()> {
+    pub fn set_session_status(
+        &self,
+        id: &str,
+        status: SessionStatus,
+        error: Option<&str>,
+    ) -> Result<()> {
         self.conn().execute(
             "UPDATE sessions SET status = ?2, last_error = ?3, updated_at = ?4 WHERE id = ?1",
             params![id, status.as_str(), error, now_ms()],
@@ -86,8 +96,10 @@ impl Store {
     }
 
     pub fn set_title(&self, id: &str, title: &str) -> Result<()> {
-        self.conn()
-            .execute("UPDATE sessions SET title = ?2 WHERE id = ?1", params![id, title])?;
+        self.conn().execute(
+            "UPDATE sessions SET title = ?2 WHERE id = ?1",
+            params![id, title],
+        )?;
         Ok(())
     }
 
@@ -125,16 +137,27 @@ pub(crate) mod tests {
         let store = Store::open_in_memory().expect("store");
         store.insert_session(&sample("a", 1)).expect("insert a");
         store.insert_session(&sample("b", 2)).expect("insert b");
-        let ids: Vec<_> = store.list_sessions().expect("list").into_iter().map(|s| s.id).collect();
+        let ids: Vec<_> = store
+            .list_sessions()
+            .expect("list")
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
         assert_eq!(ids, ["b", "a"]);
 
         store.set_thread_id("a", "thr_1").expect("thread");
-        store.set_session_status("a", SessionStatus::Failed, Some("model error")).expect("status");
+        store
+            .set_session_status("a", SessionStatus::Failed, Some("model error"))
+            .expect("status");
         let a = store.session("a").expect("get").expect("exists");
         assert_eq!(a.thread_id.as_deref(), Some("thr_1"));
         assert_eq!(a.status, SessionStatus::Failed);
         assert_eq!(a.last_error.as_deref(), Some("model error"));
-        assert_eq!(store.list_sessions().expect("list")[0].id, "a", "touched session moves up");
+        assert_eq!(
+            store.list_sessions().expect("list")[0].id,
+            "a",
+            "touched session moves up"
+        );
         assert!(store.session("zzz").expect("get").is_none());
     }
 
@@ -143,11 +166,16 @@ pub(crate) mod tests {
         let store = Store::open_in_memory().expect("store");
         store.insert_session(&sample("a", 1)).expect("insert");
         store.insert_session(&sample("b", 1)).expect("insert");
-        store.set_session_status("a", SessionStatus::Running, None).expect("status");
+        store
+            .set_session_status("a", SessionStatus::Running, None)
+            .expect("status");
         assert_eq!(store.mark_orphaned_sessions().expect("mark"), 1);
         let a = store.session("a").expect("get").expect("exists");
         assert_eq!(a.status, SessionStatus::Crashed);
         assert!(a.last_error.is_some());
-        assert_eq!(store.session("b").expect("get").expect("exists").status, SessionStatus::Idle);
+        assert_eq!(
+            store.session("b").expect("get").expect("exists").status,
+            SessionStatus::Idle
+        );
     }
 }

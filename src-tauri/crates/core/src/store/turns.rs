@@ -28,7 +28,13 @@ impl Store {
         Ok(())
     }
 
-    pub fn turn_finished(&self, session_id: &str, turn_id: &str, status: &str, error: Option<&str>) -> Result<()> {
+    pub fn turn_finished(
+        &self,
+        session_id: &str,
+        turn_id: &str,
+        status: &str,
+        error: Option<&str>,
+    ) -> Result<()> {
         let now = now_ms();
         self.conn().execute(
             "INSERT INTO turns (session_id, id, status, error, started_at, completed_at)
@@ -78,9 +84,13 @@ mod tests {
         let store = Store::open_in_memory().expect("store");
         store.insert_session(&sample("s", 1)).expect("session");
         store.turn_started("s", "t1").expect("start");
-        store.turn_finished("s", "t1", "completed", None).expect("finish");
+        store
+            .turn_finished("s", "t1", "completed", None)
+            .expect("finish");
         store.turn_started("s", "t2").expect("start");
-        store.turn_started("s", "t2").expect("start twice is harmless");
+        store
+            .turn_started("s", "t2")
+            .expect("start twice is harmless");
         store.fail_open_turns("s", "codex crashed").expect("fail");
         let turns = store.list_turns("s").expect("list");
         assert_eq!(turns.len(), 2);

@@ -19,7 +19,11 @@ async fn main() -> std::io::Result<()> {
             }
         }
     }
-    let mock = codex_desk_test_support::MockModel::start_on(port, codex_desk_test_support::scenarios::by_keyword()).await?;
+    let mock = codex_desk_test_support::MockModel::start_on(
+        port,
+        codex_desk_test_support::scenarios::by_keyword(),
+    )
+    .await?;
     if let Some(dir) = codex_home {
         codex_desk_test_support::write_codex_home(&dir, &mock.base_url())?;
     }
