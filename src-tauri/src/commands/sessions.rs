@@ -1,0 +1,52 @@
+//! Sessions: list, create, open, stream, prompt, stop.
+
+use codex_desk_core::Engine;
+use codex_desk_protocol::{AppState, EventBatch, SessionInfo, Transcript};
+use tauri::ipc::Channel;
+use tauri::State;
+
+use super::{to_ui, CmdResult};
+use crate::relay::channel_sink;
+
+#[tauri::command]
+pub async fn app_state(engine: State<'_, Engine>) -> CmdResult<AppState> {
+    engine.app_state().map_err(to_ui)
+}
+
+#[tauri::command]
+pub async fn create_session(
+    engine: State<'_, Engine>,
+    workspace: String,
+) -> CmdResult<SessionInfo> {
+    engine.create_session(&workspace).map_err(to_ui)
+}
+
+#[tauri::command]
+pub async fn open_session(engine: State<'_, Engine>, session_id: String) -> CmdResult<Transcript> {
+    engine.open_session(&session_id).map_err(to_ui)
+}
+
+#[tauri::command]
+pub async fn subscribe(
+    engine: State<'_, Engine>,
+    session_id: String,
+    on_batch: Channel<EventBatch>,
+) -> CmdResult<()> {
+    engine
+        .subscribe(&session_id, channel_sink(on_batch))
+        .map_err(to_ui)
+}
+
+#[tauri::command]
+pub async fn send_prompt(
+    engine: State<'_, Engine>,
+    session_id: String,
+    text: String,
+) -> CmdResult<()> {
+    engine.send_prompt(&session_id, &text).await.map_err(to_ui)
+}
+
+#[tauri::command]
+pub async fn interrupt(engine: State<'_, Engine>, session_id: String) -> CmdResult<()> {
+    engine.interrupt(&session_id).await.map_err(to_ui)
+}
