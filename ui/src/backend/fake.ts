@@ -1,0 +1,149 @@
+// In-memory backend for a plain browser: same interface as the Tauri one, replays a demo
+// turn (demoScript.ts) when a prompt is sent.
+import type { AppState } from "../generated/desk/AppState";
+import type { ErrorPayload } from "../generated/desk/ErrorPayload";
+import type { EventBatch } from "../generated/desk/EventBatch";
+import type { SessionEvent } from "../generated/desk/SessionEvent";
+import type { SessionInfo } from "../generated/desk/SessionInfo";
+import type { StoredItem } from "../generated/desk/StoredItem";
+import type { TurnInfo } from "../generated/desk/TurnInfo";
+import type { Backend } from "./api";
+import { demoTurn, demoTurnObject } from "./demoScript";
+
+interface FakeSession {
+  info: SessionInfo;
+  turns: TurnInfo[];
+  items: StoredItem[];
+  listeners: ((batch: EventBatch) => void)[];
+  seq: number;
+  timer: ReturnType<typeof setTimeout> | null;
+  turnId: string | null;
+}
+
+const fail = (code: ErrorPayload["code"], message: string, detail: string | null = null): ErrorPayload => ({
+  code,
+  message,
+  detail,
+});
+
+export function createFakeBackend(): Backend {
+  const sessions = new Map<string, FakeSession>();
+  let lastSessionId: string | null = null;
+  let turnCounter = 0;
+
+  const get = (sessionId: string): FakeSession => {
+    const session = sessions.get(sessionId);
+    if (!session) throw fail("sessionNotFound", "This session no longer exists.");
+    return session;
+  };
+
+  const emit = (session: FakeSession, events: SessionEvent[]) => {
+    session.seq += 1;
+    const batch: EventBatch = { sessionId: session.info.id, seq: session.seq, events, droppedDeltas: false };
+    for (const listener of session.listeners) listener(batch);
+    for (const event of events) remember(session, event);
+  };
+
+  // Keep completed items and turns so that reopening a session shows them.
+  const remember = (session: FakeSession, event: SessionEvent) => {
+    if (event.type === "status") session.info.status = event.status;
+    if (event.type !== "codex") return;
+    const n = event.notification;
+    if (n.method === "item/completed") {
+      session.items.push({ turnId: n.params.turnId, seq: session.items.length + 1, item: n.params.item });
+    } else if (n.method === "turn/started") {
+      session.turns.push({ id: n.params.turn.id, status: "inProgress", error: null, startedAt: Date.now(), completedAt: null });
+    } else if (n.method === "turn/completed") {
+      const turn = session.turns.find((t) => t.id === n.params.turn.id);
+      if (turn) {
+        turn.status = n.params.turn.status;
+        turn.error = n.params.turn.error?.message ?? null;
+        turn.completedAt = Date.now();
+      }
+    }
+  };
+
+  const play = (session: FakeSession, steps: ReturnType<typeof demoTurn>) => {
+    const [step, ...rest] = steps;
+    if (!step) {
+      session.timer = null;
+      session.turnId = null;
+      emit(session, [{ type: "status", status: "idle", message: null, threadId: session.info.threadId }]);
+      return;
+    }
+    session.timer = setTimeout(() => {
+      emit(session, step.events);
+      play(session, rest);
+    }, step.delayMs);
+  };
+
+  return {
+    kind: "fake",
+    async appState(): Promise<AppState> {
+      return {
+        sessions: [...sessions.values()].map((s) => ({ ...s.info })),
+        codex: { path: "(demo)", version: "demo" },
+        codexError: null,
+        lastSessionId,
+      };
+    },
+    async createSession(workspace) {
+      const path = workspace.trim();
+      if (!/^(\/|~|[A-Za-z]:[\\/])/.test(path)) {
+        throw fail("workspaceInvalid", `"${path || "(empty)"}" is not a folder. Enter an absolute path.`);
+      }
+      const now = Date.now();
+      const id = `demo-${now.toString(36)}-${sessions.size + 1}`;
+      const name = path.replace(/[\\/]+$/, "").split(/[\\/]/).pop() || path;
+      const info: SessionInfo = {
+        id,
+        title: `New session in ${name}`,
+        workspace: path,
+        threadId: null,
+        status: "idle",
+        lastError: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      sessions.set(id, { info, turns: [], items: [], listeners: [], seq: 0, timer: null, turnId: null });
+      return { ...info };
+    },
+    async openSession(sessionId) {
+      const session = get(sessionId);
+      lastSessionId = sessionId;
+      return { session: { ...session.info }, turns: [...session.turns], items: [...session.items] };
+    },
+    async subscribe(sessionId, onBatch) {
+      get(sessionId).listeners.push(onBatch);
+    },
+    async sendPrompt(sessionId, text) {
+      const session = get(sessionId);
+      if (session.timer) throw fail("turnRunning", "A turn is already running. Stop it or wait for it to finish.");
+      turnCounter += 1;
+      session.info.threadId ??= `demo-thread-${sessionId}`;
+      if (session.items.length === 0) session.info.title = text.slice(0, 60);
+      session.info.updatedAt = Date.now();
+      session.turnId = `demo-turn-${turnCounter}`;
+      emit(session, [
+        { type: "promptAccepted", text },
+        { type: "status", status: "running", message: null, threadId: session.info.threadId },
+      ]);
+      play(session, demoTurn(text, turnCounter, session.info.threadId, session.info.workspace));
+    },
+    async interrupt(sessionId) {
+      const session = get(sessionId);
+      if (!session.timer || !session.turnId) return;
+      clearTimeout(session.timer);
+      session.timer = null;
+      const threadId = session.info.threadId ?? "";
+      emit(session, [
+        { type: "codex", notification: { method: "turn/completed", params: { threadId, turn: demoTurnObject(session.turnId, "interrupted") } } },
+        { type: "status", status: "idle", message: null, threadId },
+      ]);
+      session.turnId = null;
+    },
+    async pickFolder() {
+      return window.prompt("Folder for the new session (demo backend)", "/home/you/projects/demo");
+    },
+  };
+}

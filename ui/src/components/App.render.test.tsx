@@ -1,0 +1,72 @@
+// Renders the whole window to HTML (no DOM needed) from recorded fixtures, to check the
+// accessible names and test hooks the end-to-end tests rely on.
+import { renderToString } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { createFakeBackend } from "../backend/fake";
+import type { AppView } from "../state/appState";
+import { initialAppView } from "../state/appState";
+import { createController } from "../state/controller";
+import { AppContext } from "../state/hooks";
+import { reduceSessionEvents } from "../state/reduceSession";
+import { emptySessionView } from "../state/sessionView";
+import { createAppStore } from "../state/store";
+import { sessionInfo } from "../state/testBuilders";
+import { fixtureEvents } from "../state/testFixtures";
+import { App } from "./App";
+
+function render(view: AppView): string {
+  const backend = createFakeBackend();
+  const store = createAppStore(view);
+  const controller = createController(backend, store);
+  return renderToString(
+    <AppContext.Provider value={{ store, controller, backendKind: "fake" }}>
+      <App />
+    </AppContext.Provider>,
+  );
+}
+
+const loaded: AppView = { ...initialAppView, loading: false };
+
+describe("App", () => {
+  it("teaches what a session is when there is none", () => {
+    const html = render(loaded);
+    expect(html).toContain("No session yet");
+    expect(html).toContain('aria-label="New session"');
+    expect(html).toContain('role="list" aria-label="Sessions"');
+  });
+
+  it("shows the new-session form controls", () => {
+    const html = render({ ...loaded, creating: true });
+    expect(html).toContain('aria-label="Choose folder"');
+    expect(html).toContain('aria-label="Workspace folder"');
+    expect(html).toContain("Create session");
+  });
+
+  it("shows a banner when codex cannot be used", () => {
+    const html = render({ ...loaded, codexError: { code: "codexNotFound", message: "Codex was not found. Install it with npm i -g @openai/codex.", detail: null } });
+    expect(html).toContain('role="alert"');
+    expect(html).toContain("Codex was not found");
+  });
+
+  it("renders a recorded session as cards with their hooks", () => {
+    const events = [...fixtureEvents("command"), ...fixtureEvents("patch"), ...fixtureEvents("error")];
+    const view = reduceSessionEvents(emptySessionView("s1"), events);
+    const html = render({
+      ...loaded,
+      sessions: [sessionInfo({ id: "s1", title: "Fix the build" })],
+      selectedId: "s1",
+      views: { s1: { ...view, status: "idle" } },
+    });
+    expect(html).toContain('role="log" aria-label="Transcript"');
+    for (const kind of ["userMessage", "agentMessage", "commandExecution", "fileChange", "error"]) {
+      expect(html).toContain(`data-kind="${kind}"`);
+    }
+    expect(html).toContain("hello-from-codex");
+    expect(html).toContain("Exit code 0");
+    expect(html).toContain("hello.txt");
+    expect(html).toMatch(/data-testid="session-status"[^>]*>Idle</);
+    expect(html).toContain('aria-label="Message"');
+    expect(html).toMatch(/<button[^>]*aria-label="Stop"[^>]*disabled/);
+    expect(html).toContain("Fix the build");
+  });
+});

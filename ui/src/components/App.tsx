@@ -1,0 +1,48 @@
+import { useEffect } from "react";
+import { useAppView, useController } from "../state/hooks";
+import { CodexBanner } from "./CodexBanner";
+import { EmptyState } from "./EmptyState";
+import { NewSessionPanel } from "./NewSessionPanel";
+import { SessionPane } from "./SessionPane";
+import { Sidebar } from "./Sidebar";
+import { StatusBar } from "./StatusBar";
+
+export function App() {
+  const app = useAppView();
+  const controller = useController();
+
+  useEffect(() => {
+    void controller.load();
+  }, [controller]);
+
+  // Ctrl/Cmd+N: new session.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && !event.shiftKey && event.key.toLowerCase() === "n") {
+        event.preventDefault();
+        controller.showNewSession(true);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [controller]);
+
+  const selected = app.sessions.find((s) => s.id === app.selectedId);
+  let content;
+  if (app.loading) content = <p className="muted pad">Loading…</p>;
+  else if (app.creating) content = <NewSessionPanel />;
+  else if (selected) content = <SessionPane app={app} session={selected} />;
+  else content = <EmptyState hasSessions={app.sessions.length > 0} />;
+
+  return (
+    <div className="app">
+      <Sidebar />
+      <main className="main">
+        {app.codexError && <CodexBanner error={app.codexError} title="Codex cannot be used." />}
+        {app.loadError && <CodexBanner error={app.loadError} title="Codex Desk could not start." />}
+        {content}
+        <StatusBar app={app} />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import { useState, type FormEvent } from "react";
+import type { ErrorPayload } from "../generated/desk/ErrorPayload";
+import { useAppView, useController } from "../state/hooks";
+
+export function NewSessionPanel() {
+  const controller = useController();
+  const app = useAppView();
+  const [workspace, setWorkspace] = useState("");
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const choose = async () => {
+    const picked = await controller.pickFolder();
+    if (picked) {
+      setWorkspace(picked);
+      setError(null);
+    }
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    const failure = await controller.createSession(workspace);
+    setBusy(false);
+    setError(failure);
+  };
+
+  return (
+    <section className="panel new-session" aria-labelledby="new-session-heading">
+      <h1 id="new-session-heading">New session</h1>
+      <p className="muted">Pick the folder codex should work in. It can read and change files there.</p>
+      <form onSubmit={(e) => void submit(e)}>
+        <div className="folder-row">
+          <input
+            type="text"
+            aria-label="Workspace folder"
+            placeholder="/path/to/your/project"
+            value={workspace}
+            spellCheck={false}
+            autoFocus
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? "workspace-error" : undefined}
+            onChange={(e) => {
+              setWorkspace(e.target.value);
+              setError(null);
+            }}
+          />
+          <button type="button" aria-label="Choose folder" onClick={() => void choose()}>
+            Choose folder…
+          </button>
+        </div>
+        {error && (
+          <p id="workspace-error" className="inline-error" role="alert">
+            {error.message}
+          </p>
+        )}
+        <div className="form-actions">
+          {app.sessions.length > 0 && (
+            <button type="button" className="quiet" onClick={() => controller.showNewSession(false)}>
+              Cancel
+            </button>
+          )}
+          <button type="submit" className="primary" disabled={busy || workspace.trim() === ""}>
+            Create session
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

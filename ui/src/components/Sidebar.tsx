@@ -1,0 +1,74 @@
+import { useState } from "react";
+import { dotLabel, groupSessionsByWorkspace, sessionDot } from "../state/sessionGroups";
+import { useAppView, useController } from "../state/hooks";
+import { StatusDot } from "./StatusDot";
+
+export function Sidebar() {
+  const app = useAppView();
+  const controller = useController();
+  const [query, setQuery] = useState("");
+  const groups = groupSessionsByWorkspace(app.sessions, query);
+  const waiting = app.sessions.filter((s) => sessionDot(s, app.views[s.id]) === "waiting").length;
+
+  return (
+    <nav className="sidebar" aria-label="Sessions sidebar">
+      <div className="sidebar-header">
+        <span className="app-name">Codex Desk</span>
+        {waiting > 0 && (
+          <span className="badge" title={`${waiting} waiting for you`} aria-label={`${waiting} sessions waiting for you`}>
+            {waiting}
+          </span>
+        )}
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="New session"
+          title="New session (Ctrl+N)"
+          onClick={() => controller.showNewSession(true)}
+        >
+          <svg aria-hidden="true" width="14" height="14" viewBox="0 0 14 14">
+            <path d="M7 1v12M1 7h12" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+          </svg>
+        </button>
+      </div>
+      <input
+        className="search"
+        type="search"
+        aria-label="Search sessions"
+        placeholder="Search"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
+      <ul className="session-groups" role="list" aria-label="Sessions">
+        {groups.map((group) => (
+          <li key={group.workspace} className="session-group">
+            <div className="group-label" title={group.workspace}>
+              {group.label}
+            </div>
+            <ul role="list" aria-label={group.label}>
+              {group.sessions.map((session) => {
+                const dot = sessionDot(session, app.views[session.id]);
+                const selected = session.id === app.selectedId && !app.creating;
+                return (
+                  <li key={session.id}>
+                    <button
+                      type="button"
+                      className={`session-entry${selected ? " selected" : ""}`}
+                      aria-current={selected ? "true" : undefined}
+                      title={`${session.title} — ${dotLabel[dot]}`}
+                      onClick={() => void controller.select(session.id)}
+                    >
+                      <StatusDot state={dot} />
+                      <span className="session-title">{session.title || "Untitled session"}</span>
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          </li>
+        ))}
+      </ul>
+      {app.sessions.length > 0 && groups.length === 0 && <p className="muted small pad">No session matches.</p>}
+    </nav>
+  );
+}

@@ -1,0 +1,38 @@
+import type { AppView } from "../state/appState";
+import { useBackendKind } from "../state/hooks";
+import { formatTokens } from "./format";
+
+export function StatusBar({ app }: { app: AppView }) {
+  const backendKind = useBackendKind();
+  const id = app.selectedId;
+  const view = id ? app.views[id] : undefined;
+  const health = id ? app.health[id] : undefined;
+  const usage = view?.tokenUsage;
+  const contextUsed =
+    usage && usage.modelContextWindow ? Math.round((usage.last.totalTokens / usage.modelContextWindow) * 100) : null;
+
+  return (
+    <footer className="statusbar" aria-label="Status">
+      {app.codex ? (
+        <span title={app.codex.path}>Codex {app.codex.version}</span>
+      ) : app.codexError ? (
+        <span className="bad">{app.codexError.message}</span>
+      ) : (
+        <span className="muted">Codex: checking…</span>
+      )}
+      {backendKind === "fake" && <span className="muted">Demo backend (no codex)</span>}
+      <span className="spacer" />
+      {health && health.missedBatches > 0 && (
+        <span className="warn" title="Some live updates were lost; completed items are still exact.">
+          Missed {health.missedBatches} update{health.missedBatches === 1 ? "" : "s"}
+        </span>
+      )}
+      {usage && (
+        <span title={`Input ${usage.total.inputTokens}, cached ${usage.total.cachedInputTokens}, output ${usage.total.outputTokens}`}>
+          Tokens {formatTokens(usage.total.totalTokens)}
+          {contextUsed !== null && ` · context ${contextUsed}%`}
+        </span>
+      )}
+    </footer>
+  );
+}

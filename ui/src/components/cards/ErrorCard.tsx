@@ -1,0 +1,32 @@
+import { useState } from "react";
+import type { ErrorEntry } from "../../state/sessionView";
+import { Card } from "./Card";
+
+const advice: Record<string, string> = {
+  usageLimitExceeded: "You reached your usage limit. Wait for it to reset or check your plan.",
+  rateLimitExceeded: "Too many requests right now. Wait a moment, then send your message again.",
+  unauthorized: "Codex is not signed in or the sign-in expired. Sign in again, then retry.",
+  contextWindowExceeded: "The conversation is too long for the model. Start a new session to continue.",
+  serverOverloaded: "The service is busy. Try again in a minute.",
+  internalServerError: "The model service failed. Send your message again to retry.",
+  responseTooManyFailedAttempts: "Codex gave up after several attempts. Check your connection and send again.",
+};
+
+export function ErrorCard({ entry }: { entry: ErrorEntry }) {
+  const [open, setOpen] = useState(false);
+  const hint = (entry.codexErrorInfo && advice[entry.codexErrorInfo]) ?? "You can send your message again.";
+  return (
+    <Card kind="error" itemId={entry.id} label="Error">
+      <p className="error-message">{entry.message}</p>
+      <p className="small muted">{hint}</p>
+      {entry.details && (
+        <>
+          <button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen(!open)}>
+            {open ? "Hide details" : "Show details"}
+          </button>
+          {open && <pre className="details">{entry.details}</pre>}
+        </>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,16 @@
+import type { NoticeEntry } from "../../state/sessionView";
+import { Card } from "./Card";
+
+/** Codex asked for an approval; this version declines such requests by itself. */
+export function NoticeCard({ entry }: { entry: NoticeEntry }) {
+  return (
+    <Card kind="notice" itemId={entry.id} label="Notice">
+      <p className="small">
+        <strong>Declined automatically:</strong> {entry.summary}
+      </p>
+      <p className="small muted" title={entry.method}>
+        Codex asked for approval. This version of Codex Desk cannot ask you yet, so it said no.
+      </p>
+    </Card>
+  );
+}

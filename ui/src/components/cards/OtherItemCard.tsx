@@ -1,0 +1,44 @@
+import type { ThreadItem } from "../../generated/codex/v2/ThreadItem";
+import { Card } from "./Card";
+
+const names: Record<string, string> = {
+  plan: "Plan",
+  mcpToolCall: "Tool call",
+  dynamicToolCall: "Tool call",
+  webSearch: "Web search",
+  imageView: "Image",
+  contextCompaction: "Context compacted",
+  enteredReviewMode: "Review started",
+  exitedReviewMode: "Review finished",
+};
+
+function describe(item: ThreadItem): string {
+  switch (item.type) {
+    case "plan":
+      return item.text;
+    case "mcpToolCall":
+      return `${item.server} · ${item.tool}`;
+    case "dynamicToolCall":
+      return item.tool;
+    case "webSearch":
+      return item.query;
+    case "imageView":
+      return item.path;
+    default:
+      return "";
+  }
+}
+
+/** Item kinds without a dedicated card yet: a one-line summary. */
+export function OtherItemCard({ item }: { item: ThreadItem }) {
+  const id = (item as { id?: string }).id ?? "";
+  const text = describe(item);
+  return (
+    <Card kind={item.type} itemId={id} label={names[item.type] ?? item.type}>
+      <p className="small muted">
+        <strong>{names[item.type] ?? item.type}</strong>
+        {text && <span className="other-text"> {text}</span>}
+      </p>
+    </Card>
+  );
+}

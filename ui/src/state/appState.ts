@@ -1,0 +1,118 @@
+// App-level state (sessions, selection, per-session views) and its pure reducer.
+import type { CodexInfo } from "../generated/desk/CodexInfo";
+import type { ErrorPayload } from "../generated/desk/ErrorPayload";
+import type { EventBatch } from "../generated/desk/EventBatch";
+import type { SessionInfo } from "../generated/desk/SessionInfo";
+import type { Transcript } from "../generated/desk/Transcript";
+import { reduceSession, reduceSessionEvents } from "./reduceSession";
+import { emptySessionView, type SessionView } from "./sessionView";
+
+export interface StreamHealth {
+  lastSeq: number | null;
+  /** Batches we never received (seq jumped). */
+  missedBatches: number;
+  droppedDeltas: boolean;
+}
+
+export interface AppView {
+  loading: boolean;
+  /** app_state itself failed. */
+  loadError: ErrorPayload | null;
+  sessions: SessionInfo[];
+  codex: CodexInfo | null;
+  codexError: ErrorPayload | null;
+  selectedId: string | null;
+  /** The "New session" panel is shown instead of the transcript. */
+  creating: boolean;
+  views: Record<string, SessionView>;
+  health: Record<string, StreamHealth>;
+  /** Errors of the last open/send/interrupt, per session. */
+  actionErrors: Record<string, ErrorPayload | null>;
+}
+
+export type AppAction =
+  | { type: "loaded"; sessions: SessionInfo[]; codex: CodexInfo | null; codexError: ErrorPayload | null; selectedId: string | null }
+  | { type: "loadFailed"; error: ErrorPayload }
+  | { type: "sessionsRefreshed"; sessions: SessionInfo[] }
+  | { type: "sessionCreated"; session: SessionInfo }
+  | { type: "selected"; sessionId: string }
+  | { type: "newSessionShown"; shown: boolean }
+  | { type: "transcript"; transcript: Transcript }
+  | { type: "batch"; batch: EventBatch }
+  | { type: "actionError"; sessionId: string; error: ErrorPayload | null };
+
+export const initialAppView: AppView = {
+  loading: true,
+  loadError: null,
+  sessions: [],
+  codex: null,
+  codexError: null,
+  selectedId: null,
+  creating: false,
+  views: {},
+  health: {},
+  actionErrors: {},
+};
+
+function withView(state: AppView, sessionId: string, update: (view: SessionView) => SessionView): AppView {
+  const view = state.views[sessionId] ?? emptySessionView(sessionId);
+  const next = update(view);
+  return next === view && sessionId in state.views ? state : { ...state, views: { ...state.views, [sessionId]: next } };
+}
+
+function healthAfter(health: StreamHealth | undefined, batch: EventBatch): StreamHealth {
+  const previous = health ?? { lastSeq: null, missedBatches: 0, droppedDeltas: false };
+  const gap = previous.lastSeq === null ? 0 : Math.max(0, batch.seq - previous.lastSeq - 1);
+  return {
+    lastSeq: batch.seq,
+    missedBatches: previous.missedBatches + gap,
+    droppedDeltas: previous.droppedDeltas || batch.droppedDeltas,
+  };
+}
+
+export function reduceApp(state: AppView, action: AppAction): AppView {
+  switch (action.type) {
+    case "loaded":
+      return {
+        ...state,
+        loading: false,
+        loadError: null,
+        sessions: action.sessions,
+        codex: action.codex,
+        codexError: action.codexError,
+        selectedId: action.selectedId,
+      };
+    case "loadFailed":
+      return { ...state, loading: false, loadError: action.error };
+    case "sessionsRefreshed":
+      return { ...state, sessions: action.sessions };
+    case "sessionCreated":
+      return {
+        ...state,
+        sessions: [action.session, ...state.sessions.filter((s) => s.id !== action.session.id)],
+        selectedId: action.session.id,
+        creating: false,
+      };
+    case "selected":
+      return { ...state, selectedId: action.sessionId, creating: false };
+    case "newSessionShown":
+      return { ...state, creating: action.shown };
+    case "transcript": {
+      const { transcript } = action;
+      const id = transcript.session.id;
+      const sessions = state.sessions.some((s) => s.id === id)
+        ? state.sessions.map((s) => (s.id === id ? transcript.session : s))
+        : [transcript.session, ...state.sessions];
+      return withView({ ...state, sessions }, id, (view) => reduceSession(view, { type: "transcript", transcript }));
+    }
+    case "batch": {
+      const { batch } = action;
+      const health = { ...state.health, [batch.sessionId]: healthAfter(state.health[batch.sessionId], batch) };
+      return withView({ ...state, health }, batch.sessionId, (view) => reduceSessionEvents(view, batch.events));
+    }
+    case "actionError":
+      return { ...state, actionErrors: { ...state.actionErrors, [action.sessionId]: action.error } };
+    default:
+      return state;
+  }
+}

@@ -1,0 +1,110 @@
+// The app's flows: load, select, create, send, stop. They call the backend and feed the store.
+import type { Backend } from "../backend/api";
+import { toErrorPayload } from "../backend/errors";
+import type { ErrorPayload } from "../generated/desk/ErrorPayload";
+import type { AppStore } from "./store";
+
+export interface Controller {
+  load(): Promise<void>;
+  select(sessionId: string): Promise<void>;
+  showNewSession(shown: boolean): void;
+  pickFolder(): Promise<string | null>;
+  /** Resolves to the error to show inline, or null on success. */
+  createSession(workspace: string): Promise<ErrorPayload | null>;
+  sendPrompt(sessionId: string, text: string): Promise<boolean>;
+  interrupt(sessionId: string): Promise<void>;
+}
+
+export function createController(backend: Backend, store: AppStore): Controller {
+  const subscribed = new Set<string>();
+  const lastSeq = new Map<string, number>();
+
+  const refreshSessions = async () => {
+    try {
+      const state = await backend.appState();
+      store.dispatch({ type: "sessionsRefreshed", sessions: state.sessions });
+    } catch {
+      // The list stays as it was; a later refresh may work.
+    }
+  };
+
+  const ensureSubscribed = async (sessionId: string) => {
+    if (subscribed.has(sessionId)) return;
+    subscribed.add(sessionId);
+    try {
+      await backend.subscribe(sessionId, (batch) => {
+        const before = lastSeq.get(batch.sessionId);
+        if (before !== undefined && batch.seq !== before + 1) {
+          console.warn(`Session ${batch.sessionId}: expected batch ${before + 1}, got ${batch.seq}`);
+        }
+        lastSeq.set(batch.sessionId, batch.seq);
+        store.dispatchThrottled({ type: "batch", batch });
+        const turnEnded = batch.events.some(
+          (e) => e.type === "status" && e.status !== "running" && e.status !== "starting",
+        );
+        if (turnEnded) void refreshSessions();
+      });
+    } catch (error) {
+      subscribed.delete(sessionId);
+      throw error;
+    }
+  };
+
+  const select = async (sessionId: string) => {
+    store.dispatch({ type: "selected", sessionId });
+    try {
+      // Subscribe first so no event between the stored transcript and the stream is lost.
+      await ensureSubscribed(sessionId);
+      const transcript = await backend.openSession(sessionId);
+      store.dispatch({ type: "transcript", transcript });
+      store.dispatch({ type: "actionError", sessionId, error: null });
+    } catch (error) {
+      store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+    }
+  };
+
+  return {
+    async load() {
+      try {
+        const state = await backend.appState();
+        const last = state.lastSessionId && state.sessions.some((s) => s.id === state.lastSessionId) ? state.lastSessionId : null;
+        store.dispatch({ type: "loaded", sessions: state.sessions, codex: state.codex, codexError: state.codexError, selectedId: null });
+        if (last) await select(last);
+      } catch (error) {
+        store.dispatch({ type: "loadFailed", error: toErrorPayload(error) });
+      }
+    },
+    select,
+    showNewSession: (shown) => store.dispatch({ type: "newSessionShown", shown }),
+    pickFolder: () => backend.pickFolder().catch(() => null),
+    async createSession(workspace) {
+      try {
+        const session = await backend.createSession(workspace.trim());
+        store.dispatch({ type: "sessionCreated", session });
+        await select(session.id);
+        return null;
+      } catch (error) {
+        return toErrorPayload(error);
+      }
+    },
+    async sendPrompt(sessionId, text) {
+      try {
+        await ensureSubscribed(sessionId);
+        await backend.sendPrompt(sessionId, text);
+        store.dispatch({ type: "actionError", sessionId, error: null });
+        void refreshSessions();
+        return true;
+      } catch (error) {
+        store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+        return false;
+      }
+    },
+    async interrupt(sessionId) {
+      try {
+        await backend.interrupt(sessionId);
+      } catch (error) {
+        store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+      }
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { changeKindLabel, diffStats } from "./diffStats";
+import { folderName, groupSessionsByWorkspace, sessionDot } from "./sessionGroups";
+import { emptySessionView } from "./sessionView";
+import { sessionInfo } from "./testBuilders";
+
+describe("diffStats", () => {
+  it("counts + and − lines of a unified diff, not its headers", () => {
+    const diff = [
+      "diff --git a/x b/x",
+      "--- a/x",
+      "+++ b/x",
+      "@@ -1,3 +1,3 @@",
+      " keep",
+      "-old",
+      "-older",
+      "+new",
+      "",
+    ].join("\n");
+    expect(diffStats(diff, { type: "update", move_path: null })).toEqual({ added: 1, removed: 2 });
+  });
+
+  it("counts a whole added or deleted file", () => {
+    expect(diffStats("a\nb\nc\n", { type: "add" })).toEqual({ added: 3, removed: 0 });
+    expect(diffStats("a\nb\n", { type: "delete" })).toEqual({ added: 0, removed: 2 });
+  });
+
+  it("labels change kinds", () => {
+    expect(changeKindLabel({ type: "add" })).toBe("added");
+    expect(changeKindLabel({ type: "update", move_path: "b.txt" })).toBe("moved to b.txt");
+  });
+});
+
+describe("groupSessionsByWorkspace", () => {
+  const sessions = [
+    sessionInfo({ id: "a", title: "Old api", workspace: "/home/me/api", createdAt: 1 }),
+    sessionInfo({ id: "b", title: "Web fix", workspace: "/home/me/web/", createdAt: 5 }),
+    sessionInfo({ id: "c", title: "New api", workspace: "/home/me/api", createdAt: 9 }),
+  ];
+
+  it("groups by folder, labels by folder name, newest first", () => {
+    const groups = groupSessionsByWorkspace(sessions);
+    expect(groups.map((g) => [g.label, g.workspace, g.sessions.map((s) => s.id)])).toEqual([
+      ["api", "/home/me/api", ["c", "a"]],
+      ["web", "/home/me/web/", ["b"]],
+    ]);
+  });
+
+  it("filters by title or folder", () => {
+    expect(groupSessionsByWorkspace(sessions, "WEB").map((g) => g.label)).toEqual(["web"]);
+    expect(groupSessionsByWorkspace(sessions, "old").flatMap((g) => g.sessions.map((s) => s.id))).toEqual(["a"]);
+  });
+
+  it("names Windows folders too", () => {
+    expect(folderName("C:\\Users\\me\\proj")).toBe("proj");
+  });
+});
+
+describe("sessionDot", () => {
+  it("prefers the live status over the listed one", () => {
+    const info = sessionInfo({ status: "idle" });
+    expect(sessionDot(info, undefined)).toBe("idle");
+    expect(sessionDot(info, { ...emptySessionView("s1"), status: "running" })).toBe("running");
+    expect(sessionDot(info, { ...emptySessionView("s1"), status: "running", waitingForUser: true })).toBe("waiting");
+  });
+});

@@ -1,0 +1,192 @@
+import { describe, expect, it } from "vitest";
+import type { Transcript } from "../generated/desk/Transcript";
+import { reduceSession, reduceSessionEvents, type SessionAction } from "./reduceSession";
+import { emptySessionView, isTurnRunning, orderedEntries, type SessionView } from "./sessionView";
+import {
+  agentDelta,
+  agentMessage,
+  codex,
+  itemCompleted,
+  itemStarted,
+  sessionInfo,
+  turnCompleted,
+  turnStarted,
+  userMessage,
+} from "./testBuilders";
+
+const run = (events: SessionAction[], view: SessionView = emptySessionView("s1")) => reduceSessionEvents(view, events);
+const textOf = (view: SessionView, id: string) => {
+  const entry = view.entries[id];
+  return entry?.kind === "item" && entry.item.type === "agentMessage" ? entry.item.text : undefined;
+};
+
+describe("deltas", () => {
+  it("gives the same text whether the backend merged deltas or not", () => {
+    const start = [turnStarted("t1"), itemStarted("t1", agentMessage("a", ""))];
+    const split = run([...start, agentDelta("t1", "a", "Hel"), agentDelta("t1", "a", "lo "), agentDelta("t1", "a", "world")]);
+    const merged = run([...start, agentDelta("t1", "a", "Hello world")]);
+    expect(textOf(split, "a")).toBe("Hello world");
+    expect(merged.entries).toEqual(split.entries);
+  });
+
+  it("creates the message when deltas arrive without item/started", () => {
+    const view = run([agentDelta("t1", "a", "late join")]);
+    expect(textOf(view, "a")).toBe("late join");
+    expect(view.entries.a?.kind === "item" && view.entries.a.streaming).toBe(true);
+  });
+
+  it("appends reasoning summary deltas by index", () => {
+    const view = run([
+      codex({ method: "item/reasoning/summaryTextDelta", params: { threadId: "x", turnId: "t1", itemId: "r", delta: "one", summaryIndex: 0 } }),
+      codex({ method: "item/reasoning/summaryTextDelta", params: { threadId: "x", turnId: "t1", itemId: "r", delta: "two", summaryIndex: 1 } }),
+    ]);
+    const entry = view.entries.r;
+    expect(entry?.kind === "item" && entry.item.type === "reasoning" && entry.item.summary).toEqual(["one", "two"]);
+  });
+});
+
+describe("idempotence", () => {
+  const base = [turnStarted("t1"), itemStarted("t1", agentMessage("a", "")), agentDelta("t1", "a", "partial")];
+
+  it("item/completed replaces the item by id, keeping its place; twice is the same as once", () => {
+    const once = run([...base, itemCompleted("t1", agentMessage("a", "final text"))]);
+    const twice = run([itemCompleted("t1", agentMessage("a", "final text"))], once);
+    expect(textOf(once, "a")).toBe("final text");
+    expect(twice.order).toEqual(["a"]);
+    expect(twice.entries).toEqual(once.entries);
+  });
+
+  it("an item/started for a completed item does not reset it", () => {
+    const done = run([...base, itemCompleted("t1", agentMessage("a", "final text"))]);
+    const after = run([itemStarted("t1", agentMessage("a", "")), agentDelta("t1", "a", "stale")], done);
+    expect(textOf(after, "a")).toBe("final text");
+    expect(after.entries.a?.kind === "item" && after.entries.a.completed).toBe(true);
+  });
+
+  it("ignores unknown methods without creating a new state", () => {
+    const view = run(base);
+    const next = reduceSession(view, codex({ method: "skills/changed", params: {} } as never));
+    expect(next).toBe(view);
+  });
+});
+
+describe("prompts", () => {
+  it("shows the accepted prompt once, replaced in place by codex's userMessage item", () => {
+    const view = run([
+      { type: "promptAccepted", text: "fix the bug" },
+      turnStarted("t1"),
+      itemStarted("t1", userMessage("u1", "fix the bug")),
+      itemCompleted("t1", userMessage("u1", "fix the bug")),
+      itemStarted("t1", agentMessage("a", "")),
+    ]);
+    expect(orderedEntries(view).map((e) => e.id)).toEqual(["u1", "a"]);
+  });
+
+  it("shows the prompt before codex answers", () => {
+    const view = run([{ type: "promptAccepted", text: "hello" }]);
+    expect(orderedEntries(view)).toEqual([{ kind: "prompt", id: "prompt-1", text: "hello" }]);
+  });
+});
+
+describe("turns, status, errors, notices", () => {
+  it("tracks the running turn", () => {
+    const running = run([turnStarted("t1")]);
+    expect(isTurnRunning(running)).toBe(true);
+    expect(isTurnRunning(run([turnCompleted("t1")], running))).toBe(false);
+  });
+
+  it("shows retries subtly and the final error inline", () => {
+    const error = (willRetry: boolean, message: string) =>
+      codex({ method: "error", params: { threadId: "x", turnId: "t1", willRetry, error: { message, codexErrorInfo: null, additionalDetails: "HTTP 500", misalignment: null } } });
+    const retrying = run([turnStarted("t1"), error(true, "Reconnecting... 1/5")]);
+    expect(retrying.retrying).toBe("Reconnecting... 1/5");
+    expect(orderedEntries(retrying)).toHaveLength(0);
+    const failed = run([error(false, "Service unavailable"), turnCompleted("t1", "failed")], retrying);
+    expect(failed.retrying).toBeNull();
+    const entries = orderedEntries(failed);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ kind: "error", message: "Service unavailable", details: "HTTP 500" });
+  });
+
+  it("a crash ends streaming and the running turn", () => {
+    const view = run([
+      turnStarted("t1"),
+      itemStarted("t1", agentMessage("a", "")),
+      { type: "status", status: "crashed", message: "Codex stopped unexpectedly.", threadId: null },
+    ]);
+    expect(view.status).toBe("crashed");
+    expect(view.statusMessage).toBe("Codex stopped unexpectedly.");
+    expect(orderedEntries(view).at(-1)).toMatchObject({ kind: "error", message: "Codex stopped unexpectedly." });
+    expect(isTurnRunning(view)).toBe(false);
+    expect(view.entries.a?.kind === "item" && view.entries.a.streaming).toBe(false);
+  });
+
+  it("shows an auto-answered approval as a notice", () => {
+    const view = run([{ type: "autoAnswered", method: "item/commandExecution/requestApproval", summary: "rm -rf build" }]);
+    expect(orderedEntries(view)[0]).toMatchObject({ kind: "notice", summary: "rm -rf build" });
+  });
+
+  it("knows when codex waits for the user", () => {
+    const view = run([codex({ method: "thread/status/changed", params: { threadId: "x", status: { type: "active", activeFlags: ["waitingOnApproval"] } } })]);
+    expect(view.waitingForUser).toBe(true);
+  });
+});
+
+describe("stored transcript", () => {
+  const transcript: Transcript = {
+    session: sessionInfo({ status: "idle", threadId: "thread-1" }),
+    turns: [
+      { id: "t1", status: "completed", error: null, startedAt: 1, completedAt: 2 },
+      { id: "t2", status: "failed", error: "Usage limit reached.", startedAt: 3, completedAt: 4 },
+    ],
+    items: [
+      { turnId: "t1", seq: 1, item: userMessage("u1", "first") },
+      { turnId: "t1", seq: 2, item: agentMessage("a1", "answer one") },
+      { turnId: "t2", seq: 3, item: userMessage("u2", "second") },
+    ],
+  };
+
+  it("shows stored items in order with the failed turn's error, then live events", () => {
+    const view = run([
+      { type: "transcript", transcript },
+      { type: "promptAccepted", text: "third" },
+      turnStarted("t3"),
+      itemCompleted("t3", userMessage("u3", "third")),
+      itemStarted("t3", agentMessage("a3", "")),
+      agentDelta("t3", "a3", "streaming"),
+    ]);
+    expect(view.order).toEqual(["u1", "a1", "u2", "error-t2", "u3", "a3"]);
+    expect(view.entries["error-t2"]).toMatchObject({ kind: "error", message: "Usage limit reached." });
+    expect(textOf(view, "a3")).toBe("streaming");
+    expect(view.status).toBe("idle");
+    expect(view.loaded).toBe(true);
+  });
+
+  it("merges under live events that arrived before it", () => {
+    const live = run([
+      { type: "status", status: "running", message: null, threadId: "thread-1" },
+      turnStarted("t3"),
+      itemStarted("t3", agentMessage("a3", "")),
+      agentDelta("t3", "a3", "early"),
+      itemCompleted("t1", agentMessage("a1", "answer one")),
+    ]);
+    const view = run([{ type: "transcript", transcript }], live);
+    expect(view.order).toEqual(["u1", "a1", "u2", "error-t2", "a3"]);
+    expect(textOf(view, "a3")).toBe("early");
+    expect(view.status).toBe("running");
+    expect(view.activeTurnId).toBe("t3");
+    const again = run([{ type: "transcript", transcript }], view);
+    expect(again.order).toEqual(view.order);
+  });
+
+  it("matches a pending prompt to the stored userMessage of the running turn", () => {
+    const running: Transcript = {
+      session: sessionInfo({ status: "running" }),
+      turns: [{ id: "t1", status: "inProgress", error: null, startedAt: 1, completedAt: null }],
+      items: [{ turnId: "t1", seq: 1, item: userMessage("u1", "go") }],
+    };
+    const view = run([{ type: "promptAccepted", text: "go" }, { type: "transcript", transcript: running }]);
+    expect(view.order).toEqual(["u1"]);
+    expect(view.activeTurnId).toBe("t1");
+  });
+});

@@ -1,0 +1,51 @@
+// Groups the session list by workspace folder for the sidebar.
+import type { SessionInfo } from "../generated/desk/SessionInfo";
+import type { SessionStatus } from "../generated/desk/SessionStatus";
+import type { SessionView } from "./sessionView";
+
+export interface SessionGroup {
+  /** The full folder path (title attribute). */
+  workspace: string;
+  /** The folder's name (group label). */
+  label: string;
+  sessions: SessionInfo[];
+}
+
+/** The last path segment of a folder, for both / and \ separators. */
+export function folderName(path: string): string {
+  const trimmed = path.replace(/[\\/]+$/, "");
+  const name = trimmed.split(/[\\/]/).pop();
+  return name || path || "(no folder)";
+}
+
+const newestFirst = (a: SessionInfo, b: SessionInfo) => b.createdAt - a.createdAt || b.id.localeCompare(a.id);
+
+/** Sessions grouped by workspace, newest first within a group, groups by their newest session. */
+export function groupSessionsByWorkspace(sessions: readonly SessionInfo[], query = ""): SessionGroup[] {
+  const needle = query.trim().toLowerCase();
+  const groups = new Map<string, SessionInfo[]>();
+  for (const session of [...sessions].sort(newestFirst)) {
+    if (needle && !`${session.title} ${session.workspace}`.toLowerCase().includes(needle)) continue;
+    const list = groups.get(session.workspace) ?? [];
+    list.push(session);
+    groups.set(session.workspace, list);
+  }
+  return [...groups.entries()].map(([workspace, list]) => ({ workspace, label: folderName(workspace), sessions: list }));
+}
+
+export type DotState = SessionStatus | "waiting";
+
+/** The live status of a session: its stream when we have one, else the listed status. */
+export function sessionDot(info: SessionInfo, view: SessionView | undefined): DotState {
+  if (view?.waitingForUser) return "waiting";
+  return view?.status ?? info.status;
+}
+
+export const dotLabel: Record<DotState, string> = {
+  idle: "Idle",
+  starting: "Starting",
+  running: "Running",
+  waiting: "Waiting for you",
+  failed: "Failed",
+  crashed: "Crashed",
+};

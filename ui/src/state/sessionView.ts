@@ -1,0 +1,105 @@
+// What a session's transcript looks like to the UI, derived only by the reducer.
+import type { ThreadItem } from "../generated/codex/v2/ThreadItem";
+import type { ThreadTokenUsage } from "../generated/codex/v2/ThreadTokenUsage";
+import type { TurnStatus } from "../generated/codex/v2/TurnStatus";
+import type { SessionStatus } from "../generated/desk/SessionStatus";
+
+/** A codex item as it streams in and completes. */
+export interface ItemEntry {
+  kind: "item";
+  id: string;
+  turnId: string | null;
+  item: ThreadItem;
+  /** Started (or received deltas) and not yet completed. */
+  streaming: boolean;
+  /** item/completed was seen (or it came from a stored transcript). */
+  completed: boolean;
+  /** The turn ended (interrupted / failed) before the item completed. */
+  cutShort: boolean;
+  /** Text from the deprecated item/fileChange/outputDelta. */
+  extraOutput: string;
+}
+
+/** The user's prompt, shown as soon as the backend accepted it. */
+export interface PromptEntry {
+  kind: "prompt";
+  id: string;
+  text: string;
+}
+
+/** A final codex error (willRetry=false), a failed turn's error, shown inline. */
+export interface ErrorEntry {
+  kind: "error";
+  id: string;
+  turnId: string | null;
+  message: string;
+  details: string | null;
+  codexErrorInfo: string | null;
+}
+
+/** An approval codex asked for that this version declined by itself. */
+export interface NoticeEntry {
+  kind: "notice";
+  id: string;
+  method: string;
+  summary: string;
+}
+
+export type Entry = ItemEntry | PromptEntry | ErrorEntry | NoticeEntry;
+
+export interface TurnView {
+  id: string;
+  status: TurnStatus;
+  error: string | null;
+}
+
+export interface SessionView {
+  sessionId: string;
+  /** Entry ids in order of first appearance. */
+  order: string[];
+  entries: Record<string, Entry>;
+  turns: Record<string, TurnView>;
+  /** The turn in progress, if any. */
+  activeTurnId: string | null;
+  status: SessionStatus | null;
+  statusMessage: string | null;
+  threadId: string | null;
+  /** codex thread status: true while it waits for an approval or user input. */
+  waitingForUser: boolean;
+  tokenUsage: ThreadTokenUsage | null;
+  /** The latest "retrying" message while the turn still runs. */
+  retrying: string | null;
+  /** Counter used to give local entries (prompts, notices) unique ids. */
+  localCounter: number;
+  /** Whether a stored transcript was loaded. */
+  loaded: boolean;
+}
+
+export function emptySessionView(sessionId: string): SessionView {
+  return {
+    sessionId,
+    order: [],
+    entries: {},
+    turns: {},
+    activeTurnId: null,
+    status: null,
+    statusMessage: null,
+    threadId: null,
+    waitingForUser: false,
+    tokenUsage: null,
+    retrying: null,
+    localCounter: 0,
+    loaded: false,
+  };
+}
+
+/** The entries in display order. */
+export function orderedEntries(view: SessionView): Entry[] {
+  return view.order.map((id) => view.entries[id]).filter((e): e is Entry => e !== undefined);
+}
+
+/** True while a turn runs, so Stop is enabled. */
+export function isTurnRunning(view: SessionView | undefined): boolean {
+  if (!view) return false;
+  return view.activeTurnId !== null || view.status === "running";
+}
