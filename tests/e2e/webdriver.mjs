@@ -1,0 +1,108 @@
+// A minimal W3C WebDriver client over fetch, enough to drive the app through tauri-driver.
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+export class WebDriver {
+  constructor(base = "http://127.0.0.1:4444") {
+    this.base = base;
+    this.sessionId = null;
+  }
+
+  async cmd(method, path, body) {
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json().catch(() => ({}));
+    if (!res.ok) {
+      const err = new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json)}`);
+      err.webdriverError = json.value?.error;
+      throw err;
+    }
+    return json.value;
+  }
+
+  async start(application) {
+    const caps = {
+      capabilities: {
+        alwaysMatch: { browserName: "wry", "tauri:options": { application } },
+      },
+    };
+    const value = await this.cmd("POST", "/session", caps);
+    this.sessionId = value.sessionId;
+  }
+
+  s(path) {
+    return `/session/${this.sessionId}${path}`;
+  }
+
+  async quit() {
+    if (this.sessionId) {
+      await this.cmd("DELETE", this.s("")).catch(() => {});
+      this.sessionId = null;
+    }
+  }
+
+  async find(css) {
+    const all = await this.cmd("POST", this.s("/elements"), { using: "css selector", value: css });
+    return all.map((e) => e[ELEMENT]);
+  }
+
+  async click(id) {
+    await this.cmd("POST", this.s(`/element/${id}/click`), {});
+  }
+
+  async type(id, text) {
+    await this.cmd("POST", this.s(`/element/${id}/value`), { text });
+  }
+
+  async text(id) {
+    return this.cmd("GET", this.s(`/element/${id}/text`));
+  }
+
+  async enabled(id) {
+    return this.cmd("GET", this.s(`/element/${id}/enabled`));
+  }
+
+  /** A PNG of the window once the latest DOM changes are painted (two animation frames). */
+  async screenshot() {
+    await this.script("return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))");
+    return Buffer.from(await this.cmd("GET", this.s("/screenshot")), "base64");
+  }
+
+  async script(source, args = []) {
+    return this.cmd("POST", this.s("/execute/sync"), { script: source, args });
+  }
+
+  /** Polls `probe` until it returns a truthy value; a UI condition has no event to await. */
+  async waitFor(what, probe, timeoutMs = 30000) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    for (;;) {
+      try {
+        last = await probe();
+        if (last) return last;
+      } catch (e) {
+        last = e;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Waits for an element matching `css` (and whose text includes `contains`) and returns its id. */
+  async element(css, { contains, timeoutMs } = {}) {
+    return this.waitFor(
+      `${css}${contains ? ` containing "${contains}"` : ""}`,
+      async () => {
+        for (const id of await this.find(css)) {
+          if (!contains || (await this.text(id)).includes(contains)) return id;
+        }
+        return null;
+      },
+      timeoutMs,
+    );
+  }
+}
