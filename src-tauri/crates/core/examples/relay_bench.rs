@@ -132,8 +132,15 @@ async fn run(events: &[Value], pace: Option<Duration>) -> (Duration, Stats) {
     let _ = tokio::time::timeout(Duration::from_secs(30), done_rx).await;
     let elapsed = start.elapsed();
     drop(input);
-    let stats = Arc::try_unwrap(stats).ok().unwrap().into_inner().unwrap();
-    (elapsed, stats)
+    let taken = std::mem::replace(
+        &mut *stats.lock().unwrap(),
+        Stats {
+            latencies: Vec::new(),
+            batches: 0,
+            max_batch_bytes: 0,
+        },
+    );
+    (elapsed, taken)
 }
 
 fn pct(sorted: &[Duration], p: f64) -> Duration {
