@@ -7,7 +7,7 @@ use std::time::Duration;
 use codex_desk_core::codex::discovery;
 use codex_desk_core::paths::AppPaths;
 use codex_desk_core::{Engine, EngineConfig};
-use codex_desk_protocol::{EventBatch, SessionEvent, SessionStatus};
+use codex_desk_protocol::{EventBatch, SessionEvent, SessionInfo, SessionStatus};
 use codex_desk_test_support::{write_codex_home, MockModel, Script};
 use serde_json::Value;
 use tokio::sync::mpsc;
@@ -83,6 +83,16 @@ impl TestEnv {
 
     pub fn engine(&self) -> Engine {
         Engine::open(self.config()).expect("open engine")
+    }
+
+    /// An engine with one new session on the workspace, already subscribed.
+    pub fn start_session(&self) -> (Engine, SessionInfo, Events) {
+        let engine = self.engine();
+        let session = engine
+            .create_session(&self.workspace().display().to_string())
+            .expect("create session");
+        let events = Events::subscribe(&engine, &session.id);
+        (engine, session, events)
     }
 }
 

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use codex_desk_protocol::{SessionEvent, SessionStatus};
 use codex_desk_test_support::{reply, ModelRequest, Reply};
-use codex_desk_tests::{is_method, is_status, Events, TestEnv};
+use codex_desk_tests::{is_method, is_status, TestEnv};
 
 fn slow_unless_quick() -> codex_desk_test_support::Script {
     Arc::new(|req: &ModelRequest| -> Reply {
@@ -20,11 +20,7 @@ fn slow_unless_quick() -> codex_desk_test_support::Script {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stop_ends_a_slow_turn_within_a_second() {
     let env = TestEnv::new(slow_unless_quick()).await;
-    let engine = env.engine();
-    let session = engine
-        .create_session(&env.workspace().display().to_string())
-        .expect("create");
-    let mut events = Events::subscribe(&engine, &session.id);
+    let (engine, session, mut events) = env.start_session();
 
     engine
         .send_prompt(&session.id, "take your time")
@@ -52,11 +48,7 @@ async fn stop_ends_a_slow_turn_within_a_second() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_codex_crash_mid_turn_is_reported_and_the_next_prompt_resumes_the_thread() {
     let env = TestEnv::new(slow_unless_quick()).await;
-    let engine = env.engine();
-    let session = engine
-        .create_session(&env.workspace().display().to_string())
-        .expect("create");
-    let mut events = Events::subscribe(&engine, &session.id);
+    let (engine, session, mut events) = env.start_session();
 
     engine
         .send_prompt(&session.id, "remember the word PINEAPPLE")

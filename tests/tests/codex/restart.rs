@@ -14,11 +14,7 @@ async fn after_a_restart_the_transcript_is_there_and_the_thread_continues() {
     }))
     .await;
     let (session_id, thread_id) = {
-        let engine = env.engine();
-        let session = engine
-            .create_session(&env.workspace().display().to_string())
-            .expect("create");
-        let mut events = Events::subscribe(&engine, &session.id);
+        let (engine, session, mut events) = env.start_session();
         engine
             .send_prompt(&session.id, "first question about MANGO")
             .await

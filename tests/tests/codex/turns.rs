@@ -12,11 +12,7 @@ async fn text_streams_as_deltas_and_the_turn_is_stored() {
         reply::text(&["Hel", "lo ", "from ", "the ", "mock."])
     }))
     .await;
-    let engine = env.engine();
-    let session = engine
-        .create_session(&env.workspace().display().to_string())
-        .expect("create");
-    let mut events = Events::subscribe(&engine, &session.id);
+    let (engine, session, mut events) = env.start_session();
 
     engine
         .send_prompt(&session.id, "Say hello")
@@ -154,11 +150,7 @@ async fn apply_patch_creates_the_file_and_reports_the_change() {
         }
     }))
     .await;
-    let engine = env.engine();
-    let session = engine
-        .create_session(&env.workspace().display().to_string())
-        .expect("create");
-    let mut events = Events::subscribe(&engine, &session.id);
+    let (engine, session, mut events) = env.start_session();
 
     engine
         .send_prompt(&session.id, "Create the notes")
@@ -197,11 +189,7 @@ async fn a_model_error_fails_the_turn_readably_and_the_session_keeps_working() {
         }
     }))
     .await;
-    let engine = env.engine();
-    let session = engine
-        .create_session(&env.workspace().display().to_string())
-        .expect("create");
-    let mut events = Events::subscribe(&engine, &session.id);
+    let (engine, session, mut events) = env.start_session();
 
     engine
         .send_prompt(&session.id, "please break")

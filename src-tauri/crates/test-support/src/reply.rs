@@ -91,28 +91,27 @@ pub fn exec_command(call_id: &str, cmd: &str, workdir: Option<&str>) -> Reply {
         None => json!({"cmd": cmd}),
     }
     .to_string();
-    let events = vec![
-        json!({"type": "response.output_item.done", "output_index": 0,
-               "item": {"type": "function_call", "id": format!("fc_{call_id}"), "call_id": call_id,
-                        "name": "exec_command", "arguments": arguments, "status": "completed"}}),
-        completed(),
-    ];
-    Reply::Sse {
-        events,
-        delay: Duration::ZERO,
-    }
+    one_item(
+        json!({"type": "function_call", "id": format!("fc_{call_id}"), "call_id": call_id,
+                    "name": "exec_command", "arguments": arguments, "status": "completed"}),
+    )
 }
 
 /// The model asks codex to apply `patch` (freeform `apply_patch` tool).
 pub fn apply_patch(call_id: &str, patch: &str) -> Reply {
-    let events = vec![
-        json!({"type": "response.output_item.done", "output_index": 0,
-               "item": {"type": "custom_tool_call", "id": format!("ctc_{call_id}"), "call_id": call_id,
-                        "name": "apply_patch", "input": patch, "status": "completed"}}),
-        completed(),
-    ];
+    one_item(
+        json!({"type": "custom_tool_call", "id": format!("ctc_{call_id}"), "call_id": call_id,
+                    "name": "apply_patch", "input": patch, "status": "completed"}),
+    )
+}
+
+/// A response made of one finished output item.
+fn one_item(item: Value) -> Reply {
     Reply::Sse {
-        events,
+        events: vec![
+            json!({"type": "response.output_item.done", "output_index": 0, "item": item}),
+            completed(),
+        ],
         delay: Duration::ZERO,
     }
 }
