@@ -116,16 +116,12 @@ impl Events {
         }
     }
 
-    /// Waits for an event matching `pred`, keeping everything seen on the way.
-    pub async fn until(
-        &mut self,
-        what: &str,
-        pred: impl Fn(&SessionEvent) -> bool,
-    ) -> SessionEvent {
+    /// Receives batches until `found` sees what it looks for, keeping everything on the way.
+    async fn wait<T>(&mut self, what: &str, found: impl Fn(&Self) -> Option<T>) -> T {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
-            if let Some(found) = self.seen.iter().find(|e| pred(e)) {
-                return found.clone();
+            if let Some(value) = found(self) {
+                return value;
             }
             let batch = tokio::time::timeout_at(deadline, self.rx.recv())
                 .await
@@ -138,31 +134,25 @@ impl Events {
         }
     }
 
-    /// Waits for `turn/completed` after the last one already consumed, returning the turn.
+    /// Waits for an event matching `pred`.
+    pub async fn until(
+        &mut self,
+        what: &str,
+        pred: impl Fn(&SessionEvent) -> bool,
+    ) -> SessionEvent {
+        self.wait(what, |s| s.seen.iter().find(|e| pred(e)).cloned())
+            .await
+    }
+
+    /// Waits for the next `turn/completed` after those already seen, returning the turn.
     pub async fn turn_completed(&mut self) -> Value {
-        let already = self.count_method("turn/completed");
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let turns: Vec<Value> = self
-                .notifications("turn/completed")
-                .into_iter()
+        let already = self.notifications("turn/completed").len();
+        self.wait("turn/completed", |s| {
+            s.notifications("turn/completed")
+                .get(already)
                 .map(|p| p["turn"].clone())
-                .collect();
-            if turns.len() > already {
-                return turns[already].clone();
-            }
-            let batch = tokio::time::timeout_at(deadline, self.rx.recv())
-                .await
-                .unwrap_or_else(|_| {
-                    panic!(
-                        "timed out waiting for turn/completed; saw {:#?}",
-                        self.methods()
-                    )
-                })
-                .expect("stream open");
-            self.batches.push((batch.session_id.clone(), batch.seq));
-            self.seen.extend(batch.events);
-        }
+        })
+        .await
     }
 
     pub fn notifications(&self, method: &str) -> Vec<Value> {
@@ -175,10 +165,6 @@ impl Events {
                 _ => None,
             })
             .collect()
-    }
-
-    fn count_method(&self, method: &str) -> usize {
-        self.notifications(method).len()
     }
 
     /// Completed items of a kind, in order.

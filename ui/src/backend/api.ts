@@ -1,7 +1,6 @@
 // The interface the UI uses to reach the backend. Two implementations: the Tauri one
 // (tauri.ts) and an in-memory fake for a plain browser (fake.ts).
 import type { AppState } from "../generated/desk/AppState";
-import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { EventBatch } from "../generated/desk/EventBatch";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
 import type { Transcript } from "../generated/desk/Transcript";
@@ -20,5 +19,3 @@ export interface Backend {
   pickFolder(): Promise<string | null>;
 }
 
-/** Every backend call rejects with this shape (normalized by `toErrorPayload`). */
-export type BackendError = ErrorPayload;

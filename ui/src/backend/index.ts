@@ -6,7 +6,7 @@ export type { Backend } from "./api";
 export { toErrorPayload } from "./errors";
 
 /** True inside the Tauri webview; false in a plain browser (`npm run dev`). */
-export function isTauri(): boolean {
+function isTauri(): boolean {
   return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
 }
 

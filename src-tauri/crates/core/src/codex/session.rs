@@ -1,6 +1,6 @@
 //! A live session: one `codex app-server` process, its client, and the codex thread it serves.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -36,7 +36,6 @@ pub struct LiveSession {
     pub thread_id: String,
     client: CodexClient,
     control: ProcessControl,
-    workspace: PathBuf,
     /// The turn in progress, once codex has told us its id.
     turn: Mutex<Option<String>>,
     /// True from `turn/start` until `turn/completed`.
@@ -105,7 +104,6 @@ impl LiveSession {
             thread_id,
             client,
             control,
-            workspace: l.workspace.to_path_buf(),
             turn: Mutex::new(None),
             busy: AtomicBool::new(false),
             closing: AtomicBool::new(false),
@@ -137,7 +135,6 @@ impl LiveSession {
         let params = json!({
             "threadId": self.thread_id,
             "input": [{ "type": "text", "text": text, "text_elements": [] }],
-            "cwd": self.workspace.display().to_string(),
         });
         match self.client.request("turn/start", params).await {
             Ok(response) => {
@@ -146,7 +143,7 @@ impl LiveSession {
                     .and_then(Value::as_str)
                     .unwrap_or_default()
                     .to_string();
-                self.set_turn(Some(turn_id.clone()));
+                *self.turn.lock().unwrap_or_else(|p| p.into_inner()) = Some(turn_id.clone());
                 Ok(turn_id)
             }
             Err(e) => {
@@ -170,13 +167,6 @@ impl LiveSession {
             )
             .await?;
         Ok(())
-    }
-
-    pub fn set_turn(&self, turn_id: Option<String>) {
-        if turn_id.is_some() {
-            self.busy.store(true, Ordering::SeqCst);
-        }
-        *self.turn.lock().unwrap_or_else(|p| p.into_inner()) = turn_id;
     }
 
     pub fn turn_finished(&self) {

@@ -76,12 +76,6 @@ async fn on_notification(
 ) -> crate::error::Result<()> {
     let store = engine.store();
     match method {
-        "turn/started" => {
-            if let Some(turn_id) = params.pointer("/turn/id").and_then(Value::as_str) {
-                live.set_turn(Some(turn_id.to_string()));
-                store.turn_started(id, turn_id)?;
-            }
-        }
         "item/completed" => {
             let item = &params["item"];
             let (Some(item_id), Some(kind)) = (
