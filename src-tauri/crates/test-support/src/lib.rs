@@ -1,19 +1,28 @@
-//! Test support: a mock of the OpenAI Responses API on 127.0.0.1 that scripts answers over SSE
-//! (text, reasoning, shell calls, apply_patch, errors, slow streams), and a hermetic codex home
-//! that points codex at it. Only what lies outside the machine (the model service) is mocked.
+//! Test support: a mock of the OpenAI services codex talks to, on 127.0.0.1. The Responses API
+//! scripts answers over SSE (text, reasoning, shell calls, apply_patch, errors, slow streams);
+//! the sign-in side ([`issuer`]) plays the OAuth issuer, the ChatGPT account check and the API
+//! key check. A hermetic codex home points codex at it, and [`browser`] follows the sign-in
+//! redirects as a browser would. Only what lies outside the machine is mocked.
 
-mod http;
+pub mod browser;
+pub mod http;
+pub mod issuer;
 pub mod reply;
 pub mod scenarios;
 
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 use tokio::net::TcpListener;
 
+pub use issuer::Issuer;
 pub use reply::Reply;
+
+/// The mock sign-in claims and helpers, for assertions.
+pub use issuer::{ACCOUNT_ID, EMAIL, PLAN};
 
 /// The model catalog codex needs for the mock's model slug (gives it the apply_patch tool).
 pub const MODEL_CATALOG: &str = include_str!("../fixtures/model_catalog.json");
@@ -25,6 +34,12 @@ pub const MOCK_MODEL: &str = "mock-model";
 #[derive(Debug, Clone)]
 pub struct ModelRequest {
     pub body: Value,
+    /// The bearer token it carried.
+    pub bearer: Option<String>,
+    /// The `chatgpt-account-id` header (ChatGPT sign-in).
+    pub account_id: Option<String>,
+    /// Whether the mock let it through (false: it was answered 401).
+    pub authorized: bool,
 }
 
 impl ModelRequest {
@@ -81,11 +96,59 @@ impl ModelRequest {
 /// Decides the reply to each request.
 pub type Script = Arc<dyn Fn(&ModelRequest) -> Reply + Send + Sync>;
 
-/// A running mock model server; stops when dropped.
+/// A running mock of the OpenAI services; stops when dropped.
 pub struct MockModel {
     addr: SocketAddr,
-    requests: Arc<Mutex<Vec<ModelRequest>>>,
+    shared: Arc<Shared>,
     task: tokio::task::JoinHandle<()>,
+}
+
+struct Shared {
+    script: Script,
+    requests: Mutex<Vec<ModelRequest>>,
+    issuer: Issuer,
+    /// The model answers 401 unless the request carries a token the issuer authorizes.
+    auth_required: AtomicBool,
+}
+
+impl Shared {
+    fn route(&self, req: &http::Request) -> http::Response {
+        if let Some(response) = self.issuer.route(req) {
+            return response;
+        }
+        if req.method != "POST" || !req.path.ends_with("/responses") {
+            return http::Response::not_found(&req.path);
+        }
+        let body: Value = match serde_json::from_slice(&req.body) {
+            Ok(v) => v,
+            Err(e) => {
+                return http::Response::json(
+                    400,
+                    serde_json::json!({"error": {"message": format!("bad json: {e}")}}),
+                )
+            }
+        };
+        let bearer = req.bearer().map(str::to_string);
+        let authorized = !self.auth_required.load(Ordering::SeqCst)
+            || bearer.as_deref().is_some_and(|t| self.issuer.authorizes(t));
+        let request = ModelRequest {
+            body,
+            bearer,
+            account_id: req.header("chatgpt-account-id").map(str::to_string),
+            authorized,
+        };
+        self.requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(request.clone());
+        if !authorized {
+            return issuer::unauthorized();
+        }
+        match (self.script)(&request) {
+            Reply::Status { code, body } => http::Response::json(code, body),
+            Reply::Sse { events, delay } => http::Response::Sse { events, delay },
+        }
+    }
 }
 
 impl MockModel {
@@ -97,13 +160,47 @@ impl MockModel {
     pub async fn start_on(port: u16, script: Script) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let task = tokio::spawn(http::serve(listener, script, requests.clone()));
-        Ok(Self {
-            addr,
-            requests,
-            task,
-        })
+        let shared = Arc::new(Shared {
+            script,
+            requests: Mutex::new(Vec::new()),
+            issuer: Issuer::default(),
+            auth_required: AtomicBool::new(false),
+        });
+        let routed = shared.clone();
+        let router: http::Router = Arc::new(move |req: &http::Request| routed.route(req));
+        let task = tokio::spawn(http::serve(listener, router));
+        Ok(Self { addr, shared, task })
+    }
+
+    /// From now on the model answers 401 to requests without a valid access token or API key.
+    pub fn require_auth(&self) {
+        self.shared.auth_required.store(true, Ordering::SeqCst);
+    }
+
+    /// The sign-in side of the mock.
+    pub fn issuer(&self) -> &Issuer {
+        &self.shared.issuer
+    }
+
+    /// `http://127.0.0.1:PORT` (the issuer's base).
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The environment codex needs to sign in against this mock instead of OpenAI.
+    pub fn issuer_env(&self) -> Vec<(String, String)> {
+        let origin = self.origin();
+        vec![
+            ("CODEX_APP_SERVER_LOGIN_ISSUER".into(), origin.clone()),
+            (
+                "CODEX_REFRESH_TOKEN_URL_OVERRIDE".into(),
+                format!("{origin}/oauth/token"),
+            ),
+            (
+                "CODEX_REVOKE_TOKEN_URL_OVERRIDE".into(),
+                format!("{origin}/oauth/revoke"),
+            ),
+        ]
     }
 
     pub fn port(&self) -> u16 {
@@ -112,12 +209,13 @@ impl MockModel {
 
     /// `http://127.0.0.1:PORT/v1`
     pub fn base_url(&self) -> String {
-        format!("http://{}/v1", self.addr)
+        format!("{}/v1", self.origin())
     }
 
-    /// Every request received so far.
+    /// Every model request received so far.
     pub fn requests(&self) -> Vec<ModelRequest> {
-        self.requests
+        self.shared
+            .requests
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
@@ -130,23 +228,39 @@ impl Drop for MockModel {
     }
 }
 
-/// The `config.toml` that points codex at a mock on `base_url`: a custom provider with no
-/// retries, the catalog for the mock slug, and nothing that reaches the network.
-pub fn codex_config(base_url: &str) -> String {
+/// How the user's stand-in codex config reaches the mock model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelAuth {
+    /// The provider sends no credential (the mock does not ask for one).
+    None,
+    /// The provider uses the signed-in account (`requires_openai_auth`): a ChatGPT access token
+    /// or an API key, as codex holds it.
+    OpenAi,
+}
+
+/// The `config.toml` that points codex at a mock on `origin` (`http://127.0.0.1:PORT`): a custom
+/// provider with no retries, the catalog for the mock slug (a path relative to the codex home,
+/// as users write it), the ChatGPT backend for the account check, and nothing that reaches the
+/// network.
+pub fn codex_config(origin: &str, auth: ModelAuth) -> String {
+    let requires_openai_auth = auth == ModelAuth::OpenAi;
     format!(
         r#"model_provider = "mock"
 model = "{MOCK_MODEL}"
 model_catalog_json = "model_catalog.json"
+chatgpt_base_url = "{origin}/backend-api"
 
 [model_providers.mock]
 name = "mock"
-base_url = "{base_url}"
+base_url = "{origin}/v1"
 wire_api = "responses"
+requires_openai_auth = {requires_openai_auth}
 request_max_retries = 0
 stream_max_retries = 0
 
 [features]
 plugins = false
+apps = false
 
 [analytics]
 enabled = false
@@ -154,23 +268,10 @@ enabled = false
     )
 }
 
-/// Writes a codex home (config + catalog) that talks to the mock. It stands in for the user's
-/// own `~/.codex`; the app copies its config into each session. The catalog path is absolute so
-/// it resolves from any session folder.
-pub fn write_codex_home(dir: &Path, base_url: &str) -> std::io::Result<()> {
+/// Writes a codex home (config + catalog) that talks to the mock at `origin`. It stands in for
+/// the user's own `~/.codex`; the app carries it into each session.
+pub fn write_codex_home(dir: &Path, origin: &str, auth: ModelAuth) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let catalog = dir.join("model_catalog.json");
-    std::fs::write(&catalog, MODEL_CATALOG)?;
-    let config = codex_config(base_url).replace(
-        "model_catalog_json = \"model_catalog.json\"",
-        &format!(
-            "model_catalog_json = {}",
-            toml_string(&catalog.display().to_string())
-        ),
-    );
-    std::fs::write(dir.join("config.toml"), config)
-}
-
-fn toml_string(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+    std::fs::write(dir.join("model_catalog.json"), MODEL_CATALOG)?;
+    std::fs::write(dir.join("config.toml"), codex_config(origin, auth))
 }
