@@ -4,7 +4,7 @@ use std::path::Path;
 
 use ts_rs::{Config, ExportError, TS};
 
-use crate::{AppState, EventBatch, Transcript};
+use crate::{AccountState, AppState, EventBatch, PromptInfo, Transcript};
 
 /// Exports the root types (and everything they use) into `dir`, with large integers as
 /// `number` (they are milliseconds and counters, far below 2^53).
@@ -13,6 +13,8 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     AppState::export_all(&cfg)?;
     Transcript::export_all(&cfg)?;
     EventBatch::export_all(&cfg)?;
+    AccountState::export_all(&cfg)?;
+    PromptInfo::export_all(&cfg)?;
     Ok(())
 }
 

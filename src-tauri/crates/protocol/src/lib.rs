@@ -8,7 +8,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod account;
 mod export;
+pub use account::{AccountAuth, AccountState, LoginProgress, PromptInfo, ProviderInfo};
 pub use export::export_all;
 
 /// Where a session is in its life, as the session list shows it.
@@ -123,6 +125,16 @@ pub enum SessionEvent {
     PromptAccepted { text: String },
     /// Codex asked something this version answers by itself with the safe default.
     AutoAnswered { method: String, summary: String },
+    /// The model refused the session's credentials and they could not be renewed: the user has
+    /// to sign in (again). `message` says why.
+    #[serde(rename_all = "camelCase")]
+    SignInRequired {
+        turn_id: Option<String>,
+        message: String,
+    },
+    /// Something about the user's codex setup the session could not carry over as it is (a
+    /// conflicting secret variable, a setting the app manages itself).
+    SetupWarning { message: String },
 }
 
 /// A group of session events, in order. `seq` increases by one per batch and session, so the
@@ -156,6 +168,8 @@ pub struct AppState {
     pub codex_error: Option<ErrorPayload>,
     /// The session the user had open when the app last closed.
     pub last_session_id: Option<String>,
+    /// Who is signed in (as last known; `confirmed` says whether codex has confirmed it).
+    pub account: AccountState,
 }
 
 /// Error codes the UI branches on. Most errors carry no code, only a message.
@@ -167,6 +181,18 @@ pub enum ErrorCode {
     WorkspaceInvalid,
     SessionNotFound,
     TurnRunning,
+    /// The OS keychain cannot be used (no Secret Service, locked, denied).
+    KeychainUnavailable,
+    /// Codex's sign-in callback port (1455) is taken by another program.
+    LoginPortBusy,
+    /// The sign-in did not complete (denied, timed out, failed).
+    LoginFailed,
+    /// The provider refused the API key.
+    ApiKeyRejected,
+    /// The API key could not be checked (the provider was unreachable); it can be saved unchecked.
+    ApiKeyUnchecked,
+    /// The model refused the credentials: sign in again.
+    SignInRequired,
 }
 
 /// An error as the UI receives it: a message the user can act on, the code when the UI needs
