@@ -43,6 +43,30 @@ pub enum CoreError {
     #[error("The session database failed: {0}. If the disk is full or read-only, free space and restart Codex Desk.")]
     Store(#[from] rusqlite::Error),
 
+    #[error("{0}")]
+    Keychain(#[from] crate::secrets::keychain::KeychainError),
+
+    #[error("Sign-in needs port 1455 on this computer, and another program is using it (perhaps a sign-in in another Codex window or terminal). Finish or close that sign-in and try again, or sign in with a device code instead.")]
+    LoginPortBusy { detail: String },
+
+    #[error("{0}")]
+    Login(String),
+
+    #[error("{host} refused this API key (HTTP {status}). Check that you copied the whole key and that it is still active, then save it again.")]
+    ApiKeyRejected { host: String, status: u16 },
+
+    #[error("The API key could not be checked with {host}: {reason}. Save it without checking, or try again when {host} can be reached.")]
+    ApiKeyUnchecked { host: String, reason: String },
+
+    #[error("{0}")]
+    SignInRequired(String),
+
+    #[error("{0}")]
+    Prompt(String),
+
+    #[error("{0}")]
+    InvalidInput(String),
+
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -68,6 +92,12 @@ impl CoreError {
             CoreError::WorkspaceInvalid { .. } => Some(ErrorCode::WorkspaceInvalid),
             CoreError::SessionNotFound(_) => Some(ErrorCode::SessionNotFound),
             CoreError::TurnRunning => Some(ErrorCode::TurnRunning),
+            CoreError::Keychain(_) => Some(ErrorCode::KeychainUnavailable),
+            CoreError::LoginPortBusy { .. } => Some(ErrorCode::LoginPortBusy),
+            CoreError::Login(_) => Some(ErrorCode::LoginFailed),
+            CoreError::ApiKeyRejected { .. } => Some(ErrorCode::ApiKeyRejected),
+            CoreError::ApiKeyUnchecked { .. } => Some(ErrorCode::ApiKeyUnchecked),
+            CoreError::SignInRequired(_) => Some(ErrorCode::SignInRequired),
             _ => None,
         }
     }
@@ -84,6 +114,7 @@ impl CoreError {
                     .join("\n")
             )),
             CoreError::Rpc { code, .. } => Some(format!("JSON-RPC error code {code}")),
+            CoreError::LoginPortBusy { detail } => Some(detail.clone()),
             CoreError::Io { source, .. } => Some(format!("{source:?}")),
             _ => None,
         }

@@ -1,10 +1,14 @@
 //! Codex Desk's core: everything but the window. Runs headless in tests.
 
+pub mod account;
 pub mod codex;
 pub mod engine;
 pub mod error;
+pub mod files;
 pub mod paths;
+pub mod prompts;
 pub mod relay;
+pub mod secrets;
 pub mod sessions;
 pub mod store;
 

@@ -13,6 +13,7 @@ use tokio::process::{ChildStdin, ChildStdout};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::{CoreError, Result};
+use crate::secrets::redacted;
 
 /// Capacity of the queue of notifications and server requests. When the session falls behind,
 /// the reader stops reading and codex blocks on its stdout: nothing is lost.
@@ -111,6 +112,11 @@ impl CodexClient {
         }
     }
 
+    /// True once the actor has stopped (codex exited).
+    pub fn is_closed(&self) -> bool {
+        self.commands.is_closed()
+    }
+
     pub async fn notify(&self, method: &str, params: Value) -> Result<()> {
         self.send(json!({ "method": method, "params": params }))
             .await
@@ -148,14 +154,14 @@ async fn run_actor(
                 match command {
                     Command::Request { id, method, params, reply } => {
                         let line = json!({ "id": id, "method": method, "params": params });
-                        tracing::trace!(%line, "to codex");
+                        tracing::trace!(line = %redacted(&line), "to codex");
                         match write_line(&mut stdin, &line).await {
                             Ok(()) => { pending.insert(id, (method, reply)); }
                             Err(e) => { let _ = reply.send(Err(CoreError::CodexGone(format!("writing `{method}` failed: {e}")))); }
                         }
                     }
                     Command::Send(line) => {
-                        tracing::trace!(%line, "to codex");
+                        tracing::trace!(line = %redacted(&line), "to codex");
                         if let Err(e) = write_line(&mut stdin, &line).await {
                             tracing::warn!(error = %e, "could not write to codex");
                         }
@@ -206,10 +212,10 @@ async fn read_stdout(
             continue;
         }
         let Ok(mut message) = serde_json::from_str::<Value>(&line) else {
-            tracing::warn!(%line, "codex wrote a line that is not JSON");
+            tracing::warn!(bytes = line.len(), "codex wrote a line that is not JSON");
             continue;
         };
-        tracing::trace!(%line, "from codex");
+        tracing::trace!(line = %redacted(&message), "from codex");
         let method = message
             .get("method")
             .and_then(Value::as_str)
@@ -258,7 +264,7 @@ async fn read_stdout(
                 }
             }
             (None, None) => {
-                tracing::warn!(%line, "codex wrote a message with neither id nor method")
+                tracing::warn!("codex wrote a message with neither id nor method")
             }
         }
     }

@@ -11,6 +11,7 @@ use tokio::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command};
 use tokio::sync::{oneshot, watch};
 
 use crate::error::{CoreError, Result};
+use crate::secrets::Secret;
 
 /// How many stderr lines are kept to explain a crash.
 const STDERR_TAIL: usize = 20;
@@ -22,6 +23,11 @@ pub struct SpawnSpec<'a> {
     pub log_file: PathBuf,
     /// Extra `-c key=value` overrides (e.g. from tests), after `app-server`.
     pub config_overrides: &'a [String],
+    /// Extra environment (tests point sign-in at a mock issuer).
+    pub extra_env: &'a [(String, String)],
+    /// Credentials from the user's config, which codex reads from its environment (never from
+    /// its command line or a file).
+    pub secret_env: &'a [(String, Secret)],
 }
 
 /// How the process ended.
@@ -51,6 +57,8 @@ impl CodexProcess {
                     .flat_map(|o| ["-c", o.as_str()]),
             )
             .env("CODEX_HOME", spec.codex_home)
+            .envs(spec.extra_env.iter().map(|(k, v)| (k, v)))
+            .envs(spec.secret_env.iter().map(|(k, v)| (k, v.expose())))
             .current_dir(spec.workspace)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -176,13 +184,8 @@ fn describe(status: std::process::ExitStatus) -> String {
 }
 
 async fn pump_stderr(stderr: ChildStderr, log_file: PathBuf, tail: Arc<Mutex<VecDeque<String>>>) {
-    let mut log = match tokio::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&log_file)
-        .await
-    {
-        Ok(f) => Some(f),
+    let mut log = match crate::files::open_private_append(&log_file) {
+        Ok(f) => Some(tokio::fs::File::from_std(f)),
         Err(e) => {
             tracing::warn!(path = %log_file.display(), error = %e, "cannot open the session log");
             None

@@ -10,7 +10,9 @@ use tokio::sync::mpsc;
 
 use super::client::{CodexClient, Incoming};
 use super::process::{CodexProcess, ProcessControl, SpawnSpec};
+use crate::account::Credentials;
 use crate::error::{CoreError, Result};
+use crate::secrets::Secret;
 use crate::sessions::{SessionFolder, SessionOverrides};
 
 /// Sandbox and approval policy of every thread in this version: codex works freely inside the
@@ -30,6 +32,9 @@ pub struct Launch<'a> {
     pub user_codex_home: Option<&'a Path>,
     pub overrides: &'a SessionOverrides,
     pub codex_args: &'a [String],
+    pub extra_env: &'a [(String, String)],
+    /// What the session's codex signs in with (in memory only); `None` when signed out.
+    pub credentials: Option<Credentials>,
 }
 
 pub struct LiveSession {
@@ -41,12 +46,19 @@ pub struct LiveSession {
     /// True from `turn/start` until `turn/completed`.
     busy: AtomicBool,
     closing: AtomicBool,
+    /// The token this codex was given, to tell a stale one from a renewed one.
+    token: Mutex<Option<Secret>>,
+    /// What could not be carried over from the user's codex setup.
+    pub setup_warnings: Vec<String>,
 }
 
 impl LiveSession {
     /// Spawns codex, does the handshake and starts (or resumes) the thread.
     pub async fn launch(l: Launch<'_>) -> Result<(Self, mpsc::Receiver<Incoming>)> {
-        l.folder.write_config(l.user_codex_home, l.overrides)?;
+        let prepared = l.folder.prepare(l.user_codex_home, l.overrides)?;
+        for warning in &prepared.warnings {
+            tracing::warn!(%warning, "user setup");
+        }
         let codex_home = l.folder.codex_home();
         let process = CodexProcess::spawn(SpawnSpec {
             binary: l.binary,
@@ -54,6 +66,8 @@ impl LiveSession {
             workspace: l.workspace,
             log_file: l.folder.codex_log(),
             config_overrides: l.codex_args,
+            extra_env: l.extra_env,
+            secret_env: &prepared.env,
         })?;
         let (stdin, stdout, control) = process.into_parts();
         let (client, incoming) = CodexClient::start(stdin, stdout);
@@ -65,8 +79,10 @@ impl LiveSession {
             }
             other => other,
         };
+        // The experimental API carries host-managed ChatGPT tokens (`chatgptAuthTokens`).
         let init = json!({
             "clientInfo": { "name": "codex_desk", "title": "Codex Desk", "version": env!("CARGO_PKG_VERSION") },
+            "capabilities": { "experimentalApi": true, "requestAttestation": false },
         });
         client
             .request_with_timeout("initialize", init, HANDSHAKE_TIMEOUT)
@@ -76,6 +92,13 @@ impl LiveSession {
             .notify("initialized", json!({}))
             .await
             .map_err(explain)?;
+        let token = match &l.credentials {
+            Some(credentials) => {
+                sign_in(&client, credentials).await.map_err(explain)?;
+                Some(credentials.token().clone())
+            }
+            None => None,
+        };
 
         let workspace = l.workspace.display().to_string();
         let mut params =
@@ -107,12 +130,37 @@ impl LiveSession {
             turn: Mutex::new(None),
             busy: AtomicBool::new(false),
             closing: AtomicBool::new(false),
+            token: Mutex::new(token),
+            setup_warnings: prepared.warnings,
         };
         Ok((live, incoming))
     }
 
     pub fn client(&self) -> &CodexClient {
         &self.client
+    }
+
+    /// The token this codex holds now.
+    pub fn token(&self) -> Option<Secret> {
+        self.token.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Remembers a token handed over in answer to codex's own refresh request.
+    pub fn token_renewed(&self, token: Secret) {
+        *self.token.lock().unwrap_or_else(|p| p.into_inner()) = Some(token);
+    }
+
+    /// Gives this codex new credentials (signed in), or takes them away (signed out).
+    pub async fn apply_credentials(&self, credentials: Option<&Credentials>) -> Result<()> {
+        match credentials {
+            Some(credentials) => sign_in(&self.client, credentials).await?,
+            None => {
+                self.client.request("account/logout", json!({})).await?;
+            }
+        }
+        *self.token.lock().unwrap_or_else(|p| p.into_inner()) =
+            credentials.map(|c| c.token().clone());
+        Ok(())
     }
 
     pub fn control(&self) -> &ProcessControl {
@@ -183,4 +231,16 @@ impl LiveSession {
     pub fn is_closing(&self) -> bool {
         self.closing.load(Ordering::SeqCst)
     }
+}
+
+/// Hands `credentials` to a codex whose store is `ephemeral`: nothing reaches its disk.
+async fn sign_in(client: &CodexClient, credentials: &Credentials) -> Result<()> {
+    client
+        .request_with_timeout(
+            "account/login/start",
+            credentials.login_params(),
+            HANDSHAKE_TIMEOUT,
+        )
+        .await?;
+    Ok(())
 }

@@ -5,12 +5,13 @@ mod pump;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use codex_desk_protocol::{
-    AppState, EventBatch, SessionEvent, SessionInfo, SessionStatus, Transcript,
+    AppState, EventBatch, PromptInfo, SessionEvent, SessionInfo, SessionStatus, Transcript,
 };
 
+use crate::account::{self, Account, AccountConfig};
 use crate::codex::discovery::{self, CodexBinary};
 use crate::codex::session::{Launch, LiveSession};
 use crate::error::{CoreError, Result};
@@ -18,6 +19,7 @@ use crate::paths::{self, AppPaths};
 use crate::relay::{spawn_relay, RelayConfig, RelayInput};
 use crate::sessions::{validate_workspace, SessionFolder, SessionOverrides};
 use crate::store::{now_ms, Store};
+use crate::{files, prompts};
 
 const LAST_SESSION_KEY: &str = "last_session_id";
 const DEFAULT_TITLE: &str = "New session";
@@ -34,6 +36,8 @@ pub struct EngineConfig {
     pub overrides: SessionOverrides,
     /// Extra `-c key=value` arguments for every codex process.
     pub codex_args: Vec<String>,
+    /// Extra environment for every codex process (tests point sign-in at a mock issuer).
+    pub codex_env: Vec<(String, String)>,
     pub relay: RelayConfig,
 }
 
@@ -45,6 +49,7 @@ impl EngineConfig {
             codex_path: None,
             overrides: SessionOverrides::default(),
             codex_args: Vec::new(),
+            codex_env: Vec::new(),
             relay: RelayConfig::default(),
         }
     }
@@ -58,6 +63,7 @@ pub struct Engine {
 struct Inner {
     config: EngineConfig,
     store: Store,
+    account: Account,
     codex: Mutex<Option<CodexBinary>>,
     live: Mutex<HashMap<String, Arc<LiveSession>>>,
     /// One lock per session so two prompts cannot start two codex processes.
@@ -70,23 +76,101 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Engine {
-    /// Opens the database (creating the data folder) and recovers from an unclean exit.
+    /// Opens the database (creating the private data folder) and recovers from an unclean exit.
     pub fn open(config: EngineConfig) -> Result<Self> {
+        files::private_dir(config.paths.data_dir())?;
         let store = Store::open(&config.paths.database())?;
         let orphans = store.mark_orphaned_sessions()?;
         if orphans > 0 {
             tracing::warn!(orphans, "sessions were running when Codex Desk last exited");
         }
-        Ok(Self {
-            inner: Arc::new(Inner {
+        let inner = Arc::new_cyclic(|weak: &Weak<Inner>| {
+            let locator = weak.clone();
+            let account = Account::new(
+                AccountConfig {
+                    codex_home: account::host::codex_home_in(config.paths.data_dir()),
+                    user_codex_home: config.user_codex_home.clone(),
+                    extra_env: config.codex_env.clone(),
+                    locate: Arc::new(move || {
+                        let inner = locator.upgrade().ok_or_else(|| {
+                            CoreError::CodexGone("Codex Desk is shutting down".into())
+                        })?;
+                        Ok(Engine { inner }.codex()?.path)
+                    }),
+                },
+                store.clone(),
+            );
+            Inner {
                 config,
                 store,
+                account,
                 codex: Mutex::new(None),
                 live: Mutex::new(HashMap::new()),
                 launching: Mutex::new(HashMap::new()),
                 relays: Mutex::new(HashMap::new()),
-            }),
-        })
+            }
+        });
+        let engine = Self { inner };
+        engine.follow_account();
+        Ok(engine)
+    }
+
+    /// When the user signs in, out, or changes account, live sessions get the new credentials.
+    fn follow_account(&self) {
+        let weak = Arc::downgrade(&self.inner);
+        let last = Mutex::new(self.inner.account.state().auth);
+        self.inner.account.on_change(move |state| {
+            {
+                let mut last = lock(&last);
+                if *last == state.auth {
+                    return;
+                }
+                *last = state.auth.clone();
+            }
+            let (Some(inner), Ok(runtime)) =
+                (weak.upgrade(), tokio::runtime::Handle::try_current())
+            else {
+                return;
+            };
+            runtime.spawn(Engine { inner }.hand_credentials_to_sessions());
+        });
+    }
+
+    async fn hand_credentials_to_sessions(self) {
+        let live: Vec<(String, Arc<LiveSession>)> = lock(&self.inner.live)
+            .iter()
+            .map(|(id, l)| (id.clone(), l.clone()))
+            .collect();
+        if live.is_empty() {
+            return;
+        }
+        let credentials = match self.inner.account.credentials().await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the account's credentials");
+                None
+            }
+        };
+        for (id, session) in live {
+            if let Err(e) = session.apply_credentials(credentials.as_ref()).await {
+                tracing::warn!(session = %id, error = %e, "could not hand the session its credentials");
+            }
+        }
+    }
+
+    /// The user's account: sign-in, API key, sign-out.
+    pub fn account(&self) -> &Account {
+        &self.inner.account
+    }
+
+    /// The custom prompts in the user's codex home.
+    pub fn prompts(&self) -> Vec<PromptInfo> {
+        self.inner
+            .config
+            .user_codex_home
+            .as_deref()
+            .map(prompts::list)
+            .unwrap_or_default()
     }
 
     pub fn store(&self) -> &Store {
@@ -118,6 +202,7 @@ impl Engine {
             codex,
             codex_error,
             last_session_id: self.inner.store.setting(LAST_SESSION_KEY)?,
+            account: self.inner.account.state(),
         })
     }
 
@@ -173,6 +258,9 @@ impl Engine {
             return Ok(());
         }
         let session = self.session(id)?;
+        // `/name args` runs the user's custom prompt of that name.
+        let expanded = prompts::expand(text, self.inner.config.user_codex_home.as_deref())?;
+        let text = expanded.as_deref().map(str::trim).unwrap_or(text);
         let live = self.ensure_live(&session).await?;
         if live.is_busy() {
             return Err(CoreError::TurnRunning);
@@ -229,6 +317,7 @@ impl Engine {
         for (_, live) in lock(&self.inner.live).drain() {
             live.close();
         }
+        self.inner.account.shutdown();
         lock(&self.inner.relays).clear();
     }
 
@@ -278,6 +367,15 @@ impl Engine {
         if session.thread_id.as_deref() != Some(live.thread_id.as_str()) {
             self.inner.store.set_thread_id(id, &live.thread_id)?;
         }
+        for message in &live.setup_warnings {
+            self.emit(
+                id,
+                SessionEvent::SetupWarning {
+                    message: message.clone(),
+                },
+            )
+            .await;
+        }
         lock(&self.inner.live).insert(session.id.clone(), live.clone());
         tokio::spawn(pump::run(
             self.clone(),
@@ -299,6 +397,7 @@ impl Engine {
         let workspace = validate_workspace(&session.workspace)?;
         let folder = self.folder(&session.id);
         let config = &self.inner.config;
+        let credentials = self.inner.account.credentials().await?;
         LiveSession::launch(Launch {
             binary: &codex.path,
             folder: &folder,
@@ -307,6 +406,8 @@ impl Engine {
             user_codex_home: config.user_codex_home.as_deref(),
             overrides: &config.overrides,
             codex_args: &config.codex_args,
+            extra_env: &config.codex_env,
+            credentials,
         })
         .await
     }

@@ -26,6 +26,17 @@ pub(super) async fn run(
                 if let Err(e) = on_notification(&engine, &id, &live, &method, &params).await {
                     tracing::error!(session = %id, %method, error = %e, "could not record a codex event");
                 }
+                let refused = method == "error"
+                    && params.get("willRetry").and_then(Value::as_bool) != Some(true)
+                    && refused_credentials(&params["error"]);
+                let turn_id = refused
+                    .then(|| {
+                        params
+                            .get("turnId")
+                            .and_then(Value::as_str)
+                            .map(str::to_string)
+                    })
+                    .flatten();
                 engine
                     .emit(
                         &id,
@@ -34,6 +45,22 @@ pub(super) async fn run(
                         },
                     )
                     .await;
+                if refused {
+                    sign_in_required(&engine, &id, turn_id.as_deref(), None).await;
+                }
+            }
+            Incoming::Request {
+                id: request_id,
+                method,
+                params,
+            } if method == REFRESH => {
+                tracing::debug!(session = %id, ?params, "codex asks for a renewed token");
+                tokio::spawn(renew_token(
+                    engine.clone(),
+                    id.clone(),
+                    live.clone(),
+                    request_id,
+                ));
             }
             Incoming::Request {
                 id: request_id,
@@ -120,6 +147,81 @@ async fn on_notification(
         _ => {}
     }
     Ok(())
+}
+
+/// Codex asks for a new access token because the model refused the one it has.
+const REFRESH: &str = "account/chatgptAuthTokens/refresh";
+
+/// Answers codex's refresh request from the account (which refreshes at most once for all
+/// sessions), or tells codex and the user that signing in again is needed.
+async fn renew_token(engine: Engine, id: String, live: Arc<LiveSession>, request_id: Value) {
+    let stale = live.token();
+    let renewed = engine.account().renewed(stale.as_ref()).await;
+    match renewed.map(|c| (c.refresh_answer(), c)) {
+        Ok((Some(answer), credentials)) => {
+            live.token_renewed(credentials.token().clone());
+            let _ = live.client().respond(request_id, answer).await;
+            tracing::info!(session = %id, "handed codex a renewed access token");
+        }
+        Ok((None, _)) => {
+            let message = "The account is signed in with an API key now; sign in with ChatGPT for this session.";
+            let _ = live
+                .client()
+                .respond_error(request_id, -32000, message)
+                .await;
+            sign_in_required(&engine, &id, None, Some(message.into())).await;
+        }
+        Err(e) => {
+            tracing::warn!(session = %id, error = %e, "could not renew the access token");
+            let _ = live
+                .client()
+                .respond_error(request_id, -32000, &e.to_string())
+                .await;
+            sign_in_required(&engine, &id, None, Some(e.to_string())).await;
+        }
+    }
+}
+
+/// Whether a codex error means the model refused the credentials (HTTP 401, or a failed renewal).
+fn refused_credentials(error: &Value) -> bool {
+    let info = &error["codexErrorInfo"];
+    if info.as_str() == Some("unauthorized") {
+        return true;
+    }
+    let status_401 = |v: &Value| v.get("httpStatusCode").and_then(Value::as_u64) == Some(401);
+    if info
+        .as_object()
+        .is_some_and(|o| o.values().any(|v| status_401(v)))
+    {
+        return true;
+    }
+    let message = error["message"].as_str().unwrap_or_default();
+    message.contains("401 Unauthorized") || message.contains("auth refresh request failed")
+}
+
+/// Tells the user the model refused the credentials, and what to do about it.
+async fn sign_in_required(engine: &Engine, id: &str, turn_id: Option<&str>, why: Option<String>) {
+    let provider = engine.account().state().provider;
+    let message = match (why, provider.uses_account) {
+        (Some(why), _) => why,
+        (None, true) => format!(
+            "{} refused the credentials of this session. Sign in again to continue.",
+            provider.name
+        ),
+        (None, false) => format!(
+            "{} refused the credentials of this session. Check the key your codex config gives provider `{}` (its `env_key` variable or headers), then send your message again.",
+            provider.name, provider.id
+        ),
+    };
+    engine
+        .emit(
+            id,
+            SessionEvent::SignInRequired {
+                turn_id: turn_id.map(str::to_string),
+                message,
+            },
+        )
+        .await;
 }
 
 /// Codex's stdout closed: a requested stop, or a crash to report.

@@ -1,15 +1,31 @@
 //! Session folders: `<data dir>/sessions/<uuid>/` with the session's own `CODEX_HOME`
-//! (`codex-home/config.toml`), its logs and a `session.json` describing it.
+//! (`codex-home/config.toml` and what the user's codex home brings), its logs and a
+//! `session.json` describing it. Folders are 0700 and files 0600.
 
 mod config;
+mod user_home;
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-pub use config::{build_session_config, SessionOverrides};
+pub use config::{
+    build_session_config, read_user_config, resolve_user_path, ConfigInputs, SessionConfig,
+    SessionOverrides, SECRET_VAR_PREFIX,
+};
+pub use user_home::{parse_dotenv, UserHome};
 
 use crate::error::{CoreError, Result};
+use crate::files;
+use crate::secrets::Secret;
+
+/// What a codex start needs from the session folder besides its path.
+pub struct Prepared {
+    /// Variables for codex's environment (secrets moved out of the config).
+    pub env: Vec<(String, Secret)>,
+    /// What could not be carried over from the user's setup, for the user.
+    pub warnings: Vec<String>,
+}
 
 /// The layout of one session's folder.
 #[derive(Debug, Clone)]
@@ -49,13 +65,8 @@ impl SessionFolder {
 
     /// Creates the folders and writes `session.json`.
     pub fn create(&self, id: &str, workspace: &str, created_at: i64) -> Result<()> {
-        for dir in [self.codex_home(), self.log_dir()] {
-            std::fs::create_dir_all(&dir).map_err(|e| {
-                CoreError::io(
-                    format!("Could not create the session folder {}", dir.display()),
-                    e,
-                )
-            })?;
+        for dir in [&self.root, &self.codex_home(), &self.log_dir()] {
+            files::private_dir(dir)?;
         }
         let meta = serde_json::to_vec_pretty(&Meta {
             id,
@@ -63,25 +74,37 @@ impl SessionFolder {
             created_at,
         })
         .map_err(|e| CoreError::io("Could not describe the session", e.into()))?;
-        let path = self.root.join("session.json");
-        std::fs::write(&path, meta)
-            .map_err(|e| CoreError::io(format!("Could not write {}", path.display()), e))
+        files::write_private(&self.root.join("session.json"), &meta)
     }
 
-    /// Writes `codex-home/config.toml`: the user's codex configuration with the session's
-    /// settings on top. Rewritten at every codex start so edits to the user's config apply.
-    pub fn write_config(
+    /// Readies the session's codex home for a codex start: `config.toml` from the user's codex
+    /// configuration with the session's settings on top, and the user's instructions, rules and
+    /// skills. Redone at every start so edits to the user's setup apply.
+    pub fn prepare(
         &self,
         user_codex_home: Option<&Path>,
         overrides: &SessionOverrides,
-    ) -> Result<()> {
-        let text = build_session_config(user_codex_home, overrides)?;
+    ) -> Result<Prepared> {
         let home = self.codex_home();
-        std::fs::create_dir_all(&home)
-            .map_err(|e| CoreError::io(format!("Could not create {}", home.display()), e))?;
-        let path = home.join("config.toml");
-        std::fs::write(&path, text)
-            .map_err(|e| CoreError::io(format!("Could not write {}", path.display()), e))
+        for dir in [&self.root, &home, &self.log_dir()] {
+            files::private_dir(dir)?;
+        }
+        let user = user_codex_home.map(UserHome::new);
+        let config = build_session_config(ConfigInputs {
+            user_codex_home,
+            overrides,
+            dotenv: user.as_ref().map(UserHome::dotenv).unwrap_or_default(),
+            inherited: &|name| std::env::var(name).ok(),
+        })?;
+        files::write_private(&home.join("config.toml"), config.text.as_bytes())?;
+        let mut warnings = config.warnings;
+        if let Some(user) = user {
+            warnings.extend(user.carry_into(&home)?);
+        }
+        Ok(Prepared {
+            env: config.env,
+            warnings,
+        })
     }
 }
 

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
-use crate::error::{CoreError, Result};
+use crate::error::Result;
 
 pub use items::NewItem;
 
@@ -32,11 +32,27 @@ pub struct Store {
 impl Store {
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| CoreError::io(format!("Could not create {}", dir.display()), e))?;
+            crate::files::private_dir(dir)?;
         }
+        // Owner-only before SQLite opens it: SQLite gives its -wal and -shm files the database
+        // file's permissions.
+        crate::files::open_private_append(path).map_err(|e| {
+            crate::error::CoreError::io(format!("Could not open {}", path.display()), e)
+        })?;
         let conn = Connection::open(path)?;
-        Self::init(conn)
+        let store = Self::init(conn)?;
+        for suffix in ["-wal", "-shm"] {
+            let side = path.with_file_name(format!(
+                "{}{suffix}",
+                path.file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default()
+            ));
+            if side.exists() {
+                crate::files::restrict_file(&side)?;
+            }
+        }
+        Ok(store)
     }
 
     /// A private in-memory database, for tests.

@@ -1,15 +1,24 @@
-//! Builds a session's `config.toml`: the user's own codex configuration (model providers,
-//! profiles, MCP servers, ...) with the session's settings on top. Secrets that a user may have
-//! put into their config are not copied into the session folder.
+//! Builds a session's `config.toml` from the user's own codex configuration (model providers,
+//! MCP servers, trusted projects, ...) with the session's settings on top, so a session behaves
+//! like the user's terminal codex in that folder:
+//! - relative paths keep meaning what they mean in the user's codex home ([`paths`]);
+//! - literal secrets move into codex's environment and out of the agent's ([`secrets`]);
+//! - the user's codex `.env` reaches codex through its environment, as codex itself loads it;
+//! - codex keeps credentials in memory only (`cli_auth_credentials_store = "ephemeral"`): the
+//!   app hands them over through the protocol.
+
+mod paths;
+mod secrets;
 
 use std::path::Path;
 
 use toml::{Table, Value};
 
+pub use self::paths::resolve as resolve_user_path;
+use self::secrets::SecretEnv;
+pub use self::secrets::VAR_PREFIX as SECRET_VAR_PREFIX;
 use crate::error::{CoreError, Result};
-
-/// Keys that hold credentials; never written into a session folder.
-const SECRET_KEYS: &[&str] = &["experimental_bearer_token"];
+use crate::secrets::Secret;
 
 /// Settings the app applies on top of the user's configuration, as TOML keys.
 #[derive(Debug, Clone, Default)]
@@ -17,50 +26,84 @@ pub struct SessionOverrides {
     pub table: Table,
 }
 
-/// Reads `<user codex home>/config.toml` (absent is fine), strips secrets, merges `overrides`
-/// over it and returns the TOML text.
-pub fn build_session_config(
-    user_codex_home: Option<&Path>,
-    overrides: &SessionOverrides,
-) -> Result<String> {
-    let mut base = match user_codex_home.map(|h| h.join("config.toml")) {
-        Some(path) if path.is_file() => {
-            let text = std::fs::read_to_string(&path).map_err(|e| CoreError::UserConfig {
-                path: path.clone(),
-                reason: e.to_string(),
-            })?;
-            text.parse::<Table>().map_err(|e| CoreError::UserConfig {
-                path: path.clone(),
-                reason: e.message().to_string(),
-            })?
-        }
-        _ => Table::new(),
+/// A session's codex configuration: the file to write and the environment codex needs.
+pub struct SessionConfig {
+    /// The `config.toml` text: no credential in it.
+    pub text: String,
+    /// Variables to set in codex's environment (moved secrets, the user's codex `.env`).
+    pub env: Vec<(String, Secret)>,
+    /// What could not be carried over as it is, in words for the user.
+    pub warnings: Vec<String>,
+}
+
+/// What the builder reads besides the user's config file.
+pub struct ConfigInputs<'a> {
+    pub user_codex_home: Option<&'a Path>,
+    pub overrides: &'a SessionOverrides,
+    /// Variables of the user's codex `.env`.
+    pub dotenv: Vec<(String, Secret)>,
+    /// The app's own environment (inherited by codex).
+    pub inherited: &'a dyn Fn(&str) -> Option<String>,
+}
+
+/// Reads `<user codex home>/config.toml` (absent is fine) and builds the session's config.
+pub fn build_session_config(inputs: ConfigInputs<'_>) -> Result<SessionConfig> {
+    let mut table = match inputs.user_codex_home {
+        Some(home) => read_user_config(home)?.unwrap_or_default(),
+        None => Table::new(),
     };
-    strip_secrets(&mut base);
-    merge(&mut base, &overrides.table);
-    let body = toml::to_string(&base).map_err(|e| {
+    if let Some(home) = inputs.user_codex_home {
+        paths::absolutize(&mut table, home);
+    }
+    for key in paths::SESSION_OWNED_KEYS {
+        table.remove(*key);
+    }
+    let mut env = SecretEnv::default();
+    secrets::move_secrets(&mut table, &mut env, inputs.inherited);
+    for (name, value) in inputs.dotenv {
+        env.dotenv(&name, value, inputs.inherited);
+    }
+    merge(&mut table, &inputs.overrides.table);
+    table.insert(
+        "cli_auth_credentials_store".into(),
+        Value::String("ephemeral".into()),
+    );
+    let (env, hidden, warnings) = env.into_parts();
+    secrets::exclude_from_commands(&mut table, &hidden);
+    let body = toml::to_string(&table).map_err(|e| {
         CoreError::io(
             "Could not write the session configuration",
             std::io::Error::other(e),
         )
     })?;
-    Ok(format!(
-        "# Written by Codex Desk at every codex start: your codex config.toml with this session's\n\
-         # settings on top. Edit your own config.toml instead; changes here are overwritten.\n\n{body}"
-    ))
+    Ok(SessionConfig {
+        text: format!(
+            "# Written by Codex Desk at every codex start: your codex config.toml with this session's\n\
+             # settings on top. Edit your own config.toml instead; changes here are overwritten.\n\
+             # Credentials are not in this file: codex gets them from its environment ({}*).\n\n{body}",
+            secrets::VAR_PREFIX
+        ),
+        env,
+        warnings,
+    })
 }
 
-fn strip_secrets(table: &mut Table) {
-    for key in SECRET_KEYS {
-        if table.remove(*key).is_some() {
-            tracing::warn!(key, "a credential in your codex config.toml is not copied into the session; use env_key instead");
-        }
+/// The user's `config.toml` as a table; `None` when there is none.
+pub fn read_user_config(user_codex_home: &Path) -> Result<Option<Table>> {
+    let path = user_codex_home.join("config.toml");
+    if !path.is_file() {
+        return Ok(None);
     }
-    for (_, value) in table.iter_mut() {
-        if let Value::Table(inner) = value {
-            strip_secrets(inner);
-        }
-    }
+    let text = std::fs::read_to_string(&path).map_err(|e| CoreError::UserConfig {
+        path: path.clone(),
+        reason: e.to_string(),
+    })?;
+    text.parse::<Table>()
+        .map(Some)
+        .map_err(|e| CoreError::UserConfig {
+            path: path.clone(),
+            reason: e.message().to_string(),
+        })
 }
 
 /// Deep merge: tables merge key by key, anything else in `over` replaces.
@@ -76,52 +119,4 @@ fn merge(base: &mut Table, over: &Table) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn user_config_is_kept_secrets_stripped_overrides_win() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(
-            dir.path().join("config.toml"),
-            r#"
-model = "gpt-5"
-model_provider = "gateway"
-[model_providers.gateway]
-name = "Gateway"
-base_url = "https://gateway.example/v1"
-env_key = "GATEWAY_KEY"
-experimental_bearer_token = "sk-secret"
-[mcp_servers.docs]
-command = "docs-mcp"
-"#,
-        )
-        .expect("write");
-        let mut table = Table::new();
-        table.insert("model".into(), Value::String("o4".into()));
-        let text =
-            build_session_config(Some(dir.path()), &SessionOverrides { table }).expect("build");
-        let parsed: Table = text.parse().expect("valid toml");
-        assert_eq!(parsed["model"].as_str(), Some("o4"));
-        assert_eq!(
-            parsed["model_providers"]["gateway"]["env_key"].as_str(),
-            Some("GATEWAY_KEY")
-        );
-        assert_eq!(
-            parsed["mcp_servers"]["docs"]["command"].as_str(),
-            Some("docs-mcp")
-        );
-        assert!(!text.contains("sk-secret"));
-    }
-
-    #[test]
-    fn missing_user_config_is_fine_broken_one_is_an_error() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let text =
-            build_session_config(Some(dir.path()), &SessionOverrides::default()).expect("empty ok");
-        assert!(text.starts_with("# Written by Codex Desk"));
-        std::fs::write(dir.path().join("config.toml"), "model = ").expect("write");
-        let err = build_session_config(Some(dir.path()), &SessionOverrides::default()).unwrap_err();
-        assert!(err.to_string().contains("config.toml"), "{err}");
-    }
-}
+mod tests;

@@ -1,0 +1,402 @@
+//! The user's account: sign-in, where its credentials live, and how sessions get them.
+//!
+//! One account process ([`host`]) owns the credentials, in the OS keychain through codex's own
+//! keyring store, and is the only holder of the ChatGPT refresh token (two holders of one
+//! refresh token sign each other out). Sessions get in-memory credentials from the app through
+//! the protocol: `chatgptAuthTokens` (an access token) or `apiKey`, with codex's `ephemeral`
+//! store, so nothing is written to a session folder. When a session's access token is refused,
+//! codex asks the app (`account/chatgptAuthTokens/refresh`) and [`Account::renewed`] answers from
+//! the account process, refreshing at most once however many sessions ask.
+
+mod api_key;
+pub mod host;
+mod jwt;
+mod login;
+mod provider;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use codex_desk_protocol::{AccountAuth, AccountState};
+use serde_json::{json, Value};
+
+use self::host::{AccountHost, HostSpec};
+use crate::error::{CoreError, Result};
+use crate::secrets::{keychain, Secret};
+use crate::store::Store;
+
+pub use self::jwt::{claims, Claims};
+
+/// The settings key under which the account's display (never a credential) is remembered.
+const REMEMBERED: &str = "account_auth";
+
+/// Credentials for one session's codex, in memory only.
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    ChatGpt {
+        access_token: Secret,
+        account_id: String,
+        plan: Option<String>,
+    },
+    ApiKey(Secret),
+}
+
+impl Credentials {
+    /// The token the model sees (to tell a stale one from a renewed one).
+    pub fn token(&self) -> &Secret {
+        match self {
+            Credentials::ChatGpt { access_token, .. } => access_token,
+            Credentials::ApiKey(key) => key,
+        }
+    }
+
+    /// The `account/login/start` parameters that hand these to a codex.
+    pub fn login_params(&self) -> Value {
+        match self {
+            Credentials::ChatGpt {
+                access_token,
+                account_id,
+                plan,
+            } => json!({
+                "type": "chatgptAuthTokens",
+                "accessToken": access_token.expose(),
+                "chatgptAccountId": account_id,
+                "chatgptPlanType": plan,
+            }),
+            Credentials::ApiKey(key) => json!({ "type": "apiKey", "apiKey": key.expose() }),
+        }
+    }
+
+    /// The answer to codex's `account/chatgptAuthTokens/refresh`.
+    pub fn refresh_answer(&self) -> Option<Value> {
+        match self {
+            Credentials::ChatGpt {
+                access_token,
+                account_id,
+                plan,
+            } => Some(json!({
+                "accessToken": access_token.expose(),
+                "chatgptAccountId": account_id,
+                "chatgptPlanType": plan,
+            })),
+            Credentials::ApiKey(_) => None,
+        }
+    }
+}
+
+/// Finds the codex binary (the engine's search, shared).
+pub type Locator = Arc<dyn Fn() -> Result<PathBuf> + Send + Sync>;
+type Listener = Arc<dyn Fn(&AccountState) + Send + Sync>;
+
+pub struct AccountConfig {
+    /// The account process's codex home (inside the data folder).
+    pub codex_home: PathBuf,
+    pub user_codex_home: Option<PathBuf>,
+    /// Extra environment for the account process (tests point sign-in at a mock issuer).
+    pub extra_env: Vec<(String, String)>,
+    pub locate: Locator,
+}
+
+#[derive(Clone)]
+pub struct Account {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: AccountConfig,
+    store: Store,
+    host: tokio::sync::Mutex<Option<Arc<AccountHost>>>,
+    state: Mutex<AccountState>,
+    listeners: Mutex<Vec<Listener>>,
+    /// One renewal at a time: a second session asking meanwhile gets the renewed token.
+    renewal: tokio::sync::Mutex<()>,
+    /// The sign-in in progress, by codex's login id.
+    login_id: Mutex<Option<String>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Account {
+    /// The account as remembered from the last run (codex confirms it on [`Account::confirm`]).
+    pub fn new(config: AccountConfig, store: Store) -> Self {
+        let auth = store
+            .setting(REMEMBERED)
+            .ok()
+            .flatten()
+            .and_then(|json| serde_json::from_str::<AccountAuth>(&json).ok())
+            .unwrap_or(AccountAuth::SignedOut);
+        let provider = provider::active(config.user_codex_home.as_deref()).info;
+        let state = AccountState {
+            auth,
+            provider,
+            login: None,
+            error: None,
+            confirmed: false,
+        };
+        Self {
+            inner: Arc::new(Inner {
+                config,
+                store,
+                host: tokio::sync::Mutex::new(None),
+                state: Mutex::new(state),
+                listeners: Mutex::new(Vec::new()),
+                renewal: tokio::sync::Mutex::new(()),
+                login_id: Mutex::new(None),
+            }),
+        }
+    }
+
+    /// What the account area shows now (the provider re-read from the user's config).
+    pub fn state(&self) -> AccountState {
+        let provider = provider::active(self.inner.config.user_codex_home.as_deref()).info;
+        let mut state = lock(&self.inner.state);
+        state.provider = provider;
+        state.clone()
+    }
+
+    /// Calls `listener` with every change of the account state.
+    pub fn on_change(&self, listener: impl Fn(&AccountState) + Send + Sync + 'static) {
+        lock(&self.inner.listeners).push(Arc::new(listener));
+    }
+
+    fn update(&self, change: impl FnOnce(&mut AccountState)) -> AccountState {
+        let (state, auth_changed) = {
+            let mut state = lock(&self.inner.state);
+            let before = state.auth.clone();
+            change(&mut state);
+            (state.clone(), state.auth != before)
+        };
+        if auth_changed {
+            if let Ok(json) = serde_json::to_string(&state.auth) {
+                if let Err(e) = self.inner.store.set_setting(REMEMBERED, &json) {
+                    tracing::warn!(error = %e, "could not remember the account");
+                }
+            }
+        }
+        let listeners = lock(&self.inner.listeners).clone();
+        for listener in listeners {
+            listener(&state);
+        }
+        state
+    }
+
+    fn fail(&self, error: &CoreError) {
+        let payload = error.to_payload();
+        self.update(|s| {
+            s.login = None;
+            s.error = Some(payload);
+        });
+    }
+
+    /// The account process, started when first needed (and again if it died).
+    async fn host(&self) -> Result<Arc<AccountHost>> {
+        let mut slot = self.inner.host.lock().await;
+        if let Some(host) = slot.as_ref().filter(|h| h.is_alive()) {
+            return Ok(host.clone());
+        }
+        let binary = (self.inner.config.locate)()?;
+        let host = Arc::new(
+            AccountHost::start(HostSpec {
+                binary: &binary,
+                codex_home: &self.inner.config.codex_home,
+                user_codex_home: self.inner.config.user_codex_home.as_deref(),
+                extra_env: &self.inner.config.extra_env,
+            })
+            .await?,
+        );
+        *slot = Some(host.clone());
+        Ok(host)
+    }
+
+    /// Asks codex who is signed in, and shows it.
+    pub async fn confirm(&self) -> Result<AccountState> {
+        let host = self.host().await?;
+        let read = host.client().request("account/read", json!({})).await?;
+        let auth = match read.pointer("/account/type").and_then(Value::as_str) {
+            Some("chatgpt") => AccountAuth::ChatGpt {
+                email: read
+                    .pointer("/account/email")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                plan: read
+                    .pointer("/account/planType")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            },
+            Some("apiKey") => AccountAuth::ApiKey,
+            _ => AccountAuth::SignedOut,
+        };
+        Ok(self.update(|s| {
+            s.auth = auth;
+            s.confirmed = true;
+        }))
+    }
+
+    /// The credentials a session's codex should get now; `None` when signed out.
+    pub async fn credentials(&self) -> Result<Option<Credentials>> {
+        if lock(&self.inner.state).auth == AccountAuth::SignedOut {
+            return Ok(None);
+        }
+        self.read_credentials(false).await
+    }
+
+    /// `getAuthStatus` on the account process; `refresh` forces a token refresh first.
+    async fn read_credentials(&self, refresh: bool) -> Result<Option<Credentials>> {
+        let host = self.host().await?;
+        let status = host
+            .client()
+            .request(
+                "getAuthStatus",
+                json!({ "includeToken": true, "refreshToken": refresh }),
+            )
+            .await?;
+        let token = status
+            .get("authToken")
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+            .map(Secret::new);
+        let credentials = match (status.get("authMethod").and_then(Value::as_str), token) {
+            (Some("chatgpt"), Some(token)) => {
+                let claims = claims(token.expose()).unwrap_or_default();
+                let account_id = claims.account_id.ok_or_else(|| {
+                    CoreError::SignInRequired(
+                        "Your ChatGPT sign-in carries no workspace account. Sign in again.".into(),
+                    )
+                })?;
+                Some(Credentials::ChatGpt {
+                    access_token: token,
+                    account_id,
+                    plan: claims.plan,
+                })
+            }
+            (Some("apikey"), Some(key)) => Some(Credentials::ApiKey(key)),
+            _ => None,
+        };
+        if credentials.is_none() {
+            self.update(|s| {
+                if s.auth != AccountAuth::SignedOut {
+                    s.auth = AccountAuth::SignedOut;
+                    s.error = Some(
+                        CoreError::SignInRequired(
+                            "Your sign-in has expired or was revoked. Sign in again.".into(),
+                        )
+                        .to_payload(),
+                    );
+                }
+                s.confirmed = true;
+            });
+        }
+        Ok(credentials)
+    }
+
+    /// Fresh credentials for a session whose `stale` token the model refused. Refreshes through
+    /// the account process only when nobody has since: concurrent and later callers holding the
+    /// same stale token get the already renewed one.
+    pub async fn renewed(&self, stale: Option<&Secret>) -> Result<Credentials> {
+        let _one_at_a_time = self.inner.renewal.lock().await;
+        let expired = || {
+            CoreError::SignInRequired(
+                "Your ChatGPT sign-in could not be renewed (it expired or was revoked). Sign in again."
+                    .into(),
+            )
+        };
+        let current = self.credentials().await?.ok_or_else(expired)?;
+        if stale.is_none_or(|s| s != current.token()) {
+            return Ok(current);
+        }
+        tracing::info!("the model refused the access token; refreshing it");
+        let fresh = self.read_credentials(true).await?.ok_or_else(expired)?;
+        if Some(fresh.token()) == stale {
+            return Err(expired());
+        }
+        Ok(fresh)
+    }
+
+    /// Checks `key` with the provider (unless `check` is false), then keeps it in the keychain.
+    pub async fn save_api_key(&self, key: Secret, check: bool) -> Result<AccountState> {
+        let key = Secret::new(key.expose().trim());
+        if key.is_empty() {
+            return Err(CoreError::InvalidInput(
+                "Paste your API key into the field first.".into(),
+            ));
+        }
+        let result = async {
+            keychain_ready().await?;
+            if check {
+                let provider = provider::active(self.inner.config.user_codex_home.as_deref());
+                api_key::check(&provider.base_url, &key).await?;
+            }
+            let host = self.host().await?;
+            host.client()
+                .request(
+                    "account/login/start",
+                    json!({ "type": "apiKey", "apiKey": key.expose() }),
+                )
+                .await?;
+            self.update(|s| {
+                s.login = None;
+                s.error = None;
+            });
+            self.confirm().await
+        }
+        .await;
+        result.inspect_err(|e| self.fail(e))
+    }
+
+    /// Signs out: codex revokes the tokens and deletes them from the keychain; whatever it could
+    /// not delete, the app deletes. Sessions lose their credentials (the engine sees to it).
+    pub async fn sign_out(&self) -> Result<AccountState> {
+        let logged_out = match self.host().await {
+            Ok(host) => host
+                .client()
+                .request("account/logout", json!({}))
+                .await
+                .map(|_| ()),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = &logged_out {
+            tracing::warn!(error = %e, "codex could not sign out; removing its keychain item directly");
+        }
+        let home = self.inner.config.codex_home.clone();
+        let removed =
+            tokio::task::spawn_blocking(move || keychain::delete_codex_credentials(&home))
+                .await
+                .map_err(|e| CoreError::io("The keychain task failed", std::io::Error::other(e)))?;
+        match (logged_out, removed) {
+            (Err(e), Err(_)) => {
+                self.fail(&e);
+                Err(e)
+            }
+            _ => Ok(self.update(|s| {
+                s.auth = AccountAuth::SignedOut;
+                s.login = None;
+                s.error = None;
+                s.confirmed = true;
+            })),
+        }
+    }
+
+    /// Stops the account process (app exit).
+    pub fn shutdown(&self) {
+        if let Ok(slot) = self.inner.host.try_lock() {
+            if let Some(host) = slot.as_ref() {
+                host.stop();
+            }
+        }
+    }
+
+    /// Clears a shown error (the user dismissed it).
+    pub fn dismiss_error(&self) -> AccountState {
+        self.update(|s| s.error = None)
+    }
+}
+
+/// The keychain works now, or a clear error saying what to do.
+async fn keychain_ready() -> Result<()> {
+    tokio::task::spawn_blocking(keychain::check)
+        .await
+        .map_err(|e| CoreError::io("The keychain task failed", std::io::Error::other(e)))?
+        .map_err(CoreError::Keychain)
+}

@@ -1,0 +1,108 @@
+//! The model provider the user's codex config selects, and whether it uses the signed-in account
+//! (ChatGPT or an API key) or brings its own credentials.
+
+use std::path::Path;
+
+use codex_desk_protocol::ProviderInfo;
+use toml::{Table, Value};
+
+use crate::sessions::read_user_config;
+
+const OPENAI_API: &str = "https://api.openai.com/v1";
+
+/// The provider and where its API lives (for checking an API key).
+#[derive(Debug, Clone)]
+pub struct Provider {
+    pub info: ProviderInfo,
+    pub base_url: String,
+}
+
+/// The active provider from `<user codex home>/config.toml` (OpenAI when none is chosen or the
+/// config cannot be read; the session reports a broken config itself).
+pub fn active(user_codex_home: Option<&Path>) -> Provider {
+    let table = user_codex_home
+        .and_then(|h| read_user_config(h).ok().flatten())
+        .unwrap_or_default();
+    from_config(&table, std::env::var("OPENAI_BASE_URL").ok())
+}
+
+fn from_config(table: &Table, openai_base_env: Option<String>) -> Provider {
+    let id = table
+        .get("model_provider")
+        .and_then(Value::as_str)
+        .unwrap_or("openai")
+        .to_string();
+    let custom = table
+        .get("model_providers")
+        .and_then(|p| p.get(&id))
+        .and_then(Value::as_table);
+    match (id.as_str(), custom) {
+        (_, Some(p)) => {
+            let text = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_string);
+            Provider {
+                info: ProviderInfo {
+                    name: text("name").unwrap_or_else(|| id.clone()),
+                    uses_account: p.get("requires_openai_auth").and_then(Value::as_bool)
+                        == Some(true),
+                    id,
+                },
+                base_url: text("base_url").unwrap_or_else(|| OPENAI_API.into()),
+            }
+        }
+        ("openai", None) => Provider {
+            info: ProviderInfo {
+                id,
+                name: "OpenAI".into(),
+                uses_account: true,
+            },
+            base_url: openai_base_env
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| OPENAI_API.into()),
+        },
+        // Built-in local providers (ollama, lmstudio, oss) need no account.
+        _ => Provider {
+            info: ProviderInfo {
+                name: id.clone(),
+                id,
+                uses_account: false,
+            },
+            base_url: OPENAI_API.into(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn providers_say_whether_they_use_the_account() {
+        let default = from_config(&Table::new(), None);
+        assert_eq!(default.info.id, "openai");
+        assert!(default.info.uses_account);
+        assert_eq!(default.base_url, OPENAI_API);
+
+        let gateway: Table = r#"
+model_provider = "gw"
+[model_providers.gw]
+name = "Gateway"
+base_url = "https://gw.example/v1"
+env_key = "GW_KEY"
+"#
+        .parse()
+        .expect("toml");
+        let p = from_config(&gateway, None);
+        assert_eq!(p.info.name, "Gateway");
+        assert!(!p.info.uses_account);
+
+        let mock: Table = "model_provider = \"m\"\n[model_providers.m]\nbase_url = \"http://127.0.0.1:1/v1\"\nrequires_openai_auth = true\n"
+            .parse()
+            .expect("toml");
+        let p = from_config(&mock, None);
+        assert!(p.info.uses_account);
+        assert_eq!(p.base_url, "http://127.0.0.1:1/v1");
+
+        let env = from_config(&Table::new(), Some("https://proxy.example/v1".into()));
+        assert_eq!(env.base_url, "https://proxy.example/v1");
+    }
+}
