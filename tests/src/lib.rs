@@ -7,10 +7,12 @@ use std::time::Duration;
 use codex_desk_core::codex::discovery;
 use codex_desk_core::paths::AppPaths;
 use codex_desk_core::{Engine, EngineConfig};
-use codex_desk_protocol::{EventBatch, SessionEvent, SessionInfo, SessionStatus};
-use codex_desk_test_support::{write_codex_home, MockModel, Script};
+use codex_desk_protocol::{AccountState, EventBatch, SessionEvent, SessionInfo, SessionStatus};
+use codex_desk_test_support::{write_codex_home, MockModel, ModelAuth, Script};
 use serde_json::Value;
 use tokio::sync::mpsc;
+
+pub mod keychain;
 
 /// How long any single wait may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(45);
@@ -53,7 +55,20 @@ pub struct TestEnv {
 }
 
 impl TestEnv {
+    /// A user whose provider needs no sign-in.
     pub async fn new(script: Script) -> Self {
+        Self::with_auth(script, ModelAuth::None).await
+    }
+
+    /// A user whose provider uses the signed-in account; the mock model answers 401 to anything
+    /// but a token its issuer handed out or an API key it accepts.
+    pub async fn needing_sign_in(script: Script) -> Self {
+        let env = Self::with_auth(script, ModelAuth::OpenAi).await;
+        env.mock.require_auth();
+        env
+    }
+
+    async fn with_auth(script: Script, auth: ModelAuth) -> Self {
         init_tracing();
         let base = repo_root().join("target/test-data");
         std::fs::create_dir_all(&base).expect("create target/test-data");
@@ -62,7 +77,7 @@ impl TestEnv {
             .tempdir_in(&base)
             .expect("test folder");
         let mock = MockModel::start(script).await.expect("start mock model");
-        write_codex_home(&root.path().join("user-codex-home"), &mock.base_url())
+        write_codex_home(&root.path().join("user-codex-home"), &mock.origin(), auth)
             .expect("user codex home");
         std::fs::create_dir_all(root.path().join("workspace")).expect("workspace");
         Self { root, mock }
@@ -72,11 +87,21 @@ impl TestEnv {
         std::fs::canonicalize(self.root.path().join("workspace")).expect("workspace path")
     }
 
+    /// The stand-in for the user's own `~/.codex`.
+    pub fn user_codex_home(&self) -> PathBuf {
+        self.root.path().join("user-codex-home")
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.root.path().join("data")
+    }
+
     pub fn config(&self) -> EngineConfig {
         EngineConfig {
-            paths: AppPaths::at(self.root.path().join("data")),
-            user_codex_home: Some(self.root.path().join("user-codex-home")),
+            paths: AppPaths::at(self.data_dir()),
+            user_codex_home: Some(self.user_codex_home()),
             codex_path: Some(codex_binary()),
+            codex_env: self.mock.issuer_env(),
             ..EngineConfig::from_env()
         }
     }
@@ -196,6 +221,10 @@ impl Events {
                 } => format!("status:{status:?} {message:?}"),
                 SessionEvent::PromptAccepted { .. } => "promptAccepted".into(),
                 SessionEvent::AutoAnswered { method, .. } => format!("autoAnswered:{method}"),
+                SessionEvent::SignInRequired { message, .. } => {
+                    format!("signInRequired: {message}")
+                }
+                SessionEvent::SetupWarning { message } => format!("setupWarning: {message}"),
             })
             .collect()
     }
@@ -209,4 +238,72 @@ pub fn is_status(status: SessionStatus) -> impl Fn(&SessionEvent) -> bool {
 /// Matches a codex notification by method.
 pub fn is_method(method: &'static str) -> impl Fn(&SessionEvent) -> bool {
     move |e| matches!(e, SessionEvent::Codex { notification } if notification["method"] == method)
+}
+
+/// Every account state the engine reports, in order.
+pub struct AccountEvents {
+    rx: mpsc::UnboundedReceiver<AccountState>,
+    pub seen: Vec<AccountState>,
+}
+
+impl AccountEvents {
+    pub fn follow(engine: &Engine) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        engine.account().on_change(move |state| {
+            let _ = tx.send(state.clone());
+        });
+        Self {
+            rx,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Waits for a state matching `pred` (checking the engine's current state first).
+    pub async fn until(
+        &mut self,
+        engine: &Engine,
+        what: &str,
+        pred: impl Fn(&AccountState) -> bool,
+    ) -> AccountState {
+        let now = engine.account().state();
+        if pred(&now) {
+            return now;
+        }
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let state = tokio::time::timeout_at(deadline, self.rx.recv())
+                .await
+                .unwrap_or_else(|_| panic!("timed out waiting for {what}; saw {:#?}", self.seen))
+                .unwrap_or_else(|| panic!("account events ended waiting for {what}"));
+            self.seen.push(state.clone());
+            if pred(&state) {
+                return state;
+            }
+        }
+    }
+}
+
+/// One sign-in at a time: codex's browser sign-in listens on the fixed port 1455.
+pub async fn sign_in_port() -> tokio::sync::MutexGuard<'static, ()> {
+    static PORT: std::sync::LazyLock<tokio::sync::Mutex<()>> =
+        std::sync::LazyLock::new(|| tokio::sync::Mutex::new(()));
+    PORT.lock().await
+}
+
+/// A system-browser stand-in: opens the URL with the scripted browser in the background and
+/// reports where it landed.
+pub fn scripted_browser() -> (
+    impl Fn(&str) -> Result<(), String> + Send + Sync,
+    mpsc::UnboundedReceiver<std::io::Result<codex_desk_test_support::browser::Page>>,
+) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let open = move |url: &str| {
+        let url = url.to_string();
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let _ = tx.send(codex_desk_test_support::browser::open(&url).await);
+        });
+        Ok(())
+    };
+    (open, rx)
 }

@@ -1,5 +1,6 @@
 //! The core against the real `codex app-server` (the pinned npm package) and a mock model.
 
+mod account;
 mod concurrency;
 mod control;
 mod generated;

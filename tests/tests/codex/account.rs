@@ -1,0 +1,350 @@
+//! Sign-in against the real codex, a mock OAuth issuer and the real keychain: ChatGPT through a
+//! (scripted) browser, device code, API keys, sign-out, and the failures a user can meet.
+
+use std::sync::Arc;
+
+use codex_desk_core::secrets::{keychain, Secret};
+use codex_desk_protocol::{AccountAuth, ErrorCode, LoginProgress, SessionEvent, SessionStatus};
+use codex_desk_test_support::{reply, ModelRequest, Reply, ACCOUNT_ID, EMAIL};
+use codex_desk_tests::keychain::require_private_keychain;
+use codex_desk_tests::{is_status, scripted_browser, sign_in_port, AccountEvents, Events, TestEnv};
+
+fn hello() -> codex_desk_test_support::Script {
+    Arc::new(|req: &ModelRequest| -> Reply { reply::text(&["Answered: ", &req.last_user_text()]) })
+}
+
+fn signed_in_as_chatgpt(state: &codex_desk_protocol::AccountState) -> bool {
+    matches!(&state.auth, AccountAuth::ChatGpt { email: Some(e), .. } if e == EMAIL)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chatgpt_sign_in_serves_every_session_and_one_refresh_renews_them_all() {
+    require_private_keychain();
+    let _port = sign_in_port().await;
+    let env = TestEnv::needing_sign_in(hello()).await;
+    let engine = env.engine();
+    let mut account = AccountEvents::follow(&engine);
+    let account_home = env.data_dir().join("account/codex-home");
+
+    // Sign in: codex gives the authorization URL, the "browser" follows it to codex's callback.
+    let (open, mut browser) = scripted_browser();
+    let state = engine
+        .account()
+        .sign_in_chatgpt(&open)
+        .await
+        .expect("sign-in starts");
+    assert!(
+        matches!(state.login, Some(LoginProgress::Browser { .. })),
+        "{state:?}"
+    );
+    let page = browser
+        .recv()
+        .await
+        .expect("browser ran")
+        .expect("browser loaded");
+    assert_eq!(page.status, 200, "{page:?}");
+    let state = account
+        .until(&engine, "signed in", signed_in_as_chatgpt)
+        .await;
+    assert!(
+        state.confirmed && state.login.is_none() && state.error.is_none(),
+        "{state:?}"
+    );
+    assert!(
+        keychain::has_codex_credentials(&account_home).expect("keychain readable"),
+        "the tokens are in the keychain"
+    );
+
+    // Two sessions run on the account: the model sees its access token and workspace.
+    let first_token = env.mock.issuer().access_tokens()[0].clone();
+    let workspace = env.workspace().display().to_string();
+    let a = engine.create_session(&workspace).expect("session a");
+    let b = engine.create_session(&workspace).expect("session b");
+    let mut events_a = Events::subscribe(&engine, &a.id);
+    let mut events_b = Events::subscribe(&engine, &b.id);
+    engine
+        .send_prompt(&a.id, "first in a")
+        .await
+        .expect("send a");
+    engine
+        .send_prompt(&b.id, "first in b")
+        .await
+        .expect("send b");
+    assert_eq!(events_a.turn_completed().await["status"], "completed");
+    assert_eq!(events_b.turn_completed().await["status"], "completed");
+    for request in env.mock.requests() {
+        assert!(
+            request.authorized,
+            "a request went unauthorized: {:?}",
+            request.bearer
+        );
+        assert_eq!(request.bearer.as_deref(), Some(first_token.as_str()));
+        assert_eq!(request.account_id.as_deref(), Some(ACCOUNT_ID));
+    }
+
+    // The token expires: both sessions are refused at once, and one refresh serves both.
+    env.mock.issuer().expire_access_tokens();
+    let (sent_a, sent_b) = tokio::join!(
+        engine.send_prompt(&a.id, "second in a"),
+        engine.send_prompt(&b.id, "second in b")
+    );
+    sent_a.expect("send a");
+    sent_b.expect("send b");
+    assert_eq!(events_a.turn_completed().await["status"], "completed");
+    assert_eq!(events_b.turn_completed().await["status"], "completed");
+    assert_eq!(
+        env.mock.issuer().refreshes(),
+        1,
+        "exactly one refresh for both sessions"
+    );
+    let second_token = env.mock.issuer().access_tokens()[1].clone();
+    let answered: Vec<_> = env
+        .mock
+        .requests()
+        .into_iter()
+        .filter(|r| r.authorized && r.last_user_text().starts_with("second"))
+        .collect();
+    assert_eq!(answered.len(), 2, "both second prompts reached the model");
+    assert!(answered
+        .iter()
+        .all(|r| r.bearer.as_deref() == Some(second_token.as_str())));
+    assert!(events_a
+        .seen
+        .iter()
+        .chain(&events_b.seen)
+        .all(|e| !matches!(e, SessionEvent::SignInRequired { .. })));
+
+    // Sign out: the issuer saw the refresh token revoked, the keychain item is gone, and the
+    // sessions lose their credentials (the next turn asks to sign in).
+    let state = engine.account().sign_out().await.expect("sign out");
+    assert_eq!(state.auth, AccountAuth::SignedOut);
+    let live_refresh = env.mock.issuer().refresh_tokens()[1].clone();
+    assert!(
+        env.mock.issuer().revoked().contains(&live_refresh),
+        "revoked: {:?}",
+        env.mock.issuer().revoked()
+    );
+    assert!(!keychain::has_codex_credentials(&account_home).expect("keychain readable"));
+    engine.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_without_credentials_says_to_sign_in() {
+    let env = TestEnv::needing_sign_in(hello()).await;
+    let (engine, session, mut events) = env.start_session();
+    engine
+        .send_prompt(&session.id, "hello")
+        .await
+        .expect("send");
+    let event = events
+        .until("sign in required", |e| {
+            matches!(e, SessionEvent::SignInRequired { .. })
+        })
+        .await;
+    let SessionEvent::SignInRequired { message, .. } = event else {
+        unreachable!()
+    };
+    assert!(message.contains("Sign in"), "{message}");
+    events
+        .until("failed", is_status(SessionStatus::Failed))
+        .await;
+    engine.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_sign_in_port_is_explained_with_a_way_forward() {
+    require_private_keychain();
+    let _port = sign_in_port().await;
+    let env = TestEnv::needing_sign_in(hello()).await;
+    let _a = std::net::TcpListener::bind("127.0.0.1:1455").expect("hold 1455");
+    let _b = std::net::TcpListener::bind("127.0.0.1:1457").expect("hold 1457");
+    let engine = env.engine();
+    let (open, _browser) = scripted_browser();
+    let err = engine
+        .account()
+        .sign_in_chatgpt(&open)
+        .await
+        .expect_err("ports are busy");
+    assert_eq!(err.code(), Some(ErrorCode::LoginPortBusy), "{err}");
+    assert!(err.to_string().contains("device code"), "{err}");
+    let state = engine.account().state();
+    assert_eq!(state.auth, AccountAuth::SignedOut);
+    assert_eq!(
+        state.error.and_then(|e| e.code),
+        Some(ErrorCode::LoginPortBusy)
+    );
+    engine.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn device_code_sign_in_shows_the_code_and_completes() {
+    require_private_keychain();
+    let env = TestEnv::needing_sign_in(hello()).await;
+    let engine = env.engine();
+    let mut account = AccountEvents::follow(&engine);
+    let state = engine
+        .account()
+        .sign_in_device_code()
+        .await
+        .expect("device code");
+    let Some(LoginProgress::DeviceCode {
+        verification_url,
+        user_code,
+    }) = state.login
+    else {
+        panic!("no device code shown: {state:?}");
+    };
+    assert_eq!(user_code, "MOCK-1234");
+    assert_eq!(
+        verification_url,
+        format!("{}/codex/device", env.mock.origin())
+    );
+    // The user opens the page on another device and approves; codex notices by polling.
+    let page = codex_desk_test_support::browser::open(&verification_url)
+        .await
+        .expect("verification page");
+    assert_eq!(page.status, 200);
+    account
+        .until(&engine, "signed in", signed_in_as_chatgpt)
+        .await;
+
+    let session = engine
+        .create_session(&env.workspace().display().to_string())
+        .expect("session");
+    let mut events = Events::subscribe(&engine, &session.id);
+    engine
+        .send_prompt(&session.id, "via device")
+        .await
+        .expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    assert!(env.mock.requests().iter().all(|r| r.authorized));
+    engine.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_api_key_is_refused_and_a_right_one_kept_for_every_session() {
+    require_private_keychain();
+    let env = TestEnv::needing_sign_in(hello()).await;
+    env.mock.issuer().accept_api_key("sk-right-key");
+    let engine = env.engine();
+    let account_home = env.data_dir().join("account/codex-home");
+
+    let err = engine
+        .account()
+        .save_api_key(Secret::new("sk-wrong-key"), true)
+        .await
+        .expect_err("wrong key");
+    assert_eq!(err.code(), Some(ErrorCode::ApiKeyRejected), "{err}");
+    assert!(err.to_string().contains("refused"), "{err}");
+    assert_eq!(engine.account().state().auth, AccountAuth::SignedOut);
+    assert!(!keychain::has_codex_credentials(&account_home).expect("keychain"));
+
+    let state = engine
+        .account()
+        .save_api_key(Secret::new("  sk-right-key\n"), true)
+        .await
+        .expect("right key");
+    assert_eq!(state.auth, AccountAuth::ApiKey);
+    assert!(state.error.is_none());
+    assert_eq!(
+        env.mock.issuer().key_checks(),
+        2,
+        "both keys were checked with the provider"
+    );
+    assert!(keychain::has_codex_credentials(&account_home).expect("keychain"));
+
+    let session = engine
+        .create_session(&env.workspace().display().to_string())
+        .expect("session");
+    let mut events = Events::subscribe(&engine, &session.id);
+    engine
+        .send_prompt(&session.id, "with a key")
+        .await
+        .expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    let last = env.mock.requests().pop().expect("a model request");
+    assert_eq!(last.bearer.as_deref(), Some("sk-right-key"));
+
+    // A restart remembers the account without asking codex, then codex confirms it.
+    engine.shutdown();
+    let engine = env.engine();
+    assert_eq!(engine.account().state().auth, AccountAuth::ApiKey);
+    assert!(!engine.account().state().confirmed);
+    assert_eq!(
+        engine.account().confirm().await.expect("confirm").auth,
+        AccountAuth::ApiKey
+    );
+    engine.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declined_consent_is_reported_and_nothing_is_stored() {
+    require_private_keychain();
+    let _port = sign_in_port().await;
+    let env = TestEnv::needing_sign_in(hello()).await;
+    env.mock.issuer().deny_consent(true);
+    let engine = env.engine();
+    let mut account = AccountEvents::follow(&engine);
+    let (open, mut browser) = scripted_browser();
+    engine
+        .account()
+        .sign_in_chatgpt(&open)
+        .await
+        .expect("sign-in starts");
+    let _ = browser.recv().await;
+    let state = account
+        .until(&engine, "a sign-in error", |s| s.error.is_some())
+        .await;
+    let error = state.error.expect("error");
+    assert_eq!(error.code, Some(ErrorCode::LoginFailed));
+    assert!(error.message.contains("declined"), "{}", error.message);
+    assert!(state.login.is_none());
+    assert_eq!(state.auth, AccountAuth::SignedOut);
+    assert!(
+        !keychain::has_codex_credentials(&env.data_dir().join("account/codex-home"))
+            .expect("keychain")
+    );
+    engine.shutdown();
+}
+
+const NO_KEYCHAIN_CHILD: &str = "account::without_a_keychain_sign_in_says_what_to_do";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_keychain_sign_in_says_what_to_do() {
+    if !codex_desk_tests::keychain::is_child(NO_KEYCHAIN_CHILD) {
+        // Run again with no desktop bus at all: the keychain is absent.
+        let out = codex_desk_tests::keychain::run_child(
+            NO_KEYCHAIN_CHILD,
+            &[(
+                "DBUS_SESSION_BUS_ADDRESS",
+                Some("unix:path=/nonexistent/bus"),
+            )],
+        );
+        assert!(out.contains("keychain-absent-checked"), "{out}");
+        return;
+    }
+    let env = TestEnv::needing_sign_in(hello()).await;
+    let engine = env.engine();
+    let (open, _browser) = scripted_browser();
+    let err = engine
+        .account()
+        .sign_in_chatgpt(&open)
+        .await
+        .expect_err("no keychain");
+    assert_eq!(err.code(), Some(ErrorCode::KeychainUnavailable), "{err}");
+    let text = err.to_string();
+    assert!(text.contains("keychain is not available"), "{text}");
+    assert!(
+        text.contains("gnome-keyring") || text.contains("KWallet"),
+        "{text}"
+    );
+    let err = engine
+        .account()
+        .save_api_key(Secret::new("sk-any"), false)
+        .await
+        .expect_err("no keychain");
+    assert_eq!(err.code(), Some(ErrorCode::KeychainUnavailable), "{err}");
+    assert_eq!(engine.account().state().auth, AccountAuth::SignedOut);
+    engine.shutdown();
+    eprintln!("keychain-absent-checked");
+}
