@@ -13,6 +13,7 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 pub mod keychain;
+pub mod scan;
 
 /// How long any single wait may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(45);

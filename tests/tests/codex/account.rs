@@ -7,10 +7,45 @@ use codex_desk_core::secrets::{keychain, Secret};
 use codex_desk_protocol::{AccountAuth, ErrorCode, LoginProgress, SessionEvent, SessionStatus};
 use codex_desk_test_support::{reply, ModelRequest, Reply, ACCOUNT_ID, EMAIL};
 use codex_desk_tests::keychain::require_private_keychain;
+use codex_desk_tests::scan::assert_secrets_nowhere;
 use codex_desk_tests::{is_status, scripted_browser, sign_in_port, AccountEvents, Events, TestEnv};
 
+/// Answers with text; "show env" makes codex run `env`.
 fn hello() -> codex_desk_test_support::Script {
-    Arc::new(|req: &ModelRequest| -> Reply { reply::text(&["Answered: ", &req.last_user_text()]) })
+    Arc::new(|req: &ModelRequest| -> Reply {
+        if let Some(output) = req.tool_output() {
+            return reply::text(&["Ran: ", &output[..output.len().min(40)]]);
+        }
+        if req.last_user_text().contains("show env") {
+            return reply::exec_command("call_env", "env", None);
+        }
+        reply::text(&["Answered: ", &req.last_user_text()])
+    })
+}
+
+/// Nothing of `secrets` on disk, on a command line, or in the environment of an agent command.
+async fn assert_contained(
+    env: &TestEnv,
+    engine: &codex_desk_core::Engine,
+    session: &str,
+    events: &mut Events,
+    secrets: &[&str],
+) {
+    engine.send_prompt(session, "show env").await.expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    let command = events
+        .completed_items("commandExecution")
+        .pop()
+        .expect("env ran");
+    let output = command["aggregatedOutput"].as_str().unwrap_or_default();
+    assert!(output.contains("PATH="), "{output}");
+    for secret in secrets {
+        assert!(
+            !output.contains(secret),
+            "an agent command saw a credential"
+        );
+    }
+    assert_secrets_nowhere(secrets, &[&env.data_dir()]);
 }
 
 fn signed_in_as_chatgpt(state: &codex_desk_protocol::AccountState) -> bool {
@@ -264,6 +299,14 @@ async fn a_wrong_api_key_is_refused_and_a_right_one_kept_for_every_session() {
     assert_eq!(events.turn_completed().await["status"], "completed");
     let last = env.mock.requests().pop().expect("a model request");
     assert_eq!(last.bearer.as_deref(), Some("sk-right-key"));
+    assert_contained(
+        &env,
+        &engine,
+        &session.id,
+        &mut events,
+        &["sk-right-key", "sk-wrong-key"],
+    )
+    .await;
 
     // A restart remembers the account without asking codex, then codex confirms it.
     engine.shutdown();

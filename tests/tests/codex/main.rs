@@ -5,4 +5,5 @@ mod concurrency;
 mod control;
 mod generated;
 mod restart;
+mod setup;
 mod turns;

@@ -7,10 +7,32 @@ use std::path::Path;
 
 use crate::error::{CoreError, Result};
 
-/// Creates `dir` (and missing parents) and makes `dir` itself private.
+/// Creates `dir` and the parents it lacks, every one of them private, and makes `dir` itself
+/// private if it existed (parents that existed are left as they are: they are the user's).
 pub fn private_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| CoreError::io(format!("Could not create the folder {}", dir.display()), e))?;
+    let mut missing = Vec::new();
+    let mut next = Some(dir);
+    while let Some(d) = next.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+        missing.push(d);
+        next = d.parent();
+    }
+    for d in missing.iter().rev() {
+        match std::fs::create_dir(d) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => {
+                return Err(CoreError::io(
+                    format!("Could not create the folder {}", d.display()),
+                    e,
+                ))
+            }
+        }
+        restrict(d)?;
+    }
+    restrict(dir)
+}
+
+fn restrict(dir: &Path) -> Result<()> {
     platform::restrict_dir(dir)
         .map_err(|e| CoreError::io(format!("Could not make {} private", dir.display()), e))
 }
@@ -111,6 +133,11 @@ mod tests {
         let dir = root.path().join("a/b");
         private_dir(&dir).expect("dir");
         assert_eq!(mode(&dir), 0o700);
+        assert_eq!(
+            mode(&root.path().join("a")),
+            0o700,
+            "created parents are private too"
+        );
         let file = dir.join("c.toml");
         write_private(&file, b"x = 1").expect("write");
         assert_eq!(mode(&file), 0o600);

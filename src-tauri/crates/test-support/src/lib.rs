@@ -36,6 +36,8 @@ pub struct ModelRequest {
     pub body: Value,
     /// The bearer token it carried.
     pub bearer: Option<String>,
+    /// Every header, names in lower case.
+    pub headers: std::collections::HashMap<String, String>,
     /// The `chatgpt-account-id` header (ChatGPT sign-in).
     pub account_id: Option<String>,
     /// Whether the mock let it through (false: it was answered 401).
@@ -82,6 +84,15 @@ impl ModelRequest {
             }
             _ => None,
         }
+    }
+
+    /// The base instructions codex sent (they come from the model catalog).
+    pub fn instructions(&self) -> String {
+        self.body
+            .get("instructions")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// Every message text in the request, for asserting that history was sent.
@@ -134,6 +145,7 @@ impl Shared {
         let request = ModelRequest {
             body,
             bearer,
+            headers: req.headers.clone(),
             account_id: req.header("chatgpt-account-id").map(str::to_string),
             authorized,
         };

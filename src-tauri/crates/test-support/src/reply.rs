@@ -123,3 +123,12 @@ pub fn http_error(code: u16, message: &str) -> Reply {
         body: json!({"error": {"message": message, "type": "server_error", "code": null}}),
     }
 }
+
+/// The model calls `name` in tool namespace `namespace` (MCP tools are `mcp__<server>`).
+pub fn namespaced_call(call_id: &str, namespace: &str, name: &str, arguments: &Value) -> Reply {
+    one_item(
+        json!({"type": "function_call", "id": format!("fc_{call_id}"), "call_id": call_id,
+                    "namespace": namespace, "name": name, "arguments": arguments.to_string(),
+                    "status": "completed"}),
+    )
+}

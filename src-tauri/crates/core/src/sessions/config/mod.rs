@@ -5,7 +5,8 @@
 //! - literal secrets move into codex's environment and out of the agent's ([`secrets`]);
 //! - the user's codex `.env` reaches codex through its environment, as codex itself loads it;
 //! - codex keeps credentials in memory only (`cli_auth_credentials_store = "ephemeral"`): the
-//!   app hands them over through the protocol.
+//!   app hands them over through the protocol; MCP sign-in tokens stay in the keychain
+//!   (`mcp_oauth_credentials_store = "keyring"`: codex's `auto` would fall back to a file).
 
 mod paths;
 mod secrets;
@@ -67,6 +68,10 @@ pub fn build_session_config(inputs: ConfigInputs<'_>) -> Result<SessionConfig> {
     table.insert(
         "cli_auth_credentials_store".into(),
         Value::String("ephemeral".into()),
+    );
+    table.insert(
+        "mcp_oauth_credentials_store".into(),
+        Value::String("keyring".into()),
     );
     let (env, hidden, warnings) = env.into_parts();
     secrets::exclude_from_commands(&mut table, &hidden);
