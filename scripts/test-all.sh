@@ -30,14 +30,14 @@ npm run test:ui
 step "clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "rust tests: core, protocol drift, real codex integration"
-cargo test
+step "rust tests: core, protocol drift, real codex integration (private test keychain)"
+cargo build -p codex-desk-test-support --bins
+bash scripts/with-test-keychain.sh cargo test
 
 step "build the app (debug, UI embedded)"
-cargo build -p codex-desk-test-support --bin mock-model
 npx tauri build --debug --no-bundle
 
-step "end-to-end in a real window (Xvfb + WebDriver + real keychain session bus)"
+step "end-to-end in a real window (Xvfb + WebDriver + private test keychain)"
 rm -rf tests/e2e/artifacts
-dbus-run-session -- xvfb-run -a -s "-screen 0 1280x900x24" node --test tests/e2e/
+bash scripts/with-test-keychain.sh xvfb-run -a -s "-screen 0 1280x900x24" node --test tests/e2e/
 echo "screenshots: tests/e2e/artifacts/"

@@ -5,7 +5,10 @@ mod commands;
 mod relay;
 
 use codex_desk_core::{Engine, EngineConfig};
-use tauri::{Manager, RunEvent, Runtime};
+use tauri::{Emitter, Manager, RunEvent, Runtime};
+
+/// The global event the UI follows for the account area.
+const ACCOUNT_CHANGED: &str = "account-changed";
 
 pub fn run() {
     init_tracing();
@@ -20,9 +23,16 @@ pub fn run() {
 fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
     let app = builder
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let engine = Engine::open(EngineConfig::from_env())?;
             tracing::info!(data_dir = %engine.paths().data_dir().display(), "engine ready");
+            let handle = app.handle().clone();
+            engine.account().on_change(move |state| {
+                if let Err(e) = handle.emit(ACCOUNT_CHANGED, state) {
+                    tracing::debug!(error = %e, "could not tell the window about the account");
+                }
+            });
             app.manage(engine);
             Ok(())
         })

@@ -18,6 +18,7 @@ const artifacts = path.join(root, "tests/e2e/artifacts");
 // Not under /tmp: codex refuses to set up its sandbox helpers in the temp dir.
 const work = fs.mkdtempSync(path.join(root, "target", "e2e-"));
 const workspace = path.join(work, "workspace");
+const browserLog = path.join(work, "browser.log");
 const children = [];
 
 function waitForPort(port, timeoutMs = 20000) {
@@ -53,8 +54,11 @@ before(async () => {
   fs.mkdirSync(artifacts, { recursive: true });
   const codex = execFileSync("node", [path.join(root, "scripts/codex-path.mjs")], { cwd: root }).toString().trim();
 
-  // The mock model writes a codex home (our stand-in for the user's ~/.codex) pointing at itself.
-  const mock = spawn(mockBin, ["--codex-home", path.join(work, "user-codex-home")], { stdio: ["ignore", "pipe", "inherit"] });
+  // The mock of the OpenAI services writes a codex home (our stand-in for the user's ~/.codex)
+  // pointing at itself; its model answers only requests carrying a token its issuer handed out.
+  const mock = spawn(mockBin, ["--codex-home", path.join(work, "user-codex-home"), "--require-sign-in"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   children.push(mock);
   const port = await new Promise((resolve, reject) => {
     const lines = readline.createInterface({ input: mock.stdout });
@@ -73,6 +77,12 @@ before(async () => {
     XDG_CACHE_HOME: path.join(work, "xdg-cache"),
     NO_AT_BRIDGE: "1",
     NO_PROXY: "127.0.0.1,localhost",
+    // Sign-in goes to the mock issuer, and the "system browser" is our xdg-open stand-in.
+    CODEX_APP_SERVER_LOGIN_ISSUER: `http://127.0.0.1:${port}`,
+    CODEX_REFRESH_TOKEN_URL_OVERRIDE: `http://127.0.0.1:${port}/oauth/token`,
+    CODEX_REVOKE_TOKEN_URL_OVERRIDE: `http://127.0.0.1:${port}/oauth/revoke`,
+    CODEX_DESK_E2E_BROWSER_LOG: browserLog,
+    PATH: `${path.join(root, "tests/e2e/bin")}${path.delimiter}${process.env.PATH}`,
   };
   const driver = spawn(tauriDriver(), [], { env, stdio: ["ignore", "inherit", "inherit"] });
   children.push(driver);
@@ -106,8 +116,23 @@ async function withWindow(name, steps) {
   }
 }
 
-test("a prompt streams a reply and a command card into the window, and survives a restart", async () => {
+test("signed in with ChatGPT, a prompt streams a reply and a command card, and both survive a restart", async () => {
   await withWindow("first-run", async (wd) => {
+    // A new user is not signed in: the account area says so and offers Sign in.
+    await wd.element('[data-testid="account-label"]', { contains: "Not signed in" });
+    await wd.click(await wd.element(".account-area button", { contains: "Sign in" }));
+    const chatgpt = await wd.element("button", { contains: "Sign in with ChatGPT" });
+    await wd.element("button", { contains: "Use an API key" });
+    fs.writeFileSync(path.join(artifacts, "sign-in.png"), await wd.screenshot());
+    await wd.click(chatgpt);
+    // The system browser (our xdg-open) goes through the issuer to codex's callback; the
+    // window follows codex and shows the account.
+    await wd.element('[data-testid="account-label"]', { contains: "ada@example.com · Plus", timeoutMs: 60000 });
+    const visited = fs.readFileSync(browserLog, "utf8");
+    assert.match(visited, /302 http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize/);
+    assert.match(visited, /http:\/\/127\.0\.0\.1:1455\/auth\/callback/);
+    fs.writeFileSync(path.join(artifacts, "signed-in.png"), await wd.screenshot());
+
     await wd.click(await wd.element('button[aria-label="New session"]'));
     await wd.type(await wd.element('input[aria-label="Workspace folder"]'), workspace);
     const create = await wd.waitFor("Create session button", async () => {
@@ -134,8 +159,10 @@ test("a prompt streams a reply and a command card into the window, and survives 
     fs.writeFileSync(path.join(artifacts, "transcript.png"), await wd.screenshot());
   });
 
-  // Close and start again: the session and its transcript come back from SQLite.
+  // Close and start again: the session and its transcript come back from SQLite, and the
+  // account from the keychain.
   await withWindow("restart", async (wd) => {
+    await wd.element('[data-testid="account-label"]', { contains: "ada@example.com" });
     const entry = await wd.element('[aria-label="Sessions"] button[title^="Please run echo hello-from-e2e"]');
     await wd.click(entry);
     await wd.element('[data-kind="agentMessage"]', { contains: "You said: Say something nice" });

@@ -1,5 +1,6 @@
 //! Tauri commands, one file per domain. Each parses, calls the core, maps the error.
 
+mod account;
 mod sessions;
 
 use codex_desk_core::CoreError;
@@ -14,6 +15,15 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sessions::subscribe,
         sessions::send_prompt,
         sessions::interrupt,
+        account::confirm_account,
+        account::sign_in_chatgpt,
+        account::sign_in_device_code,
+        account::reopen_sign_in_page,
+        account::cancel_sign_in,
+        account::save_api_key,
+        account::sign_out,
+        account::dismiss_account_error,
+        account::list_prompts,
     ]
 }
 

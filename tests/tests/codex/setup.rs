@@ -87,8 +87,8 @@ async fn the_users_instructions_prompts_skills_rules_and_catalog_take_effect() {
         .mock
         .requests()
         .iter()
-        .filter_map(ModelRequest::tool_output)
-        .last()
+        .rev()
+        .find_map(ModelRequest::tool_output)
         .expect("the model saw the command's result");
     assert!(
         output.contains("RULE-MARKER-12") || output.contains("forbidden"),

@@ -1,7 +1,9 @@
 // The interface the UI uses to reach the backend. Two implementations: the Tauri one
 // (tauri.ts) and an in-memory fake for a plain browser (fake.ts).
+import type { AccountState } from "../generated/desk/AccountState";
 import type { AppState } from "../generated/desk/AppState";
 import type { EventBatch } from "../generated/desk/EventBatch";
+import type { PromptInfo } from "../generated/desk/PromptInfo";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
 import type { Transcript } from "../generated/desk/Transcript";
 
@@ -17,5 +19,24 @@ export interface Backend {
   interrupt(sessionId: string): Promise<void>;
   /** Asks the user for a folder; null when they cancel. */
   pickFolder(): Promise<string | null>;
+
+  // The account. Every call resolves to the new state; changes that happen later (a sign-in
+  // completing in the browser) arrive through onAccountChanged.
+  /** Asks codex who is signed in (the app state carries what was remembered). */
+  confirmAccount(): Promise<AccountState>;
+  /** Opens the system browser on codex's sign-in page. */
+  signInWithChatGpt(): Promise<AccountState>;
+  signInWithDeviceCode(): Promise<AccountState>;
+  /** Opens the waiting sign-in page again (the user closed the tab). */
+  reopenSignInPage(): Promise<AccountState>;
+  cancelSignIn(): Promise<AccountState>;
+  /** Checks the key with the provider (unless `check` is false), then keeps it in the keychain. */
+  saveApiKey(key: string, check: boolean): Promise<AccountState>;
+  signOut(): Promise<AccountState>;
+  dismissAccountError(): Promise<AccountState>;
+  /** Calls `listener` with every account change; returns a function that stops it. */
+  onAccountChanged(listener: (state: AccountState) => void): Promise<() => void>;
+  /** The user's custom prompts (`/name` in the composer). */
+  listPrompts(): Promise<PromptInfo[]>;
 }
 

@@ -9,6 +9,7 @@ import type { StoredItem } from "../generated/desk/StoredItem";
 import type { TurnInfo } from "../generated/desk/TurnInfo";
 import type { Backend } from "./api";
 import { demoTurn, demoTurnObject } from "./demoScript";
+import { createFakeAccount } from "./fakeAccount";
 
 interface FakeSession {
   info: SessionInfo;
@@ -28,6 +29,7 @@ const fail = (code: ErrorPayload["code"], message: string, detail: string | null
 
 export function createFakeBackend(): Backend {
   const sessions = new Map<string, FakeSession>();
+  const account = createFakeAccount();
   let lastSessionId: string | null = null;
   let turnCounter = 0;
 
@@ -85,6 +87,7 @@ export function createFakeBackend(): Backend {
         codex: { path: "(demo)", version: "demo" },
         codexError: null,
         lastSessionId,
+        account: account.state(),
       };
     },
     async createSession(workspace) {
@@ -145,5 +148,17 @@ export function createFakeBackend(): Backend {
     async pickFolder() {
       return window.prompt("Folder for the new session (demo backend)", "/home/you/projects/demo");
     },
+    confirmAccount: account.confirm,
+    signInWithChatGpt: account.signInWithChatGpt,
+    signInWithDeviceCode: account.signInWithDeviceCode,
+    reopenSignInPage: account.reopenSignInPage,
+    cancelSignIn: account.cancelSignIn,
+    saveApiKey: account.saveApiKey,
+    signOut: account.signOut,
+    dismissAccountError: account.dismissError,
+    onAccountChanged: account.onChanged,
+    listPrompts: async () => [
+      { name: "review", description: "Review a file for bugs (demo)", argumentHint: "FILE=<path>" },
+    ],
   };
 }

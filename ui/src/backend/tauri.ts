@@ -1,11 +1,16 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import { open } from "@tauri-apps/plugin-dialog";
+import type { AccountState } from "../generated/desk/AccountState";
 import type { AppState } from "../generated/desk/AppState";
 import type { EventBatch } from "../generated/desk/EventBatch";
+import type { PromptInfo } from "../generated/desk/PromptInfo";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
 import type { Transcript } from "../generated/desk/Transcript";
 import type { Backend } from "./api";
 import { normalized } from "./errors";
+
+const account = (command: string, args?: Record<string, unknown>) => normalized(invoke<AccountState>(command, args));
 
 /** The real backend: Tauri commands of the Rust app. */
 export function createTauriBackend(): Backend {
@@ -25,5 +30,15 @@ export function createTauriBackend(): Backend {
       const picked = await normalized(open({ directory: true, multiple: false }));
       return typeof picked === "string" ? picked : null;
     },
+    confirmAccount: () => account("confirm_account"),
+    signInWithChatGpt: () => account("sign_in_chatgpt"),
+    signInWithDeviceCode: () => account("sign_in_device_code"),
+    reopenSignInPage: () => account("reopen_sign_in_page"),
+    cancelSignIn: () => account("cancel_sign_in"),
+    saveApiKey: (key, check) => account("save_api_key", { key, check }),
+    signOut: () => account("sign_out"),
+    dismissAccountError: () => account("dismiss_account_error"),
+    onAccountChanged: (listener) => listen<AccountState>("account-changed", (event) => listener(event.payload)),
+    listPrompts: () => normalized(invoke<PromptInfo[]>("list_prompts")),
   };
 }

@@ -10,7 +10,7 @@ import { AppContext } from "../state/hooks";
 import { reduceSessionEvents } from "../state/reduceSession";
 import { emptySessionView } from "../state/sessionView";
 import { createAppStore } from "../state/store";
-import { sessionInfo } from "../state/testBuilders";
+import { accountState, sessionInfo } from "../state/testBuilders";
 import { fixtureEvents } from "../state/testFixtures";
 import { App } from "./App";
 
@@ -25,7 +25,7 @@ function render(view: AppView): string {
   );
 }
 
-const loaded: AppView = { ...initialAppView, loading: false };
+const loaded: AppView = { ...initialAppView, loading: false, account: accountState() };
 
 describe("App", () => {
   it("teaches what a session is when there is none", () => {
@@ -40,6 +40,44 @@ describe("App", () => {
     expect(html).toContain('aria-label="Choose folder"');
     expect(html).toContain('aria-label="Workspace folder"');
     expect(html).toContain("Create session");
+  });
+
+  it("offers Sign in when the provider needs the account, and says who is signed in", () => {
+    expect(render(loaded)).toMatch(/<button[^>]*>Sign in<\/button>/);
+    expect(render(loaded)).toContain("Not signed in");
+    const signedIn = render({ ...loaded, account: accountState({ auth: { type: "chatGpt", email: "ada@example.com", plan: "plus" } }) });
+    expect(signedIn).toContain("ada@example.com · Plus");
+    expect(signedIn).toContain("Sign out…");
+    const ownKey = render({ ...loaded, account: accountState({ provider: { id: "gw", name: "Gateway", usesAccount: false } }) });
+    expect(ownKey).toContain("Gateway: no sign-in needed");
+  });
+
+  it("shows the sign-in choices, the browser wait and the device code", () => {
+    const choices = render({ ...loaded, signingIn: true });
+    expect(choices).toContain("Sign in with ChatGPT");
+    expect(choices).toContain("Use an API key");
+    const waiting = render({
+      ...loaded,
+      signingIn: true,
+      account: accountState({ login: { type: "browser", authUrl: "https://auth.example/a", openError: "no browser" } }),
+    });
+    expect(waiting).toContain("Waiting for the browser");
+    expect(waiting).toContain('aria-label="Copy link"');
+    expect(waiting).toContain("no browser");
+    expect(waiting).toMatch(/<button[^>]*>Cancel<\/button>/);
+    const device = render({
+      ...loaded,
+      signingIn: true,
+      account: accountState({ login: { type: "deviceCode", verificationUrl: "https://auth.example/device", userCode: "ABCD-1234" } }),
+    });
+    expect(device).toContain("ABCD-1234");
+    expect(device).toContain('aria-label="Copy code"');
+    const busy = render({
+      ...loaded,
+      signingIn: true,
+      account: accountState({ error: { code: "loginPortBusy", message: "Sign-in needs port 1455", detail: null } }),
+    });
+    expect(busy).toContain("Use a device code");
   });
 
   it("shows a banner when codex cannot be used", () => {

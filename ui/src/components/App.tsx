@@ -3,6 +3,7 @@ import { useAppView, useController } from "../state/hooks";
 import { CodexBanner } from "./CodexBanner";
 import { EmptyState } from "./EmptyState";
 import { NewSessionPanel } from "./NewSessionPanel";
+import { SignInPanel } from "./SignInPanel";
 import { SessionPane } from "./SessionPane";
 import { Sidebar } from "./Sidebar";
 import { StatusBar } from "./StatusBar";
@@ -30,6 +31,7 @@ export function App() {
   const selected = app.sessions.find((s) => s.id === app.selectedId);
   let content;
   if (app.loading) content = <p className="muted pad">Loading…</p>;
+  else if (app.signingIn) content = <SignInPanel />;
   else if (app.creating) content = <NewSessionPanel />;
   else if (selected) content = <SessionPane app={app} session={selected} />;
   else content = <EmptyState hasSessions={app.sessions.length > 0} />;

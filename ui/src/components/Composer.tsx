@@ -1,16 +1,32 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
-import { useController } from "../state/hooks";
+import { useAppView, useController } from "../state/hooks";
+import { completePrompt, matchingPrompts } from "../state/promptMenu";
 
 interface Props {
   sessionId: string;
   running: boolean;
 }
 
-/** Enter sends, Shift+Enter adds a line, Esc (or Stop) interrupts the running turn. */
+/**
+ * Enter sends, Shift+Enter adds a line, Esc (or Stop) interrupts the running turn. Typing `/`
+ * offers the user's custom prompts; Tab or Enter picks the highlighted one.
+ */
 export function Composer({ sessionId, running }: Props) {
   const controller = useController();
+  const { prompts } = useAppView();
   const [text, setText] = useState("");
+  const [highlight, setHighlight] = useState(0);
   const ref = useRef<HTMLTextAreaElement>(null);
+  const suggestions = matchingPrompts(text, prompts);
+  const chosen = suggestions[Math.min(highlight, suggestions.length - 1)];
+
+  const pick = (name: string) => {
+    const prompt = prompts.find((p) => p.name === name);
+    if (!prompt) return;
+    setText(completePrompt(prompt));
+    setHighlight(0);
+    ref.current?.focus();
+  };
 
   useEffect(() => {
     ref.current?.focus();
@@ -42,6 +58,17 @@ export function Composer({ sessionId, running }: Props) {
   }, [running, controller, sessionId]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (chosen && (event.key === "Tab" || (event.key === "Enter" && !event.shiftKey))) {
+      event.preventDefault();
+      pick(chosen.name);
+      return;
+    }
+    if (suggestions.length > 0 && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      event.preventDefault();
+      const step = event.key === "ArrowDown" ? 1 : suggestions.length - 1;
+      setHighlight((h) => (h + step) % suggestions.length);
+      return;
+    }
     if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void send();
@@ -59,13 +86,37 @@ export function Composer({ sessionId, running }: Props) {
         void send();
       }}
     >
+      {suggestions.length > 0 && (
+        <ul className="prompt-menu" role="listbox" aria-label="Custom prompts">
+          {suggestions.map((p) => (
+            <li
+              key={p.name}
+              role="option"
+              aria-selected={p === chosen}
+              className={p === chosen ? "active" : undefined}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                pick(p.name);
+              }}
+            >
+              <span className="mono">/{p.name}</span>
+              {p.argumentHint && <span className="muted mono small"> {p.argumentHint}</span>}
+              {p.description && <span className="muted small"> — {p.description}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
       <textarea
         ref={ref}
         aria-label="Message"
+        aria-autocomplete="list"
         placeholder={running ? "Codex is working… (Esc to stop)" : "Ask codex to do something (Enter to send, Shift+Enter for a new line)"}
         rows={3}
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          setText(e.target.value);
+          setHighlight(0);
+        }}
         onKeyDown={onKeyDown}
       />
       <div className="composer-actions">

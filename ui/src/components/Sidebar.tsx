@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { dotLabel, groupSessionsByWorkspace, sessionDot } from "../state/sessionGroups";
 import { useAppView, useController } from "../state/hooks";
+import { AccountArea } from "./AccountArea";
 import { StatusDot } from "./StatusDot";
 
 export function Sidebar() {
@@ -48,7 +49,7 @@ export function Sidebar() {
             <ul role="list" aria-label={group.label}>
               {group.sessions.map((session) => {
                 const dot = sessionDot(session, app.views[session.id]);
-                const selected = session.id === app.selectedId && !app.creating;
+                const selected = session.id === app.selectedId && !app.creating && !app.signingIn;
                 return (
                   <li key={session.id}>
                     <button
@@ -69,6 +70,7 @@ export function Sidebar() {
         ))}
       </ul>
       {app.sessions.length > 0 && groups.length === 0 && <p className="muted small pad">No session matches.</p>}
+      <AccountArea />
     </nav>
   );
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { EventBatch } from "../generated/desk/EventBatch";
 import { initialAppView, reduceApp } from "./appState";
 import { createAppStore, RENDER_INTERVAL_MS } from "./store";
-import { agentDelta, sessionInfo } from "./testBuilders";
+import { accountState, agentDelta, sessionInfo } from "./testBuilders";
 
 const batch = (seq: number, droppedDeltas = false): EventBatch => ({
   sessionId: "s1",
@@ -28,11 +28,32 @@ describe("reduceApp", () => {
       codex: null,
       codexError: null,
       selectedId: null,
+      account: accountState(),
     });
     const created = reduceApp({ ...loaded, creating: true }, { type: "sessionCreated", session: sessionInfo({ id: "new" }) });
     expect(created.sessions.map((s) => s.id)).toEqual(["new", "old"]);
     expect(created.selectedId).toBe("new");
     expect(created.creating).toBe(false);
+  });
+
+  it("closes the sign-in panel when a sign-in completes, not on progress", () => {
+    let state = reduceApp(initialAppView, { type: "accountChanged", account: accountState() });
+    state = reduceApp(state, { type: "signInShown", shown: true });
+    expect(state.signingIn).toBe(true);
+    const waiting = accountState({ login: { type: "browser", authUrl: "https://auth.example/x", openError: null } });
+    state = reduceApp(state, { type: "accountChanged", account: waiting });
+    expect(state.signingIn).toBe(true);
+    state = reduceApp(state, { type: "accountChanged", account: accountState({ auth: { type: "chatGpt", email: "a@b.c", plan: "plus" } }) });
+    expect(state.signingIn).toBe(false);
+    expect(state.account?.auth.type).toBe("chatGpt");
+  });
+
+  it("shows one panel at a time", () => {
+    let state = reduceApp(initialAppView, { type: "newSessionShown", shown: true });
+    state = reduceApp(state, { type: "signInShown", shown: true });
+    expect([state.creating, state.signingIn]).toEqual([false, true]);
+    state = reduceApp(state, { type: "selected", sessionId: "s1" });
+    expect([state.creating, state.signingIn]).toEqual([false, false]);
   });
 });
 

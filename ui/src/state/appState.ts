@@ -1,7 +1,9 @@
-// App-level state (sessions, selection, per-session views) and its pure reducer.
+// App-level state (sessions, selection, per-session views, account) and its pure reducer.
+import type { AccountState } from "../generated/desk/AccountState";
 import type { CodexInfo } from "../generated/desk/CodexInfo";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { EventBatch } from "../generated/desk/EventBatch";
+import type { PromptInfo } from "../generated/desk/PromptInfo";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
 import type { Transcript } from "../generated/desk/Transcript";
 import { reduceSession, reduceSessionEvents } from "./reduceSession";
@@ -24,6 +26,12 @@ export interface AppView {
   selectedId: string | null;
   /** The "New session" panel is shown instead of the transcript. */
   creating: boolean;
+  /** The sign-in panel is shown instead of the transcript. */
+  signingIn: boolean;
+  /** Who is signed in; null until the app state loaded. */
+  account: AccountState | null;
+  /** The user's custom prompts, offered as `/name` in the composer. */
+  prompts: PromptInfo[];
   views: Record<string, SessionView>;
   health: Record<string, StreamHealth>;
   /** Errors of the last open/send/interrupt, per session. */
@@ -31,12 +39,22 @@ export interface AppView {
 }
 
 export type AppAction =
-  | { type: "loaded"; sessions: SessionInfo[]; codex: CodexInfo | null; codexError: ErrorPayload | null; selectedId: string | null }
+  | {
+      type: "loaded";
+      sessions: SessionInfo[];
+      codex: CodexInfo | null;
+      codexError: ErrorPayload | null;
+      selectedId: string | null;
+      account: AccountState;
+    }
   | { type: "loadFailed"; error: ErrorPayload }
   | { type: "sessionsRefreshed"; sessions: SessionInfo[] }
   | { type: "sessionCreated"; session: SessionInfo }
   | { type: "selected"; sessionId: string }
   | { type: "newSessionShown"; shown: boolean }
+  | { type: "signInShown"; shown: boolean }
+  | { type: "accountChanged"; account: AccountState }
+  | { type: "promptsLoaded"; prompts: PromptInfo[] }
   | { type: "transcript"; transcript: Transcript }
   | { type: "batch"; batch: EventBatch }
   | { type: "actionError"; sessionId: string; error: ErrorPayload | null };
@@ -49,6 +67,9 @@ export const initialAppView: AppView = {
   codexError: null,
   selectedId: null,
   creating: false,
+  signingIn: false,
+  account: null,
+  prompts: [],
   views: {},
   health: {},
   actionErrors: {},
@@ -81,6 +102,7 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
         codex: action.codex,
         codexError: action.codexError,
         selectedId: action.selectedId,
+        account: action.account,
       };
     case "loadFailed":
       return { ...state, loading: false, loadError: action.error };
@@ -92,11 +114,21 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
         sessions: [action.session, ...state.sessions.filter((s) => s.id !== action.session.id)],
         selectedId: action.session.id,
         creating: false,
+        signingIn: false,
       };
     case "selected":
-      return { ...state, selectedId: action.sessionId, creating: false };
+      return { ...state, selectedId: action.sessionId, creating: false, signingIn: false };
     case "newSessionShown":
-      return { ...state, creating: action.shown };
+      return { ...state, creating: action.shown, signingIn: action.shown ? false : state.signingIn };
+    case "signInShown":
+      return { ...state, signingIn: action.shown, creating: action.shown ? false : state.creating };
+    case "accountChanged": {
+      // Signing in ends at the transcript again.
+      const signedIn = action.account.auth.type !== "signedOut" && state.account?.auth.type === "signedOut";
+      return { ...state, account: action.account, signingIn: signedIn ? false : state.signingIn };
+    }
+    case "promptsLoaded":
+      return { ...state, prompts: action.prompts };
     case "transcript": {
       const { transcript } = action;
       const id = transcript.session.id;

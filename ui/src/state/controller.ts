@@ -1,6 +1,7 @@
 // The app's flows: load, select, create, send, stop. They call the backend and feed the store.
 import type { Backend } from "../backend/api";
 import { toErrorPayload } from "../backend/errors";
+import type { AccountState } from "../generated/desk/AccountState";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { AppStore } from "./store";
 
@@ -13,6 +14,15 @@ export interface Controller {
   createSession(workspace: string): Promise<ErrorPayload | null>;
   sendPrompt(sessionId: string, text: string): Promise<boolean>;
   interrupt(sessionId: string): Promise<void>;
+  showSignIn(shown: boolean): void;
+  signInWithChatGpt(): Promise<void>;
+  signInWithDeviceCode(): Promise<void>;
+  reopenSignInPage(): Promise<void>;
+  cancelSignIn(): Promise<void>;
+  /** Resolves to the error to show at the field, or null when the key was kept. */
+  saveApiKey(key: string, check: boolean): Promise<ErrorPayload | null>;
+  signOut(): Promise<void>;
+  dismissAccountError(): Promise<void>;
 }
 
 export function createController(backend: Backend, store: AppStore): Controller {
@@ -63,12 +73,35 @@ export function createController(backend: Backend, store: AppStore): Controller 
     }
   };
 
+  const accountChanged = (account: AccountState) => store.dispatch({ type: "accountChanged", account });
+
+  /** Runs an account call; its failure is already in the account state the backend reports. */
+  const accountCall = async (call: () => Promise<AccountState>) => {
+    try {
+      accountChanged(await call());
+    } catch (error) {
+      const account = store.getSnapshot().account;
+      if (account) accountChanged({ ...account, error: toErrorPayload(error) });
+    }
+  };
+
   return {
     async load() {
       try {
+        await backend.onAccountChanged(accountChanged);
         const state = await backend.appState();
         const last = state.lastSessionId && state.sessions.some((s) => s.id === state.lastSessionId) ? state.lastSessionId : null;
-        store.dispatch({ type: "loaded", sessions: state.sessions, codex: state.codex, codexError: state.codexError, selectedId: null });
+        store.dispatch({
+          type: "loaded",
+          sessions: state.sessions,
+          codex: state.codex,
+          codexError: state.codexError,
+          selectedId: null,
+          account: state.account,
+        });
+        // Codex confirms the remembered account in the background; the window does not wait.
+        if (state.codex && !state.account.confirmed) void backend.confirmAccount().then(accountChanged, () => {});
+        void backend.listPrompts().then((prompts) => store.dispatch({ type: "promptsLoaded", prompts }), () => {});
         if (last) await select(last);
       } catch (error) {
         store.dispatch({ type: "loadFailed", error: toErrorPayload(error) });
@@ -106,5 +139,20 @@ export function createController(backend: Backend, store: AppStore): Controller 
         store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
       }
     },
+    showSignIn: (shown) => store.dispatch({ type: "signInShown", shown }),
+    signInWithChatGpt: () => accountCall(backend.signInWithChatGpt),
+    signInWithDeviceCode: () => accountCall(backend.signInWithDeviceCode),
+    reopenSignInPage: () => accountCall(backend.reopenSignInPage),
+    cancelSignIn: () => accountCall(backend.cancelSignIn),
+    async saveApiKey(key, check) {
+      try {
+        accountChanged(await backend.saveApiKey(key, check));
+        return null;
+      } catch (error) {
+        return toErrorPayload(error);
+      }
+    },
+    signOut: () => accountCall(backend.signOut),
+    dismissAccountError: () => accountCall(backend.dismissAccountError),
   };
 }

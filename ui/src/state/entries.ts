@@ -70,13 +70,37 @@ export function putError(
   id: string = errorEntryId(turnId),
 ): SessionView {
   const info = error.codexErrorInfo;
+  const message = error.message.trim() || "Codex reported an error without a message.";
+  const existing = view.entries[id];
+  // A sign-in card keeps its words and action; codex's own words become its details.
+  if (existing?.kind === "error" && existing.action === "signIn") {
+    return existing.details === message ? view : putEntry(view, { ...existing, details: message });
+  }
   const entry: ErrorEntry = {
     kind: "error",
     id,
     turnId,
-    message: error.message.trim() || "Codex reported an error without a message.",
+    message,
     details: error.additionalDetails ?? null,
     codexErrorInfo: info == null ? null : typeof info === "string" ? info : Object.keys(info as object)[0] ?? null,
+    action: null,
+  };
+  return putEntry(view, entry);
+}
+
+/** Turns the turn's error card into a sign-in card (or adds one). */
+export function putSignInRequired(view: SessionView, turnId: string | null, message: string): SessionView {
+  const id = errorEntryId(turnId);
+  const existing = view.entries[id];
+  const codexWords = existing?.kind === "error" && existing.action === null ? existing.message : null;
+  const entry: ErrorEntry = {
+    kind: "error",
+    id,
+    turnId,
+    message,
+    details: codexWords ?? (existing?.kind === "error" ? existing.details : null),
+    codexErrorInfo: existing?.kind === "error" ? existing.codexErrorInfo : null,
+    action: "signIn",
   };
   return putEntry(view, entry);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { changeKindLabel, diffStats } from "./diffStats";
 import { folderName, groupSessionsByWorkspace, sessionDot } from "./sessionGroups";
+import { completePrompt, matchingPrompts } from "./promptMenu";
 import { emptySessionView } from "./sessionView";
 import { sessionInfo } from "./testBuilders";
 
@@ -62,5 +63,22 @@ describe("sessionDot", () => {
     expect(sessionDot(info, undefined)).toBe("idle");
     expect(sessionDot(info, { ...emptySessionView("s1"), status: "running" })).toBe("running");
     expect(sessionDot(info, { ...emptySessionView("s1"), status: "running", waitingForUser: true })).toBe("waiting");
+  });
+});
+
+describe("prompt menu", () => {
+  const prompts = [
+    { name: "review", description: "Review a file", argumentHint: "FILE=<path>" },
+    { name: "release", description: null, argumentHint: null },
+    { name: "fix", description: null, argumentHint: null },
+  ];
+  it("offers prompts while the name is typed, not after", () => {
+    expect(matchingPrompts("/re", prompts).map((p) => p.name)).toEqual(["review", "release"]);
+    expect(matchingPrompts("/prompts:f", prompts).map((p) => p.name)).toEqual(["fix"]);
+    expect(matchingPrompts("/", prompts)).toHaveLength(3);
+    expect(matchingPrompts("/review FILE=a", prompts)).toEqual([]);
+    expect(matchingPrompts("/review", prompts)).toEqual([]);
+    expect(matchingPrompts("hello /re", prompts)).toEqual([]);
+    expect(completePrompt(prompts[0]!)).toBe("/review ");
   });
 });

@@ -121,6 +121,37 @@ describe("turns, status, errors, notices", () => {
     expect(view.entries.a?.kind === "item" && view.entries.a.streaming).toBe(false);
   });
 
+  it("turns a refused-credentials error into a sign-in card, whichever arrives first", () => {
+    const refused = codex({
+      method: "error",
+      params: {
+        threadId: "x",
+        turnId: "t1",
+        willRetry: false,
+        error: { message: "unexpected status 401 Unauthorized", codexErrorInfo: { httpConnectionFailed: { httpStatusCode: 401 } }, additionalDetails: null, misalignment: null },
+      },
+    });
+    const signIn = { type: "signInRequired" as const, turnId: "t1", message: "OpenAI refused the credentials. Sign in again." };
+    for (const events of [
+      [turnStarted("t1"), refused, signIn],
+      [turnStarted("t1"), { ...signIn, turnId: null }, refused],
+    ]) {
+      const entries = orderedEntries(run(events));
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({
+        kind: "error",
+        action: "signIn",
+        message: "OpenAI refused the credentials. Sign in again.",
+        details: "unexpected status 401 Unauthorized",
+      });
+    }
+  });
+
+  it("shows a setup warning as a notice of its own", () => {
+    const view = run([{ type: "setupWarning", message: "MCP server `b` is turned off" }]);
+    expect(orderedEntries(view)[0]).toMatchObject({ kind: "notice", variant: "setupWarning" });
+  });
+
   it("shows an auto-answered approval as a notice", () => {
     const view = run([{ type: "autoAnswered", method: "item/commandExecution/requestApproval", summary: "rm -rf build" }]);
     expect(orderedEntries(view)[0]).toMatchObject({ kind: "notice", summary: "rm -rf build" });

@@ -8,6 +8,7 @@ import {
   newItemEntry,
   putEntry,
   putError,
+  putSignInRequired,
   replacePendingPrompt,
   stopStreaming,
 } from "./entries";
@@ -46,9 +47,18 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
       const counter = view.localCounter + 1;
       return putEntry(
         { ...view, localCounter: counter },
-        { kind: "notice", id: `notice-${counter}`, method: action.method, summary: action.summary },
+        { kind: "notice", id: `notice-${counter}`, variant: "autoAnswered", method: action.method, summary: action.summary },
       );
     }
+    case "setupWarning": {
+      const counter = view.localCounter + 1;
+      return putEntry(
+        { ...view, localCounter: counter },
+        { kind: "notice", id: `notice-${counter}`, variant: "setupWarning", method: "setup", summary: action.message },
+      );
+    }
+    case "signInRequired":
+      return putSignInRequired(view, action.turnId ?? view.activeTurnId, action.message);
     case "transcript":
       return applyTranscript(view, action.transcript);
     default:

@@ -35,12 +35,18 @@ export interface ErrorEntry {
   message: string;
   details: string | null;
   codexErrorInfo: string | null;
+  /** What the card offers beyond retrying: "signIn" when the credentials were refused. */
+  action: "signIn" | null;
 }
 
-/** An approval codex asked for that this version declined by itself. */
+/**
+ * Something the user should know that is not an error: an approval this version declined by
+ * itself, or a part of the user's codex setup a session could not carry over.
+ */
 export interface NoticeEntry {
   kind: "notice";
   id: string;
+  variant: "autoAnswered" | "setupWarning";
   method: string;
   summary: string;
 }

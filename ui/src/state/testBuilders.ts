@@ -2,6 +2,7 @@
 import type { ServerNotification } from "../generated/codex/ServerNotification";
 import type { ThreadItem } from "../generated/codex/v2/ThreadItem";
 import type { Turn } from "../generated/codex/v2/Turn";
+import type { AccountState } from "../generated/desk/AccountState";
 import type { SessionEvent } from "../generated/desk/SessionEvent";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
 
@@ -41,6 +42,17 @@ export function sessionInfo(overrides: Partial<SessionInfo> = {}): SessionInfo {
     lastError: null,
     createdAt: 1,
     updatedAt: 1,
+    ...overrides,
+  };
+}
+
+export function accountState(overrides: Partial<AccountState> = {}): AccountState {
+  return {
+    auth: { type: "signedOut" },
+    provider: { id: "openai", name: "OpenAI", usesAccount: true },
+    login: null,
+    error: null,
+    confirmed: true,
     ...overrides,
   };
 }

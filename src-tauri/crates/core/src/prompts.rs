@@ -158,10 +158,9 @@ fn named_placeholders(body: &str) -> Vec<String> {
                 continue;
             }
             let key = placeholder_at(body, i + 1);
-            if key.len() > 1 || key.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
-                if key != "ARGUMENTS" && !found.iter().any(|k| k == key) {
-                    found.push(key.to_string());
-                }
+            let named = key.starts_with(|c: char| c.is_ascii_uppercase());
+            if named && key != "ARGUMENTS" && !found.iter().any(|k| k == key) {
+                found.push(key.to_string());
             }
             i += 1 + key.len();
             continue;

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useController } from "../../state/hooks";
 import type { ErrorEntry } from "../../state/sessionView";
 import { Card } from "./Card";
 
@@ -14,11 +15,20 @@ const advice: Record<string, string> = {
 
 export function ErrorCard({ entry }: { entry: ErrorEntry }) {
   const [open, setOpen] = useState(false);
-  const hint = (entry.codexErrorInfo && advice[entry.codexErrorInfo]) ?? "You can send your message again.";
+  const controller = useController();
+  const signIn = entry.action === "signIn";
+  const hint = signIn
+    ? "After signing in, send your message again."
+    : ((entry.codexErrorInfo && advice[entry.codexErrorInfo]) ?? "You can send your message again.");
   return (
-    <Card kind="error" itemId={entry.id} label="Error">
+    <Card kind="error" itemId={entry.id} label={signIn ? "Sign-in needed" : "Error"}>
       <p className="error-message">{entry.message}</p>
       <p className="small muted">{hint}</p>
+      {signIn && (
+        <button type="button" className="primary" onClick={() => controller.showSignIn(true)}>
+          Sign in
+        </button>
+      )}
       {entry.details && (
         <>
           <button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen(!open)}>

@@ -189,10 +189,7 @@ fn refused_credentials(error: &Value) -> bool {
         return true;
     }
     let status_401 = |v: &Value| v.get("httpStatusCode").and_then(Value::as_u64) == Some(401);
-    if info
-        .as_object()
-        .is_some_and(|o| o.values().any(|v| status_401(v)))
-    {
+    if info.as_object().is_some_and(|o| o.values().any(status_401)) {
         return true;
     }
     let message = error["message"].as_str().unwrap_or_default();
