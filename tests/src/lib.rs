@@ -26,6 +26,25 @@ pub fn repo_root() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// A binary of the test-support crate (`mock-mcp`, `mock-model`), from the target folder this
+/// test was built into (`cargo build -p codex-desk-test-support --bins` builds them).
+pub fn support_binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    // target/<profile>/deps/<test> → target/<profile>/<name>
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.is_file(),
+        "{} is missing: run `cargo build -p codex-desk-test-support --bins` first",
+        path.display()
+    );
+    path
+}
+
 /// The pinned codex from the project's node_modules, resolved from the npm wrapper to the
 /// native binary by the app's own discovery code.
 pub fn codex_binary() -> PathBuf {

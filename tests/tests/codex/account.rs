@@ -160,6 +160,15 @@ async fn chatgpt_sign_in_serves_every_session_and_one_refresh_renews_them_all() 
         env.mock.issuer().revoked()
     );
     assert!(!keychain::has_codex_credentials(&account_home).expect("keychain readable"));
+    engine
+        .send_prompt(&b.id, "after sign-out")
+        .await
+        .expect("send");
+    events_b
+        .until("sign in required", |e| {
+            matches!(e, SessionEvent::SignInRequired { .. })
+        })
+        .await;
     engine.shutdown();
 }
 
@@ -253,6 +262,31 @@ async fn device_code_sign_in_shows_the_code_and_completes() {
         .expect("send");
     assert_eq!(events.turn_completed().await["status"], "completed");
     assert!(env.mock.requests().iter().all(|r| r.authorized));
+
+    // The refresh token stops working elsewhere: the refused session asks to sign in, and the
+    // account area says the sign-in ended.
+    env.mock.issuer().invalidate_refresh_token();
+    env.mock.issuer().expire_access_tokens();
+    engine
+        .send_prompt(&session.id, "after revocation")
+        .await
+        .expect("send");
+    let event = events
+        .until("sign in required", |e| {
+            matches!(e, SessionEvent::SignInRequired { .. })
+        })
+        .await;
+    let SessionEvent::SignInRequired { message, .. } = event else {
+        unreachable!()
+    };
+    assert!(message.contains("Sign in again"), "{message}");
+    let state = account
+        .until(&engine, "signed out", |s| s.auth == AccountAuth::SignedOut)
+        .await;
+    assert_eq!(
+        state.error.and_then(|e| e.code),
+        Some(ErrorCode::SignInRequired)
+    );
     engine.shutdown();
 }
 
@@ -390,4 +424,64 @@ async fn without_a_keychain_sign_in_says_what_to_do() {
     assert_eq!(engine.account().state().auth, AccountAuth::SignedOut);
     engine.shutdown();
     eprintln!("keychain-absent-checked");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_tab_can_be_reopened_and_a_sign_in_cancelled() {
+    require_private_keychain();
+    let _port = sign_in_port().await;
+    let env = TestEnv::needing_sign_in(hello()).await;
+    let engine = env.engine();
+    let mut account = AccountEvents::follow(&engine);
+
+    // The user starts, then cancels: nothing stays waiting, nothing is reported as failed.
+    let nowhere = |_: &str| -> Result<(), String> { Ok(()) };
+    engine
+        .account()
+        .sign_in_chatgpt(&nowhere)
+        .await
+        .expect("start");
+    let state = engine.account().cancel_sign_in().await.expect("cancel");
+    assert!(state.login.is_none() && state.error.is_none(), "{state:?}");
+
+    // The browser opens, but the user closes the tab; "Open the page again" brings it back.
+    let state = engine
+        .account()
+        .sign_in_chatgpt(&nowhere)
+        .await
+        .expect("start again");
+    assert!(matches!(state.login, Some(LoginProgress::Browser { .. })));
+    let (open, mut browser) = scripted_browser();
+    engine.account().reopen_sign_in_page(&open).expect("reopen");
+    assert_eq!(
+        browser
+            .recv()
+            .await
+            .expect("opened")
+            .expect("loaded")
+            .status,
+        200
+    );
+    let state = account
+        .until(&engine, "signed in", signed_in_as_chatgpt)
+        .await;
+    assert!(state.error.is_none(), "{state:?}");
+    // A browser that cannot be opened leaves the link to copy.
+    let failing = |_: &str| -> Result<(), String> { Err("no browser installed".into()) };
+    let state = engine
+        .account()
+        .sign_in_chatgpt(&failing)
+        .await
+        .expect("start");
+    let Some(LoginProgress::Browser {
+        open_error,
+        auth_url,
+    }) = state.login
+    else {
+        panic!("{state:?}");
+    };
+    assert_eq!(open_error.as_deref(), Some("no browser installed"));
+    assert!(auth_url.contains("/oauth/authorize"));
+    engine.account().cancel_sign_in().await.expect("cancel");
+    engine.shutdown();
 }

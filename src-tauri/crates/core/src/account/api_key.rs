@@ -60,7 +60,21 @@ fn host_of(base_url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::host_of;
+    use super::*;
+
+    #[tokio::test]
+    async fn an_unreachable_provider_leaves_the_key_unchecked_not_rejected() {
+        // A port nobody listens on: the check cannot say whether the key is good.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let err = check(&format!("http://127.0.0.1:{port}/v1"), &Secret::new("sk-x"))
+            .await
+            .expect_err("unreachable");
+        assert!(matches!(err, CoreError::ApiKeyUnchecked { .. }), "{err}");
+        assert!(err.to_string().contains("without checking"), "{err}");
+    }
 
     #[test]
     fn hosts_are_named_without_paths() {
