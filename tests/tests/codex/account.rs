@@ -342,6 +342,21 @@ async fn a_wrong_api_key_is_refused_and_a_right_one_kept_for_every_session() {
     )
     .await;
 
+    // A new key replaces the old one in the session that is running, at once.
+    env.mock.issuer().accept_api_key("sk-second-key");
+    engine
+        .account()
+        .save_api_key(Secret::new("sk-second-key"), true)
+        .await
+        .expect("second key");
+    engine
+        .send_prompt(&session.id, "with the new key")
+        .await
+        .expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    let last = env.mock.requests().pop().expect("a model request");
+    assert_eq!(last.bearer.as_deref(), Some("sk-second-key"));
+
     // A restart remembers the account without asking codex, then codex confirms it.
     engine.shutdown();
     let engine = env.engine();

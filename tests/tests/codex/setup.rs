@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use codex_desk_test_support::{reply, ModelRequest, Reply};
-use codex_desk_tests::scan::{assert_secrets_nowhere, mode};
+use codex_desk_tests::scan::assert_secrets_nowhere;
 use codex_desk_tests::TestEnv;
 use serde_json::json;
 
@@ -200,7 +200,16 @@ async fn secrets_in_the_users_config_work_but_stay_off_disk_and_out_of_commands(
         &[PROVIDER_BEARER, PROVIDER_HEADER, MCP_ENV, DOTENV],
         &[&data],
     );
-    let folder = data.join("sessions").join(&session.id);
+    #[cfg(unix)]
+    assert_owner_only(&data, &session.id);
+    engine.shutdown();
+}
+
+#[cfg(unix)]
+fn assert_owner_only(data: &Path, session: &str) {
+    use codex_desk_tests::scan::mode;
+    let data = data.to_path_buf();
+    let folder = data.join("sessions").join(session);
     for dir in [
         data.clone(),
         data.join("sessions"),
@@ -218,7 +227,6 @@ async fn secrets_in_the_users_config_work_but_stay_off_disk_and_out_of_commands(
     ] {
         assert_eq!(mode(&file), 0o600, "{}", file.display());
     }
-    engine.shutdown();
 }
 
 fn sha256_hex(text: &str) -> String {

@@ -25,12 +25,13 @@ export function createFakeAccount(): FakeAccount {
     login: null,
     error: null,
     confirmed: true,
+    revision: 0,
   };
   const listeners = new Set<(s: AccountState) => void>();
   let timer: ReturnType<typeof setTimeout> | null = null;
 
   const set = (change: Partial<AccountState>): AccountState => {
-    state = { ...state, ...change };
+    state = { ...state, ...change, revision: state.revision + 1 };
     for (const listener of listeners) listener(state);
     return state;
   };

@@ -27,7 +27,7 @@ export function AccountArea() {
   const waiting = account.login !== null;
 
   return (
-    <div className="account-area" aria-label="Account">
+    <div className="account-area" role="group" aria-label="Account">
       <div className="account-who">
         <span className={`account-dot ${signedIn ? "on" : "off"}`} aria-hidden="true" />
         <span className="account-label" data-testid="account-label" title={account.confirmed ? undefined : "Checking with codex…"}>
@@ -53,9 +53,14 @@ export function AccountArea() {
             </button>
           </div>
         ) : (
-          <button type="button" className="quiet small-button" aria-label="Sign out…" onClick={() => setConfirming(true)}>
-            Sign out…
-          </button>
+          <div className="account-actions">
+            <button type="button" className="quiet small-button" onClick={() => controller.showSignIn(true)}>
+              Change…
+            </button>
+            <button type="button" className="quiet small-button" onClick={() => setConfirming(true)}>
+              Sign out…
+            </button>
+          </div>
         )
       ) : (
         <button

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { useAppView, useController } from "../state/hooks";
-import { completePrompt, matchingPrompts } from "../state/promptMenu";
+import { completePrompt, matchingPrompts, namesPrompt } from "../state/promptMenu";
 
 interface Props {
   sessionId: string;
@@ -58,7 +58,9 @@ export function Composer({ sessionId, running }: Props) {
   }, [running, controller, sessionId]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (chosen && (event.key === "Tab" || (event.key === "Enter" && !event.shiftKey))) {
+    if (event.nativeEvent.isComposing) return;
+    const completes = event.key === "Tab" || (event.key === "Enter" && !event.shiftKey && !namesPrompt(text, prompts));
+    if (chosen && completes) {
       event.preventDefault();
       pick(chosen.name);
       return;
@@ -69,7 +71,7 @@ export function Composer({ sessionId, running }: Props) {
       setHighlight((h) => (h + step) % suggestions.length);
       return;
     }
-    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+    if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
       void send();
     } else if (event.key === "Escape" && running) {
@@ -87,10 +89,11 @@ export function Composer({ sessionId, running }: Props) {
       }}
     >
       {suggestions.length > 0 && (
-        <ul className="prompt-menu" role="listbox" aria-label="Custom prompts">
+        <ul id={`prompt-menu-${sessionId}`} className="prompt-menu" role="listbox" aria-label="Custom prompts">
           {suggestions.map((p) => (
             <li
               key={p.name}
+              id={`prompt-${sessionId}-${p.name}`}
               role="option"
               aria-selected={p === chosen}
               className={p === chosen ? "active" : undefined}
@@ -109,7 +112,11 @@ export function Composer({ sessionId, running }: Props) {
       <textarea
         ref={ref}
         aria-label="Message"
+        role="combobox"
         aria-autocomplete="list"
+        aria-expanded={suggestions.length > 0}
+        aria-controls={suggestions.length > 0 ? `prompt-menu-${sessionId}` : undefined}
+        aria-activedescendant={chosen ? `prompt-${sessionId}-${chosen.name}` : undefined}
         placeholder={running ? "Codex is working… (Esc to stop)" : "Ask codex to do something (Enter to send, Shift+Enter for a new line)"}
         rows={3}
         value={text}

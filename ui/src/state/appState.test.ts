@@ -40,12 +40,27 @@ describe("reduceApp", () => {
     let state = reduceApp(initialAppView, { type: "accountChanged", account: accountState() });
     state = reduceApp(state, { type: "signInShown", shown: true });
     expect(state.signingIn).toBe(true);
-    const waiting = accountState({ login: { type: "browser", authUrl: "https://auth.example/x", openError: null } });
+    const waiting = accountState({ revision: 2, login: { type: "browser", authUrl: "https://auth.example/x", openError: null } });
     state = reduceApp(state, { type: "accountChanged", account: waiting });
     expect(state.signingIn).toBe(true);
-    state = reduceApp(state, { type: "accountChanged", account: accountState({ auth: { type: "chatGpt", email: "a@b.c", plan: "plus" } }) });
+    const signedIn = accountState({ revision: 3, auth: { type: "chatGpt", email: "a@b.c", plan: "plus" } });
+    state = reduceApp(state, { type: "accountChanged", account: signedIn });
     expect(state.signingIn).toBe(false);
     expect(state.account?.auth.type).toBe("chatGpt");
+    // Signing in again (already signed in) also ends at the transcript.
+    state = reduceApp(state, { type: "signInShown", shown: true });
+    state = reduceApp(state, { type: "accountChanged", account: { ...waiting, auth: signedIn.auth, revision: 4 } });
+    expect(state.signingIn).toBe(true);
+    state = reduceApp(state, { type: "accountChanged", account: { ...signedIn, revision: 5 } });
+    expect(state.signingIn).toBe(false);
+  });
+
+  it("never lets an older account state replace a newer one", () => {
+    const newer = accountState({ revision: 7, auth: { type: "apiKey" } });
+    const older = accountState({ revision: 6, login: { type: "browser", authUrl: "https://x", openError: null } });
+    let state = reduceApp(initialAppView, { type: "accountChanged", account: newer });
+    state = reduceApp(state, { type: "accountChanged", account: older });
+    expect(state.account).toBe(newer);
   });
 
   it("shows one panel at a time", () => {

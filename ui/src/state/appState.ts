@@ -123,9 +123,17 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
     case "signInShown":
       return { ...state, signingIn: action.shown, creating: action.shown ? false : state.creating };
     case "accountChanged": {
-      // Signing in ends at the transcript again.
-      const signedIn = action.account.auth.type !== "signedOut" && state.account?.auth.type === "signedOut";
-      return { ...state, account: action.account, signingIn: signedIn ? false : state.signingIn };
+      const before = state.account;
+      const next = action.account;
+      // Replies and events both carry the whole state: an older one never replaces a newer one.
+      if (before && next.revision < before.revision) return state;
+      // A sign-in that completed (or a key that was kept) ends at the transcript again.
+      const completed =
+        next.auth.type !== "signedOut" &&
+        next.login === null &&
+        next.error === null &&
+        (before?.auth.type === "signedOut" || before?.login != null || before?.auth.type !== next.auth.type);
+      return { ...state, account: next, signingIn: completed ? false : state.signingIn };
     }
     case "promptsLoaded":
       return { ...state, prompts: action.prompts };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { changeKindLabel, diffStats } from "./diffStats";
 import { folderName, groupSessionsByWorkspace, sessionDot } from "./sessionGroups";
-import { completePrompt, matchingPrompts } from "./promptMenu";
+import { completePrompt, matchingPrompts, namesPrompt } from "./promptMenu";
 import { emptySessionView } from "./sessionView";
 import { sessionInfo } from "./testBuilders";
 
@@ -80,5 +80,7 @@ describe("prompt menu", () => {
     expect(matchingPrompts("/review", prompts)).toEqual([]);
     expect(matchingPrompts("hello /re", prompts)).toEqual([]);
     expect(completePrompt(prompts[0]!)).toBe("/review ");
+    expect(namesPrompt("/fix", prompts)).toBe(true);
+    expect(namesPrompt("/fi", prompts)).toBe(false);
   });
 });

@@ -9,6 +9,12 @@ export function matchingPrompts(text: string, prompts: readonly PromptInfo[], li
   return prompts.filter((p) => p.name.toLowerCase().startsWith(typed) && `/${p.name}` !== text).slice(0, limit);
 }
 
+/** Whether `text` already names a prompt exactly (Enter then sends, not completes). */
+export function namesPrompt(text: string, prompts: readonly PromptInfo[]): boolean {
+  const name = /^\/(?:prompts:)?([\w-]+)$/.exec(text)?.[1];
+  return name !== undefined && prompts.some((p) => p.name === name);
+}
+
 /** The composer text after choosing `prompt`. */
 export function completePrompt(prompt: PromptInfo): string {
   return `/${prompt.name} `;

@@ -53,6 +53,7 @@ export function accountState(overrides: Partial<AccountState> = {}): AccountStat
     login: null,
     error: null,
     confirmed: true,
+    revision: 1,
     ...overrides,
   };
 }

@@ -66,6 +66,8 @@ pub struct AccountState {
     /// False while `auth` is what the app remembered from its last run and codex has not
     /// confirmed it yet.
     pub confirmed: bool,
+    /// Increases with every change, so the UI can drop a state older than one it has.
+    pub revision: u64,
 }
 
 /// A custom prompt from the user's `$CODEX_HOME/prompts/`, offered as `/name` in the composer.

@@ -16,4 +16,8 @@ error: ErrorPayload | null,
  * False while `auth` is what the app remembered from its last run and codex has not
  * confirmed it yet.
  */
-confirmed: boolean, };
+confirmed: boolean, 
+/**
+ * Increases with every change, so the UI can drop a state older than one it has.
+ */
+revision: number, };

@@ -80,7 +80,13 @@ impl AccountHost {
         client
             .request_with_timeout("initialize", init, HANDSHAKE_TIMEOUT)
             .await
-            .map_err(|e| explain_start(e, &control))?;
+            .map_err(|e| match e {
+                CoreError::CodexGone(_) => CoreError::CodexGone(format!(
+                    "the sign-in process exited at start-up: {}",
+                    control.last_words().unwrap_or_else(|| "no output".into())
+                )),
+                other => other,
+            })?;
         client.notify("initialized", json!({})).await?;
         let (events, _) = broadcast::channel(64);
         tokio::spawn(pump(client.clone(), incoming, events.clone()));
@@ -107,22 +113,6 @@ impl AccountHost {
 
     pub fn stop(&self) {
         self.control.kill();
-    }
-}
-
-fn explain_start(e: CoreError, control: &ProcessControl) -> CoreError {
-    match e {
-        CoreError::CodexGone(_) => {
-            let tail = control.stderr_tail();
-            let last = tail
-                .iter()
-                .rev()
-                .find(|l| !l.trim().is_empty())
-                .map(String::as_str)
-                .unwrap_or("no output");
-            CoreError::CodexGone(format!("the sign-in process exited at start-up: {last}"))
-        }
-        other => other,
     }
 }
 
@@ -192,7 +182,8 @@ async fn pump(
     let _ = events.send(HostEvent::Exited);
 }
 
-fn text(params: &Value, key: &str) -> Option<String> {
+/// A string field of a codex message.
+pub(super) fn text(params: &Value, key: &str) -> Option<String> {
     params.get(key).and_then(Value::as_str).map(str::to_string)
 }
 

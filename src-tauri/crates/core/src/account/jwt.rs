@@ -10,11 +10,9 @@ use serde_json::Value;
 pub struct Claims {
     pub account_id: Option<String>,
     pub plan: Option<String>,
-    pub email: Option<String>,
 }
 
 const AUTH_CLAIM: &str = "https://api.openai.com/auth";
-const PROFILE_CLAIM: &str = "https://api.openai.com/profile";
 
 /// Reads the claims of `token`; `None` when it is not a JWT.
 pub fn claims(token: &str) -> Option<Claims> {
@@ -28,8 +26,6 @@ pub fn claims(token: &str) -> Option<Claims> {
     Some(Claims {
         account_id: text(auth.and_then(|a| a.get("chatgpt_account_id"))),
         plan: text(auth.and_then(|a| a.get("chatgpt_plan_type"))),
-        email: text(json.get("email"))
-            .or_else(|| text(json.get(PROFILE_CLAIM).and_then(|p| p.get("email")))),
     })
 }
 
@@ -50,7 +46,6 @@ mod tests {
         let c = claims(&token).expect("claims");
         assert_eq!(c.account_id.as_deref(), Some("acct-9"));
         assert_eq!(c.plan.as_deref(), Some("pro"));
-        assert_eq!(c.email.as_deref(), Some("a@b.c"));
         assert!(claims("sk-not-a-jwt").is_none());
     }
 }

@@ -8,7 +8,7 @@ use codex_desk_protocol::{AccountState, LoginProgress};
 use serde_json::{json, Value};
 use tokio::sync::broadcast;
 
-use super::host::{AccountHost, HostEvent};
+use super::host::{text, AccountHost, HostEvent};
 use super::{keychain_ready, lock, Account};
 use crate::error::{CoreError, Result};
 use crate::secrets::keychain::KeychainError;
@@ -99,6 +99,7 @@ impl Account {
     }
 
     async fn start_login(&self, params: Value) -> Result<(String, Value)> {
+        let _one_at_a_time = self.inner.login_start.lock().await;
         let result = async {
             keychain_ready().await?;
             let host = self.host().await?;
@@ -163,6 +164,7 @@ impl Account {
         }
         match outcome {
             (true, _) => {
+                self.credentials_changed();
                 self.update(|s| {
                     s.login = None;
                     s.error = None;
@@ -195,10 +197,6 @@ fn open_url(open: Opener<'_>, url: &str) -> std::result::Result<(), String> {
         return Err(format!("not a web address: {url}"));
     }
     open(url)
-}
-
-fn text(value: &Value, key: &str) -> Option<String> {
-    value.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
 /// Errors of `account/login/start`.

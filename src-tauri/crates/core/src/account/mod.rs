@@ -15,14 +15,17 @@ mod login;
 mod provider;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use codex_desk_protocol::{AccountAuth, AccountState};
 use serde_json::{json, Value};
 
 use self::host::{AccountHost, HostSpec};
+use self::provider::ProviderCache;
 use crate::error::{CoreError, Result};
-use crate::secrets::{keychain, Secret};
+use crate::secrets::keychain::{self, KeychainError};
+use crate::secrets::Secret;
 use crate::store::Store;
 
 pub use self::jwt::{claims, Claims};
@@ -107,11 +110,17 @@ struct Inner {
     store: Store,
     host: tokio::sync::Mutex<Option<Arc<AccountHost>>>,
     state: Mutex<AccountState>,
+    provider: Mutex<ProviderCache>,
     listeners: Mutex<Vec<Listener>>,
     /// One renewal at a time: a second session asking meanwhile gets the renewed token.
     renewal: tokio::sync::Mutex<()>,
+    /// One sign-in start at a time (a double click starts one).
+    login_start: tokio::sync::Mutex<()>,
     /// The sign-in in progress, by codex's login id.
     login_id: Mutex<Option<String>>,
+    /// Increases whenever the credentials sessions should hold may have changed (signed in,
+    /// out, another key): live sessions follow it.
+    generation: AtomicU64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -127,13 +136,15 @@ impl Account {
             .flatten()
             .and_then(|json| serde_json::from_str::<AccountAuth>(&json).ok())
             .unwrap_or(AccountAuth::SignedOut);
-        let provider = provider::active(config.user_codex_home.as_deref()).info;
+        let mut providers = ProviderCache::default();
+        let provider = providers.get(config.user_codex_home.as_deref()).info;
         let state = AccountState {
             auth,
             provider,
             login: None,
             error: None,
             confirmed: false,
+            revision: 0,
         };
         Self {
             inner: Arc::new(Inner {
@@ -141,19 +152,35 @@ impl Account {
                 store,
                 host: tokio::sync::Mutex::new(None),
                 state: Mutex::new(state),
+                provider: Mutex::new(providers),
                 listeners: Mutex::new(Vec::new()),
                 renewal: tokio::sync::Mutex::new(()),
+                login_start: tokio::sync::Mutex::new(()),
                 login_id: Mutex::new(None),
+                generation: AtomicU64::new(0),
             }),
         }
     }
 
-    /// What the account area shows now (the provider re-read from the user's config).
+    /// What the account area shows now (the provider follows edits of the user's config).
     pub fn state(&self) -> AccountState {
-        let provider = provider::active(self.inner.config.user_codex_home.as_deref()).info;
+        let provider = self.provider().info;
         let mut state = lock(&self.inner.state);
         state.provider = provider;
         state.clone()
+    }
+
+    fn provider(&self) -> provider::Provider {
+        lock(&self.inner.provider).get(self.inner.config.user_codex_home.as_deref())
+    }
+
+    /// Which credentials sessions should hold: compare with what a session was given.
+    pub fn generation(&self) -> u64 {
+        self.inner.generation.load(Ordering::SeqCst)
+    }
+
+    fn credentials_changed(&self) {
+        self.inner.generation.fetch_add(1, Ordering::SeqCst);
     }
 
     /// Calls `listener` with every change of the account state.
@@ -166,6 +193,7 @@ impl Account {
             let mut state = lock(&self.inner.state);
             let before = state.auth.clone();
             change(&mut state);
+            state.revision += 1;
             (state.clone(), state.auth != before)
         };
         if auth_changed {
@@ -188,6 +216,14 @@ impl Account {
             s.login = None;
             s.error = Some(payload);
         });
+    }
+
+    /// Stops the account process so that the next call starts a fresh one (which reads the
+    /// keychain again).
+    async fn restart_host(&self) {
+        if let Some(host) = self.inner.host.lock().await.take() {
+            host.stop();
+        }
     }
 
     /// The account process, started when first needed (and again if it died).
@@ -244,6 +280,46 @@ impl Account {
 
     /// `getAuthStatus` on the account process; `refresh` forces a token refresh first.
     async fn read_credentials(&self, refresh: bool) -> Result<Option<Credentials>> {
+        let credentials = self.ask_credentials(refresh).await?;
+        if credentials.is_some() || lock(&self.inner.state).auth == AccountAuth::SignedOut {
+            return Ok(credentials);
+        }
+        // Codex has none. After a refresh it was refused (expired, revoked); otherwise codex may
+        // not have been able to read the keychain when it started (locked then), so look.
+        if !refresh {
+            let home = self.inner.config.codex_home.clone();
+            let stored =
+                tokio::task::spawn_blocking(move || keychain::has_codex_credentials(&home))
+                    .await
+                    .map_err(|e| {
+                        CoreError::io("The keychain task failed", std::io::Error::other(e))
+                    })?
+                    .map_err(CoreError::Keychain)?;
+            if stored {
+                self.restart_host().await;
+                if let Some(credentials) = self.ask_credentials(false).await? {
+                    return Ok(Some(credentials));
+                }
+                return Err(CoreError::Keychain(KeychainError::Failed {
+                    reason: "your sign-in is in the keychain, but codex could not read it".into(),
+                }));
+            }
+        }
+        self.credentials_changed();
+        self.update(|s| {
+            s.auth = AccountAuth::SignedOut;
+            s.error = Some(
+                CoreError::SignInRequired(
+                    "Your sign-in has expired or was revoked. Sign in again.".into(),
+                )
+                .to_payload(),
+            );
+            s.confirmed = true;
+        });
+        Ok(None)
+    }
+
+    async fn ask_credentials(&self, refresh: bool) -> Result<Option<Credentials>> {
         let host = self.host().await?;
         let status = host
             .client()
@@ -257,38 +333,26 @@ impl Account {
             .and_then(Value::as_str)
             .filter(|t| !t.is_empty())
             .map(Secret::new);
-        let credentials = match (status.get("authMethod").and_then(Value::as_str), token) {
-            (Some("chatgpt"), Some(token)) => {
-                let claims = claims(token.expose()).unwrap_or_default();
-                let account_id = claims.account_id.ok_or_else(|| {
-                    CoreError::SignInRequired(
-                        "Your ChatGPT sign-in carries no workspace account. Sign in again.".into(),
-                    )
-                })?;
-                Some(Credentials::ChatGpt {
-                    access_token: token,
-                    account_id,
-                    plan: claims.plan,
-                })
-            }
-            (Some("apikey"), Some(key)) => Some(Credentials::ApiKey(key)),
-            _ => None,
-        };
-        if credentials.is_none() {
-            self.update(|s| {
-                if s.auth != AccountAuth::SignedOut {
-                    s.auth = AccountAuth::SignedOut;
-                    s.error = Some(
+        Ok(
+            match (status.get("authMethod").and_then(Value::as_str), token) {
+                (Some("chatgpt"), Some(token)) => {
+                    let claims = claims(token.expose()).unwrap_or_default();
+                    let account_id = claims.account_id.ok_or_else(|| {
                         CoreError::SignInRequired(
-                            "Your sign-in has expired or was revoked. Sign in again.".into(),
+                            "Your ChatGPT sign-in carries no workspace account. Sign in again."
+                                .into(),
                         )
-                        .to_payload(),
-                    );
+                    })?;
+                    Some(Credentials::ChatGpt {
+                        access_token: token,
+                        account_id,
+                        plan: claims.plan,
+                    })
                 }
-                s.confirmed = true;
-            });
-        }
-        Ok(credentials)
+                (Some("apikey"), Some(key)) => Some(Credentials::ApiKey(key)),
+                _ => None,
+            },
+        )
     }
 
     /// Fresh credentials for a session whose `stale` token the model refused. Refreshes through
@@ -309,8 +373,15 @@ impl Account {
         tracing::info!("the model refused the access token; refreshing it");
         let fresh = self.read_credentials(true).await?.ok_or_else(expired)?;
         if Some(fresh.token()) == stale {
-            return Err(expired());
+            // Codex kept the old token: the refresh failed for now (offline, an outage). The
+            // account stays; the next refusal tries again.
+            let error = CoreError::SignInRequired(
+                "Your ChatGPT sign-in could not be renewed just now. Check your connection and send your message again; if it keeps failing, sign in again.".into(),
+            );
+            self.update(|s| s.error = Some(error.to_payload()));
+            return Err(error);
         }
+        self.credentials_changed();
         Ok(fresh)
     }
 
@@ -325,8 +396,11 @@ impl Account {
         let result = async {
             keychain_ready().await?;
             if check {
-                let provider = provider::active(self.inner.config.user_codex_home.as_deref());
-                api_key::check(&provider.base_url, &key).await?;
+                let base = provider::key_check_url(
+                    &self.provider(),
+                    std::env::var("OPENAI_BASE_URL").ok(),
+                );
+                api_key::check(&base, &key).await?;
             }
             let host = self.host().await?;
             host.client()
@@ -335,6 +409,7 @@ impl Account {
                     json!({ "type": "apiKey", "apiKey": key.expose() }),
                 )
                 .await?;
+            self.credentials_changed();
             self.update(|s| {
                 s.login = None;
                 s.error = None;
@@ -345,25 +420,22 @@ impl Account {
         result.inspect_err(|e| self.fail(e))
     }
 
-    /// Signs out: codex revokes the tokens and deletes them from the keychain; whatever it could
-    /// not delete, the app deletes. Sessions lose their credentials (the engine sees to it).
+    /// Signs out: codex revokes the tokens and deletes them from the keychain (a fresh account
+    /// process tries again if the first could not); whatever is left in the keychain item, the
+    /// app deletes. Sessions lose their credentials (the engine sees to it).
     pub async fn sign_out(&self) -> Result<AccountState> {
-        let logged_out = match self.host().await {
-            Ok(host) => host
-                .client()
-                .request("account/logout", json!({}))
-                .await
-                .map(|_| ()),
-            Err(e) => Err(e),
-        };
+        let mut logged_out = self.logout().await;
         if let Err(e) = &logged_out {
-            tracing::warn!(error = %e, "codex could not sign out; removing its keychain item directly");
+            tracing::warn!(error = %e, "codex could not sign out; trying with a fresh account process");
+            self.restart_host().await;
+            logged_out = self.logout().await;
         }
         let home = self.inner.config.codex_home.clone();
         let removed =
             tokio::task::spawn_blocking(move || keychain::delete_codex_credentials(&home))
                 .await
                 .map_err(|e| CoreError::io("The keychain task failed", std::io::Error::other(e)))?;
+        self.credentials_changed();
         match (logged_out, removed) {
             (Err(e), Err(_)) => {
                 self.fail(&e);
@@ -376,6 +448,12 @@ impl Account {
                 s.confirmed = true;
             })),
         }
+    }
+
+    async fn logout(&self) -> Result<()> {
+        let host = self.host().await?;
+        host.client().request("account/logout", json!({})).await?;
+        Ok(())
     }
 
     /// Stops the account process (app exit).

@@ -26,6 +26,39 @@ pub fn active(user_codex_home: Option<&Path>) -> Provider {
     from_config(&table, std::env::var("OPENAI_BASE_URL").ok())
 }
 
+/// Where an OpenAI API key is checked: the provider itself when it takes the account's key,
+/// else the OpenAI API (or `OPENAI_BASE_URL`), never a third party that does not.
+pub fn key_check_url(provider: &Provider, openai_base_env: Option<String>) -> String {
+    if provider.info.uses_account {
+        return provider.base_url.clone();
+    }
+    openai_base_env
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| OPENAI_API.into())
+}
+
+/// The active provider, re-read only when the user's `config.toml` changed.
+#[derive(Default)]
+pub struct ProviderCache {
+    cached: Option<(Option<std::time::SystemTime>, Provider)>,
+}
+
+impl ProviderCache {
+    pub fn get(&mut self, user_codex_home: Option<&Path>) -> Provider {
+        let modified = user_codex_home
+            .and_then(|h| std::fs::metadata(h.join("config.toml")).ok())
+            .and_then(|m| m.modified().ok());
+        match &self.cached {
+            Some((when, provider)) if *when == modified => provider.clone(),
+            _ => {
+                let provider = active(user_codex_home);
+                self.cached = Some((modified, provider.clone()));
+                provider
+            }
+        }
+    }
+}
+
 fn from_config(table: &Table, openai_base_env: Option<String>) -> Provider {
     let id = table
         .get("model_provider")
@@ -104,5 +137,21 @@ env_key = "GW_KEY"
 
         let env = from_config(&Table::new(), Some("https://proxy.example/v1".into()));
         assert_eq!(env.base_url, "https://proxy.example/v1");
+    }
+
+    #[test]
+    fn an_api_key_is_only_shown_to_a_provider_that_takes_it() {
+        let gateway: Table = "model_provider = \"gw\"\n[model_providers.gw]\nbase_url = \"https://gw.example/v1\"\nenv_key = \"GW\"\n"
+            .parse()
+            .expect("toml");
+        let p = from_config(&gateway, None);
+        assert_eq!(key_check_url(&p, None), OPENAI_API);
+        let mock: Table = "model_provider = \"m\"\n[model_providers.m]\nbase_url = \"http://127.0.0.1:1/v1\"\nrequires_openai_auth = true\n"
+            .parse()
+            .expect("toml");
+        assert_eq!(
+            key_check_url(&from_config(&mock, None), None),
+            "http://127.0.0.1:1/v1"
+        );
     }
 }

@@ -128,6 +128,17 @@ impl ProcessControl {
         }
     }
 
+    /// The last non-empty line codex wrote to stderr.
+    pub fn last_words(&self) -> Option<String> {
+        self.stderr_tail
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .cloned()
+    }
+
     /// The last lines codex wrote to stderr.
     pub fn stderr_tail(&self) -> Vec<String> {
         self.stderr_tail

@@ -1,7 +1,7 @@
 //! A live session: one `codex app-server` process, its client, and the codex thread it serves.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -35,6 +35,8 @@ pub struct Launch<'a> {
     pub extra_env: &'a [(String, String)],
     /// What the session's codex signs in with (in memory only); `None` when signed out.
     pub credentials: Option<Credentials>,
+    /// The account's credentials generation `credentials` belong to.
+    pub credentials_generation: u64,
 }
 
 pub struct LiveSession {
@@ -48,6 +50,8 @@ pub struct LiveSession {
     closing: AtomicBool,
     /// The token this codex was given, to tell a stale one from a renewed one.
     token: Mutex<Option<Secret>>,
+    /// The account's credentials generation this codex holds.
+    credentials_generation: AtomicU64,
     /// What could not be carried over from the user's codex setup.
     pub setup_warnings: Vec<String>,
 }
@@ -72,11 +76,10 @@ impl LiveSession {
         let (stdin, stdout, control) = process.into_parts();
         let (client, incoming) = CodexClient::start(stdin, stdout);
         let explain = |e: CoreError| match e {
-            CoreError::CodexGone(_) => {
-                let tail = control.stderr_tail();
-                let last = tail.last().map(String::as_str).unwrap_or("no output");
-                CoreError::CodexGone(format!("it exited at start-up: {last}"))
-            }
+            CoreError::CodexGone(_) => CoreError::CodexGone(format!(
+                "it exited at start-up: {}",
+                control.last_words().unwrap_or_else(|| "no output".into())
+            )),
             other => other,
         };
         // The experimental API carries host-managed ChatGPT tokens (`chatgptAuthTokens`).
@@ -131,6 +134,7 @@ impl LiveSession {
             busy: AtomicBool::new(false),
             closing: AtomicBool::new(false),
             token: Mutex::new(token),
+            credentials_generation: AtomicU64::new(l.credentials_generation),
             setup_warnings: prepared.warnings,
         };
         Ok((live, incoming))
@@ -148,6 +152,15 @@ impl LiveSession {
     /// Remembers a token handed over in answer to codex's own refresh request.
     pub fn token_renewed(&self, token: Secret) {
         *self.token.lock().unwrap_or_else(|p| p.into_inner()) = Some(token);
+    }
+
+    pub fn credentials_generation(&self) -> u64 {
+        self.credentials_generation.load(Ordering::SeqCst)
+    }
+
+    pub fn set_credentials_generation(&self, generation: u64) {
+        self.credentials_generation
+            .store(generation, Ordering::SeqCst);
     }
 
     /// Gives this codex new credentials (signed in), or takes them away (signed out).

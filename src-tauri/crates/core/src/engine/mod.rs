@@ -5,6 +5,7 @@ mod pump;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
 use codex_desk_protocol::{
@@ -69,6 +70,9 @@ struct Inner {
     /// One lock per session so two prompts cannot start two codex processes.
     launching: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     relays: Mutex<HashMap<String, RelayInput>>,
+    /// Tells the hand-off worker that the account's credentials changed (their generation).
+    handoff: tokio::sync::watch::Sender<u64>,
+    handoff_running: AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -108,6 +112,8 @@ impl Engine {
                 live: Mutex::new(HashMap::new()),
                 launching: Mutex::new(HashMap::new()),
                 relays: Mutex::new(HashMap::new()),
+                handoff: tokio::sync::watch::channel(0).0,
+                handoff_running: AtomicBool::new(false),
             }
         });
         let engine = Self { inner };
@@ -115,33 +121,51 @@ impl Engine {
         Ok(engine)
     }
 
-    /// When the user signs in, out, or changes account, live sessions get the new credentials.
+    /// When the user signs in, out, or changes key or account, live sessions get the new
+    /// credentials, in order, from one worker.
     fn follow_account(&self) {
         let weak = Arc::downgrade(&self.inner);
-        let last = Mutex::new(self.inner.account.state().auth);
-        self.inner.account.on_change(move |state| {
-            {
-                let mut last = lock(&last);
-                if *last == state.auth {
-                    return;
-                }
-                *last = state.auth.clone();
+        let last = Mutex::new(self.inner.account.generation());
+        self.inner.account.on_change(move |_| {
+            let Some(inner) = weak.upgrade() else { return };
+            let generation = inner.account.generation();
+            let changed = std::mem::replace(&mut *lock(&last), generation) != generation;
+            if changed {
+                Engine { inner }.signal_handoff();
             }
-            let (Some(inner), Ok(runtime)) =
-                (weak.upgrade(), tokio::runtime::Handle::try_current())
-            else {
-                return;
-            };
-            runtime.spawn(Engine { inner }.hand_credentials_to_sessions());
         });
     }
 
+    fn signal_handoff(&self) {
+        self.inner
+            .handoff
+            .send_replace(self.inner.account.generation());
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        if self.inner.handoff_running.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let weak = Arc::downgrade(&self.inner);
+        let mut changes = self.inner.handoff.subscribe();
+        changes.mark_changed();
+        runtime.spawn(async move {
+            while changes.changed().await.is_ok() {
+                let Some(inner) = weak.upgrade() else { break };
+                Engine { inner }.hand_credentials_to_sessions().await;
+            }
+        });
+    }
+
+    /// Gives every live session whose credentials are older than the account's the current ones.
     async fn hand_credentials_to_sessions(self) {
-        let live: Vec<(String, Arc<LiveSession>)> = lock(&self.inner.live)
+        let generation = self.inner.account.generation();
+        let behind: Vec<(String, Arc<LiveSession>)> = lock(&self.inner.live)
             .iter()
+            .filter(|(_, l)| l.credentials_generation() != generation)
             .map(|(id, l)| (id.clone(), l.clone()))
             .collect();
-        if live.is_empty() {
+        if behind.is_empty() {
             return;
         }
         let credentials = match self.inner.account.credentials().await {
@@ -151,9 +175,12 @@ impl Engine {
                 None
             }
         };
-        for (id, session) in live {
-            if let Err(e) = session.apply_credentials(credentials.as_ref()).await {
-                tracing::warn!(session = %id, error = %e, "could not hand the session its credentials");
+        for (id, session) in behind {
+            match session.apply_credentials(credentials.as_ref()).await {
+                Ok(()) => session.set_credentials_generation(generation),
+                Err(e) => {
+                    tracing::warn!(session = %id, error = %e, "could not hand the session its credentials")
+                }
             }
         }
     }
@@ -367,6 +394,11 @@ impl Engine {
         if session.thread_id.as_deref() != Some(live.thread_id.as_str()) {
             self.inner.store.set_thread_id(id, &live.thread_id)?;
         }
+        lock(&self.inner.live).insert(session.id.clone(), live.clone());
+        // Signed in or out while codex started: it catches up now.
+        if live.credentials_generation() != self.inner.account.generation() {
+            self.signal_handoff();
+        }
         for message in &live.setup_warnings {
             self.emit(
                 id,
@@ -376,7 +408,6 @@ impl Engine {
             )
             .await;
         }
-        lock(&self.inner.live).insert(session.id.clone(), live.clone());
         tokio::spawn(pump::run(
             self.clone(),
             session.id.clone(),
@@ -397,6 +428,7 @@ impl Engine {
         let workspace = validate_workspace(&session.workspace)?;
         let folder = self.folder(&session.id);
         let config = &self.inner.config;
+        let credentials_generation = self.inner.account.generation();
         let credentials = self.inner.account.credentials().await?;
         LiveSession::launch(Launch {
             binary: &codex.path,
@@ -408,6 +440,7 @@ impl Engine {
             codex_args: &config.codex_args,
             extra_env: &config.codex_env,
             credentials,
+            credentials_generation,
         })
         .await
     }

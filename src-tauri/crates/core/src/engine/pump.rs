@@ -160,6 +160,7 @@ async fn renew_token(engine: Engine, id: String, live: Arc<LiveSession>, request
     match renewed.map(|c| (c.refresh_answer(), c)) {
         Ok((Some(answer), credentials)) => {
             live.token_renewed(credentials.token().clone());
+            live.set_credentials_generation(engine.account().generation());
             let _ = live.client().respond(request_id, answer).await;
             tracing::info!(session = %id, "handed codex a renewed access token");
         }
@@ -231,9 +232,7 @@ async fn on_exit(engine: &Engine, id: &str, live: &Arc<LiveSession>) {
     let how = exit
         .map(|e| e.description)
         .unwrap_or_else(|| "it stopped answering".into());
-    let tail = live.control().stderr_tail();
-    let last = tail.iter().rev().find(|l| !l.trim().is_empty());
-    let message = match last {
+    let message = match live.control().last_words() {
         Some(line) => format!("Codex stopped unexpectedly ({how}). Its last words: {line}. Send a message to restart it and continue."),
         None => format!("Codex stopped unexpectedly ({how}). Send a message to restart it and continue."),
     };

@@ -13,7 +13,7 @@ pub use config::{
     build_session_config, read_user_config, resolve_user_path, ConfigInputs, SessionConfig,
     SessionOverrides, SECRET_VAR_PREFIX,
 };
-pub use user_home::{parse_dotenv, UserHome};
+pub use user_home::UserHome;
 
 use crate::error::{CoreError, Result};
 use crate::files;

@@ -18,6 +18,9 @@ use crate::secrets::Secret;
 
 const INSTRUCTION_FILES: &[&str] = &["AGENTS.md", "AGENTS.override.md"];
 const RULE_PREFIX: &str = "user-";
+/// What the last start linked or copied in (paths relative to the session's codex home), so the
+/// next start removes exactly that, whether links or copies, and nothing the session made.
+const MANIFEST: &str = ".codex-desk-carried";
 /// Codex installs its bundled skills here in every codex home.
 const SYSTEM_SKILLS: &str = ".system";
 
@@ -45,18 +48,19 @@ impl<'a> UserHome<'a> {
             }
         }
         self.carry_rules(session_home, &mut warnings)?;
-        self.carry_skills(session_home, &mut warnings)?;
+        remove_carried(session_home);
+        let mut carried = Vec::new();
+        self.carry_skills(session_home, &mut carried, &mut warnings)?;
         let agents = self.root.join("agents");
-        let target = session_home.join("agents");
-        if agents.is_dir() {
-            if let Err(e) = link::replace_with_link(&agents, &target) {
-                warnings.push(format!(
-                    "Your codex agent roles could not be linked into the session ({e})."
-                ));
+        if agents.is_dir() && !session_home.join("agents").exists() {
+            match link::link_dir(&agents, &session_home.join("agents")) {
+                Ok(()) => carried.push("agents".to_string()),
+                Err(e) => warnings.push(format!(
+                    "Your codex agent roles could not be brought into the session ({e})."
+                )),
             }
-        } else if link::is_link(&target) {
-            let _ = std::fs::remove_file(&target);
         }
+        files::write_private(&session_home.join(MANIFEST), carried.join("\n").as_bytes())?;
         Ok(warnings)
     }
 
@@ -86,19 +90,16 @@ impl<'a> UserHome<'a> {
         Ok(())
     }
 
-    fn carry_skills(&self, session_home: &Path, warnings: &mut Vec<String>) -> Result<()> {
-        let dir = session_home.join("skills");
-        // Links from an earlier start go: the user may have removed or renamed a skill.
-        if let Ok(entries) = std::fs::read_dir(&dir) {
-            for entry in entries.flatten() {
-                if entry.file_name() != SYSTEM_SKILLS && link::is_link(&entry.path()) {
-                    let _ = link::remove(&entry.path());
-                }
-            }
-        }
+    fn carry_skills(
+        &self,
+        session_home: &Path,
+        carried: &mut Vec<String>,
+        warnings: &mut Vec<String>,
+    ) -> Result<()> {
         let Ok(entries) = std::fs::read_dir(self.root.join("skills")) else {
             return Ok(());
         };
+        let dir = session_home.join("skills");
         files::private_dir(&dir)?;
         for entry in entries.flatten() {
             let name = entry.file_name();
@@ -106,28 +107,46 @@ impl<'a> UserHome<'a> {
                 continue;
             }
             let target = dir.join(&name);
-            if target.exists() && !link::is_link(&target) {
+            if target.exists() {
                 continue; // a skill the session made itself
             }
-            if let Err(e) = link::replace_with_link(&entry.path(), &target) {
-                warnings.push(format!(
-                    "Your skill `{}` could not be linked into the session ({e}).",
-                    name.to_string_lossy()
-                ));
+            let name = name.to_string_lossy();
+            match link::link_dir(&entry.path(), &target) {
+                Ok(()) => carried.push(format!("skills/{name}")),
+                Err(e) => warnings.push(format!(
+                    "Your skill `{name}` could not be brought into the session ({e})."
+                )),
             }
         }
         Ok(())
     }
 
-    /// The variables of the user's codex `.env`, as codex would load them (without `CODEX_*`).
+    /// The variables of the user's codex `.env`, read as codex reads it (dotenvy, without
+    /// `CODEX_*`). A line dotenvy cannot parse is skipped and reported in the log.
     pub fn dotenv(&self) -> Vec<(String, Secret)> {
-        match std::fs::read_to_string(self.root.join(".env")) {
-            Ok(text) => parse_dotenv(&text)
-                .into_iter()
-                .filter(|(k, _)| !k.to_ascii_uppercase().starts_with("CODEX_"))
-                .collect(),
-            Err(_) => Vec::new(),
-        }
+        let Ok(entries) = dotenvy::from_path_iter(self.root.join(".env")) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|entry| match entry {
+                Ok((key, value)) => Some((key, Secret::new(value))),
+                Err(e) => {
+                    tracing::warn!(error = %e, "a line of your codex .env could not be read");
+                    None
+                }
+            })
+            .filter(|(k, _)| !k.to_ascii_uppercase().starts_with("CODEX_"))
+            .collect()
+    }
+}
+
+/// Removes what the manifest says the last start linked or copied in.
+fn remove_carried(session_home: &Path) {
+    let Ok(list) = std::fs::read_to_string(session_home.join(MANIFEST)) else {
+        return;
+    };
+    for relative in list.lines().filter(|l| !l.is_empty() && !l.contains("..")) {
+        link::remove(&session_home.join(relative));
     }
 }
 
@@ -144,53 +163,28 @@ fn rules_in(dir: &Path) -> Vec<PathBuf> {
     rules
 }
 
-/// `KEY=value` lines; `export`, comments, single and double quotes as dotenv files use them.
-pub fn parse_dotenv(text: &str) -> Vec<(String, Secret)> {
-    let mut vars = Vec::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let line = line.strip_prefix("export ").unwrap_or(line);
-        let Some((key, raw)) = line.split_once('=') else {
-            continue;
-        };
-        let key = key.trim();
-        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            continue;
-        }
-        let raw = raw.trim();
-        let value = if let Some(inner) = raw.strip_prefix('"').and_then(|r| r.rsplit_once('"')) {
-            inner.0.replace("\\n", "\n").replace("\\\"", "\"")
-        } else if let Some(inner) = raw.strip_prefix('\'').and_then(|r| r.rsplit_once('\'')) {
-            inner.0.to_string()
-        } else {
-            raw.split(" #").next().unwrap_or("").trim().to_string()
-        };
-        vars.push((key.to_string(), Secret::new(value)));
-    }
-    vars
-}
-
 /// Links to the user's folders: symlinks on Unix; a copy on Windows, where symlinks need
 /// privileges users rarely have.
 mod link {
     use std::path::Path;
 
-    pub fn is_link(path: &Path) -> bool {
-        std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
-    }
-
-    pub fn remove(path: &Path) -> std::io::Result<()> {
-        std::fs::remove_file(path).or_else(|_| std::fs::remove_dir(path))
-    }
-
-    /// Makes `target` point at `source`, replacing an earlier link.
-    pub fn replace_with_link(source: &Path, target: &Path) -> std::io::Result<()> {
-        if is_link(target) {
-            remove(target)?;
+    /// Removes a link (never what it points at) or a copied folder.
+    pub fn remove(path: &Path) {
+        let Ok(meta) = std::fs::symlink_metadata(path) else {
+            return;
+        };
+        let removed = if meta.file_type().is_symlink() || meta.is_file() {
+            std::fs::remove_file(path).or_else(|_| std::fs::remove_dir(path))
+        } else {
+            std::fs::remove_dir_all(path)
+        };
+        if let Err(e) = removed {
+            tracing::warn!(path = %path.display(), error = %e, "could not remove an earlier copy");
         }
+    }
+
+    /// Makes `target` show the folder `source`.
+    pub fn link_dir(source: &Path, target: &Path) -> std::io::Result<()> {
         platform::link_dir(source, target)
     }
 
@@ -210,9 +204,6 @@ mod link {
         pub fn link_dir(source: &Path, target: &Path) -> std::io::Result<()> {
             if std::os::windows::fs::symlink_dir(source, target).is_ok() {
                 return Ok(());
-            }
-            if target.exists() {
-                std::fs::remove_dir_all(target)?;
             }
             copy_dir(source, target)
         }
@@ -264,9 +255,11 @@ mod tests {
             "marker-123"
         );
         assert!(session.path().join("rules/user-default.rules").is_file());
-        assert!(!link::is_link(
-            &session.path().join("rules/user-default.rules")
-        ));
+        let rule = std::fs::symlink_metadata(session.path().join("rules/user-default.rules"));
+        assert!(
+            !rule.expect("rule").file_type().is_symlink(),
+            "rules are real files"
+        );
         assert!(session.path().join("skills/deploy/SKILL.md").is_file());
         assert!(
             !session.path().join("skills/.system/x").exists(),
@@ -282,13 +275,19 @@ mod tests {
         assert!(!session.path().join("skills/deploy").exists());
         assert!(!session.path().join("rules/user-default.rules").exists());
         assert!(session.path().join("skills/.system").is_dir());
+        // The user's own folders were never touched by the clean-up.
+        assert!(user.path().join("skills").is_dir());
     }
 
     #[test]
-    fn dotenv_files_parse_like_dotenv() {
-        let vars = parse_dotenv(
-            "# comment\nexport A=1\nB=\"two words\" \nC='single # kept'\nD=plain # comment\nCODEX_X=skip\nbad line\n",
-        );
+    fn the_codex_dotenv_reads_as_codex_reads_it() {
+        let dir = tempfile::tempdir().expect("dir");
+        std::fs::write(
+            dir.path().join(".env"),
+            "# comment\nexport A=1\nB=\"two words\"\nC='single # kept'\nCODEX_HOME=/x\n",
+        )
+        .expect("env");
+        let vars = UserHome::new(dir.path()).dotenv();
         let get = |k: &str| {
             vars.iter()
                 .find(|(n, _)| n == k)
@@ -297,14 +296,6 @@ mod tests {
         assert_eq!(get("A").as_deref(), Some("1"));
         assert_eq!(get("B").as_deref(), Some("two words"));
         assert_eq!(get("C").as_deref(), Some("single # kept"));
-        assert_eq!(get("D").as_deref(), Some("plain"));
-        let dir = tempfile::tempdir().expect("dir");
-        std::fs::write(dir.path().join(".env"), "CODEX_HOME=/x\nKEY=v\n").expect("env");
-        let names: Vec<_> = UserHome::new(dir.path())
-            .dotenv()
-            .into_iter()
-            .map(|(k, _)| k)
-            .collect();
-        assert_eq!(names, ["KEY"]);
+        assert!(get("CODEX_HOME").is_none());
     }
 }

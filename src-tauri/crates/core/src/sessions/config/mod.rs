@@ -3,7 +3,8 @@
 //! like the user's terminal codex in that folder:
 //! - relative paths keep meaning what they mean in the user's codex home ([`paths`]);
 //! - literal secrets move into codex's environment and out of the agent's ([`secrets`]);
-//! - the user's codex `.env` reaches codex through its environment, as codex itself loads it;
+//! - the user's codex `.env` reaches codex through its environment, over the inherited one, as
+//!   codex itself loads it;
 //! - codex keeps credentials in memory only (`cli_auth_credentials_store = "ephemeral"`): the
 //!   app hands them over through the protocol; MCP sign-in tokens stay in the keychain
 //!   (`mcp_oauth_credentials_store = "keyring"`: codex's `auto` would fall back to a file).
@@ -60,10 +61,10 @@ pub fn build_session_config(inputs: ConfigInputs<'_>) -> Result<SessionConfig> {
         table.remove(*key);
     }
     let mut env = SecretEnv::default();
-    secrets::move_secrets(&mut table, &mut env, inputs.inherited);
     for (name, value) in inputs.dotenv {
-        env.dotenv(&name, value, inputs.inherited);
+        env.dotenv(&name, value);
     }
+    secrets::move_secrets(&mut table, &mut env, inputs.inherited);
     merge(&mut table, &inputs.overrides.table);
     table.insert(
         "cli_auth_credentials_store".into(),

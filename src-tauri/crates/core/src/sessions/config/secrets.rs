@@ -1,8 +1,9 @@
 //! Secrets in the user's `config.toml` never reach a session folder. Each literal credential is
 //! replaced by its environment-variable form, which codex supports for every one of them
 //! (`env_key`, `env_http_headers`, `bearer_token_env_var`, MCP `env_vars`), and the value goes
-//! into codex's process environment instead. Every variable that carries a credential is then
-//! excluded from the environment of the agent's own commands (`shell_environment_policy`).
+//! into codex's process environment instead. Variables that carry credentials are then excluded
+//! from the environment of the agent's own commands (`shell_environment_policy`); variables that
+//! are plain configuration are left as the user's terminal codex would have them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,26 +14,47 @@ use crate::secrets::Secret;
 /// The prefix of the variables that carry moved secrets; excluded from commands as a pattern.
 pub const VAR_PREFIX: &str = "CODEX_DESK_SECRET_";
 
-/// Variable names that steer codex itself or every program: an MCP server's value for one of
-/// these is configuration, not a credential, and stays in the file.
-const NOT_SECRET_NAMES: &[&str] = &[
-    "PATH",
-    "HOME",
-    "USER",
-    "LOGNAME",
-    "SHELL",
-    "LANG",
-    "TERM",
-    "TMPDIR",
-    "TEMP",
-    "TMP",
-    "TZ",
-    "PWD",
-    "NO_PROXY",
-    "NODE_OPTIONS",
-    "PYTHONPATH",
+/// Words in a variable name that say it holds a credential.
+const SECRET_WORDS: &[&str] = &[
+    "KEY",
+    "TOKEN",
+    "SECRET",
+    "PASS",
+    "AUTH",
+    "CREDENTIAL",
+    "PRIVATE",
+    "COOKIE",
 ];
-const NOT_SECRET_PREFIXES: &[&str] = &["LC_", "CODEX_", "RUST_", "SSL_CERT_", "XDG_"];
+
+/// Variables codex itself (or every program it starts) reads: setting one for an MCP server
+/// would change codex too.
+const STEERING_NAMES: &[&str] = &[
+    "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "TERM", "TMPDIR", "TEMP", "TMP", "TZ",
+    "NO_PROXY",
+];
+const STEERING_PREFIXES: &[&str] = &[
+    "OPENAI_",
+    "CODEX_",
+    "AZURE_OPENAI_",
+    "LC_",
+    "SSL_CERT_",
+    "RUST_",
+    "XDG_",
+];
+
+/// Whether a variable holds a credential, by its name or an URL with a password in its value.
+pub fn looks_secret(name: &str, value: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    SECRET_WORDS.iter().any(|w| upper.contains(w)) || url_with_password(value)
+}
+
+fn url_with_password(value: &str) -> bool {
+    value
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split(['/', '?', '#']).next())
+        .and_then(|authority| authority.rsplit_once('@'))
+        .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+}
 
 /// What moving the secrets produced.
 #[derive(Default)]
@@ -41,6 +63,8 @@ pub struct SecretEnv {
     vars: BTreeMap<String, Secret>,
     /// Variables that carry credentials, hidden from the agent's commands.
     hidden: BTreeSet<String>,
+    /// Variables the config tells codex to read credentials from (providers).
+    provider_vars: BTreeSet<String>,
     next: usize,
     pub warnings: Vec<String>,
 }
@@ -56,7 +80,7 @@ impl SecretEnv {
     }
 
     /// Sets `name` to `value` for codex. Fails when `name` already carries another value (another
-    /// MCP server's, or one inherited from the app's environment).
+    /// MCP server's, the user's codex `.env`, or the app's own environment).
     fn named(
         &mut self,
         name: &str,
@@ -67,9 +91,7 @@ impl SecretEnv {
             return if existing.expose() == value {
                 Ok(())
             } else {
-                Err(format!(
-                    "another MCP server sets {name} to a different value"
-                ))
+                Err(format!("{name} is also set, to another value, by another MCP server or your codex .env"))
             };
         }
         if inherited(name).is_some_and(|v| v != value) {
@@ -82,23 +104,25 @@ impl SecretEnv {
         Ok(())
     }
 
-    /// A variable the config already names as carrying a credential.
-    pub fn hide(&mut self, name: &str) {
+    fn steers_codex(&self, name: &str) -> bool {
+        let upper = name.to_ascii_uppercase();
+        STEERING_NAMES.contains(&upper.as_str())
+            || STEERING_PREFIXES.iter().any(|p| upper.starts_with(p))
+            || upper.ends_with("_PROXY")
+            || self.provider_vars.contains(name)
+    }
+
+    /// A variable the config names as carrying a credential.
+    fn hide(&mut self, name: &str) {
         self.hidden.insert(name.to_string());
     }
 
-    /// Sets a variable that came from the user's codex `.env` (unless the environment already
-    /// has it, as dotenv does).
-    pub fn dotenv(
-        &mut self,
-        name: &str,
-        value: Secret,
-        inherited: &dyn Fn(&str) -> Option<String>,
-    ) {
-        self.hidden.insert(name.to_string());
-        if inherited(name).is_none() && !self.vars.contains_key(name) {
-            self.vars.insert(name.to_string(), value);
+    /// A variable of the user's codex `.env`: codex loads it over its inherited environment.
+    pub fn dotenv(&mut self, name: &str, value: Secret) {
+        if looks_secret(name, value.expose()) {
+            self.hidden.insert(name.to_string());
         }
+        self.vars.insert(name.to_string(), value);
     }
 
     pub fn into_parts(self) -> (Vec<(String, Secret)>, BTreeSet<String>, Vec<String>) {
@@ -106,16 +130,16 @@ impl SecretEnv {
     }
 }
 
-/// Moves every literal credential out of `table` into `env`.
+/// Moves every literal credential out of `table` into `env` (the user's `.env` is already in).
 pub fn move_secrets(
     table: &mut Table,
     env: &mut SecretEnv,
     inherited: &dyn Fn(&str) -> Option<String>,
 ) {
     if let Some(Value::Table(providers)) = table.get_mut("model_providers") {
-        for (id, provider) in providers.iter_mut() {
+        for (_, provider) in providers.iter_mut() {
             if let Value::Table(provider) = provider {
-                provider_secrets(id, provider, env);
+                provider_secrets(provider, env);
             }
         }
     }
@@ -135,23 +159,20 @@ pub fn move_secrets(
     }
 }
 
-fn provider_secrets(id: &str, provider: &mut Table, env: &mut SecretEnv) {
-    if let Some(token) = provider.remove("experimental_bearer_token") {
-        match (token.as_str(), provider.contains_key("env_key")) {
-            (Some(token), false) => {
-                let var = env.fresh(token);
-                provider.insert("env_key".into(), Value::String(var));
-            }
-            _ => env.warnings.push(format!(
-                "Model provider `{id}` has both `env_key` and `experimental_bearer_token`; sessions use `env_key`."
-            )),
-        }
+fn provider_secrets(provider: &mut Table, env: &mut SecretEnv) {
+    // Codex prefers the bearer token over `env_key`, so the moved token takes its place.
+    if let Some(Value::String(token)) = provider.remove("experimental_bearer_token") {
+        let var = env.fresh(&token);
+        provider.insert("env_key".into(), Value::String(var));
     }
     if let Some(Value::String(var)) = provider.get("env_key") {
         let var = var.clone();
         env.hide(&var);
+        env.provider_vars.insert(var);
     }
-    headers_to_env(provider, env);
+    for var in headers_to_env(provider, env) {
+        env.provider_vars.insert(var);
+    }
 }
 
 fn mcp_secrets(
@@ -160,10 +181,9 @@ fn mcp_secrets(
     env: &mut SecretEnv,
     inherited: &dyn Fn(&str) -> Option<String>,
 ) {
-    if let Some(token) = server.remove("bearer_token") {
-        if let (Some(token), false) = (token.as_str(), server.contains_key("bearer_token_env_var"))
-        {
-            let var = env.fresh(token);
+    if let Some(Value::String(token)) = server.remove("bearer_token") {
+        if !server.contains_key("bearer_token_env_var") {
+            let var = env.fresh(&token);
             server.insert("bearer_token_env_var".into(), Value::String(var));
         }
     }
@@ -172,69 +192,75 @@ fn mcp_secrets(
         env.hide(&var);
     }
     headers_to_env(server, env);
-
-    // `env` gives a stdio server literal values; `env_vars` passes variables through from
-    // codex's environment by name (it cannot rename), so a secret keeps its name.
-    let mut passed: Vec<String> = Vec::new();
-    if let Some(Value::Table(vars)) = server.get_mut("env") {
-        let mut conflict = None;
-        vars.retain(|key, value| {
-            let Some(text) = value.as_str() else {
-                return true;
-            };
-            if !is_secret_name(key) {
-                return true;
-            }
-            match env.named(key, text, inherited) {
-                Ok(()) => {
-                    passed.push(key.to_string());
-                    false
-                }
-                Err(why) => {
-                    conflict.get_or_insert(why);
-                    true
-                }
-            }
-        });
-        if let Some(why) = conflict {
-            // A value that cannot travel by environment is never written to disk instead.
-            server.remove("env");
-            server.insert("enabled".into(), Value::Boolean(false));
-            env.warnings.push(format!(
-                "MCP server `{name}` is turned off in Codex Desk sessions: {why}. Give its variables names of their own, or use `env_vars`."
-            ));
-            return;
-        }
-        if vars.is_empty() {
-            server.remove("env");
-        }
+    if let Err(why) = move_literal_env(server, env, inherited) {
+        // A credential that cannot travel by environment is never written to disk instead.
+        server.remove("env");
+        server.insert("enabled".into(), Value::Boolean(false));
+        env.warnings.push(format!(
+            "MCP server `{name}` is turned off in Codex Desk sessions: {why}. Give its credential variables names of their own, or pass them with `env_vars`."
+        ));
+        return;
     }
     if let Some(Value::Array(names)) = server.get("env_vars") {
-        for entry in names {
-            let name = entry
-                .as_str()
-                .or_else(|| entry.get("name").and_then(Value::as_str));
-            if let Some(name) = name {
-                env.hide(name);
-            }
+        let secret: Vec<String> = names
+            .iter()
+            .filter_map(|e| e.as_str().or_else(|| e.get("name").and_then(Value::as_str)))
+            .filter(|n| looks_secret(n, ""))
+            .map(str::to_string)
+            .collect();
+        for name in secret {
+            env.hide(&name);
         }
     }
-    if !passed.is_empty() {
+}
+
+/// `env` gives a stdio server literal values; `env_vars` passes variables through from codex's
+/// environment by name (it cannot rename). Credentials move; configuration stays in the file.
+fn move_literal_env(
+    server: &mut Table,
+    env: &mut SecretEnv,
+    inherited: &dyn Fn(&str) -> Option<String>,
+) -> Result<(), String> {
+    let Some(Value::Table(vars)) = server.get_mut("env") else {
+        return Ok(());
+    };
+    let mut moved = Vec::new();
+    for (key, value) in vars.iter() {
+        let Some(text) = value.as_str() else { continue };
+        if !looks_secret(key, text) {
+            continue;
+        }
+        if env.steers_codex(key) {
+            return Err(format!(
+                "its credential {key} would also change how codex itself connects"
+            ));
+        }
+        env.named(key, text, inherited)?;
+        moved.push(key.clone());
+    }
+    for key in &moved {
+        vars.remove(key);
+    }
+    if vars.is_empty() {
+        server.remove("env");
+    }
+    if !moved.is_empty() {
         let list = server
             .entry("env_vars")
             .or_insert_with(|| Value::Array(Vec::new()));
         if let Value::Array(list) = list {
-            for name in passed {
+            for name in moved {
                 if !list.iter().any(|v| v.as_str() == Some(name.as_str())) {
                     list.push(Value::String(name));
                 }
             }
         }
     }
+    Ok(())
 }
 
-/// `http_headers` (literal) → `env_http_headers` (header → variable).
-fn headers_to_env(table: &mut Table, env: &mut SecretEnv) {
+/// `http_headers` (literal) → `env_http_headers` (header → variable); returns the variables.
+fn headers_to_env(table: &mut Table, env: &mut SecretEnv) -> Vec<String> {
     if let Some(Value::Table(headers)) = table.remove("http_headers") {
         let mapped = table
             .entry("env_http_headers")
@@ -248,22 +274,17 @@ fn headers_to_env(table: &mut Table, env: &mut SecretEnv) {
             }
         }
     }
-    if let Some(Value::Table(mapped)) = table.get("env_http_headers") {
-        let names: Vec<String> = mapped
+    let names: Vec<String> = match table.get("env_http_headers") {
+        Some(Value::Table(mapped)) => mapped
             .values()
             .filter_map(|v| v.as_str().map(str::to_string))
-            .collect();
-        for name in names {
-            env.hide(&name);
-        }
+            .collect(),
+        _ => Vec::new(),
+    };
+    for name in &names {
+        env.hide(name);
     }
-}
-
-fn is_secret_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    !NOT_SECRET_NAMES.contains(&upper.as_str())
-        && !NOT_SECRET_PREFIXES.iter().any(|p| upper.starts_with(p))
-        && !upper.ends_with("_PROXY")
+    names
 }
 
 /// Removes `key` wherever it appears under `table`; returns whether anything was removed.
@@ -297,5 +318,20 @@ pub fn exclude_from_commands(table: &mut Table, hidden: &BTreeSet<String>) {
         if !exclude.iter().any(|v| v.as_str() == Some(name.as_str())) {
             exclude.push(Value::String(name));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_are_told_by_name_or_by_a_password_in_a_url() {
+        assert!(looks_secret("GITHUB_TOKEN", "x"));
+        assert!(looks_secret("api_key", "x"));
+        assert!(looks_secret("DATABASE_URL", "postgres://me:hunter2@db/app"));
+        assert!(!looks_secret("DATABASE_URL", "postgres://db/app"));
+        assert!(!looks_secret("LOG_LEVEL", "debug"));
+        assert!(!looks_secret("OPENAI_BASE_URL", "http://localhost:1234/v1"));
     }
 }

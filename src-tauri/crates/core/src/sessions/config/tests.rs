@@ -17,9 +17,20 @@ name = "Keyed"
 base_url = "https://keyed.example/v1"
 env_key = "KEYED_API_KEY"
 
+[model_providers.both]
+name = "Both"
+base_url = "https://both.example/v1"
+env_key = "UNSET_KEY"
+experimental_bearer_token = "sk-both-bearer"
+
 [mcp_servers.docs]
 command = "docs-mcp"
-env = { DOCS_TOKEN = "mcp-env-secret", PATH = "/opt/docs/bin" }
+env = { DOCS_TOKEN = "mcp-env-secret", PATH = "/opt/docs/bin", LOG_LEVEL = "debug" }
+env_vars = ["AWS_PROFILE", "SENTRY_AUTH_TOKEN"]
+
+[mcp_servers.modelling]
+command = "model-mcp"
+env = { OPENAI_BASE_URL = "http://localhost:1234/v1", OPENAI_API_KEY = "sk-mcp-openai-secret" }
 
 [mcp_servers.remote]
 url = "https://mcp.example/"
@@ -35,6 +46,8 @@ headers = { "x-otel-key" = "otel-secret" }
 "#;
 
 const SECRETS: &[&str] = &[
+    "sk-mcp-openai-secret",
+    "sk-both-bearer",
     "sk-bearer-secret",
     "header-secret",
     "mcp-env-secret",
@@ -56,7 +69,10 @@ fn build(
     build_session_config(ConfigInputs {
         user_codex_home: Some(home),
         overrides: &SessionOverrides { table: overrides },
-        dotenv: vec![("DOTENV_KEY".into(), Secret::new("dotenv-secret"))],
+        dotenv: vec![
+            ("DOTENV_KEY".into(), Secret::new("dotenv-secret")),
+            ("JAVA_HOME".into(), Secret::new("/opt/jdk")),
+        ],
         inherited,
     })
     .expect("build")
@@ -108,12 +124,35 @@ fn secrets_move_to_the_environment_and_never_into_the_file() {
         .expect("header var");
     assert_eq!(env_value(&config, header_var), Some("header-secret"));
     assert!(gateway.get("http_headers").is_none());
+    // Codex prefers the bearer over `env_key`; the moved bearer keeps that.
+    let both = parsed["model_providers"]["both"]["env_key"]
+        .as_str()
+        .expect("env_key");
+    assert_eq!(env_value(&config, both), Some("sk-both-bearer"));
 
-    // MCP: literal env secrets pass by name; PATH stays literal; bearer and headers by variable.
+    // MCP: literal env secrets pass by name; configuration stays literal; bearer and headers by
+    // variable.
     let docs = &parsed["mcp_servers"]["docs"];
-    assert_eq!(docs["env_vars"][0].as_str(), Some("DOCS_TOKEN"));
+    let passed: Vec<&str> = docs["env_vars"]
+        .as_array()
+        .expect("env_vars")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(passed, ["AWS_PROFILE", "SENTRY_AUTH_TOKEN", "DOCS_TOKEN"]);
     assert_eq!(docs["env"]["PATH"].as_str(), Some("/opt/docs/bin"));
+    assert_eq!(docs["env"]["LOG_LEVEL"].as_str(), Some("debug"));
     assert_eq!(env_value(&config, "DOCS_TOKEN"), Some("mcp-env-secret"));
+    // A credential codex itself would read cannot be moved nor written: that server is off.
+    let modelling = &parsed["mcp_servers"]["modelling"];
+    assert_eq!(modelling["enabled"].as_bool(), Some(false));
+    assert!(env_value(&config, "OPENAI_API_KEY").is_none());
+    assert!(env_value(&config, "OPENAI_BASE_URL").is_none());
+    assert!(
+        config.warnings.iter().any(|w| w.contains("`modelling`")),
+        "{:?}",
+        config.warnings
+    );
     let remote = &parsed["mcp_servers"]["remote"];
     let mcp_bearer = remote["bearer_token_env_var"].as_str().expect("bearer var");
     assert_eq!(env_value(&config, mcp_bearer), Some("mcp-bearer-secret"));
@@ -167,11 +206,21 @@ env = { SHARED_TOKEN = "two" }
         config.warnings
     );
 
-    // The same clash with the app's own environment.
+    // The same clash with the app's own environment, or with the user's codex .env.
     let inherited = |name: &str| (name == "SHARED_TOKEN").then(|| "zero".to_string());
     let config = build(dir.path(), Table::new(), &inherited);
     let parsed: Table = config.text.parse().expect("toml");
     assert_eq!(parsed["mcp_servers"]["a"]["enabled"].as_bool(), Some(false));
+    let config = build_session_config(ConfigInputs {
+        user_codex_home: Some(dir.path()),
+        overrides: &SessionOverrides::default(),
+        dotenv: vec![("SHARED_TOKEN".into(), Secret::new("from-dotenv"))],
+        inherited: &no_env,
+    })
+    .expect("build");
+    let parsed: Table = config.text.parse().expect("toml");
+    assert_eq!(parsed["mcp_servers"]["a"]["enabled"].as_bool(), Some(false));
+    assert_eq!(env_value(&config, "SHARED_TOKEN"), Some("from-dotenv"));
 }
 
 #[test]
