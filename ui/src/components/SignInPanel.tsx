@@ -12,7 +12,12 @@ export function SignInPanel() {
   const { account } = useAppView();
   const controller = useController();
   const [keyFormOpen, setKeyFormOpen] = useState(false);
+  const [starting, setStarting] = useState(false);
   if (!account) return null;
+  const start = (how: () => Promise<void>) => {
+    setStarting(true);
+    void how().finally(() => setStarting(false));
+  };
   const error = account.error;
   const topError = error && !keyErrors.has(error.code ?? "") ? error : null;
 
@@ -44,13 +49,13 @@ export function SignInPanel() {
         <Waiting account={account} />
       ) : (
         <div className="sign-in-choices">
-          <button type="button" className="primary" onClick={() => void controller.signInWithChatGpt()}>
+          <button type="button" className="primary" disabled={starting} onClick={() => start(controller.signInWithChatGpt)}>
             Sign in with ChatGPT
           </button>
           <button type="button" aria-expanded={keyFormOpen} onClick={() => setKeyFormOpen(!keyFormOpen)}>
             Use an API key
           </button>
-          <button type="button" className="link-button" onClick={() => void controller.signInWithDeviceCode()}>
+          <button type="button" className="link-button" disabled={starting} onClick={() => start(controller.signInWithDeviceCode)}>
             Sign in on another device (device code)
           </button>
         </div>
