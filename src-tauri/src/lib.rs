@@ -4,11 +4,21 @@
 mod commands;
 mod relay;
 
-use codex_desk_core::{Engine, EngineConfig};
+use std::path::PathBuf;
+
+use codex_desk_core::{CoreError, Engine, EngineConfig};
+use codex_desk_protocol::{ErrorCode, ErrorPayload};
 use tauri::{Emitter, Manager, RunEvent, Runtime};
 
-/// The global event the UI follows for the account area.
+/// The global events the UI follows: the account area, and whether saving works.
 const ACCOUNT_CHANGED: &str = "account-changed";
+const STORAGE_CHANGED: &str = "storage-changed";
+
+/// How start-up went; always managed, so the window can say why it cannot work.
+pub struct Startup {
+    pub problem: Option<ErrorPayload>,
+    pub data_dir: PathBuf,
+}
 
 pub fn run() {
     init_tracing();
@@ -25,15 +35,27 @@ fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
-            let engine = Engine::open(EngineConfig::from_env())?;
-            tracing::info!(data_dir = %engine.paths().data_dir().display(), "engine ready");
-            let handle = app.handle().clone();
-            engine.account().on_change(move |state| {
-                if let Err(e) = handle.emit(ACCOUNT_CHANGED, state) {
-                    tracing::debug!(error = %e, "could not tell the window about the account");
+            let config = EngineConfig::from_env();
+            let data_dir = config.paths.data_dir().to_path_buf();
+            match Engine::open(config) {
+                Ok(engine) => {
+                    tracing::info!(data_dir = %data_dir.display(), "engine ready");
+                    follow(app.handle(), &engine);
+                    app.manage(engine);
+                    app.manage(Startup {
+                        problem: None,
+                        data_dir,
+                    });
                 }
-            });
-            app.manage(engine);
+                Err(e) => {
+                    // The window still opens: it says what is wrong, where, and what to do.
+                    tracing::error!(error = %e, data_dir = %data_dir.display(), "Codex Desk could not start");
+                    app.manage(Startup {
+                        problem: Some(startup_problem(&e, &data_dir)),
+                        data_dir,
+                    });
+                }
+            }
             Ok(())
         })
         .invoke_handler(commands::handler())
@@ -46,6 +68,40 @@ fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
         }
     });
     Ok(())
+}
+
+/// The core's changes the window hears about as global events.
+fn follow<R: Runtime>(app: &tauri::AppHandle<R>, engine: &Engine) {
+    let handle = app.clone();
+    engine.account().on_change(move |state| {
+        if let Err(e) = handle.emit(ACCOUNT_CHANGED, state) {
+            tracing::debug!(error = %e, "could not tell the window about the account");
+        }
+    });
+    let handle = app.clone();
+    engine.on_storage(move |health| {
+        if let Err(e) = handle.emit(STORAGE_CHANGED, health) {
+            tracing::debug!(error = %e, "could not tell the window about storage");
+        }
+    });
+}
+
+fn startup_problem(e: &CoreError, data_dir: &std::path::Path) -> ErrorPayload {
+    let mut detail = format!("{e}\n\nData folder: {}", data_dir.display());
+    if let Some(more) = e.to_payload().detail {
+        detail.push_str(&format!("\n{more}"));
+    }
+    detail.push_str(&format!(
+        "\nCodex Desk {} on {} {}",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    ));
+    ErrorPayload {
+        code: Some(ErrorCode::StartupFailed),
+        message: e.to_string(),
+        detail: Some(detail),
+    }
 }
 
 fn init_tracing() {

@@ -131,12 +131,12 @@ impl TestEnv {
     }
 
     /// An engine with one new session on the workspace, already subscribed.
-    pub fn start_session(&self) -> (Engine, SessionInfo, Events) {
+    pub async fn start_session(&self) -> (Engine, SessionInfo, Events) {
         let engine = self.engine();
         let session = engine
             .create_session(&self.workspace().display().to_string())
             .expect("create session");
-        let events = Events::subscribe(&engine, &session.id);
+        let events = Events::subscribe(&engine, &session.id).await;
         (engine, session, events)
     }
 }
@@ -149,10 +149,11 @@ pub struct Events {
 }
 
 impl Events {
-    pub fn subscribe(engine: &Engine, session_id: &str) -> Self {
+    pub async fn subscribe(engine: &Engine, session_id: &str) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
         engine
             .subscribe(session_id, move |batch| tx.send(batch).is_ok())
+            .await
             .expect("subscribe");
         Self {
             rx,

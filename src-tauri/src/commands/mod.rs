@@ -1,6 +1,7 @@
 //! Tauri commands, one file per domain. Each parses, calls the core, maps the error.
 
 mod account;
+mod app;
 mod sessions;
 
 use codex_desk_core::CoreError;
@@ -9,6 +10,8 @@ use codex_desk_protocol::ErrorPayload;
 pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
 {
     tauri::generate_handler![
+        app::startup_problem,
+        app::open_data_folder,
         sessions::app_state,
         sessions::create_session,
         sessions::open_session,

@@ -10,7 +10,7 @@ use crate::relay::channel_sink;
 
 #[tauri::command]
 pub async fn app_state(engine: State<'_, Engine>) -> CmdResult<AppState> {
-    engine.app_state().map_err(to_ui)
+    engine.app_state().await.map_err(to_ui)
 }
 
 #[tauri::command]
@@ -23,7 +23,7 @@ pub async fn create_session(
 
 #[tauri::command]
 pub async fn open_session(engine: State<'_, Engine>, session_id: String) -> CmdResult<Transcript> {
-    engine.open_session(&session_id).map_err(to_ui)
+    engine.open_session(&session_id).await.map_err(to_ui)
 }
 
 #[tauri::command]
@@ -34,6 +34,7 @@ pub async fn subscribe(
 ) -> CmdResult<()> {
     engine
         .subscribe(&session_id, channel_sink(on_batch))
+        .await
         .map_err(to_ui)
 }
 

@@ -95,8 +95,8 @@ async fn chatgpt_sign_in_serves_every_session_and_one_refresh_renews_them_all() 
     let workspace = env.workspace().display().to_string();
     let a = engine.create_session(&workspace).expect("session a");
     let b = engine.create_session(&workspace).expect("session b");
-    let mut events_a = Events::subscribe(&engine, &a.id);
-    let mut events_b = Events::subscribe(&engine, &b.id);
+    let mut events_a = Events::subscribe(&engine, &a.id).await;
+    let mut events_b = Events::subscribe(&engine, &b.id).await;
     engine
         .send_prompt(&a.id, "first in a")
         .await
@@ -175,7 +175,7 @@ async fn chatgpt_sign_in_serves_every_session_and_one_refresh_renews_them_all() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_without_credentials_says_to_sign_in() {
     let env = TestEnv::needing_sign_in(hello()).await;
-    let (engine, session, mut events) = env.start_session();
+    let (engine, session, mut events) = env.start_session().await;
     engine
         .send_prompt(&session.id, "hello")
         .await
@@ -255,7 +255,7 @@ async fn device_code_sign_in_shows_the_code_and_completes() {
     let session = engine
         .create_session(&env.workspace().display().to_string())
         .expect("session");
-    let mut events = Events::subscribe(&engine, &session.id);
+    let mut events = Events::subscribe(&engine, &session.id).await;
     engine
         .send_prompt(&session.id, "via device")
         .await
@@ -325,7 +325,7 @@ async fn a_wrong_api_key_is_refused_and_a_right_one_kept_for_every_session() {
     let session = engine
         .create_session(&env.workspace().display().to_string())
         .expect("session");
-    let mut events = Events::subscribe(&engine, &session.id);
+    let mut events = Events::subscribe(&engine, &session.id).await;
     engine
         .send_prompt(&session.id, "with a key")
         .await

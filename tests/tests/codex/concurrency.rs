@@ -18,8 +18,8 @@ async fn two_sessions_run_at_once_and_their_events_never_mix() {
     let ws = env.workspace().display().to_string();
     let a = engine.create_session(&ws).expect("a");
     let b = engine.create_session(&ws).expect("b");
-    let mut ea = Events::subscribe(&engine, &a.id);
-    let mut eb = Events::subscribe(&engine, &b.id);
+    let mut ea = Events::subscribe(&engine, &a.id).await;
+    let mut eb = Events::subscribe(&engine, &b.id).await;
 
     let (ra, rb) = tokio::join!(
         engine.send_prompt(&a.id, "ALPHA"),
@@ -45,8 +45,8 @@ async fn two_sessions_run_at_once_and_their_events_never_mix() {
     assert!(eb.batches.iter().all(|(sid, _)| *sid == b.id));
 
     let (sa, sb) = (
-        engine.open_session(&a.id).expect("a"),
-        engine.open_session(&b.id).expect("b"),
+        engine.open_session(&a.id).await.expect("a"),
+        engine.open_session(&b.id).await.expect("b"),
     );
     assert_ne!(sa.session.thread_id, sb.session.thread_id);
     assert!(sa

@@ -20,7 +20,7 @@ fn slow_unless_quick() -> codex_desk_test_support::Script {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stop_ends_a_slow_turn_within_a_second() {
     let env = TestEnv::new(slow_unless_quick()).await;
-    let (engine, session, mut events) = env.start_session();
+    let (engine, session, mut events) = env.start_session().await;
 
     engine
         .send_prompt(&session.id, "take your time")
@@ -48,7 +48,7 @@ async fn stop_ends_a_slow_turn_within_a_second() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_codex_crash_mid_turn_is_reported_and_the_next_prompt_resumes_the_thread() {
     let env = TestEnv::new(slow_unless_quick()).await;
-    let (engine, session, mut events) = env.start_session();
+    let (engine, session, mut events) = env.start_session().await;
 
     engine
         .send_prompt(&session.id, "remember the word PINEAPPLE")
@@ -79,7 +79,7 @@ async fn a_codex_crash_mid_turn_is_reported_and_the_next_prompt_resumes_the_thre
         message.contains("stopped unexpectedly") && message.contains("signal 9"),
         "{message}"
     );
-    let stored = engine.open_session(&session.id).expect("open");
+    let stored = engine.open_session(&session.id).await.expect("open");
     assert_eq!(stored.session.status, SessionStatus::Crashed);
     assert!(stored
         .session
@@ -103,7 +103,7 @@ async fn a_codex_crash_mid_turn_is_reported_and_the_next_prompt_resumes_the_thre
     assert_eq!(events.turn_completed().await["status"], "completed");
     let new_pid = engine.codex_pid(&session.id).expect("codex restarted");
     assert_ne!(new_pid, pid);
-    let after = engine.open_session(&session.id).expect("open");
+    let after = engine.open_session(&session.id).await.expect("open");
     assert_eq!(
         after.session.thread_id, thread_id,
         "the same codex thread continues"

@@ -14,7 +14,7 @@ async fn after_a_restart_the_transcript_is_there_and_the_thread_continues() {
     }))
     .await;
     let (session_id, thread_id) = {
-        let (engine, session, mut events) = env.start_session();
+        let (engine, session, mut events) = env.start_session().await;
         engine
             .send_prompt(&session.id, "first question about MANGO")
             .await
@@ -22,6 +22,7 @@ async fn after_a_restart_the_transcript_is_there_and_the_thread_continues() {
         assert_eq!(events.turn_completed().await["status"], "completed");
         let thread = engine
             .open_session(&session.id)
+            .await
             .expect("open")
             .session
             .thread_id;
@@ -30,7 +31,7 @@ async fn after_a_restart_the_transcript_is_there_and_the_thread_continues() {
     };
 
     let engine = env.engine();
-    let state = engine.app_state().expect("state");
+    let state = engine.app_state().await.expect("state");
     assert_eq!(state.last_session_id.as_deref(), Some(session_id.as_str()));
     assert!(state.codex.is_some(), "{:?}", state.codex_error);
     let listed = state
@@ -39,11 +40,11 @@ async fn after_a_restart_the_transcript_is_there_and_the_thread_continues() {
         .find(|s| s.id == session_id)
         .expect("listed");
     assert_eq!(listed.status, SessionStatus::Idle);
-    let transcript = engine.open_session(&session_id).expect("open");
+    let transcript = engine.open_session(&session_id).await.expect("open");
     assert_eq!(transcript.items.len(), 2);
     assert!(transcript.items[0].item.to_string().contains("MANGO"));
 
-    let mut events = Events::subscribe(&engine, &session_id);
+    let mut events = Events::subscribe(&engine, &session_id).await;
     engine
         .send_prompt(&session_id, "second question")
         .await
@@ -52,6 +53,7 @@ async fn after_a_restart_the_transcript_is_there_and_the_thread_continues() {
     assert_eq!(
         engine
             .open_session(&session_id)
+            .await
             .expect("open")
             .session
             .thread_id,
@@ -60,7 +62,12 @@ async fn after_a_restart_the_transcript_is_there_and_the_thread_continues() {
     let last = env.mock.requests().pop().expect("request");
     assert!(last.all_text().contains("MANGO"), "resumed with history");
     assert_eq!(
-        engine.open_session(&session_id).expect("open").items.len(),
+        engine
+            .open_session(&session_id)
+            .await
+            .expect("open")
+            .items
+            .len(),
         4
     );
     engine.shutdown();
@@ -72,7 +79,7 @@ async fn a_missing_codex_is_a_clear_error_and_loses_nothing() {
     let mut config = env.config();
     config.codex_path = Some(env.root.path().join("no-such-codex"));
     let engine = codex_desk_core::Engine::open(config).expect("engine opens without codex");
-    let state = engine.app_state().expect("state");
+    let state = engine.app_state().await.expect("state");
     let error = state.codex_error.expect("codex error shown");
     assert_eq!(error.code, Some(ErrorCode::CodexNotFound));
     assert!(error.message.contains("no-such-codex"), "{}", error.message);
@@ -85,7 +92,7 @@ async fn a_missing_codex_is_a_clear_error_and_loses_nothing() {
         .await
         .expect_err("cannot run without codex");
     assert_eq!(err.code(), Some(ErrorCode::CodexNotFound));
-    let stored = engine.open_session(&session.id).expect("open");
+    let stored = engine.open_session(&session.id).await.expect("open");
     assert_eq!(stored.session.status, SessionStatus::Failed);
     assert!(stored
         .session

@@ -46,7 +46,7 @@ async fn the_users_instructions_prompts_skills_rules_and_catalog_take_effect() {
         &home.join("rules/default.rules"),
         "prefix_rule(pattern = [\"touch\", \"forbidden.txt\"], decision = \"forbidden\", justification = \"RULE-MARKER-12 leave that file alone\")\n",
     );
-    let (engine, session, mut events) = env.start_session();
+    let (engine, session, mut events) = env.start_session().await;
     let prompts = engine.prompts();
     assert_eq!(prompts.len(), 1);
     assert_eq!(prompts[0].name, "review");
@@ -143,7 +143,7 @@ async fn secrets_in_the_users_config_work_but_stay_off_disk_and_out_of_commands(
     write(&home.join("config.toml"), &config);
     write(&home.join(".env"), &format!("DOTENV_TOKEN={DOTENV}\n"));
 
-    let (engine, session, mut events) = env.start_session();
+    let (engine, session, mut events) = env.start_session().await;
     engine
         .send_prompt(&session.id, "check")
         .await

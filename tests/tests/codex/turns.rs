@@ -12,7 +12,7 @@ async fn text_streams_as_deltas_and_the_turn_is_stored() {
         reply::text(&["Hel", "lo ", "from ", "the ", "mock."])
     }))
     .await;
-    let (engine, session, mut events) = env.start_session();
+    let (engine, session, mut events) = env.start_session().await;
 
     engine
         .send_prompt(&session.id, "Say hello")
@@ -43,7 +43,7 @@ async fn text_streams_as_deltas_and_the_turn_is_stored() {
     );
 
     // What a restart would show: the session with its thread, the prompt and the answer.
-    let transcript = engine.open_session(&session.id).expect("open");
+    let transcript = engine.open_session(&session.id).await.expect("open");
     assert_eq!(transcript.session.status, SessionStatus::Idle);
     assert_eq!(transcript.session.title, "Say hello");
     assert!(transcript.session.thread_id.is_some());
@@ -93,7 +93,7 @@ async fn a_shell_command_runs_in_the_workspace_and_its_output_arrives() {
     let session = engine
         .create_session(&workspace.display().to_string())
         .expect("create");
-    let mut events = Events::subscribe(&engine, &session.id);
+    let mut events = Events::subscribe(&engine, &session.id).await;
 
     engine
         .send_prompt(&session.id, "Run the proof")
@@ -131,7 +131,7 @@ async fn a_shell_command_runs_in_the_workspace_and_its_output_arrives() {
         "hello-from-codex"
     );
 
-    let stored = engine.open_session(&session.id).expect("open").items;
+    let stored = engine.open_session(&session.id).await.expect("open").items;
     assert!(stored
         .iter()
         .any(|i| i.item["type"] == "commandExecution" && i.item["exitCode"] == 0));
@@ -150,7 +150,7 @@ async fn apply_patch_creates_the_file_and_reports_the_change() {
         }
     }))
     .await;
-    let (engine, session, mut events) = env.start_session();
+    let (engine, session, mut events) = env.start_session().await;
 
     engine
         .send_prompt(&session.id, "Create the notes")
@@ -189,7 +189,7 @@ async fn a_model_error_fails_the_turn_readably_and_the_session_keeps_working() {
         }
     }))
     .await;
-    let (engine, session, mut events) = env.start_session();
+    let (engine, session, mut events) = env.start_session().await;
 
     engine
         .send_prompt(&session.id, "please break")
@@ -212,7 +212,7 @@ async fn a_model_error_fails_the_turn_readably_and_the_session_keeps_working() {
     assert!(errors
         .iter()
         .any(|e| e["willRetry"] == false && e["error"]["message"].as_str().is_some()));
-    let stored = engine.open_session(&session.id).expect("open");
+    let stored = engine.open_session(&session.id).await.expect("open");
     assert_eq!(stored.session.status, SessionStatus::Failed);
     assert_eq!(stored.turns[0].status, "failed");
     assert!(stored.turns[0].error.is_some());
@@ -232,6 +232,7 @@ async fn a_model_error_fails_the_turn_readably_and_the_session_keeps_working() {
     assert_eq!(
         engine
             .open_session(&session.id)
+            .await
             .expect("open")
             .session
             .status,

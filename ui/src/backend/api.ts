@@ -3,13 +3,21 @@
 import type { AccountState } from "../generated/desk/AccountState";
 import type { AppState } from "../generated/desk/AppState";
 import type { EventBatch } from "../generated/desk/EventBatch";
+import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { PromptInfo } from "../generated/desk/PromptInfo";
+import type { StorageHealth } from "../generated/desk/StorageHealth";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
 import type { Transcript } from "../generated/desk/Transcript";
 
 export interface Backend {
   /** "tauri" or "fake": the status bar says when the UI runs against the demo backend. */
   readonly kind: "tauri" | "fake";
+  /** Why the app could not start (data folder, database), or null when it did. */
+  startupProblem(): Promise<ErrorPayload | null>;
+  /** Opens the app's data folder in the system file manager. */
+  openDataFolder(): Promise<void>;
+  /** Calls `listener` when saving to the database stops and when it recovers. */
+  onStorageChanged(listener: (health: StorageHealth) => void): Promise<() => void>;
   appState(): Promise<AppState>;
   createSession(workspace: string): Promise<SessionInfo>;
   openSession(sessionId: string): Promise<Transcript>;

@@ -81,6 +81,9 @@ export function createFakeBackend(): Backend {
 
   return {
     kind: "fake",
+    startupProblem: async () => null,
+    openDataFolder: async () => {},
+    onStorageChanged: async () => () => {},
     async appState(): Promise<AppState> {
       return {
         sessions: [...sessions.values()].map((s) => ({ ...s.info })),
@@ -88,6 +91,8 @@ export function createFakeBackend(): Backend {
         codexError: null,
         lastSessionId,
         account: account.state(),
+        storage: { problem: null, waiting: 0 },
+        notices: [],
       };
     },
     async createSession(workspace) {

@@ -4,7 +4,9 @@ import { open } from "@tauri-apps/plugin-dialog";
 import type { AccountState } from "../generated/desk/AccountState";
 import type { AppState } from "../generated/desk/AppState";
 import type { EventBatch } from "../generated/desk/EventBatch";
+import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { PromptInfo } from "../generated/desk/PromptInfo";
+import type { StorageHealth } from "../generated/desk/StorageHealth";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
 import type { Transcript } from "../generated/desk/Transcript";
 import type { Backend } from "./api";
@@ -16,6 +18,9 @@ const account = (command: string, args?: Record<string, unknown>) => normalized(
 export function createTauriBackend(): Backend {
   return {
     kind: "tauri",
+    startupProblem: () => normalized(invoke<ErrorPayload | null>("startup_problem")),
+    openDataFolder: () => normalized(invoke<void>("open_data_folder")),
+    onStorageChanged: (listener) => listen<StorageHealth>("storage-changed", (event) => listener(event.payload)),
     appState: () => normalized(invoke<AppState>("app_state")),
     createSession: (workspace) => normalized(invoke<SessionInfo>("create_session", { workspace })),
     openSession: (sessionId) => normalized(invoke<Transcript>("open_session", { sessionId })),

@@ -80,6 +80,29 @@ describe("App", () => {
     expect(busy).toContain("Use a device code");
   });
 
+  it("shows only why the app could not start, with what to do", () => {
+    const html = render({
+      ...loaded,
+      startupError: { code: "startupFailed", message: "Codex Desk cannot use its data folder /x: it is a file", detail: "Data folder: /x" },
+    });
+    expect(html).toContain("Codex Desk could not start");
+    expect(html).toContain("it is a file");
+    expect(html).toContain("Open the data folder");
+    expect(html).toContain('aria-label="Copy details"');
+    expect(html).not.toContain('aria-label="New session"');
+  });
+
+  it("says when saving stopped, and shows start-up notices", () => {
+    const html = render({
+      ...loaded,
+      storage: { problem: "Codex Desk cannot save to its database: the disk is full.", waiting: 2 },
+      notices: ["Your session database could not be read, so Codex Desk started with a fresh one."],
+    });
+    expect(html).toContain('data-testid="storage-problem"');
+    expect(html).toContain("the disk is full");
+    expect(html).toContain("started with a fresh one");
+  });
+
   it("shows a banner when codex cannot be used", () => {
     const html = render({ ...loaded, codexError: { code: "codexNotFound", message: "Codex was not found. Install it with npm i -g @openai/codex.", detail: null } });
     expect(html).toContain('role="alert"');

@@ -4,6 +4,7 @@ import { CodexBanner } from "./CodexBanner";
 import { EmptyState } from "./EmptyState";
 import { NewSessionPanel } from "./NewSessionPanel";
 import { SignInPanel } from "./SignInPanel";
+import { StartupFailure } from "./StartupFailure";
 import { SessionPane } from "./SessionPane";
 import { Sidebar } from "./Sidebar";
 import { StatusBar } from "./StatusBar";
@@ -28,6 +29,8 @@ export function App() {
     return () => window.removeEventListener("keydown", onKey);
   }, [controller]);
 
+  if (app.startupError) return <StartupFailure error={app.startupError} />;
+
   const selected = app.sessions.find((s) => s.id === app.selectedId);
   let content;
   if (app.loading) content = <p className="muted pad">Loading…</p>;
@@ -42,6 +45,20 @@ export function App() {
       <main className="main">
         {app.codexError && <CodexBanner error={app.codexError} title="Codex cannot be used." />}
         {app.loadError && <CodexBanner error={app.loadError} title="Codex Desk could not start." />}
+        {app.storage.problem && (
+          <div className="banner" role="alert" data-testid="storage-problem">
+            <strong>Not saved yet.</strong>
+            <span className="banner-message">{app.storage.problem}</span>
+          </div>
+        )}
+        {app.notices.map((notice, index) => (
+          <div className="banner notice-banner" role="status" key={notice}>
+            <span className="banner-message">{notice}</span>
+            <button type="button" className="quiet" onClick={() => controller.dismissNotice(index)}>
+              Dismiss
+            </button>
+          </div>
+        ))}
         {content}
         <StatusBar app={app} />
       </main>

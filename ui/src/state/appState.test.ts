@@ -29,6 +29,8 @@ describe("reduceApp", () => {
       codexError: null,
       selectedId: null,
       account: accountState(),
+      storage: { problem: null, waiting: 0 },
+      notices: [],
     });
     const created = reduceApp({ ...loaded, creating: true }, { type: "sessionCreated", session: sessionInfo({ id: "new" }) });
     expect(created.sessions.map((s) => s.id)).toEqual(["new", "old"]);
@@ -61,6 +63,23 @@ describe("reduceApp", () => {
     let state = reduceApp(initialAppView, { type: "accountChanged", account: newer });
     state = reduceApp(state, { type: "accountChanged", account: older });
     expect(state.account).toBe(newer);
+  });
+
+  it("keeps start-up notices until dismissed, and follows storage health", () => {
+    let state = reduceApp(initialAppView, {
+      type: "loaded",
+      sessions: [],
+      codex: null,
+      codexError: null,
+      selectedId: null,
+      account: accountState(),
+      storage: { problem: null, waiting: 0 },
+      notices: ["moved aside", "other"],
+    });
+    state = reduceApp(state, { type: "noticeDismissed", index: 0 });
+    expect(state.notices).toEqual(["other"]);
+    state = reduceApp(state, { type: "storageChanged", storage: { problem: "the disk is full", waiting: 3 } });
+    expect(state.storage.problem).toBe("the disk is full");
   });
 
   it("shows one panel at a time", () => {

@@ -4,6 +4,7 @@ import type { CodexInfo } from "../generated/desk/CodexInfo";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { EventBatch } from "../generated/desk/EventBatch";
 import type { PromptInfo } from "../generated/desk/PromptInfo";
+import type { StorageHealth } from "../generated/desk/StorageHealth";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
 import type { Transcript } from "../generated/desk/Transcript";
 import { reduceSession, reduceSessionEvents } from "./reduceSession";
@@ -20,6 +21,12 @@ export interface AppView {
   loading: boolean;
   /** app_state itself failed. */
   loadError: ErrorPayload | null;
+  /** The app could not start at all (data folder, database): the window shows only this. */
+  startupError: ErrorPayload | null;
+  /** Whether the database takes what the app writes. */
+  storage: StorageHealth;
+  /** Start-up news the user has not dismissed (a damaged database moved aside). */
+  notices: string[];
   sessions: SessionInfo[];
   codex: CodexInfo | null;
   codexError: ErrorPayload | null;
@@ -46,7 +53,12 @@ export type AppAction =
       codexError: ErrorPayload | null;
       selectedId: string | null;
       account: AccountState;
+      storage: StorageHealth;
+      notices: string[];
     }
+  | { type: "startupFailed"; error: ErrorPayload }
+  | { type: "storageChanged"; storage: StorageHealth }
+  | { type: "noticeDismissed"; index: number }
   | { type: "loadFailed"; error: ErrorPayload }
   | { type: "sessionsRefreshed"; sessions: SessionInfo[] }
   | { type: "sessionCreated"; session: SessionInfo }
@@ -62,6 +74,9 @@ export type AppAction =
 export const initialAppView: AppView = {
   loading: true,
   loadError: null,
+  startupError: null,
+  storage: { problem: null, waiting: 0 },
+  notices: [],
   sessions: [],
   codex: null,
   codexError: null,
@@ -103,7 +118,15 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
         codexError: action.codexError,
         selectedId: action.selectedId,
         account: action.account,
+        storage: action.storage,
+        notices: action.notices,
       };
+    case "startupFailed":
+      return { ...state, loading: false, startupError: action.error };
+    case "storageChanged":
+      return { ...state, storage: action.storage };
+    case "noticeDismissed":
+      return { ...state, notices: state.notices.filter((_, i) => i !== action.index) };
     case "loadFailed":
       return { ...state, loading: false, loadError: action.error };
     case "sessionsRefreshed":

@@ -7,6 +7,8 @@ import type { AppStore } from "./store";
 
 export interface Controller {
   load(): Promise<void>;
+  openDataFolder(): Promise<void>;
+  dismissNotice(index: number): void;
   select(sessionId: string): Promise<void>;
   showNewSession(shown: boolean): void;
   pickFolder(): Promise<string | null>;
@@ -88,7 +90,13 @@ export function createController(backend: Backend, store: AppStore): Controller 
   return {
     async load() {
       try {
+        const problem = await backend.startupProblem();
+        if (problem) {
+          store.dispatch({ type: "startupFailed", error: problem });
+          return;
+        }
         await backend.onAccountChanged(accountChanged);
+        await backend.onStorageChanged((storage) => store.dispatch({ type: "storageChanged", storage }));
         const state = await backend.appState();
         const last = state.lastSessionId && state.sessions.some((s) => s.id === state.lastSessionId) ? state.lastSessionId : null;
         store.dispatch({
@@ -98,6 +106,8 @@ export function createController(backend: Backend, store: AppStore): Controller 
           codexError: state.codexError,
           selectedId: null,
           account: state.account,
+          storage: state.storage,
+          notices: state.notices,
         });
         // Codex confirms the remembered account in the background; the window does not wait.
         if (state.codex && !state.account.confirmed) void backend.confirmAccount().then(accountChanged, () => {});
@@ -108,6 +118,8 @@ export function createController(backend: Backend, store: AppStore): Controller 
       }
     },
     select,
+    openDataFolder: () => backend.openDataFolder().catch(() => {}),
+    dismissNotice: (index) => store.dispatch({ type: "noticeDismissed", index }),
     showNewSession: (shown) => store.dispatch({ type: "newSessionShown", shown }),
     pickFolder: () => backend.pickFolder().catch(() => null),
     async createSession(workspace) {

@@ -43,6 +43,19 @@ pub enum CoreError {
     #[error("The session database failed: {0}. If the disk is full or read-only, free space and restart Codex Desk.")]
     Store(#[from] rusqlite::Error),
 
+    #[error("Codex Desk cannot use its data folder {path}: {reason}. Move whatever is there aside, or set CODEX_DESK_DATA_DIR to another folder, then start Codex Desk again.")]
+    DataDir { path: PathBuf, reason: String },
+
+    #[error("The session database {path} cannot be used: {reason}.")]
+    Database { path: PathBuf, reason: String },
+
+    #[error("The session database {path} was written by a newer Codex Desk (its format {found}; this version knows up to {known}). Update Codex Desk, or move the file aside to start with an empty one; it was not changed.")]
+    DatabaseTooNew {
+        path: PathBuf,
+        found: usize,
+        known: usize,
+    },
+
     #[error("{0}")]
     Keychain(#[from] crate::secrets::keychain::KeychainError),
 

@@ -170,6 +170,21 @@ pub struct AppState {
     pub last_session_id: Option<String>,
     /// Who is signed in (as last known; `confirmed` says whether codex has confirmed it).
     pub account: AccountState,
+    /// Whether the database takes what the app writes.
+    pub storage: StorageHealth,
+    /// What happened at start-up that the user should know (a damaged database moved aside).
+    pub notices: Vec<String>,
+}
+
+/// Whether the database takes what the app writes. While `problem` is set, changes are kept in
+/// memory and saved as soon as it can.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StorageHealth {
+    /// Why saving stopped, with what to do; `None` when all is saved.
+    pub problem: Option<String>,
+    /// Changes waiting to be saved.
+    pub waiting: u32,
 }
 
 /// Error codes the UI branches on. Most errors carry no code, only a message.
@@ -193,6 +208,8 @@ pub enum ErrorCode {
     ApiKeyUnchecked,
     /// The model refused the credentials: sign in again.
     SignInRequired,
+    /// Codex Desk could not start (data folder, database): the window shows why and what to do.
+    StartupFailed,
 }
 
 /// An error as the UI receives it: a message the user can act on, the code when the UI needs

@@ -3,6 +3,7 @@ import type { AccountState } from "./AccountState";
 import type { CodexInfo } from "./CodexInfo";
 import type { ErrorPayload } from "./ErrorPayload";
 import type { SessionInfo } from "./SessionInfo";
+import type { StorageHealth } from "./StorageHealth";
 
 /**
  * What the UI needs at start-up.
@@ -23,4 +24,12 @@ lastSessionId: string | null,
 /**
  * Who is signed in (as last known; `confirmed` says whether codex has confirmed it).
  */
-account: AccountState, };
+account: AccountState, 
+/**
+ * Whether the database takes what the app writes.
+ */
+storage: StorageHealth, 
+/**
+ * What happened at start-up that the user should know (a damaged database moved aside).
+ */
+notices: Array<string>, };

@@ -131,7 +131,7 @@ impl Account {
     /// The account as remembered from the last run (codex confirms it on [`Account::confirm`]).
     pub fn new(config: AccountConfig, store: Store) -> Self {
         let auth = store
-            .setting(REMEMBERED)
+            .setting_blocking(REMEMBERED)
             .ok()
             .flatten()
             .and_then(|json| serde_json::from_str::<AccountAuth>(&json).ok())
@@ -198,9 +198,7 @@ impl Account {
         };
         if auth_changed {
             if let Ok(json) = serde_json::to_string(&state.auth) {
-                if let Err(e) = self.inner.store.set_setting(REMEMBERED, &json) {
-                    tracing::warn!(error = %e, "could not remember the account");
-                }
+                self.inner.store.set_setting(REMEMBERED, &json);
             }
         }
         let listeners = lock(&self.inner.listeners).clone();
@@ -232,7 +230,10 @@ impl Account {
         if let Some(host) = slot.as_ref().filter(|h| h.is_alive()) {
             return Ok(host.clone());
         }
-        let binary = (self.inner.config.locate)()?;
+        let locate = self.inner.config.locate.clone();
+        let binary = tokio::task::spawn_blocking(move || locate())
+            .await
+            .map_err(|e| CoreError::io("The codex search failed", std::io::Error::other(e)))??;
         let host = Arc::new(
             AccountHost::start(HostSpec {
                 binary: &binary,

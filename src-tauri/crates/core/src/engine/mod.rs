@@ -64,6 +64,8 @@ pub struct Engine {
 struct Inner {
     config: EngineConfig,
     store: Store,
+    /// What opening found that the user should know.
+    notices: Vec<String>,
     account: Account,
     codex: Mutex<Option<CodexBinary>>,
     live: Mutex<HashMap<String, Arc<LiveSession>>>,
@@ -82,12 +84,25 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl Engine {
     /// Opens the database (creating the private data folder) and recovers from an unclean exit.
     pub fn open(config: EngineConfig) -> Result<Self> {
-        files::private_dir(config.paths.data_dir())?;
-        let store = Store::open(&config.paths.database())?;
-        let orphans = store.mark_orphaned_sessions()?;
-        if orphans > 0 {
-            tracing::warn!(orphans, "sessions were running when Codex Desk last exited");
+        let data_dir = config.paths.data_dir();
+        if data_dir.exists() && !data_dir.is_dir() {
+            return Err(CoreError::DataDir {
+                path: data_dir.to_path_buf(),
+                reason: "it is a file, not a folder".into(),
+            });
         }
+        files::private_dir(data_dir).map_err(|e| CoreError::DataDir {
+            path: data_dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let opened = Store::open(&config.paths.database())?;
+        if opened.orphaned > 0 {
+            tracing::warn!(
+                orphans = opened.orphaned,
+                "sessions were running when Codex Desk last exited"
+            );
+        }
+        let (store, notices) = (opened.store, opened.notices);
         let inner = Arc::new_cyclic(|weak: &Weak<Inner>| {
             let locator = weak.clone();
             let account = Account::new(
@@ -99,7 +114,7 @@ impl Engine {
                         let inner = locator.upgrade().ok_or_else(|| {
                             CoreError::CodexGone("Codex Desk is shutting down".into())
                         })?;
-                        Ok(Engine { inner }.codex()?.path)
+                        Ok(Engine { inner }.codex_blocking()?.path)
                     }),
                 },
                 store.clone(),
@@ -107,6 +122,7 @@ impl Engine {
             Inner {
                 config,
                 store,
+                notices,
                 account,
                 codex: Mutex::new(None),
                 live: Mutex::new(HashMap::new()),
@@ -209,8 +225,19 @@ impl Engine {
     }
 
     /// The codex binary, searched for once and remembered; a failed search is retried next
-    /// time (the user may have installed codex meanwhile).
-    pub fn codex(&self) -> Result<CodexBinary> {
+    /// time (the user may have installed codex meanwhile). The search runs `codex --version`,
+    /// so it runs off the async workers.
+    pub async fn codex(&self) -> Result<CodexBinary> {
+        if let Some(found) = lock(&self.inner.codex).clone() {
+            return Ok(found);
+        }
+        let engine = self.clone();
+        tokio::task::spawn_blocking(move || engine.codex_blocking())
+            .await
+            .map_err(|e| CoreError::io("The codex search failed", std::io::Error::other(e)))?
+    }
+
+    fn codex_blocking(&self) -> Result<CodexBinary> {
         if let Some(found) = lock(&self.inner.codex).clone() {
             return Ok(found);
         }
@@ -219,17 +246,19 @@ impl Engine {
         Ok(found)
     }
 
-    pub fn app_state(&self) -> Result<AppState> {
-        let (codex, codex_error) = match self.codex() {
+    pub async fn app_state(&self) -> Result<AppState> {
+        let (codex, codex_error) = match self.codex().await {
             Ok(found) => (Some(found.info()), None),
             Err(e) => (None, Some(e.to_payload())),
         };
         Ok(AppState {
-            sessions: self.inner.store.list_sessions()?,
+            sessions: self.inner.store.list_sessions().await?,
             codex,
             codex_error,
-            last_session_id: self.inner.store.setting(LAST_SESSION_KEY)?,
+            last_session_id: self.inner.store.setting(LAST_SESSION_KEY).await?,
             account: self.inner.account.state(),
+            storage: self.inner.store.health(),
+            notices: self.inner.notices.clone(),
         })
     }
 
@@ -249,29 +278,29 @@ impl Engine {
             updated_at: now,
         };
         self.folder(&id).create(&id, &info.workspace, now)?;
-        self.inner.store.insert_session(&info)?;
+        self.inner.store.insert_session(info.clone());
         tracing::info!(session = %id, workspace = %info.workspace, "session created");
         Ok(info)
     }
 
     /// The stored transcript; remembers the session as the one the user has open.
-    pub fn open_session(&self, id: &str) -> Result<Transcript> {
-        let session = self.session(id)?;
-        self.inner.store.set_setting(LAST_SESSION_KEY, id)?;
+    pub async fn open_session(&self, id: &str) -> Result<Transcript> {
+        let session = self.session(id).await?;
+        self.inner.store.set_setting(LAST_SESSION_KEY, id);
         Ok(Transcript {
             session,
-            turns: self.inner.store.list_turns(id)?,
-            items: self.inner.store.list_items(id)?,
+            turns: self.inner.store.list_turns(id).await?,
+            items: self.inner.store.list_items(id).await?,
         })
     }
 
     /// Sends the session's live events to `sink` (replacing an earlier subscriber). `sink`
     /// returns false when the receiver is gone.
-    pub fn subscribe<F>(&self, id: &str, sink: F) -> Result<()>
+    pub async fn subscribe<F>(&self, id: &str, sink: F) -> Result<()>
     where
         F: FnMut(EventBatch) -> bool + Send + 'static,
     {
-        self.session(id)?;
+        self.session(id).await?;
         let input = spawn_relay(id.to_string(), self.inner.config.relay.clone(), sink);
         lock(&self.inner.relays).insert(id.to_string(), input);
         Ok(())
@@ -284,7 +313,7 @@ impl Engine {
         if text.is_empty() {
             return Ok(());
         }
-        let session = self.session(id)?;
+        let session = self.session(id).await?;
         // `/name args` runs the user's custom prompt of that name.
         let expanded = prompts::expand(text, self.inner.config.user_codex_home.as_deref())?;
         let text = expanded.as_deref().map(str::trim).unwrap_or(text);
@@ -293,7 +322,7 @@ impl Engine {
             return Err(CoreError::TurnRunning);
         }
         if session.title == DEFAULT_TITLE {
-            self.inner.store.set_title(id, &title_from(text))?;
+            self.inner.store.set_title(id, &title_from(text));
         }
         self.emit(
             id,
@@ -306,7 +335,7 @@ impl Engine {
             .await?;
         match live.start_turn(text).await {
             Ok(turn_id) => {
-                self.inner.store.turn_started(id, &turn_id)?;
+                self.inner.store.turn_started(id, &turn_id);
                 Ok(())
             }
             Err(e) => {
@@ -326,7 +355,7 @@ impl Engine {
 
     /// Interrupts the running turn, if any.
     pub async fn interrupt(&self, id: &str) -> Result<()> {
-        self.session(id)?;
+        self.session(id).await?;
         let live = lock(&self.inner.live).get(id).cloned();
         match live {
             Some(live) => live.interrupt().await,
@@ -346,12 +375,22 @@ impl Engine {
         }
         self.inner.account.shutdown();
         lock(&self.inner.relays).clear();
+        self.inner.store.close();
     }
 
-    fn session(&self, id: &str) -> Result<SessionInfo> {
+    /// Calls `listener` when saving to the database stops and when it recovers.
+    pub fn on_storage(
+        &self,
+        listener: impl Fn(&codex_desk_protocol::StorageHealth) + Send + Sync + 'static,
+    ) {
+        self.inner.store.on_health(listener);
+    }
+
+    async fn session(&self, id: &str) -> Result<SessionInfo> {
         self.inner
             .store
-            .session(id)?
+            .session(id)
+            .await?
             .ok_or_else(|| CoreError::SessionNotFound(id.to_string()))
     }
 
@@ -392,7 +431,7 @@ impl Engine {
         };
         let live = Arc::new(live);
         if session.thread_id.as_deref() != Some(live.thread_id.as_str()) {
-            self.inner.store.set_thread_id(id, &live.thread_id)?;
+            self.inner.store.set_thread_id(id, &live.thread_id);
         }
         lock(&self.inner.live).insert(session.id.clone(), live.clone());
         // Signed in or out while codex started: it catches up now.
@@ -424,7 +463,7 @@ impl Engine {
         LiveSession,
         tokio::sync::mpsc::Receiver<crate::codex::client::Incoming>,
     )> {
-        let codex = self.codex()?;
+        let codex = self.codex().await?;
         let workspace = validate_workspace(&session.workspace)?;
         let folder = self.folder(&session.id);
         let config = &self.inner.config;
@@ -453,7 +492,7 @@ impl Engine {
         message: Option<&str>,
         thread_id: Option<&str>,
     ) -> Result<()> {
-        self.inner.store.set_session_status(id, status, message)?;
+        self.inner.store.set_session_status(id, status, message);
         self.emit(
             id,
             SessionEvent::Status {
@@ -517,8 +556,8 @@ mod tests {
         assert!(t.ends_with('…'));
     }
 
-    #[test]
-    fn sessions_are_created_listed_and_opened_without_codex() {
+    #[tokio::test]
+    async fn sessions_are_created_listed_and_opened_without_codex() {
         let data = tempfile::tempdir().expect("tempdir");
         let workspace = tempfile::tempdir().expect("workspace");
         let mut config = EngineConfig::from_env();
@@ -533,13 +572,13 @@ mod tests {
             .join(&info.id)
             .join("codex-home")
             .is_dir());
-        let transcript = engine.open_session(&info.id).expect("open");
+        let transcript = engine.open_session(&info.id).await.expect("open");
         assert_eq!(transcript.session.id, info.id);
         assert!(transcript.items.is_empty());
-        let state = engine.app_state().expect("state");
+        let state = engine.app_state().await.expect("state");
         assert_eq!(state.sessions.len(), 1);
         assert_eq!(state.last_session_id.as_deref(), Some(info.id.as_str()));
-        let err = engine.open_session("missing").unwrap_err();
+        let err = engine.open_session("missing").await.unwrap_err();
         assert_eq!(
             err.code(),
             Some(codex_desk_protocol::ErrorCode::SessionNotFound)

@@ -115,13 +115,13 @@ async fn on_notification(
                 .get("turnId")
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            store.upsert_item(&NewItem {
-                session_id: id,
-                turn_id,
-                item_id,
-                kind,
-                item,
-            })?;
+            store.upsert_item(NewItem {
+                session_id: id.to_string(),
+                turn_id: turn_id.to_string(),
+                item_id: item_id.to_string(),
+                kind: kind.to_string(),
+                json: item.to_string(),
+            });
         }
         "turn/completed" => {
             let turn = &params["turn"];
@@ -131,7 +131,7 @@ async fn on_notification(
                 .and_then(Value::as_str)
                 .unwrap_or("completed");
             let error = turn.pointer("/error/message").and_then(Value::as_str);
-            store.turn_finished(id, turn_id, status, error)?;
+            store.turn_finished(id, turn_id, status, error);
             live.turn_finished();
             let (session_status, message) = match status {
                 "failed" => (
@@ -237,9 +237,7 @@ async fn on_exit(engine: &Engine, id: &str, live: &Arc<LiveSession>) {
         None => format!("Codex stopped unexpectedly ({how}). Send a message to restart it and continue."),
     };
     tracing::warn!(session = %id, %message, "codex crashed");
-    if let Err(e) = engine.store().fail_open_turns(id, &message) {
-        tracing::error!(session = %id, error = %e, "could not mark the open turn as failed");
-    }
+    engine.store().fail_open_turns(id, &message);
     if let Err(e) = engine
         .set_status(
             id,

@@ -1,16 +1,27 @@
-//! SQLite storage: one connection in WAL mode, versioned migrations, one module per table.
+//! SQLite storage, off the async workers: one database thread owns the connection ([`writer`]).
+//! Reads are async calls answered by that thread; writes are queued (callers never wait and
+//! never lose one to a full disk), batched, and retried until they land. One module per table,
+//! each with its migration; opening is in [`open`].
 
+mod health;
 mod items;
+mod open;
 pub(crate) mod sessions;
 mod settings;
 mod turns;
+mod writer;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
+use std::time::Duration;
 
+use codex_desk_protocol::{SessionInfo, SessionStatus, StorageHealth, StoredItem, TurnInfo};
 use rusqlite::Connection;
+use tokio::sync::oneshot;
 
-use crate::error::Result;
+use self::health::Health;
+use self::writer::Job;
+use crate::error::{CoreError, Result};
 
 pub use items::NewItem;
 
@@ -23,81 +34,363 @@ const MIGRATIONS: &[&str] = &[
     settings::MIGRATION_1,
 ];
 
-/// The app's database. Cheap to clone; every call takes the connection for a short moment.
+/// How long closing waits for the last writes.
+const CLOSE_WAIT: Duration = Duration::from_secs(5);
+
+/// One change to the database, with everything it needs (times are taken when it is queued).
+#[derive(Clone)]
+pub(crate) enum Write {
+    InsertSession(SessionInfo),
+    SessionStatus {
+        id: String,
+        status: SessionStatus,
+        error: Option<String>,
+        at: i64,
+    },
+    ThreadId {
+        id: String,
+        thread_id: String,
+        at: i64,
+    },
+    Title {
+        id: String,
+        title: String,
+    },
+    TurnStarted {
+        session_id: String,
+        turn_id: String,
+        at: i64,
+    },
+    TurnFinished {
+        session_id: String,
+        turn_id: String,
+        status: String,
+        error: Option<String>,
+        at: i64,
+    },
+    FailOpenTurns {
+        session_id: String,
+        error: String,
+        at: i64,
+    },
+    Item {
+        item: NewItem,
+        at: i64,
+    },
+    Setting {
+        key: String,
+        value: String,
+    },
+}
+
+impl Write {
+    fn apply(&self, conn: &Connection) -> rusqlite::Result<()> {
+        match self {
+            Write::InsertSession(s) => sessions::insert(conn, s),
+            Write::SessionStatus {
+                id,
+                status,
+                error,
+                at,
+            } => sessions::set_status(conn, id, *status, error.as_deref(), *at),
+            Write::ThreadId { id, thread_id, at } => {
+                sessions::set_thread_id(conn, id, thread_id, *at)
+            }
+            Write::Title { id, title } => sessions::set_title(conn, id, title),
+            Write::TurnStarted {
+                session_id,
+                turn_id,
+                at,
+            } => turns::started(conn, session_id, turn_id, *at),
+            Write::TurnFinished {
+                session_id,
+                turn_id,
+                status,
+                error,
+                at,
+            } => turns::finished(conn, session_id, turn_id, status, error.as_deref(), *at),
+            Write::FailOpenTurns {
+                session_id,
+                error,
+                at,
+            } => turns::fail_open(conn, session_id, error, *at),
+            Write::Item { item, at } => items::upsert(conn, item, *at),
+            Write::Setting { key, value } => settings::set(conn, key, value),
+        }
+    }
+
+    /// What kind of change it is, for logs (never its content).
+    fn kind(&self) -> &'static str {
+        match self {
+            Write::InsertSession(_) => "insert session",
+            Write::SessionStatus { .. } => "session status",
+            Write::ThreadId { .. } => "thread id",
+            Write::Title { .. } => "title",
+            Write::TurnStarted { .. } => "turn started",
+            Write::TurnFinished { .. } => "turn finished",
+            Write::FailOpenTurns { .. } => "fail open turns",
+            Write::Item { .. } => "item",
+            Write::Setting { .. } => "setting",
+        }
+    }
+}
+
+impl std::fmt::Debug for Write {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.kind())
+    }
+}
+
+/// The app's database. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    conn: Arc<Mutex<Connection>>,
+    jobs: Arc<std::sync::mpsc::Sender<Job>>,
+    health: Health,
+}
+
+/// A store just opened, with what opening found.
+pub struct OpenedStore {
+    pub store: Store,
+    /// What to tell the user (a damaged database moved aside).
+    pub notices: Vec<String>,
+    /// Sessions that were running when the app last exited.
+    pub orphaned: usize,
 }
 
 impl Store {
-    pub fn open(path: &Path) -> Result<Self> {
-        if let Some(dir) = path.parent() {
-            crate::files::private_dir(dir)?;
-        }
-        // Owner-only before SQLite opens it: SQLite gives its -wal and -shm files the database
-        // file's permissions.
-        crate::files::open_private_append(path).map_err(|e| {
-            crate::error::CoreError::io(format!("Could not open {}", path.display()), e)
-        })?;
-        let conn = Connection::open(path)?;
-        let store = Self::init(conn)?;
-        for suffix in ["-wal", "-shm"] {
-            let side = path.with_file_name(format!(
-                "{}{suffix}",
-                path.file_name()
-                    .and_then(|n| n.to_str())
-                    .unwrap_or_default()
-            ));
-            if side.exists() {
-                crate::files::restrict_file(&side)?;
-            }
-        }
-        Ok(store)
+    /// Opens (creating or migrating) the database at `path` and starts its thread.
+    pub fn open(path: &Path) -> Result<OpenedStore> {
+        let opened = open::open_file(path)?;
+        let orphaned = sessions::mark_orphaned(&opened.conn)?;
+        Ok(OpenedStore {
+            store: Self::start(opened.conn),
+            notices: opened.notices,
+            orphaned,
+        })
     }
 
     /// A private in-memory database, for tests.
     pub fn open_in_memory() -> Result<Self> {
-        Self::init(Connection::open_in_memory()?)
+        let mut conn = Connection::open_in_memory()?;
+        open::configure(&mut conn)?;
+        Ok(Self::start(conn))
     }
 
-    fn init(mut conn: Connection) -> Result<Self> {
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        migrate(&mut conn)?;
-        Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
+    fn start(conn: Connection) -> Self {
+        let (jobs, rx) = std::sync::mpsc::channel();
+        let health = Health::default();
+        let thread_health = health.clone();
+        let spawned = std::thread::Builder::new()
+            .name("codex-desk-db".into())
+            .spawn(move || writer::run(conn, rx, thread_health));
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "the database thread could not start");
+        }
+        Self {
+            jobs: Arc::new(jobs),
+            health,
+        }
+    }
+
+    fn send(&self, job: Job) -> bool {
+        self.jobs.send(job).is_ok()
+    }
+
+    fn gone() -> CoreError {
+        CoreError::Database {
+            path: Default::default(),
+            reason: "the database thread has stopped; restart Codex Desk".into(),
+        }
+    }
+
+    /// Runs `work` on the database thread, after every write queued before it.
+    async fn read<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (tx, rx) = oneshot::channel();
+        let job = Job::Run(Box::new(move |conn| {
+            let _ = tx.send(work(conn));
+        }));
+        if !self.send(job) {
+            return Err(Self::gone());
+        }
+        rx.await.map_err(|_| Self::gone())?
+    }
+
+    /// As [`Store::read`], blocking the calling thread (start-up, outside the async runtime).
+    fn read_blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let job = Job::Run(Box::new(move |conn| {
+            let _ = tx.send(work(conn));
+        }));
+        if !self.send(job) {
+            return Err(Self::gone());
+        }
+        rx.recv().map_err(|_| Self::gone())?
+    }
+
+    fn write(&self, write: Write) {
+        if !self.send(Job::Write(write.clone())) {
+            tracing::error!(
+                write = write.kind(),
+                "the database thread has stopped; a change was not saved"
+            );
+        }
+    }
+
+    /// Waits until everything queued so far is saved; `Err` says why it is not (it stays queued).
+    pub async fn flush(&self) -> Result<()> {
+        let (tx, rx) = oneshot::channel();
+        let job = Job::Flush(Box::new(move |result| {
+            let _ = tx.send(result);
+        }));
+        if !self.send(job) {
+            return Err(Self::gone());
+        }
+        rx.await
+            .map_err(|_| Self::gone())?
+            .map_err(|reason| CoreError::Database {
+                path: Default::default(),
+                reason,
+            })
+    }
+
+    /// Saves what it can and stops the database thread (app exit), waiting at most 5 s.
+    pub fn close(&self) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        if self.send(Job::Close(tx)) {
+            let _ = rx.recv_timeout(CLOSE_WAIT);
+        }
+    }
+
+    /// Whether the database takes what the app writes.
+    pub fn health(&self) -> StorageHealth {
+        self.health.state()
+    }
+
+    /// Calls `listener` when saving stops and when it recovers.
+    pub fn on_health(&self, listener: impl Fn(&StorageHealth) + Send + Sync + 'static) {
+        self.health.on_change(Arc::new(listener));
+    }
+
+    /// Fault injection for tests and benchmarks: SQLite's own size limit
+    /// (`PRAGMA max_page_count`), which makes writes fail exactly as on a full disk.
+    pub async fn limit_size_for_tests(&self, pages: u64) -> Result<()> {
+        self.read(move |conn| {
+            conn.pragma_update(None, "max_page_count", pages)?;
+            Ok(())
         })
+        .await
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock leaves SQLite itself consistent (each write is one
-        // statement or one transaction), so a poisoned lock is safe to take over.
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
+    // Reads.
 
-fn migrate(conn: &mut Connection) -> Result<()> {
-    let done: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    let done = usize::try_from(done).unwrap_or(0);
-    if done > MIGRATIONS.len() {
-        tracing::warn!(
-            done,
-            known = MIGRATIONS.len(),
-            "database is from a newer Codex Desk"
-        );
-        return Ok(());
+    pub async fn list_sessions(&self) -> Result<Vec<SessionInfo>> {
+        self.read(sessions::list).await
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", i + 1)?;
-        tx.commit()?;
+
+    pub async fn session(&self, id: &str) -> Result<Option<SessionInfo>> {
+        let id = id.to_string();
+        self.read(move |c| sessions::get(c, &id)).await
     }
-    Ok(())
+
+    pub async fn list_turns(&self, session_id: &str) -> Result<Vec<TurnInfo>> {
+        let id = session_id.to_string();
+        self.read(move |c| turns::list(c, &id)).await
+    }
+
+    pub async fn list_items(&self, session_id: &str) -> Result<Vec<StoredItem>> {
+        let id = session_id.to_string();
+        self.read(move |c| items::list(c, &id)).await
+    }
+
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
+        let key = key.to_string();
+        self.read(move |c| settings::get(c, &key)).await
+    }
+
+    pub fn setting_blocking(&self, key: &str) -> Result<Option<String>> {
+        let key = key.to_string();
+        self.read_blocking(move |c| settings::get(c, &key))
+    }
+
+    // Writes: queued in order, never blocking, kept until they land.
+
+    pub fn insert_session(&self, session: SessionInfo) {
+        self.write(Write::InsertSession(session));
+    }
+
+    pub fn set_session_status(&self, id: &str, status: SessionStatus, error: Option<&str>) {
+        self.write(Write::SessionStatus {
+            id: id.into(),
+            status,
+            error: error.map(str::to_string),
+            at: now_ms(),
+        });
+    }
+
+    pub fn set_thread_id(&self, id: &str, thread_id: &str) {
+        self.write(Write::ThreadId {
+            id: id.into(),
+            thread_id: thread_id.into(),
+            at: now_ms(),
+        });
+    }
+
+    pub fn set_title(&self, id: &str, title: &str) {
+        self.write(Write::Title {
+            id: id.into(),
+            title: title.into(),
+        });
+    }
+
+    pub fn turn_started(&self, session_id: &str, turn_id: &str) {
+        self.write(Write::TurnStarted {
+            session_id: session_id.into(),
+            turn_id: turn_id.into(),
+            at: now_ms(),
+        });
+    }
+
+    pub fn turn_finished(
+        &self,
+        session_id: &str,
+        turn_id: &str,
+        status: &str,
+        error: Option<&str>,
+    ) {
+        self.write(Write::TurnFinished {
+            session_id: session_id.into(),
+            turn_id: turn_id.into(),
+            status: status.into(),
+            error: error.map(str::to_string),
+            at: now_ms(),
+        });
+    }
+
+    /// Marks every unfinished turn of a session as failed with `error` (after a crash).
+    pub fn fail_open_turns(&self, session_id: &str, error: &str) {
+        self.write(Write::FailOpenTurns {
+            session_id: session_id.into(),
+            error: error.into(),
+            at: now_ms(),
+        });
+    }
+
+    pub fn upsert_item(&self, item: NewItem) {
+        self.write(Write::Item { item, at: now_ms() });
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) {
+        self.write(Write::Setting {
+            key: key.into(),
+            value: value.into(),
+        });
+    }
 }
 
 pub fn now_ms() -> i64 {
@@ -108,24 +401,4 @@ pub fn now_ms() -> i64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn migrations_run_once_and_reopen_cleanly() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("db.sqlite3");
-        drop(Store::open(&path).expect("first open"));
-        let store = Store::open(&path).expect("second open");
-        let version: i64 = store
-            .conn()
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .expect("user_version");
-        assert_eq!(version, MIGRATIONS.len() as i64);
-        let mode: String = store
-            .conn()
-            .pragma_query_value(None, "journal_mode", |r| r.get(0))
-            .expect("journal_mode");
-        assert_eq!(mode, "wal");
-    }
-}
+mod tests;

@@ -1,8 +1,7 @@
-//! The `settings` table: small app-wide values (the last open session, ...).
+//! The `settings` table: small app-wide values (the last open session, the account's display).
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 
-use super::Store;
 use crate::error::Result;
 
 pub(super) const MIGRATION_1: &str = "
@@ -12,36 +11,37 @@ CREATE TABLE settings (
 );
 ";
 
-impl Store {
-    pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn()
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
-    }
+pub(super) fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
 
-    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.conn().execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT(key) DO UPDATE SET value = ?2",
-            params![key, value],
-        )?;
-        Ok(())
-    }
+pub(super) fn set(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = ?2",
+        params![key, value],
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::store::Store;
 
-    #[test]
-    fn settings_overwrite() {
+    #[tokio::test]
+    async fn settings_overwrite() {
         let store = Store::open_in_memory().expect("store");
-        assert_eq!(store.setting("k").expect("get"), None);
-        store.set_setting("k", "1").expect("set");
-        store.set_setting("k", "2").expect("set");
-        assert_eq!(store.setting("k").expect("get").as_deref(), Some("2"));
+        assert_eq!(store.setting("k").await.expect("get"), None);
+        store.set_setting("k", "1");
+        store.set_setting("k", "2");
+        assert_eq!(store.setting("k").await.expect("get").as_deref(), Some("2"));
+        assert_eq!(
+            store.setting_blocking("k").expect("get").as_deref(),
+            Some("2")
+        );
     }
 }

@@ -1,9 +1,8 @@
 //! The `turns` table: each prompt's turn with its final status and error.
 
 use codex_desk_protocol::TurnInfo;
-use rusqlite::params;
+use rusqlite::{params, Connection};
 
-use super::{now_ms, Store};
 use crate::error::Result;
 
 pub(super) const MIGRATION_1: &str = "
@@ -18,81 +17,84 @@ CREATE TABLE turns (
 );
 ";
 
-impl Store {
-    pub fn turn_started(&self, session_id: &str, turn_id: &str) -> Result<()> {
-        self.conn().execute(
-            "INSERT INTO turns (session_id, id, status, started_at) VALUES (?1, ?2, 'inProgress', ?3)
-             ON CONFLICT(session_id, id) DO NOTHING",
-            params![session_id, turn_id, now_ms()],
-        )?;
-        Ok(())
-    }
+pub(super) fn started(
+    conn: &Connection,
+    session_id: &str,
+    turn_id: &str,
+    at: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO turns (session_id, id, status, started_at) VALUES (?1, ?2, 'inProgress', ?3)
+         ON CONFLICT(session_id, id) DO NOTHING",
+        params![session_id, turn_id, at],
+    )?;
+    Ok(())
+}
 
-    pub fn turn_finished(
-        &self,
-        session_id: &str,
-        turn_id: &str,
-        status: &str,
-        error: Option<&str>,
-    ) -> Result<()> {
-        let now = now_ms();
-        self.conn().execute(
-            "INSERT INTO turns (session_id, id, status, error, started_at, completed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5)
-             ON CONFLICT(session_id, id) DO UPDATE SET status = ?3, error = ?4, completed_at = ?5",
-            params![session_id, turn_id, status, error, now],
-        )?;
-        Ok(())
-    }
+pub(super) fn finished(
+    conn: &Connection,
+    session_id: &str,
+    turn_id: &str,
+    status: &str,
+    error: Option<&str>,
+    at: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO turns (session_id, id, status, error, started_at, completed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+         ON CONFLICT(session_id, id) DO UPDATE SET status = ?3, error = ?4, completed_at = ?5",
+        params![session_id, turn_id, status, error, at],
+    )?;
+    Ok(())
+}
 
-    /// Marks every unfinished turn of a session as failed with `error` (after a crash).
-    pub fn fail_open_turns(&self, session_id: &str, error: &str) -> Result<()> {
-        self.conn().execute(
-            "UPDATE turns SET status = 'failed', error = ?2, completed_at = ?3
-             WHERE session_id = ?1 AND status = 'inProgress'",
-            params![session_id, error, now_ms()],
-        )?;
-        Ok(())
-    }
+/// Marks every unfinished turn of a session as failed with `error` (after a crash).
+pub(super) fn fail_open(
+    conn: &Connection,
+    session_id: &str,
+    error: &str,
+    at: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE turns SET status = 'failed', error = ?2, completed_at = ?3
+         WHERE session_id = ?1 AND status = 'inProgress'",
+        params![session_id, error, at],
+    )?;
+    Ok(())
+}
 
-    pub fn list_turns(&self, session_id: &str) -> Result<Vec<TurnInfo>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT id, status, error, started_at, completed_at FROM turns
-             WHERE session_id = ?1 ORDER BY started_at, rowid",
-        )?;
-        let rows = stmt.query_map([session_id], |r| {
-            Ok(TurnInfo {
-                id: r.get(0)?,
-                status: r.get(1)?,
-                error: r.get(2)?,
-                started_at: r.get(3)?,
-                completed_at: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
+pub(super) fn list(conn: &Connection, session_id: &str) -> Result<Vec<TurnInfo>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, status, error, started_at, completed_at FROM turns
+         WHERE session_id = ?1 ORDER BY started_at, rowid",
+    )?;
+    let rows = stmt.query_map([session_id], |r| {
+        Ok(TurnInfo {
+            id: r.get(0)?,
+            status: r.get(1)?,
+            error: r.get(2)?,
+            started_at: r.get(3)?,
+            completed_at: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::sessions::tests::sample;
-    use super::*;
+    use crate::store::Store;
 
-    #[test]
-    fn turns_record_status_and_errors() {
+    #[tokio::test]
+    async fn turns_record_status_and_errors() {
         let store = Store::open_in_memory().expect("store");
-        store.insert_session(&sample("s", 1)).expect("session");
-        store.turn_started("s", "t1").expect("start");
-        store
-            .turn_finished("s", "t1", "completed", None)
-            .expect("finish");
-        store.turn_started("s", "t2").expect("start");
-        store
-            .turn_started("s", "t2")
-            .expect("start twice is harmless");
-        store.fail_open_turns("s", "codex crashed").expect("fail");
-        let turns = store.list_turns("s").expect("list");
+        store.insert_session(sample("s", 1));
+        store.turn_started("s", "t1");
+        store.turn_finished("s", "t1", "completed", None);
+        store.turn_started("s", "t2");
+        store.turn_started("s", "t2"); // twice is harmless
+        store.fail_open_turns("s", "codex crashed");
+        let turns = store.list_turns("s").await.expect("list");
         assert_eq!(turns.len(), 2);
         assert_eq!(turns[0].status, "completed");
         assert_eq!(turns[1].status, "failed");

@@ -1,0 +1,30 @@
+//! The app itself: why it could not start, and its data folder.
+
+use codex_desk_protocol::ErrorPayload;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_opener::OpenerExt;
+
+use super::CmdResult;
+use crate::Startup;
+
+/// Why Codex Desk could not start, if it could not (the window then shows only this).
+#[tauri::command]
+pub async fn startup_problem(startup: State<'_, Startup>) -> CmdResult<Option<ErrorPayload>> {
+    Ok(startup.problem.clone())
+}
+
+/// Opens the data folder in the system file manager.
+#[tauri::command]
+pub async fn open_data_folder<R: Runtime>(
+    app: AppHandle<R>,
+    startup: State<'_, Startup>,
+) -> CmdResult<()> {
+    let dir = startup.data_dir.display().to_string();
+    app.opener()
+        .open_path(&dir, None::<&str>)
+        .map_err(|e| ErrorPayload {
+            code: None,
+            message: format!("The data folder {dir} could not be opened: {e}"),
+            detail: None,
+        })
+}
