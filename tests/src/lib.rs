@@ -67,8 +67,8 @@ pub fn init_tracing() {
         .try_init();
 }
 
-/// A test's own folders. CODEX_HOME must not be under the temp dir (codex refuses to set up
-/// its sandbox helpers there), so everything lives under `target/test-data/`.
+/// A test's own folders, under `target/test-data/` (or the system temp dir, to prove the app
+/// works there too).
 pub struct TestEnv {
     pub root: tempfile::TempDir,
     pub mock: MockModel,
@@ -88,10 +88,18 @@ impl TestEnv {
         env
     }
 
+    /// Everything (data dir, user codex home, workspace) under the system temp dir.
+    pub async fn in_temp_dir(script: Script) -> Self {
+        Self::build(script, ModelAuth::None, std::env::temp_dir()).await
+    }
+
     async fn with_auth(script: Script, auth: ModelAuth) -> Self {
+        Self::build(script, auth, repo_root().join("target/test-data")).await
+    }
+
+    async fn build(script: Script, auth: ModelAuth, base: PathBuf) -> Self {
         init_tracing();
-        let base = repo_root().join("target/test-data");
-        std::fs::create_dir_all(&base).expect("create target/test-data");
+        std::fs::create_dir_all(&base).expect("create the test folder base");
         let root = tempfile::Builder::new()
             .prefix("it-")
             .tempdir_in(&base)

@@ -3,6 +3,7 @@
 mod account;
 mod concurrency;
 mod control;
+mod faults;
 mod generated;
 mod restart;
 mod setup;

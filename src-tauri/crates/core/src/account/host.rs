@@ -63,6 +63,8 @@ impl AccountHost {
             .map(|p| p.join("logs"))
             .unwrap_or_else(|| spec.codex_home.join("logs"));
         files::private_dir(&logs)?;
+        let tmp_dir = logs.with_file_name("tmp");
+        files::private_dir(&tmp_dir)?;
         let process = CodexProcess::spawn(SpawnSpec {
             binary: spec.binary,
             codex_home: spec.codex_home,
@@ -71,6 +73,7 @@ impl AccountHost {
             config_overrides: &[],
             extra_env: spec.extra_env,
             secret_env: &[],
+            tmp_dir: &tmp_dir,
         })?;
         let (stdin, stdout, control) = process.into_parts();
         let (client, incoming) = CodexClient::start(stdin, stdout);

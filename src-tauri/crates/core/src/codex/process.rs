@@ -28,6 +28,8 @@ pub struct SpawnSpec<'a> {
     /// Credentials from the user's config, which codex reads from its environment (never from
     /// its command line or a file).
     pub secret_env: &'a [(String, Secret)],
+    /// Codex's own temp folder (`TMPDIR`), outside its codex home.
+    pub tmp_dir: &'a Path,
 }
 
 /// How the process ended.
@@ -57,6 +59,7 @@ impl CodexProcess {
                     .flat_map(|o| ["-c", o.as_str()]),
             )
             .env("CODEX_HOME", spec.codex_home)
+            .env("TMPDIR", spec.tmp_dir)
             .envs(spec.extra_env.iter().map(|(k, v)| (k, v)))
             .envs(spec.secret_env.iter().map(|(k, v)| (k, v.expose())))
             .current_dir(spec.workspace)

@@ -64,6 +64,7 @@ impl LiveSession {
             tracing::warn!(%warning, "user setup");
         }
         let codex_home = l.folder.codex_home();
+        let tmp_dir = l.folder.tmp_dir();
         let process = CodexProcess::spawn(SpawnSpec {
             binary: l.binary,
             codex_home: &codex_home,
@@ -72,6 +73,7 @@ impl LiveSession {
             config_overrides: l.codex_args,
             extra_env: l.extra_env,
             secret_env: &prepared.env,
+            tmp_dir: &tmp_dir,
         })?;
         let (stdin, stdout, control) = process.into_parts();
         let (client, incoming) = CodexClient::start(stdin, stdout);

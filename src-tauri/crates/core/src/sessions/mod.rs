@@ -63,6 +63,13 @@ impl SessionFolder {
         self.log_dir().join("codex-stderr.log")
     }
 
+    /// The session's own temp folder (codex's `TMPDIR`): codex will not set up its sandbox
+    /// helpers in a codex home under the temp folder, which a data folder under `/tmp` would
+    /// otherwise be.
+    pub fn tmp_dir(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+
     /// Creates the folders and writes `session.json`.
     pub fn create(&self, id: &str, workspace: &str, created_at: i64) -> Result<()> {
         for dir in [&self.root, &self.codex_home(), &self.log_dir()] {
@@ -86,7 +93,7 @@ impl SessionFolder {
         overrides: &SessionOverrides,
     ) -> Result<Prepared> {
         let home = self.codex_home();
-        for dir in [&self.root, &home, &self.log_dir()] {
+        for dir in [&self.root, &home, &self.log_dir(), &self.tmp_dir()] {
             files::private_dir(dir)?;
         }
         let user = user_codex_home.map(UserHome::new);
