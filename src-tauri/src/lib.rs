@@ -5,6 +5,7 @@ mod commands;
 mod relay;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use codex_desk_core::{CoreError, Engine, EngineConfig};
 use codex_desk_protocol::{ErrorCode, ErrorPayload};
@@ -13,6 +14,9 @@ use tauri::{Emitter, Manager, RunEvent, Runtime};
 /// The global events the UI follows: the account area, and whether saving works.
 const ACCOUNT_CHANGED: &str = "account-changed";
 const STORAGE_CHANGED: &str = "storage-changed";
+
+/// How long quitting waits for running turns to stop and be recorded.
+const QUIT_WAIT: Duration = Duration::from_secs(3);
 
 /// How start-up went; always managed, so the window can say why it cannot work.
 pub struct Startup {
@@ -41,6 +45,7 @@ fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
                 Ok(engine) => {
                     tracing::info!(data_dir = %data_dir.display(), "engine ready");
                     follow(app.handle(), &engine);
+                    signals::quit_on_termination(app.handle().clone());
                     app.manage(engine);
                     app.manage(Startup {
                         problem: None,
@@ -63,7 +68,7 @@ fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
     app.run(|handle, event| {
         if let RunEvent::Exit = event {
             if let Some(engine) = handle.try_state::<Engine>() {
-                engine.shutdown();
+                tauri::async_runtime::block_on(engine.shutdown_gracefully(QUIT_WAIT));
             }
         }
     });
@@ -102,6 +107,41 @@ fn startup_problem(e: &CoreError, data_dir: &std::path::Path) -> ErrorPayload {
         message: e.to_string(),
         detail: Some(detail),
     }
+}
+
+/// A termination signal quits like closing the window: turns are interrupted and recorded.
+#[cfg(unix)]
+mod signals {
+    use tauri::{AppHandle, Runtime};
+    use tokio::signal::unix::{signal, SignalKind};
+
+    pub fn quit_on_termination<R: Runtime>(app: AppHandle<R>) {
+        tauri::async_runtime::spawn(async move {
+            let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::interrupt()),
+                signal(SignalKind::hangup()),
+            ) else {
+                tracing::warn!(
+                    "termination signals cannot be caught; quitting by signal skips the clean exit"
+                );
+                return;
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+                _ = hup.recv() => {}
+            }
+            tracing::info!("termination signal: quitting cleanly");
+            app.exit(0);
+        });
+    }
+}
+
+#[cfg(not(unix))]
+mod signals {
+    /// Windows sends no signals to a windowed app: closing it goes through the exit event.
+    pub fn quit_on_termination<R: tauri::Runtime>(_app: tauri::AppHandle<R>) {}
 }
 
 fn init_tracing() {

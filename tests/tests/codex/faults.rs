@@ -36,3 +36,264 @@ async fn a_data_folder_under_the_temp_dir_still_runs_commands_and_patches() {
     );
     engine.shutdown();
 }
+
+/// A windowless Codex Desk in a child process, on `env`'s folders, reporting its stream.
+struct App {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<(std::time::Instant, String)>,
+    /// (when, characters so far) of the answer and of the command output.
+    text: Vec<(std::time::Instant, usize)>,
+    output: Vec<(std::time::Instant, usize)>,
+    codex_pid: Option<u32>,
+}
+
+impl App {
+    fn start(env: &TestEnv, prompt: &str) -> Self {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_headless"))
+            .args([env.workspace().display().to_string(), prompt.to_string()])
+            .env("CODEX_DESK_DATA_DIR", env.data_dir())
+            .env("CODEX_HOME", env.user_codex_home())
+            .env("CODEX_DESK_CODEX", codex_desk_tests::codex_binary())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the app");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if tx.send((std::time::Instant::now(), line)).is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            child,
+            lines,
+            text: Vec::new(),
+            output: Vec::new(),
+            codex_pid: None,
+        }
+    }
+
+    /// Reads the app's reports until `done` says enough.
+    fn until(&mut self, what: &str, done: impl Fn(&Self) -> bool) {
+        let deadline = std::time::Instant::now() + codex_desk_tests::WAIT;
+        while !done(self) {
+            let wait = deadline.saturating_duration_since(std::time::Instant::now());
+            let (at, line) = self
+                .lines
+                .recv_timeout(wait)
+                .unwrap_or_else(|_| panic!("timed out waiting for {what}"));
+            let mut parts = line.split_whitespace();
+            let (Some(key), Some(value)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            match (key, value.parse::<usize>()) {
+                ("TEXT", Ok(n)) => self.text.push((at, n)),
+                ("OUTPUT", Ok(n)) => self.output.push((at, n)),
+                ("PID", Ok(n)) => self.codex_pid = u32::try_from(n).ok(),
+                _ => {}
+            }
+        }
+    }
+
+    /// SIGKILL: no clean-up of any kind runs. Returns when it happened.
+    fn kill(&mut self) -> std::time::Instant {
+        let at = std::time::Instant::now();
+        self.child.kill().expect("kill -9");
+        let _ = self.child.wait();
+        at
+    }
+}
+
+/// How much had arrived `before` the kill: what the store must hold at least.
+fn seen_before(samples: &[(std::time::Instant, usize)], at: std::time::Instant) -> usize {
+    samples
+        .iter()
+        .filter(|(when, _)| *when <= at)
+        .map(|(_, n)| *n)
+        .max()
+        .unwrap_or(0)
+}
+
+/// The most a kill may lose: about a second (checkpoints are 0.75 s apart).
+const LOSS: std::time::Duration = std::time::Duration::from_millis(1500);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_the_app_mid_answer_loses_at_most_about_a_second_and_the_thread_goes_on() {
+    let env = TestEnv::new(Arc::new(|req: &ModelRequest| -> Reply {
+        if req.last_user_text().contains("continue") {
+            return reply::text(&["Carrying on."]);
+        }
+        reply::slow_text("word ", 600, std::time::Duration::from_millis(15))
+    }))
+    .await;
+    let mut app = App::start(&env, "write a long answer");
+    app.until("two seconds of answer", |a| {
+        a.text
+            .first()
+            .zip(a.text.last())
+            .is_some_and(|(first, last)| last.0 - first.0 > std::time::Duration::from_secs(2))
+    });
+    let killed = app.kill();
+    let must_have = seen_before(&app.text, killed - LOSS);
+    assert!(
+        must_have > 0,
+        "the answer streamed long enough before the kill"
+    );
+
+    // Relaunch: the session says it was interrupted and what it was doing, the partial answer is
+    // there (cut short), the turn is closed.
+    let engine = env.engine();
+    let state = engine.app_state().await.expect("state");
+    let session = state.sessions.first().expect("the session").clone();
+    assert_eq!(
+        session.status,
+        codex_desk_protocol::SessionStatus::Interrupted
+    );
+    assert!(
+        session
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("write a long answer")),
+        "{:?}",
+        session.last_error
+    );
+    let transcript = engine.open_session(&session.id).await.expect("open");
+    assert_eq!(
+        transcript.turns.last().expect("a turn").status,
+        "interrupted"
+    );
+    let answer = transcript
+        .items
+        .iter()
+        .find(|i| i.item["type"] == "agentMessage")
+        .expect("the partial answer was kept");
+    assert_eq!(answer.item["deskDraft"], true);
+    let text = answer.item["text"].as_str().unwrap_or_default();
+    assert!(
+        text.len() >= must_have,
+        "kept {} characters, but {must_have} had arrived more than {LOSS:?} before the kill",
+        text.len()
+    );
+    assert!(text.chars().all(|c| "word ".contains(c)));
+
+    // The thread goes on.
+    let mut events = codex_desk_tests::Events::subscribe(&engine, &session.id).await;
+    engine
+        .send_prompt(&session.id, "continue")
+        .await
+        .expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    assert!(env
+        .mock
+        .requests()
+        .last()
+        .expect("request")
+        .all_text()
+        .contains("write a long answer"));
+    engine.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_the_app_mid_command_keeps_its_output_up_to_about_a_second() {
+    let env = TestEnv::new(Arc::new(|req: &ModelRequest| -> Reply {
+        match req.tool_output() {
+            Some(_) => reply::text(&["done"]),
+            None => reply::exec_command(
+                "call_slow",
+                "for i in $(seq 1 400); do echo line-$i; sleep 0.02; done",
+                None,
+            ),
+        }
+    }))
+    .await;
+    let mut app = App::start(&env, "run the slow loop");
+    app.until("two seconds of output", |a| {
+        a.output
+            .first()
+            .zip(a.output.last())
+            .is_some_and(|(first, last)| last.0 - first.0 > std::time::Duration::from_secs(2))
+    });
+    let killed = app.kill();
+    let must_have = seen_before(&app.output, killed - LOSS);
+    assert!(must_have > 0);
+
+    let engine = env.engine();
+    let session = engine.app_state().await.expect("state").sessions[0].clone();
+    assert_eq!(
+        session.status,
+        codex_desk_protocol::SessionStatus::Interrupted
+    );
+    let transcript = engine.open_session(&session.id).await.expect("open");
+    let command = transcript
+        .items
+        .iter()
+        .find(|i| i.item["type"] == "commandExecution")
+        .expect("the running command's card was kept");
+    assert_eq!(command.item["deskDraft"], true);
+    let output = command.item["aggregatedOutput"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(output.starts_with("line-1\n"), "{output}");
+    assert!(
+        output.len() >= must_have,
+        "kept {} bytes of output, but {must_have} had arrived more than {LOSS:?} before the kill",
+        output.len()
+    );
+    engine.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quitting_during_a_turn_interrupts_and_records_it_and_leaves_no_codex() {
+    let env = TestEnv::new(Arc::new(|_: &ModelRequest| -> Reply {
+        reply::slow_text("tick ", 400, std::time::Duration::from_millis(20))
+    }))
+    .await;
+    let (engine, session, mut events) = env.start_session().await;
+    engine
+        .send_prompt(&session.id, "keep talking")
+        .await
+        .expect("send");
+    events
+        .until("some of the answer", |e| {
+            matches!(e, codex_desk_protocol::SessionEvent::Codex { notification } if notification["method"] == "item/agentMessage/delta")
+        })
+        .await;
+    let pid = engine.codex_pid(&session.id).expect("codex runs");
+
+    let started = std::time::Instant::now();
+    engine
+        .shutdown_gracefully(std::time::Duration::from_secs(3))
+        .await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "codex stopped the turn in time"
+    );
+    assert!(
+        !std::path::Path::new(&format!("/proc/{pid}")).exists(),
+        "no codex is left"
+    );
+
+    let engine = env.engine();
+    let reopened = engine.open_session(&session.id).await.expect("open");
+    assert_eq!(
+        reopened.session.status,
+        codex_desk_protocol::SessionStatus::Interrupted
+    );
+    assert_eq!(reopened.turns.last().expect("turn").status, "interrupted");
+    let answer = reopened
+        .items
+        .iter()
+        .find(|i| i.item["type"] == "agentMessage")
+        .expect("what was written so far is kept");
+    assert!(answer.item["text"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("tick "));
+    engine.shutdown();
+}

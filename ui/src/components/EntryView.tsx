@@ -25,7 +25,7 @@ export const EntryView = memo(function EntryView({ entry }: { entry: Entry }) {
         case "userMessage":
           return <UserMessageCard id={item.id} text={userMessageText(item)} />;
         case "agentMessage":
-          return <AgentMessageCard id={item.id} text={item.text} streaming={streaming} />;
+          return <AgentMessageCard id={item.id} text={item.text} streaming={streaming} cutShort={cutShort} />;
         case "reasoning":
           return <ReasoningCard id={item.id} summary={item.summary} content={item.content} streaming={streaming} />;
         case "commandExecution":

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { ThreadItem } from "../generated/codex/v2/ThreadItem";
 import type { Transcript } from "../generated/desk/Transcript";
 import { reduceSession, reduceSessionEvents, type SessionAction } from "./reduceSession";
 import { emptySessionView, isTurnRunning, orderedEntries, type SessionView } from "./sessionView";
@@ -164,6 +165,21 @@ describe("turns, status, errors, notices", () => {
 });
 
 describe("stored transcript", () => {
+  it("shows an item written while it streamed as cut short", () => {
+    const draft = { ...agentMessage("a", "half an ans"), deskDraft: true } as unknown as ThreadItem;
+    const view = reduceSession(emptySessionView("s1"), {
+      type: "transcript",
+      transcript: {
+        session: sessionInfo({ status: "interrupted", lastError: "Codex Desk closed while codex was working" }),
+        turns: [{ id: "t1", status: "interrupted", error: "Codex Desk closed during this turn.", startedAt: 1, completedAt: 2 }],
+        items: [{ turnId: "t1", seq: 1, item: draft }],
+      },
+    });
+    expect(view.entries.a).toMatchObject({ kind: "item", cutShort: true, streaming: false });
+    expect(view.status).toBe("interrupted");
+    expect(view.statusMessage).toContain("closed while codex was working");
+  });
+
   const transcript: Transcript = {
     session: sessionInfo({ status: "idle", threadId: "thread-1" }),
     turns: [

@@ -1,6 +1,7 @@
 // The session reducer: (SessionView, SessionEvent | stored Transcript) -> SessionView. Pure and
 // idempotent, because live events may arrive before, during and after the stored transcript.
 import type { SessionEvent } from "../generated/desk/SessionEvent";
+import type { ThreadItem } from "../generated/codex/v2/ThreadItem";
 import type { Transcript } from "../generated/desk/Transcript";
 import {
   errorEntryId,
@@ -97,7 +98,7 @@ function applyTranscript(live: SessionView, transcript: Transcript): SessionView
     previousTurn = stored.turnId;
     const id = (stored.item as { id: string }).id;
     const existing = live.entries[id];
-    const entry: Entry = existing?.kind === "item" && existing.completed ? existing : newItemEntry(stored.item, stored.turnId, true);
+    const entry: Entry = existing?.kind === "item" && existing.completed ? existing : storedEntry(stored.item, stored.turnId);
     const isCurrentTurn = lastTurn?.id === stored.turnId && lastTurn.status === "inProgress";
     const replaced =
       !existing && entry.kind === "item" && entry.item.type === "userMessage" && isCurrentTurn
@@ -123,6 +124,12 @@ function applyTranscript(live: SessionView, transcript: Transcript): SessionView
     threadId: live.threadId ?? session.threadId,
     loaded: true,
   };
+}
+
+/** An item from the store; one codex never completed (written while it streamed) is cut short. */
+function storedEntry(item: ThreadItem, turnId: string): Entry {
+  const entry = newItemEntry(item, turnId, true);
+  return (item as { deskDraft?: boolean }).deskDraft ? { ...entry, cutShort: true } : entry;
 }
 
 /** A pending live prompt (exact text) that this stored userMessage item answers for. */

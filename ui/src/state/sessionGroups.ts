@@ -48,4 +48,5 @@ export const dotLabel: Record<DotState, string> = {
   waiting: "Waiting for you",
   failed: "Failed",
   crashed: "Crashed",
+  interrupted: "Interrupted",
 };

@@ -27,6 +27,9 @@ pub enum SessionStatus {
     Failed,
     /// The codex process ended unexpectedly; the next prompt restarts it and resumes the thread.
     Crashed,
+    /// Codex Desk itself ended (quit, killed, crashed) while a turn ran; what codex had done is
+    /// kept and the next prompt continues the thread.
+    Interrupted,
 }
 
 impl SessionStatus {
@@ -37,6 +40,7 @@ impl SessionStatus {
             SessionStatus::Running => "running",
             SessionStatus::Failed => "failed",
             SessionStatus::Crashed => "crashed",
+            SessionStatus::Interrupted => "interrupted",
         }
     }
 
@@ -47,6 +51,7 @@ impl SessionStatus {
             "running" => SessionStatus::Running,
             "failed" => SessionStatus::Failed,
             "crashed" => SessionStatus::Crashed,
+            "interrupted" => SessionStatus::Interrupted,
             _ => SessionStatus::Idle,
         }
     }

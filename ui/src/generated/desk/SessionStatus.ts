@@ -3,4 +3,4 @@
 /**
  * Where a session is in its life, as the session list shows it.
  */
-export type SessionStatus = "idle" | "starting" | "running" | "failed" | "crashed";
+export type SessionStatus = "idle" | "starting" | "running" | "failed" | "crashed" | "interrupted";

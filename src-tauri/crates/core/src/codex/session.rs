@@ -47,6 +47,8 @@ pub struct LiveSession {
     turn: Mutex<Option<String>>,
     /// True from `turn/start` until `turn/completed`.
     busy: AtomicBool,
+    /// Woken when a turn ends.
+    turn_ended: tokio::sync::Notify,
     closing: AtomicBool,
     /// The token this codex was given, to tell a stale one from a renewed one.
     token: Mutex<Option<Secret>>,
@@ -134,6 +136,7 @@ impl LiveSession {
             control,
             turn: Mutex::new(None),
             busy: AtomicBool::new(false),
+            turn_ended: tokio::sync::Notify::new(),
             closing: AtomicBool::new(false),
             token: Mutex::new(token),
             credentials_generation: AtomicU64::new(l.credentials_generation),
@@ -235,6 +238,18 @@ impl LiveSession {
     pub fn turn_finished(&self) {
         *self.turn.lock().unwrap_or_else(|p| p.into_inner()) = None;
         self.busy.store(false, Ordering::SeqCst);
+        self.turn_ended.notify_waiters();
+    }
+
+    /// Waits until no turn runs.
+    pub async fn until_idle(&self) {
+        loop {
+            let ended = self.turn_ended.notified();
+            if !self.is_busy() {
+                return;
+            }
+            ended.await;
+        }
     }
 
     /// Stops codex on purpose (app exit, session closed): its end is not a crash.

@@ -1,12 +1,14 @@
 //! The engine: sessions in SQLite and on disk, a live codex per active session, and a relay
 //! per subscribed UI. Everything the app does goes through here; it knows nothing of tauri.
 
+mod drafts;
 mod pump;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
 
 use codex_desk_protocol::{
     AppState, EventBatch, PromptInfo, SessionEvent, SessionInfo, SessionStatus, Transcript,
@@ -72,6 +74,8 @@ struct Inner {
     /// One lock per session so two prompts cannot start two codex processes.
     launching: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     relays: Mutex<HashMap<String, RelayInput>>,
+    /// The task following each live codex, to let it finish writing at exit.
+    pumps: Mutex<Vec<tokio::task::JoinHandle<()>>>,
     /// Tells the hand-off worker that the account's credentials changed (their generation).
     handoff: tokio::sync::watch::Sender<u64>,
     handoff_running: AtomicBool,
@@ -128,6 +132,7 @@ impl Engine {
                 live: Mutex::new(HashMap::new()),
                 launching: Mutex::new(HashMap::new()),
                 relays: Mutex::new(HashMap::new()),
+                pumps: Mutex::new(Vec::new()),
                 handoff: tokio::sync::watch::channel(0).0,
                 handoff_running: AtomicBool::new(false),
             }
@@ -368,7 +373,51 @@ impl Engine {
         lock(&self.inner.live).get(id).and_then(|l| l.pid())
     }
 
-    /// Stops every codex process (app exit).
+    /// Quits cleanly (app exit): running turns are interrupted and recorded as such (waiting at
+    /// most `wait`), what was still streaming is written, codex processes end, the database
+    /// saves what it holds.
+    pub async fn shutdown_gracefully(&self, wait: Duration) {
+        let live: Vec<(String, Arc<LiveSession>)> = lock(&self.inner.live)
+            .iter()
+            .map(|(id, l)| (id.clone(), l.clone()))
+            .collect();
+        let running: Vec<(String, Arc<LiveSession>)> =
+            live.into_iter().filter(|(_, l)| l.is_busy()).collect();
+        let interrupted = async {
+            for (_, session) in &running {
+                let _ = session.interrupt().await;
+            }
+            for (_, session) in &running {
+                session.until_idle().await;
+            }
+        };
+        if tokio::time::timeout(wait, interrupted).await.is_err() {
+            tracing::warn!(
+                "a turn did not stop in time at exit; the next start marks it interrupted"
+            );
+        }
+        for (id, _) in &running {
+            self.inner.store.set_session_status(
+                id,
+                SessionStatus::Interrupted,
+                Some("Codex Desk was closed during this turn; what codex had done is kept. Send a message to continue."),
+            );
+        }
+        for (_, live) in lock(&self.inner.live).drain() {
+            live.close();
+        }
+        // The pumps write what was still streaming once their codex is gone.
+        let pumps: Vec<_> = lock(&self.inner.pumps).drain(..).collect();
+        let _ = tokio::time::timeout(wait, async {
+            for pump in pumps {
+                let _ = pump.await;
+            }
+        })
+        .await;
+        self.shutdown();
+    }
+
+    /// Stops every codex process at once (app exit without waiting).
     pub fn shutdown(&self) {
         for (_, live) in lock(&self.inner.live).drain() {
             live.close();
@@ -447,12 +496,15 @@ impl Engine {
             )
             .await;
         }
-        tokio::spawn(pump::run(
+        let pump = tokio::spawn(pump::run(
             self.clone(),
             session.id.clone(),
             live.clone(),
             incoming,
         ));
+        let mut pumps = lock(&self.inner.pumps);
+        pumps.retain(|p| !p.is_finished());
+        pumps.push(pump);
         Ok(live)
     }
 

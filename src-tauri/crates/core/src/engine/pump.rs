@@ -8,6 +8,7 @@ use codex_desk_protocol::{SessionEvent, SessionStatus};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
+use super::drafts::{Drafts, CHECKPOINT_EVERY};
 use super::Engine;
 use crate::codex::client::Incoming;
 use crate::codex::requests::{self, Answer};
@@ -20,9 +21,32 @@ pub(super) async fn run(
     live: Arc<LiveSession>,
     mut incoming: mpsc::Receiver<Incoming>,
 ) {
-    while let Some(message) = incoming.recv().await {
+    let mut drafts = Drafts::default();
+    let mut checkpoint = tokio::time::interval(CHECKPOINT_EVERY);
+    checkpoint.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let message = tokio::select! {
+            message = incoming.recv() => match message {
+                Some(message) => message,
+                None => break,
+            },
+            _ = checkpoint.tick() => {
+                for item in drafts.take_changed(&id) {
+                    engine.store().upsert_item(item);
+                }
+                continue;
+            }
+        };
         match message {
             Incoming::Notification { method, params } => {
+                drafts.apply(&method, &params);
+                if method == "turn/completed" {
+                    if let Some(turn_id) = params.pointer("/turn/id").and_then(Value::as_str) {
+                        for item in drafts.finish_turn(&id, turn_id) {
+                            engine.store().upsert_item(item);
+                        }
+                    }
+                }
                 if let Err(e) = on_notification(&engine, &id, &live, &method, &params).await {
                     tracing::error!(session = %id, %method, error = %e, "could not record a codex event");
                 }
@@ -90,6 +114,9 @@ pub(super) async fn run(
                     .await;
             }
         }
+    }
+    for item in drafts.finish_all(&id) {
+        engine.store().upsert_item(item);
     }
     on_exit(&engine, &id, &live).await;
 }

@@ -160,8 +160,8 @@ pub struct OpenedStore {
 impl Store {
     /// Opens (creating or migrating) the database at `path` and starts its thread.
     pub fn open(path: &Path) -> Result<OpenedStore> {
-        let opened = open::open_file(path)?;
-        let orphaned = sessions::mark_orphaned(&opened.conn)?;
+        let mut opened = open::open_file(path)?;
+        let orphaned = sessions::mark_orphaned(&mut opened.conn, now_ms())?;
         Ok(OpenedStore {
             store: Self::start(opened.conn),
             notices: opened.notices,

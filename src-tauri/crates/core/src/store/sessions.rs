@@ -108,16 +108,35 @@ pub(super) fn set_title(conn: &Connection, id: &str, title: &str) -> rusqlite::R
     Ok(())
 }
 
-/// After an unclean exit no codex process of it is alive: sessions that were starting or
-/// running are marked crashed (their turn was cut short), so the UI does not show a spinner
-/// forever. Returns how many.
-pub(super) fn mark_orphaned(conn: &Connection) -> rusqlite::Result<usize> {
-    conn.execute(
-        "UPDATE sessions SET status = 'crashed',
-             last_error = 'Codex Desk closed while a turn was running. Send a message to continue.'
-         WHERE status IN ('starting', 'running')",
-        [],
-    )
+/// After an unclean exit (the app quit, was killed or crashed while a turn ran), sessions that
+/// were starting or running become interrupted, with what was happening; their open turns are
+/// closed as interrupted. What codex had done, including what was still streaming (drafts), is
+/// kept. Returns how many sessions.
+pub(super) fn mark_orphaned(conn: &mut Connection, at: i64) -> rusqlite::Result<usize> {
+    let tx = conn.transaction()?;
+    let orphans: Vec<(String, String)> = {
+        let mut stmt =
+            tx.prepare("SELECT id, title FROM sessions WHERE status IN ('starting', 'running')")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (id, title) in &orphans {
+        let message = format!(
+            "Codex Desk closed while codex was working on \"{title}\". What it had done and written so far is kept. Send a message to continue."
+        );
+        tx.execute(
+            "UPDATE sessions SET status = 'interrupted', last_error = ?2 WHERE id = ?1",
+            params![id, message],
+        )?;
+        tx.execute(
+            "UPDATE turns SET status = 'interrupted', completed_at = ?2,
+                 error = 'Codex Desk closed during this turn.'
+             WHERE session_id = ?1 AND status = 'inProgress'",
+            params![id, at],
+        )?;
+    }
+    tx.commit()?;
+    Ok(orphans.len())
 }
 
 #[cfg(test)]
@@ -167,13 +186,14 @@ pub(crate) mod tests {
     }
 
     #[tokio::test]
-    async fn orphaned_running_sessions_become_crashed_on_the_next_open() {
+    async fn orphaned_running_sessions_become_interrupted_on_the_next_open() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("db.sqlite3");
         let store = Store::open(&path).expect("store").store;
         store.insert_session(sample("a", 1));
         store.insert_session(sample("b", 1));
         store.set_session_status("a", SessionStatus::Running, None);
+        store.turn_started("a", "t1");
         store.close();
         let opened = Store::open(&path).expect("reopen");
         assert_eq!(opened.orphaned, 1);
@@ -183,8 +203,12 @@ pub(crate) mod tests {
             .await
             .expect("get")
             .expect("exists");
-        assert_eq!(a.status, SessionStatus::Crashed);
-        assert!(a.last_error.is_some());
+        assert_eq!(a.status, SessionStatus::Interrupted);
+        let why = a.last_error.unwrap_or_default();
+        assert!(why.contains("session a"), "{why}");
+        let turns = opened.store.list_turns("a").await.expect("turns");
+        assert_eq!(turns[0].status, "interrupted");
+        assert!(turns[0].completed_at.is_some());
         let b = opened
             .store
             .session("b")
