@@ -200,8 +200,8 @@ async fn a_busy_sign_in_port_is_explained_with_a_way_forward() {
     require_private_keychain();
     let _port = sign_in_port().await;
     let env = TestEnv::needing_sign_in(hello()).await;
-    let _a = std::net::TcpListener::bind("127.0.0.1:1455").expect("hold 1455");
-    let _b = std::net::TcpListener::bind("127.0.0.1:1457").expect("hold 1457");
+    let _a = hold_port(1455);
+    let _b = hold_port(1457);
     let engine = env.engine();
     let (open, _browser) = scripted_browser();
     let err = engine
@@ -499,4 +499,19 @@ async fn a_closed_tab_can_be_reopened_and_a_sign_in_cancelled() {
     assert!(auth_url.contains("/oauth/authorize"));
     engine.account().cancel_sign_in().await.expect("cancel");
     engine.shutdown();
+}
+
+/// Takes `port` on loopback, waiting (bounded) for a codex another test just killed to let go.
+fn hold_port(port: u16) -> std::net::TcpListener {
+    let deadline = std::time::Instant::now() + codex_desk_tests::WAIT;
+    loop {
+        match std::net::TcpListener::bind(("127.0.0.1", port)) {
+            Ok(listener) => return listener,
+            Err(e) if std::time::Instant::now() < deadline => {
+                tracing::debug!(port, error = %e, "port still taken");
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(e) => panic!("port {port} stays taken: {e}"),
+        }
+    }
 }

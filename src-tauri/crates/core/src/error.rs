@@ -46,6 +46,9 @@ pub enum CoreError {
     #[error("Codex Desk cannot use its data folder {path}: {reason}. Move whatever is there aside, or set CODEX_DESK_DATA_DIR to another folder, then start Codex Desk again.")]
     DataDir { path: PathBuf, reason: String },
 
+    #[error("Another Codex Desk{} is already using the data folder {data_dir}. Switch to its window, or quit it first.", pid.map(|p| format!(" (process {p})")).unwrap_or_default())]
+    AlreadyRunning { data_dir: PathBuf, pid: Option<u32> },
+
     #[error("The session database {path} cannot be used: {reason}.")]
     Database { path: PathBuf, reason: String },
 

@@ -5,6 +5,7 @@ pub mod codex;
 pub mod engine;
 pub mod error;
 pub mod files;
+pub mod instance;
 pub mod paths;
 pub mod prompts;
 pub mod relay;

@@ -1,13 +1,16 @@
-//! Spawning `codex app-server`: native binary, the session's `CODEX_HOME`, cwd = workspace,
-//! its own process group, killed when dropped; stderr into the session log.
+//! Spawning `codex app-server`: native binary, the session's `CODEX_HOME`, cwd = workspace;
+//! contained (process-wrap) in its own process group on Unix or a Job Object on Windows, so
+//! stopping it stops everything it started, and killed with the app: on drop, by the Job
+//! Object's kill-on-close, and on Linux by a parent-death signal. Stderr goes to the session log.
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 
+use process_wrap::tokio::{ChildWrapper, CommandWrap, KillOnDrop};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command};
+use tokio::process::{ChildStderr, ChildStdin, ChildStdout, Command};
 use tokio::sync::{oneshot, watch};
 
 use crate::error::{CoreError, Result};
@@ -65,17 +68,20 @@ impl CodexProcess {
             .current_dir(spec.workspace)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
-        platform::own_process_group(&mut cmd);
-        let mut child = cmd.spawn().map_err(|e| CoreError::CodexUnusable {
+            .stderr(Stdio::piped());
+        let mut wrap = CommandWrap::from(cmd);
+        platform::contain(&mut wrap);
+        wrap.wrap(KillOnDrop);
+        let mut child = wrap.spawn().map_err(|e| CoreError::CodexUnusable {
             path: spec.binary.to_path_buf(),
             reason: format!("it could not be started ({e})"),
         })?;
         let pid = child.id();
-        let (Some(stdin), Some(stdout), Some(stderr)) =
-            (child.stdin.take(), child.stdout.take(), child.stderr.take())
-        else {
+        let (Some(stdin), Some(stdout), Some(stderr)) = (
+            child.stdin().take(),
+            child.stdout().take(),
+            child.stderr().take(),
+        ) else {
             return Err(CoreError::CodexGone("its pipes could not be opened".into()));
         };
         let stderr_tail = Arc::new(Mutex::new(VecDeque::with_capacity(STDERR_TAIL)));
@@ -160,17 +166,22 @@ impl Drop for ProcessControl {
 }
 
 async fn wait(
-    mut child: Child,
+    mut child: Box<dyn ChildWrapper>,
     pid: Option<u32>,
-    kill: oneshot::Receiver<()>,
+    mut kill: oneshot::Receiver<()>,
     exit: watch::Sender<Option<ExitInfo>>,
 ) {
-    let status = tokio::select! {
-        status = child.wait() => status,
-        _ = kill => {
-            if let Some(pid) = pid {
-                platform::kill_group(pid);
-            }
+    let ended = {
+        let waiting = child.wait();
+        tokio::select! {
+            status = waiting => Some(status),
+            _ = &mut kill => None,
+        }
+    };
+    let status = match ended {
+        Some(status) => status,
+        None => {
+            // The whole group (Unix) or job (Windows): codex and what it started.
             let _ = child.start_kill();
             child.wait().await
         }
@@ -221,32 +232,68 @@ async fn pump_stderr(stderr: ChildStderr, log_file: PathBuf, tail: Arc<Mutex<Vec
 
 #[cfg(unix)]
 mod platform {
+    use process_wrap::tokio::{CommandWrap, ProcessGroup};
+
     /// Codex and the commands it runs get their own process group, so stopping the session
     /// stops them all and a Ctrl-C in the app's terminal does not reach them.
-    pub fn own_process_group(cmd: &mut tokio::process::Command) {
-        cmd.process_group(0);
+    pub fn contain(wrap: &mut CommandWrap) {
+        wrap.wrap(ProcessGroup::leader());
+        parent_death::arm(wrap);
     }
 
-    #[allow(unsafe_code)]
-    pub fn kill_group(pid: u32) {
-        let Ok(pgid) = libc::pid_t::try_from(pid) else {
-            return;
-        };
-        // SAFETY: killpg only sends a signal; pgid is the group this module created for the child.
-        unsafe {
-            libc::killpg(pgid, libc::SIGKILL);
+    #[cfg(target_os = "linux")]
+    mod parent_death {
+        use nix::sys::signal::Signal;
+        use process_wrap::tokio::{CommandWrap, CommandWrapper};
+        use tokio::process::Command;
+
+        /// Codex gets SIGKILL when the app dies, however it dies. (Linux ties this to the thread
+        /// that spawned codex: the async runtime's workers, which live as long as the app.)
+        #[derive(Debug, Clone, Copy)]
+        struct ParentDeath;
+
+        impl CommandWrapper for ParentDeath {
+            fn pre_spawn(
+                &mut self,
+                command: &mut Command,
+                _core: &CommandWrap,
+            ) -> std::io::Result<()> {
+                #[allow(unsafe_code)]
+                // SAFETY: the closure runs in the forked child before exec and only makes the
+                // prctl(2) system call, which is async-signal-safe; it allocates nothing.
+                unsafe {
+                    command.pre_exec(|| {
+                        nix::sys::prctl::set_pdeathsig(Signal::SIGKILL)
+                            .map_err(std::io::Error::from)
+                    });
+                }
+                Ok(())
+            }
         }
+
+        pub fn arm(wrap: &mut CommandWrap) {
+            wrap.wrap(ParentDeath);
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    mod parent_death {
+        /// macOS has no parent-death signal: codex ends when its stdin closes with the app.
+        pub fn arm(_wrap: &mut process_wrap::tokio::CommandWrap) {}
     }
 }
 
 #[cfg(windows)]
 mod platform {
-    pub fn own_process_group(cmd: &mut tokio::process::Command) {
-        const CREATE_NEW_PROCESS_GROUP: u32 = 0x0000_0200;
-        const CREATE_NO_WINDOW: u32 = 0x0800_0000;
-        cmd.creation_flags(CREATE_NEW_PROCESS_GROUP | CREATE_NO_WINDOW);
-    }
+    use process_wrap::tokio::{CommandWrap, CreationFlags, JobObject};
 
-    /// The child itself is killed by `start_kill`; Windows has no process-group kill here.
-    pub fn kill_group(_pid: u32) {}
+    /// A Job Object: killing it kills codex and everything it started, and with kill-on-drop it
+    /// is killed when the app ends (the job closes with the app's last handle).
+    pub fn contain(wrap: &mut CommandWrap) {
+        const CREATE_NO_WINDOW: u32 = 0x0800_0000;
+        wrap.wrap(CreationFlags(
+            windows::Win32::System::Threading::PROCESS_CREATION_FLAGS(CREATE_NO_WINDOW),
+        ));
+        wrap.wrap(JobObject);
+    }
 }

@@ -54,6 +54,9 @@ pub struct LiveSession {
     token: Mutex<Option<Secret>>,
     /// The account's credentials generation this codex holds.
     credentials_generation: AtomicU64,
+    /// Credentials change only between turns, never while a turn starts: codex revokes a live
+    /// thread's network permission when its account changes under it.
+    credentials_gate: tokio::sync::Mutex<()>,
     /// What could not be carried over from the user's codex setup.
     pub setup_warnings: Vec<String>,
 }
@@ -140,6 +143,7 @@ impl LiveSession {
             closing: AtomicBool::new(false),
             token: Mutex::new(token),
             credentials_generation: AtomicU64::new(l.credentials_generation),
+            credentials_gate: tokio::sync::Mutex::new(()),
             setup_warnings: prepared.warnings,
         };
         Ok((live, incoming))
@@ -168,8 +172,17 @@ impl LiveSession {
             .store(generation, Ordering::SeqCst);
     }
 
-    /// Gives this codex new credentials (signed in), or takes them away (signed out).
-    pub async fn apply_credentials(&self, credentials: Option<&Credentials>) -> Result<()> {
+    /// Gives this codex the credentials of `generation` (signed in), or takes them away (signed
+    /// out); does nothing while a turn runs (the next prompt catches up) or if it has them.
+    pub async fn apply_credentials(
+        &self,
+        credentials: Option<&Credentials>,
+        generation: u64,
+    ) -> Result<()> {
+        let _between_turns = self.credentials_gate.lock().await;
+        if self.is_busy() || self.credentials_generation() == generation {
+            return Ok(());
+        }
         match credentials {
             Some(credentials) => sign_in(&self.client, credentials).await?,
             None => {
@@ -178,6 +191,7 @@ impl LiveSession {
         }
         *self.token.lock().unwrap_or_else(|p| p.into_inner()) =
             credentials.map(|c| c.token().clone());
+        self.set_credentials_generation(generation);
         Ok(())
     }
 
@@ -195,6 +209,7 @@ impl LiveSession {
 
     /// Starts a turn with the user's text; returns codex's turn id.
     pub async fn start_turn(&self, text: &str) -> Result<String> {
+        let _no_account_change = self.credentials_gate.lock().await;
         if self.busy.swap(true, Ordering::SeqCst) {
             return Err(CoreError::TurnRunning);
         }

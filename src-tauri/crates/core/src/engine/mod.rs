@@ -18,6 +18,7 @@ use crate::account::{self, Account, AccountConfig};
 use crate::codex::discovery::{self, CodexBinary};
 use crate::codex::session::{Launch, LiveSession};
 use crate::error::{CoreError, Result};
+use crate::instance::{self, DataDirLock};
 use crate::paths::{self, AppPaths};
 use crate::relay::{spawn_relay, RelayConfig, RelayInput};
 use crate::sessions::{validate_workspace, SessionFolder, SessionOverrides};
@@ -66,6 +67,8 @@ pub struct Engine {
 struct Inner {
     config: EngineConfig,
     store: Store,
+    /// This process owns the data folder while it holds this.
+    lock: Mutex<Option<DataDirLock>>,
     /// What opening found that the user should know.
     notices: Vec<String>,
     account: Account,
@@ -99,6 +102,11 @@ impl Engine {
             path: data_dir.to_path_buf(),
             reason: e.to_string(),
         })?;
+        let lock = DataDirLock::acquire(data_dir)?;
+        let reaped = instance::reap_leftovers(data_dir);
+        if reaped > 0 {
+            tracing::warn!(reaped, "stopped processes a previous run left behind");
+        }
         let opened = Store::open(&config.paths.database())?;
         if opened.orphaned > 0 {
             tracing::warn!(
@@ -126,6 +134,7 @@ impl Engine {
             Inner {
                 config,
                 store,
+                lock: Mutex::new(Some(lock)),
                 notices,
                 account,
                 codex: Mutex::new(None),
@@ -178,31 +187,38 @@ impl Engine {
         });
     }
 
-    /// Gives every live session whose credentials are older than the account's the current ones.
+    /// Gives every idle live session whose credentials are older than the account's the current
+    /// ones (a session with a running turn catches up at its next prompt).
     async fn hand_credentials_to_sessions(self) {
         let generation = self.inner.account.generation();
         let behind: Vec<(String, Arc<LiveSession>)> = lock(&self.inner.live)
             .iter()
-            .filter(|(_, l)| l.credentials_generation() != generation)
+            .filter(|(_, l)| l.credentials_generation() != generation && !l.is_busy())
             .map(|(id, l)| (id.clone(), l.clone()))
             .collect();
-        if behind.is_empty() {
+        for (id, session) in behind {
+            self.catch_up(&id, &session).await;
+        }
+    }
+
+    /// Brings `session` to the account's current credentials, if it is behind.
+    async fn catch_up(&self, id: &str, session: &LiveSession) {
+        let generation = self.inner.account.generation();
+        if session.credentials_generation() == generation {
             return;
         }
         let credentials = match self.inner.account.credentials().await {
             Ok(c) => c,
             Err(e) => {
                 tracing::warn!(error = %e, "could not read the account's credentials");
-                None
+                return;
             }
         };
-        for (id, session) in behind {
-            match session.apply_credentials(credentials.as_ref()).await {
-                Ok(()) => session.set_credentials_generation(generation),
-                Err(e) => {
-                    tracing::warn!(session = %id, error = %e, "could not hand the session its credentials")
-                }
-            }
+        if let Err(e) = session
+            .apply_credentials(credentials.as_ref(), generation)
+            .await
+        {
+            tracing::warn!(session = %id, error = %e, "could not hand the session its credentials");
         }
     }
 
@@ -326,6 +342,7 @@ impl Engine {
         if live.is_busy() {
             return Err(CoreError::TurnRunning);
         }
+        self.catch_up(id, &live).await;
         if session.title == DEFAULT_TITLE {
             self.inner.store.set_title(id, &title_from(text));
         }
@@ -425,6 +442,7 @@ impl Engine {
         self.inner.account.shutdown();
         lock(&self.inner.relays).clear();
         self.inner.store.close();
+        lock(&self.inner.lock).take();
     }
 
     /// Calls `listener` when saving to the database stops and when it recovers.

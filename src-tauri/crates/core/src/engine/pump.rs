@@ -159,7 +159,6 @@ async fn on_notification(
                 .unwrap_or("completed");
             let error = turn.pointer("/error/message").and_then(Value::as_str);
             store.turn_finished(id, turn_id, status, error);
-            live.turn_finished();
             let (session_status, message) = match status {
                 "failed" => (
                     SessionStatus::Failed,
@@ -167,9 +166,13 @@ async fn on_notification(
                 ),
                 _ => (SessionStatus::Idle, None),
             };
-            engine
+            // Recorded before the turn counts as ended, so whoever waits for that (a quit)
+            // writes after it.
+            let recorded = engine
                 .set_status(id, session_status, message, Some(&live.thread_id))
-                .await?;
+                .await;
+            live.turn_finished();
+            recorded?;
         }
         _ => {}
     }

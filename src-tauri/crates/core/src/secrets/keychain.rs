@@ -13,9 +13,8 @@ use super::platform;
 /// Where codex keeps the credentials of a codex home, as codex names it.
 pub const CODEX_SERVICE: &str = "Codex Auth";
 
-/// The item the check writes and removes.
+/// The item the check writes and removes (one of its own per check, so checks may overlap).
 const CHECK_SERVICE: &str = "Codex Desk";
-const CHECK_USER: &str = "keychain-check";
 
 /// Why the keychain cannot be used, with what to do.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -73,7 +72,8 @@ fn plain_absence(reason: &str) -> String {
 /// Proves the keychain can store, return and delete a secret now.
 pub fn check() -> Result<(), KeychainError> {
     let store = platform::store()?;
-    let entry = store.build(CHECK_SERVICE, CHECK_USER, None)?;
+    let user = format!("keychain-check-{}", uuid::Uuid::new_v4());
+    let entry = store.build(CHECK_SERVICE, &user, None)?;
     entry.set_password("ok")?;
     let read = entry.get_password()?;
     let _ = entry.delete_credential();
