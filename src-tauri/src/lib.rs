@@ -35,7 +35,22 @@ pub fn run() {
 }
 
 fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
+    let mut context = tauri::generate_context!();
+    // One window per data folder: another data folder is another instance.
+    if let Some(tag) = codex_desk_core::paths::AppPaths::from_env().instance_tag() {
+        let identifier = &mut context.config_mut().identifier;
+        identifier.push('.');
+        identifier.push_str(&tag);
+    }
     let app = builder
+        // First: a second launch on the same data folder only brings this window forward.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
@@ -64,7 +79,7 @@ fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
             Ok(())
         })
         .invoke_handler(commands::handler())
-        .build(tauri::generate_context!())?;
+        .build(context)?;
     app.run(|handle, event| {
         if let RunEvent::Exit = event {
             if let Some(engine) = handle.try_state::<Engine>() {

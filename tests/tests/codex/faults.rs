@@ -297,3 +297,42 @@ async fn quitting_during_a_turn_interrupts_and_records_it_and_leaves_no_codex() 
         .starts_with("tick "));
     engine.shutdown();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_app_on_the_same_data_folder_is_refused_and_touches_nothing() {
+    let env = TestEnv::new(Arc::new(|_: &ModelRequest| -> Reply {
+        reply::slow_text("tick ", 200, std::time::Duration::from_millis(20))
+    }))
+    .await;
+    let (engine, session, mut events) = env.start_session().await;
+    engine
+        .send_prompt(&session.id, "keep talking")
+        .await
+        .expect("send");
+    events
+        .until("streaming", |e| {
+            matches!(e, codex_desk_protocol::SessionEvent::Codex { notification } if notification["method"] == "item/agentMessage/delta")
+        })
+        .await;
+
+    let err = codex_desk_core::Engine::open(env.config())
+        .err()
+        .expect("the second app is refused");
+    assert!(
+        matches!(err, codex_desk_core::CoreError::AlreadyRunning { .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("already using the data folder"),
+        "{err}"
+    );
+
+    // The first one goes on untouched: still running, then finishing normally.
+    let live = engine.open_session(&session.id).await.expect("open");
+    assert_eq!(
+        live.session.status,
+        codex_desk_protocol::SessionStatus::Running
+    );
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    engine.shutdown();
+}

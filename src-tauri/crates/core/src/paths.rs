@@ -9,24 +9,43 @@ pub const DATA_DIR_ENV: &str = "CODEX_DESK_DATA_DIR";
 #[derive(Debug, Clone)]
 pub struct AppPaths {
     data_dir: PathBuf,
+    /// Whether the data folder was chosen (`CODEX_DESK_DATA_DIR`) rather than the default.
+    chosen: bool,
 }
 
 impl AppPaths {
     /// The data folder from `CODEX_DESK_DATA_DIR`, else the platform's data folder
     /// (`~/.local/share/codex-desk`, `~/Library/Application Support/codex-desk`, `%APPDATA%\codex-desk`).
     pub fn from_env() -> Self {
-        let data_dir = std::env::var_os(DATA_DIR_ENV)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| dirs::data_dir().map(|d| d.join("codex-desk")))
-            .unwrap_or_else(|| PathBuf::from(".codex-desk"));
-        Self { data_dir }
+        match std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
+            Some(dir) => Self::at(dir),
+            None => Self {
+                data_dir: dirs::data_dir()
+                    .map(|d| d.join("codex-desk"))
+                    .unwrap_or_else(|| PathBuf::from(".codex-desk")),
+                chosen: false,
+            },
+        }
     }
 
     pub fn at(data_dir: impl Into<PathBuf>) -> Self {
         Self {
             data_dir: data_dir.into(),
+            chosen: true,
         }
+    }
+
+    /// A tag that tells this data folder's app instance from others (`d` + 12 hex digits of its
+    /// path's hash), when the folder is not the default one; the default one needs none.
+    pub fn instance_tag(&self) -> Option<String> {
+        use sha2::{Digest, Sha256};
+        if !self.chosen {
+            return None;
+        }
+        let path = std::fs::canonicalize(&self.data_dir).unwrap_or_else(|_| self.data_dir.clone());
+        let digest = Sha256::digest(path.to_string_lossy().as_bytes());
+        let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+        Some(format!("d{hex}"))
     }
 
     pub fn data_dir(&self) -> &Path {
