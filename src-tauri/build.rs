@@ -1,3 +1,30 @@
+/// The app's own commands, each with a permission (`allow-<name>`) the capability grants: the
+/// window may call these and nothing else of ours.
+const COMMANDS: &[&str] = &[
+    "startup_problem",
+    "open_data_folder",
+    "open_link",
+    "app_state",
+    "create_session",
+    "open_session",
+    "subscribe",
+    "send_prompt",
+    "interrupt",
+    "confirm_account",
+    "sign_in_chatgpt",
+    "sign_in_device_code",
+    "reopen_sign_in_page",
+    "cancel_sign_in",
+    "save_api_key",
+    "sign_out",
+    "dismiss_account_error",
+    "list_prompts",
+];
+
 fn main() {
-    tauri_build::build()
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri build step failed: {e:#}");
+    }
 }

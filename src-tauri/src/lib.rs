@@ -51,6 +51,7 @@ fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
                 let _ = window.set_focus();
             }
         }))
+        .plugin(navigation_guard())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
@@ -88,6 +89,26 @@ fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
         }
     });
     Ok(())
+}
+
+/// The window stays on the app: any navigation elsewhere (a link, a form, a script the renderer
+/// missed) is refused. Links reach the system browser only through `open_link`.
+fn navigation_guard<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri::plugin::Builder::new("navigation-guard")
+        .on_navigation(|_webview, url| {
+            let app = matches!(url.scheme(), "tauri" | "asset")
+                || (matches!(url.scheme(), "http" | "https")
+                    && url.host_str() == Some("tauri.localhost"))
+                || (cfg!(debug_assertions)
+                    && url.scheme() == "http"
+                    && url.host_str() == Some("localhost")
+                    && url.port() == Some(1420));
+            if !app {
+                tracing::warn!(url = %url, "refused to navigate the window away from the app");
+            }
+            app
+        })
+        .build()
 }
 
 /// The core's changes the window hears about as global events.

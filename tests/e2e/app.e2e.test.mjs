@@ -170,3 +170,114 @@ test("signed in with ChatGPT, a prompt streams a reply and a command card, and b
     fs.writeFileSync(path.join(artifacts, "after-restart.png"), await wd.screenshot());
   });
 });
+
+/** Types a prompt into the open session and sends it. */
+async function prompt(wd, text) {
+  await wd.type(await wd.element('textarea[aria-label="Message"]'), text);
+  await wd.click(await wd.element('button[aria-label="Send"]'));
+}
+
+/** A new session on the workspace. */
+async function newSession(wd) {
+  await wd.click(await wd.element('button[aria-label="New session"]'));
+  await wd.type(await wd.element('input[aria-label="Workspace folder"]'), workspace);
+  await wd.click(await wd.element("button", { contains: "Create session" }));
+  await wd.element('textarea[aria-label="Message"]');
+}
+
+test("hostile model output renders as text: nothing runs, restyles or navigates; links open outside", async () => {
+  await withWindow("hostile", async (wd) => {
+    await newSession(wd);
+    await prompt(wd, "Show me something hostile");
+    const card = await wd.element('[data-kind="agentMessage"]', { contains: "Real docs" });
+    const before = await wd.script("return location.href");
+    const seen = await wd.script(`
+      const card = [...document.querySelectorAll('[data-kind="agentMessage"] .markdown')].pop();
+      const attrs = [...card.querySelectorAll('*')].flatMap((e) => e.getAttributeNames());
+      return {
+        tags: [...card.querySelectorAll('style,form,iframe,img,script,button,input,div.banner')].map((e) => e.tagName),
+        badAttrs: attrs.filter((a) => a.startsWith('on') || a === 'style' || a === 'class' || a === 'id'),
+        hrefs: [...card.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')),
+        pwned: window.pwned ?? null,
+        bodyShown: getComputedStyle(document.body).display !== 'none',
+        sidebar: getComputedStyle(document.querySelector('.sidebar')).backgroundColor,
+      };`);
+    assert.deepEqual(seen.tags, [], "no hostile element made it into the page");
+    assert.deepEqual(seen.badAttrs, []);
+    // Only the Markdown link is a link; raw HTML links show as text; javascript: is dropped.
+    assert.deepEqual(seen.hrefs, ["https://docs.example.com/guide"]);
+    assert.equal(seen.pwned, null, "nothing ran");
+    assert.ok(seen.bodyShown, "the page was not restyled");
+    assert.notEqual(seen.sidebar, "rgb(255, 0, 0)");
+    assert.match(await wd.text(card), /<style>body/, "the raw HTML shows as text");
+    fs.writeFileSync(path.join(artifacts, "hostile.png"), await wd.screenshot());
+
+    // A link opens in the system browser; the window stays on the app.
+    const link = await wd.element('[data-kind="agentMessage"] a', { contains: "the guide" });
+    await wd.click(link);
+    await wd.waitFor("the system browser to be asked", () =>
+      fs.readFileSync(browserLog, "utf8").includes("open https://docs.example.com/guide"),
+    );
+    assert.equal(await wd.script("return location.href"), before);
+    assert.equal(await wd.script("return window.pwned ?? null"), null);
+  });
+});
+
+test("killed mid-answer, the app comes back with the partial answer and says it was interrupted", async () => {
+  const lock = path.join(work, "data", "codex-desk.lock");
+  const wd = await launch();
+  try {
+    await newSession(wd);
+    await prompt(wd, "Please be slow");
+    await wd.element('[data-kind="agentMessage"]', { contains: "tick tick tick tick tick tick tick tick" });
+    const pid = Number(fs.readFileSync(lock, "utf8").trim());
+    assert.ok(pid > 0, "the lock names the app's process");
+    process.kill(pid, "SIGKILL");
+  } finally {
+    await wd.quit();
+  }
+  // Give WebKitWebDriver a moment after a lost session (see TAURI_ON_LINUX.md), then relaunch.
+  await new Promise((r) => setTimeout(r, 2000));
+  await withWindow("after-kill", async (wd) => {
+    await wd.click(await wd.element('[aria-label="Sessions"] button[title^="Please be slow"]'));
+    await wd.element('[data-testid="session-status"]', { contains: "Interrupted" });
+    await wd.element('[data-kind="agentMessage"]', { contains: "Stopped before the answer was finished" });
+    const answer = await wd.text(await wd.element('[data-kind="agentMessage"]', { contains: "tick" }));
+    assert.match(answer, /^tick /, "what had streamed is there");
+    fs.writeFileSync(path.join(artifacts, "after-kill.png"), await wd.screenshot());
+  });
+});
+
+test("a damaged database is moved aside, the user is told, and the app starts fresh", async () => {
+  const db = path.join(work, "data", "codex-desk.sqlite3");
+  for (const side of ["-wal", "-shm"]) fs.rmSync(db + side, { force: true });
+  fs.writeFileSync(db, "this is not a database any more");
+  await withWindow("damaged-db", async (wd) => {
+    await wd.element('[role="status"]', { contains: "could not be read" });
+    await wd.element("h1", { contains: "No session yet" });
+    fs.writeFileSync(path.join(artifacts, "damaged-db.png"), await wd.screenshot());
+  });
+  const aside = fs.readdirSync(path.join(work, "data")).filter((f) => f.includes(".damaged-"));
+  assert.equal(aside.length, 1, "the old file is kept");
+  assert.equal(fs.readFileSync(path.join(work, "data", aside[0]), "utf8"), "this is not a database any more");
+});
+
+test("a data folder that cannot be used says what is wrong, where, and what to do", async () => {
+  const data = path.join(work, "data");
+  fs.renameSync(data, `${data}.kept`);
+  fs.writeFileSync(data, "a file where the data folder should be");
+  try {
+    await withWindow("startup-failure", async (wd) => {
+      await wd.element("h1", { contains: "Codex Desk could not start" });
+      const message = await wd.text(await wd.element('[data-testid="startup-error"]'));
+      assert.match(message, /it is a file, not a folder/);
+      assert.ok(message.includes(data), "it says where");
+      await wd.element("button", { contains: "Open the data folder" });
+      await wd.element('button[aria-label="Copy details"]');
+      fs.writeFileSync(path.join(artifacts, "startup-failure.png"), await wd.screenshot());
+    });
+  } finally {
+    fs.rmSync(data);
+    fs.renameSync(`${data}.kept`, data);
+  }
+});

@@ -4,13 +4,26 @@ use codex_desk_protocol::ErrorPayload;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
-use super::CmdResult;
+use super::{to_ui, CmdResult};
 use crate::Startup;
 
 /// Why Codex Desk could not start, if it could not (the window then shows only this).
 #[tauri::command]
 pub async fn startup_problem(startup: State<'_, Startup>) -> CmdResult<Option<ErrorPayload>> {
     Ok(startup.problem.clone())
+}
+
+/// Opens a link from the transcript in the system browser (web and mail links only).
+#[tauri::command]
+pub async fn open_link<R: Runtime>(app: AppHandle<R>, url: String) -> CmdResult<()> {
+    let url = codex_desk_core::links::external(&url).map_err(to_ui)?;
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|e| ErrorPayload {
+            code: None,
+            message: format!("The browser could not be opened: {e}"),
+            detail: None,
+        })
 }
 
 /// Opens the data folder in the system file manager.

@@ -12,6 +12,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
     tauri::generate_handler![
         app::startup_problem,
         app::open_data_folder,
+        app::open_link,
         sessions::app_state,
         sessions::create_session,
         sessions::open_session,

@@ -174,6 +174,7 @@ async fn chatgpt_sign_in_serves_every_session_and_one_refresh_renews_them_all() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_without_credentials_says_to_sign_in() {
+    require_private_keychain();
     let env = TestEnv::needing_sign_in(hello()).await;
     let (engine, session, mut events) = env.start_session().await;
     engine

@@ -16,6 +16,8 @@ export interface Backend {
   startupProblem(): Promise<ErrorPayload | null>;
   /** Opens the app's data folder in the system file manager. */
   openDataFolder(): Promise<void>;
+  /** Opens a link from the transcript in the system browser (web and mail links only). */
+  openLink(url: string): Promise<void>;
   /** Calls `listener` when saving to the database stops and when it recovers. */
   onStorageChanged(listener: (health: StorageHealth) => void): Promise<() => void>;
   appState(): Promise<AppState>;

@@ -83,6 +83,9 @@ export function createFakeBackend(): Backend {
     kind: "fake",
     startupProblem: async () => null,
     openDataFolder: async () => {},
+    openLink: async (url) => {
+      window.open(url, "_blank", "noopener,noreferrer");
+    },
     onStorageChanged: async () => () => {},
     async appState(): Promise<AppState> {
       return {

@@ -20,6 +20,7 @@ export function createTauriBackend(): Backend {
     kind: "tauri",
     startupProblem: () => normalized(invoke<ErrorPayload | null>("startup_problem")),
     openDataFolder: () => normalized(invoke<void>("open_data_folder")),
+    openLink: (url) => normalized(invoke<void>("open_link", { url })),
     onStorageChanged: (listener) => listen<StorageHealth>("storage-changed", (event) => listener(event.payload)),
     appState: () => normalized(invoke<AppState>("app_state")),
     createSession: (workspace) => normalized(invoke<SessionInfo>("create_session", { workspace })),

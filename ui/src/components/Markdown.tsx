@@ -1,24 +1,21 @@
-import DOMPurify from "dompurify";
-import { marked } from "marked";
 import { useMemo, type MouseEvent } from "react";
+import { useController } from "../state/hooks";
+import { toSafeHtml } from "./safeMarkdown";
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function toSafeHtml(text: string): string {
-  // Without a DOM (server rendering in tests) DOMPurify cannot sanitize: show plain text.
-  if (typeof DOMPurify.sanitize !== "function") return `<p>${escapeHtml(text)}</p>`;
-  const html = marked.parse(text, { async: false, gfm: true, breaks: false });
-  return DOMPurify.sanitize(html);
-}
-
-// Links must not navigate the app's own window away.
-function keepWindow(event: MouseEvent) {
-  if ((event.target as HTMLElement).closest("a")) event.preventDefault();
-}
-
-/** Agent markdown, sanitized. Code blocks render in monospace via CSS. */
+/**
+ * Model output as Markdown. It is hostile content (a README can steer the model), so it renders
+ * through a strict allow-list (see safeMarkdown.ts); a link opens in the system browser when
+ * clicked, never inside the window.
+ */
 export function Markdown({ text }: { text: string }) {
+  const controller = useController();
   const html = useMemo(() => toSafeHtml(text), [text]);
-  return <div className="markdown" onClick={keepWindow} dangerouslySetInnerHTML={{ __html: html }} />;
+  const onClick = (event: MouseEvent) => {
+    const link = (event.target as HTMLElement).closest("a");
+    if (!link) return;
+    event.preventDefault();
+    const href = link.getAttribute("href");
+    if (href) void controller.openLink(href);
+  };
+  return <div className="markdown" onClick={onClick} dangerouslySetInnerHTML={{ __html: html }} />;
 }

@@ -8,6 +8,7 @@ import type { AppStore } from "./store";
 export interface Controller {
   load(): Promise<void>;
   openDataFolder(): Promise<void>;
+  openLink(url: string): Promise<void>;
   dismissNotice(index: number): void;
   select(sessionId: string): Promise<void>;
   showNewSession(shown: boolean): void;
@@ -119,6 +120,7 @@ export function createController(backend: Backend, store: AppStore): Controller 
     },
     select,
     openDataFolder: () => backend.openDataFolder().catch(() => {}),
+    openLink: (url) => backend.openLink(url).catch((error) => console.warn(toErrorPayload(error).message)),
     dismissNotice: (index) => store.dispatch({ type: "noticeDismissed", index }),
     showNewSession: (shown) => store.dispatch({ type: "newSessionShown", shown }),
     pickFolder: () => backend.pickFolder().catch(() => null),

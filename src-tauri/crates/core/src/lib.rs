@@ -6,6 +6,7 @@ pub mod engine;
 pub mod error;
 pub mod files;
 pub mod instance;
+pub mod links;
 pub mod paths;
 pub mod prompts;
 pub mod relay;

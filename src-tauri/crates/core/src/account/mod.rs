@@ -273,6 +273,17 @@ impl Account {
 
     /// The credentials a session's codex should get now; `None` when signed out.
     pub async fn credentials(&self) -> Result<Option<Credentials>> {
+        let (auth, confirmed) = {
+            let state = lock(&self.inner.state);
+            (state.auth.clone(), state.confirmed)
+        };
+        // What the app remembers may be older than the keychain (a database started afresh):
+        // ask codex once before handing a session nothing.
+        if auth == AccountAuth::SignedOut && !confirmed && self.provider().info.uses_account {
+            if let Err(e) = self.confirm().await {
+                tracing::warn!(error = %e, "could not confirm the account; using what was remembered");
+            }
+        }
         if lock(&self.inner.state).auth == AccountAuth::SignedOut {
             return Ok(None);
         }
