@@ -336,3 +336,78 @@ async fn a_second_app_on_the_same_data_folder_is_refused_and_touches_nothing() {
     assert_eq!(events.turn_completed().await["status"], "completed");
     engine.shutdown();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn codex_refusing_the_users_config_says_why_and_where_in_their_file() {
+    let env = TestEnv::new(Arc::new(|_: &ModelRequest| -> Reply {
+        reply::text(&["ok"])
+    }))
+    .await;
+    let config = env.user_codex_home().join("config.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(&config, format!("approval_policy = \"untrusted\"\n{text}")).expect("write");
+    let (engine, session, mut events) = env.start_session().await;
+    let err = engine
+        .send_prompt(&session.id, "hello")
+        .await
+        .expect_err("codex refuses to start");
+    let message = err.to_string();
+    assert!(
+        message.contains("no longer supported"),
+        "codex's own words: {message}"
+    );
+    assert!(!message.contains("<unknown>"), "no backtrace: {message}");
+    assert!(
+        message.contains(&format!("{}, line 1", config.display())),
+        "the user's file and line: {message}"
+    );
+    events
+        .until(
+            "failed",
+            codex_desk_tests::is_status(codex_desk_protocol::SessionStatus::Failed),
+        )
+        .await;
+    engine.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_value_in_the_users_config_is_shown_against_their_file() {
+    let env = TestEnv::new(Arc::new(|_: &ModelRequest| -> Reply {
+        reply::text(&["ok"])
+    }))
+    .await;
+    let config = env.user_codex_home().join("config.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    let line = 2;
+    std::fs::write(
+        &config,
+        format!("# mine\nhide_agent_reasoning = \"maybe\"\n{text}"),
+    )
+    .expect("write");
+    let (engine, session, mut events) = env.start_session().await;
+    // Codex will not start the thread over it: the user reads why, and where in their own file.
+    let err = engine
+        .send_prompt(&session.id, "hello")
+        .await
+        .expect_err("refused");
+    let message = err.to_string();
+    assert!(
+        message.contains("invalid type"),
+        "codex's own words: {message}"
+    );
+    assert!(
+        message.contains(&format!("{}:{line}", config.display())),
+        "the user's file and line {line}: {message}"
+    );
+    assert!(
+        !message.contains("sessions/"),
+        "not the generated copy: {message}"
+    );
+    events
+        .until(
+            "failed",
+            codex_desk_tests::is_status(codex_desk_protocol::SessionStatus::Failed),
+        )
+        .await;
+    engine.shutdown();
+}

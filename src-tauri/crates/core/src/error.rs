@@ -30,6 +30,12 @@ pub enum CoreError {
     #[error("Codex stopped responding ({0}). Send your message again to restart it.")]
     CodexGone(String),
 
+    #[error("Codex refused to start: {words}{}", location.as_ref().map(|l| format!(" This is in your codex config ({l}); fix it there and send your message again.")).unwrap_or_else(|| " Fix it and send your message again; the session's log has the rest.".into()))]
+    CodexRefused {
+        words: String,
+        location: Option<crate::sessions::UserLocation>,
+    },
+
     #[error("Codex did not answer `{method}` within {secs} s. Send your message again; if it keeps happening, check the session log.")]
     Timeout { method: String, secs: u64 },
 

@@ -63,23 +63,21 @@ pub fn locate(explicit: Option<&Path>) -> Result<CodexBinary> {
     }))
 }
 
-/// Resolves `path` to a native binary and checks its version.
+/// Resolves `path` to a native binary (through an npm wrapper, which would cost a Node process
+/// per session) and checks its version. Any other wrapper the user wrote (a shell script that
+/// sets something up and runs codex) is used as it is: what works in a terminal works here.
 pub fn check(path: &Path) -> Result<CodexBinary> {
-    let unusable = |reason: String| CoreError::CodexUnusable {
-        path: path.to_path_buf(),
-        reason,
-    };
     if !path.is_file() {
-        return Err(unusable("no such file".into()));
+        return Err(CoreError::CodexUnusable {
+            path: path.to_path_buf(),
+            reason: "no such file".into(),
+        });
     }
-    let native = resolve_native(path).ok_or_else(|| {
-        unusable(
-            "it is a wrapper script whose native codex binary is missing; reinstall codex".into(),
-        )
-    })?;
-    let version = supported(read_version(&native)?)?;
+    let program = resolve_native(path)
+        .unwrap_or_else(|| std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()));
+    let version = supported(read_version(&program)?)?;
     Ok(CodexBinary {
-        path: native,
+        path: program,
         version,
     })
 }
@@ -282,6 +280,24 @@ mod tests {
     fn explicit_missing_path_is_a_clear_error() {
         let err = locate(Some(Path::new("/nonexistent/codex"))).unwrap_err();
         assert!(err.to_string().contains("/nonexistent/codex"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[cfg(unix)]
+    #[test]
+    fn a_wrapper_script_of_the_users_own_is_used_as_it_is() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let script = dir.path().join("codex");
+        std::fs::write(
+            &script,
+            "#!/bin/sh\n# sets up a proxy, then runs codex\nexport HTTPS_PROXY=http://proxy:8080\necho \"codex-cli 0.169.0\"\n",
+        )
+        .expect("write");
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let found = check(&script).expect("a working wrapper is accepted");
+        assert_eq!(found.path, std::fs::canonicalize(&script).expect("canon"));
+        assert_eq!(found.version, semver::Version::new(0, 169, 0));
     }
 
     #[cfg(unix)]

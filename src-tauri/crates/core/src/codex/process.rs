@@ -137,15 +137,11 @@ impl ProcessControl {
         }
     }
 
-    /// The last non-empty line codex wrote to stderr.
+    /// What codex said last on stderr that means something: its `Error:` line, or its last
+    /// log line, without colours, log prefixes or backtrace frames.
     pub fn last_words(&self) -> Option<String> {
-        self.stderr_tail
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .cloned()
+        let tail = self.stderr_tail();
+        meaningful(&tail)
     }
 
     /// The last lines codex wrote to stderr.
@@ -194,6 +190,59 @@ async fn wait(
     let _ = exit.send(Some(ExitInfo { description }));
 }
 
+/// The line of `stderr` a user should read: codex's `Error:` line if it wrote one, else its last
+/// line that is not part of a backtrace; colours and log prefixes removed.
+pub fn meaningful(stderr: &[String]) -> Option<String> {
+    let lines: Vec<String> = stderr
+        .iter()
+        .map(|l| plain(l))
+        .take_while(|l| !l.starts_with("Stack backtrace"))
+        .filter(|l| !l.is_empty() && !is_frame(l))
+        .collect();
+    lines
+        .iter()
+        .find_map(|l| l.strip_prefix("Error: ").map(str::to_string))
+        .or_else(|| lines.last().cloned())
+}
+
+fn is_frame(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("at ")
+        || t.split_once(": ")
+            .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        || t.ends_with("<unknown>")
+}
+
+/// Without ANSI colours and without a tracing prefix (`<time> <LEVEL> <target>: `).
+fn plain(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // ESC [ ... letter
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    let out = out.trim().to_string();
+    let mut words = out.splitn(4, ' ');
+    match (words.next(), words.next(), words.next(), words.next()) {
+        (Some(time), Some(level), Some(target), Some(rest))
+            if time.contains('T')
+                && ["ERROR", "WARN", "INFO", "DEBUG", "TRACE"].contains(&level)
+                && target.ends_with(':') =>
+        {
+            rest.to_string()
+        }
+        _ => out,
+    }
+}
+
 fn describe(status: std::process::ExitStatus) -> String {
     #[cfg(unix)]
     {
@@ -227,6 +276,37 @@ async fn pump_stderr(stderr: ChildStderr, log_file: PathBuf, tail: Arc<Mutex<Vec
             tail.pop_front();
         }
         tail.push_back(line);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::meaningful;
+
+    #[test]
+    fn codex_s_own_words_not_its_backtrace() {
+        let lines: Vec<String> = [
+            "Error: approval_policy = \"untrusted\" is no longer supported; remove this setting",
+            "",
+            "Stack backtrace:",
+            "   0: <unknown>",
+            "   8: <unknown>",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            meaningful(&lines).as_deref(),
+            Some("approval_policy = \"untrusted\" is no longer supported; remove this setting")
+        );
+        let logged = vec![
+            "\u{1b}[2m2026-11-23T05:39:06.765291Z\u{1b}[0m \u{1b}[31mERROR\u{1b}[0m \u{1b}[2mcodex_app_server\u{1b}[0m\u{1b}[2m:\u{1b}[0m Invalid configuration; using defaults.".to_string(),
+        ];
+        assert_eq!(
+            meaningful(&logged).as_deref(),
+            Some("Invalid configuration; using defaults.")
+        );
+        assert_eq!(meaningful(&[]), None);
     }
 }
 

@@ -82,12 +82,39 @@ impl LiveSession {
         })?;
         let (stdin, stdout, control) = process.into_parts();
         let (client, incoming) = CodexClient::start(stdin, stdout);
-        let explain = |e: CoreError| match e {
-            CoreError::CodexGone(_) => CoreError::CodexGone(format!(
-                "it exited at start-up: {}",
-                control.last_words().unwrap_or_else(|| "no output".into())
-            )),
-            other => other,
+        let user_home = l.user_codex_home;
+        let explain = |e: CoreError| match (e, control.last_words()) {
+            // Codex's own words; when they name a setting, where the user wrote it.
+            (CoreError::CodexGone(_), Some(words)) => {
+                let location = user_home.and_then(|home| {
+                    words
+                        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                        .filter(|w| w.contains('_') || w.len() > 3)
+                        .find_map(|w| crate::sessions::locate_setting::of_key(home, w))
+                });
+                CoreError::CodexRefused { words, location }
+            }
+            (CoreError::CodexGone(_), None) => {
+                CoreError::CodexGone("it exited at start-up without a word".into())
+            }
+            // A thread codex will not start over the config: in the user's terms.
+            (
+                CoreError::Rpc {
+                    method,
+                    code,
+                    message,
+                },
+                _,
+            ) => CoreError::Rpc {
+                method,
+                code,
+                message: crate::sessions::locate_setting::in_user_terms(
+                    &message,
+                    &l.folder.config_file(),
+                    user_home,
+                ),
+            },
+            (other, _) => other,
         };
         // The experimental API carries host-managed ChatGPT tokens (`chatgptAuthTokens`).
         let init = json!({

@@ -50,6 +50,11 @@ pub(super) async fn run(
                 if let Err(e) = on_notification(&engine, &id, &live, &method, &params).await {
                     tracing::error!(session = %id, %method, error = %e, "could not record a codex event");
                 }
+                if let Some(message) = warning(&engine, &id, &method, &params) {
+                    engine
+                        .emit(&id, SessionEvent::SetupWarning { message })
+                        .await;
+                }
                 let refused = method == "error"
                     && params.get("willRetry").and_then(Value::as_bool) != Some(true)
                     && refused_credentials(&params["error"]);
@@ -177,6 +182,32 @@ async fn on_notification(
         _ => {}
     }
     Ok(())
+}
+
+/// Codex's warnings about its setup (a config it could not accept, settings it ignores), in
+/// terms of the user's own files: codex names the session's generated config, which the user
+/// never edits.
+fn warning(engine: &Engine, id: &str, method: &str, params: &Value) -> Option<String> {
+    let text = |key: &str| params.get(key).and_then(Value::as_str);
+    let raw = match method {
+        "configWarning" => {
+            let summary =
+                text("summary").unwrap_or("Codex could not use part of its configuration.");
+            match text("details") {
+                Some(details) => format!("{summary} {details}"),
+                None => summary.to_string(),
+            }
+        }
+        "warning" => text("message")?.to_string(),
+        _ => return None,
+    };
+    let session_config = engine.folder(id).config_file();
+    let user_home = engine.inner.config.user_codex_home.as_deref();
+    Some(crate::sessions::locate_setting::in_user_terms(
+        &raw,
+        &session_config,
+        user_home,
+    ))
 }
 
 /// Codex asks for a new access token because the model refused the one it has.

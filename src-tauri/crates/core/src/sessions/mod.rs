@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+pub use config::locate::{self as locate_setting, UserLocation};
 pub use config::{
     build_session_config, read_user_config, resolve_user_path, ConfigInputs, SessionConfig,
     SessionOverrides, SECRET_VAR_PREFIX,
@@ -61,6 +62,11 @@ impl SessionFolder {
     /// Where codex's stderr goes.
     pub fn codex_log(&self) -> PathBuf {
         self.log_dir().join("codex-stderr.log")
+    }
+
+    /// The session's generated config, which codex reads.
+    pub fn config_file(&self) -> PathBuf {
+        self.codex_home().join("config.toml")
     }
 
     /// The session's own temp folder (codex's `TMPDIR`): codex will not set up its sandbox

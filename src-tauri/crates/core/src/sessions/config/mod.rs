@@ -9,6 +9,7 @@
 //!   app hands them over through the protocol; MCP sign-in tokens stay in the keychain
 //!   (`mcp_oauth_credentials_store = "keyring"`: codex's `auto` would fall back to a file).
 
+pub mod locate;
 mod paths;
 mod secrets;
 
