@@ -411,3 +411,44 @@ async fn a_wrong_value_in_the_users_config_is_shown_against_their_file() {
         .await;
     engine.shutdown();
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_too_large_to_read_ends_the_session_cleanly_with_a_clear_error() {
+    use std::os::unix::fs::PermissionsExt;
+    // The real codex cannot be made to send a 100 MB line; a stand-in that does so on start-up
+    // (after answering --version as codex 0.169.0) is the fault.
+    let env = TestEnv::new(Arc::new(|_: &ModelRequest| -> Reply {
+        reply::text(&["ok"])
+    }))
+    .await;
+    let fake = env.root.path().join("fake-codex");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\nif [ \"$1\" = \"--version\" ]; then echo 'codex-cli 0.169.0'; exit 0; fi\n\
+         read -r _init\nhead -c 100000000 /dev/zero | tr '\\0' 'x'\nsleep 60\n",
+    )
+    .expect("write");
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let mut config = env.config();
+    config.codex_path = Some(fake);
+    let engine = codex_desk_core::Engine::open(config).expect("engine");
+    let session = engine
+        .create_session(&env.workspace().display().to_string())
+        .expect("session");
+    let started = std::time::Instant::now();
+    let err = engine
+        .send_prompt(&session.id, "hello")
+        .await
+        .expect_err("refused");
+    let message = err.to_string();
+    assert!(message.contains("larger than 64 MB"), "{message}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    let failed = engine
+        .open_session(&session.id)
+        .await
+        .expect("open")
+        .session;
+    assert_eq!(failed.status, codex_desk_protocol::SessionStatus::Failed);
+    engine.shutdown();
+}

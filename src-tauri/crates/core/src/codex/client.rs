@@ -22,6 +22,10 @@ pub const INCOMING_CAPACITY: usize = 1024;
 /// Default time a request may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The longest line codex may send. Codex's messages are far smaller (a 10,000-item thread
+/// resumes in about 3 MB); a longer one is a fault, and reading it whole could exhaust memory.
+pub const MAX_LINE: usize = 64 * 1024 * 1024;
+
 /// A message codex sent on its own.
 #[derive(Debug, Clone)]
 pub enum Incoming {
@@ -57,6 +61,8 @@ struct Response {
 pub struct CodexClient {
     commands: mpsc::Sender<Command>,
     next_id: Arc<AtomicI64>,
+    /// Why the connection ended, when codex broke it (a message over [`MAX_LINE`]).
+    fault: Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl CodexClient {
@@ -65,15 +71,22 @@ impl CodexClient {
         let (commands, commands_rx) = mpsc::channel(256);
         let (responses, responses_rx) = mpsc::channel(256);
         let (incoming, incoming_rx) = mpsc::channel(INCOMING_CAPACITY);
-        tokio::spawn(read_stdout(stdout, responses, incoming));
+        let fault = Arc::new(std::sync::Mutex::new(None));
+        tokio::spawn(read_stdout(stdout, responses, incoming, fault.clone()));
         tokio::spawn(run_actor(stdin, commands_rx, responses_rx));
         (
             Self {
                 commands,
                 next_id: Arc::new(AtomicI64::new(1)),
+                fault,
             },
             incoming_rx,
         )
+    }
+
+    /// Why codex's connection ended, if codex broke it.
+    pub fn fault(&self) -> Option<String> {
+        self.fault.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     pub async fn request(&self, method: &str, params: Value) -> Result<Value> {
@@ -193,16 +206,67 @@ async fn write_line(stdin: &mut ChildStdin, line: &Value) -> std::io::Result<()>
     stdin.flush().await
 }
 
+/// One line of codex's output, read without ever holding more than [`MAX_LINE`] of it.
+enum Line {
+    Text(Vec<u8>),
+    TooLong,
+    End,
+}
+
+async fn read_line(reader: &mut BufReader<ChildStdout>, max: usize) -> std::io::Result<Line> {
+    let mut line = Vec::new();
+    loop {
+        let available = reader.fill_buf().await?;
+        if available.is_empty() {
+            return Ok(if line.is_empty() {
+                Line::End
+            } else {
+                Line::Text(line)
+            });
+        }
+        match available.iter().position(|b| *b == b'\n') {
+            Some(end) => {
+                if line.len() + end > max {
+                    reader.consume(end + 1);
+                    return Ok(Line::TooLong);
+                }
+                line.extend_from_slice(&available[..end]);
+                reader.consume(end + 1);
+                return Ok(Line::Text(line));
+            }
+            None => {
+                let n = available.len();
+                if line.len() + n > max {
+                    reader.consume(n);
+                    return Ok(Line::TooLong);
+                }
+                line.extend_from_slice(available);
+                reader.consume(n);
+            }
+        }
+    }
+}
+
 async fn read_stdout(
     stdout: ChildStdout,
     responses: mpsc::Sender<Response>,
     incoming: mpsc::Sender<Incoming>,
+    fault: Arc<std::sync::Mutex<Option<String>>>,
 ) {
-    let mut lines = BufReader::new(stdout).lines();
+    let mut reader = BufReader::with_capacity(64 * 1024, stdout);
     loop {
-        let line = match lines.next_line().await {
-            Ok(Some(line)) => line,
-            Ok(None) => break,
+        let line = match read_line(&mut reader, MAX_LINE).await {
+            Ok(Line::Text(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
+            Ok(Line::End) => break,
+            Ok(Line::TooLong) => {
+                let why = format!(
+                    "codex sent a message larger than {} MB, which Codex Desk does not read",
+                    MAX_LINE / (1024 * 1024)
+                );
+                tracing::error!(%why, "ending the connection to codex");
+                *fault.lock().unwrap_or_else(|p| p.into_inner()) = Some(why);
+                break;
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "reading codex stdout failed");
                 break;

@@ -83,7 +83,12 @@ impl LiveSession {
         let (stdin, stdout, control) = process.into_parts();
         let (client, incoming) = CodexClient::start(stdin, stdout);
         let user_home = l.user_codex_home;
+        let fault_client = client.clone();
         let explain = |e: CoreError| match (e, control.last_words()) {
+            // Codex broke the connection itself (a message too large to read).
+            (CoreError::CodexGone(_), _) if fault_client.fault().is_some() => {
+                CoreError::CodexGone(fault_client.fault().unwrap_or_default())
+            }
             // Codex's own words; when they name a setting, where the user wrote it.
             (CoreError::CodexGone(_), Some(words)) => {
                 let location = user_home.and_then(|home| {

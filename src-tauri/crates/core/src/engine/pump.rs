@@ -286,16 +286,25 @@ async fn sign_in_required(engine: &Engine, id: &str, turn_id: Option<&str>, why:
 /// Codex's stdout closed: a requested stop, or a crash to report.
 async fn on_exit(engine: &Engine, id: &str, live: &Arc<LiveSession>) {
     engine.forget_live(id, live);
+    let fault = live.client().fault();
+    if fault.is_some() {
+        // Codex still runs but broke the connection: stop it and what it started.
+        live.control().kill();
+    }
     let exit = live.control().exited(Duration::from_secs(3)).await;
     if live.is_closing() {
         return;
     }
-    let how = exit
-        .map(|e| e.description)
-        .unwrap_or_else(|| "it stopped answering".into());
-    let message = match live.control().last_words() {
-        Some(line) => format!("Codex stopped unexpectedly ({how}). Its last words: {line}. Send a message to restart it and continue."),
-        None => format!("Codex stopped unexpectedly ({how}). Send a message to restart it and continue."),
+    let message = match (fault, exit.map(|e| e.description), live.control().last_words()) {
+        (Some(fault), _, _) => format!("Codex was stopped: {fault}. Send a message to start it again and continue."),
+        (None, how, Some(line)) => format!(
+            "Codex stopped unexpectedly ({}). Its last words: {line}. Send a message to restart it and continue.",
+            how.unwrap_or_else(|| "it stopped answering".into())
+        ),
+        (None, how, None) => format!(
+            "Codex stopped unexpectedly ({}). Send a message to restart it and continue.",
+            how.unwrap_or_else(|| "it stopped answering".into())
+        ),
     };
     tracing::warn!(session = %id, %message, "codex crashed");
     engine.store().fail_open_turns(id, &message);
