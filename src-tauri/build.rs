@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "open_link",
     "app_state",
     "create_session",
+    "relocate_session",
     "open_session",
     "subscribe",
     "send_prompt",

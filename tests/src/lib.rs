@@ -254,6 +254,8 @@ impl Events {
                     format!("signInRequired: {message}")
                 }
                 SessionEvent::SetupWarning { message } => format!("setupWarning: {message}"),
+                SessionEvent::WorkspaceMissing { path } => format!("workspaceMissing: {path}"),
+                SessionEvent::WorkspaceMoved { path } => format!("workspaceMoved: {path}"),
             })
             .collect()
     }

@@ -15,6 +15,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         app::open_link,
         sessions::app_state,
         sessions::create_session,
+        sessions::relocate_session,
         sessions::open_session,
         sessions::subscribe,
         sessions::send_prompt,

@@ -13,12 +13,30 @@ pub async fn app_state(engine: State<'_, Engine>) -> CmdResult<AppState> {
     engine.app_state().await.map_err(to_ui)
 }
 
+/// `confirmed` accepts a folder that needs the user's yes (home, `~/.codex`).
 #[tauri::command]
 pub async fn create_session(
     engine: State<'_, Engine>,
     workspace: String,
+    confirmed: Option<bool>,
 ) -> CmdResult<SessionInfo> {
-    engine.create_session(&workspace).map_err(to_ui)
+    engine
+        .create_session_confirmed(&workspace, confirmed.unwrap_or(false))
+        .map_err(to_ui)
+}
+
+/// Points a session at its folder's new place.
+#[tauri::command]
+pub async fn relocate_session(
+    engine: State<'_, Engine>,
+    session_id: String,
+    workspace: String,
+    confirmed: Option<bool>,
+) -> CmdResult<SessionInfo> {
+    engine
+        .relocate_session(&session_id, &workspace, confirmed.unwrap_or(false))
+        .await
+        .map_err(to_ui)
 }
 
 #[tauri::command]

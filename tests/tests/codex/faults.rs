@@ -452,3 +452,80 @@ async fn a_message_too_large_to_read_ends_the_session_cleanly_with_a_clear_error
     assert_eq!(failed.status, codex_desk_protocol::SessionStatus::Failed);
     engine.shutdown();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workspace_moved_while_its_session_lives_is_noticed_and_followed() {
+    let env = TestEnv::new(Arc::new(|req: &ModelRequest| -> Reply {
+        match req.tool_output() {
+            Some(out) => reply::text(&["Ran in: ", out.lines().last().unwrap_or_default()]),
+            None if req.last_user_text().contains("where") => {
+                reply::exec_command("call_pwd", "pwd", None)
+            }
+            None => reply::text(&["noted"]),
+        }
+    }))
+    .await;
+    let (engine, session, mut events) = env.start_session().await;
+    engine
+        .send_prompt(&session.id, "remember the number 7")
+        .await
+        .expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+
+    // The user renames the project folder while the session is open.
+    let old = env.workspace();
+    let new = old.with_file_name("workspace-renamed");
+    std::fs::rename(&old, &new).expect("rename");
+    events
+        .until("the workspace is gone", |e| {
+            matches!(e, codex_desk_protocol::SessionEvent::WorkspaceMissing { path } if std::path::Path::new(path) == old)
+        })
+        .await;
+    let err = engine
+        .send_prompt(&session.id, "where are you?")
+        .await
+        .expect_err("folder gone");
+    assert_eq!(
+        err.code(),
+        Some(codex_desk_protocol::ErrorCode::WorkspaceMissing),
+        "{err}"
+    );
+
+    // Choose folder…: the session goes on in the new place, same thread.
+    let moved = engine
+        .relocate_session(&session.id, &new.display().to_string(), false)
+        .await
+        .expect("relocate");
+    assert_eq!(
+        std::path::Path::new(&moved.workspace),
+        std::fs::canonicalize(&new).expect("canon")
+    );
+    engine
+        .send_prompt(&session.id, "where are you?")
+        .await
+        .expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    let command = events
+        .completed_items("commandExecution")
+        .pop()
+        .expect("pwd ran");
+    assert!(
+        command["aggregatedOutput"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("workspace-renamed"),
+        "{command:#}"
+    );
+    let last = env
+        .mock
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.tool_output().is_none())
+        .expect("request");
+    assert!(
+        last.all_text().contains("remember the number 7"),
+        "the thread continued"
+    );
+    engine.shutdown();
+}

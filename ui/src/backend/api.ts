@@ -21,7 +21,10 @@ export interface Backend {
   /** Calls `listener` when saving to the database stops and when it recovers. */
   onStorageChanged(listener: (health: StorageHealth) => void): Promise<() => void>;
   appState(): Promise<AppState>;
-  createSession(workspace: string): Promise<SessionInfo>;
+  /** `confirmed` accepts a folder that needs the user's yes (home, ~/.codex). */
+  createSession(workspace: string, confirmed?: boolean): Promise<SessionInfo>;
+  /** Points a session at its folder's new place. */
+  relocateSession(sessionId: string, workspace: string, confirmed?: boolean): Promise<SessionInfo>;
   openSession(sessionId: string): Promise<Transcript>;
   /** Starts the live stream of a session. Call before openSession so nothing is missed. */
   subscribe(sessionId: string, onBatch: (batch: EventBatch) => void): Promise<void>;

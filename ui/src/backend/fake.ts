@@ -98,6 +98,12 @@ export function createFakeBackend(): Backend {
         notices: [],
       };
     },
+    async relocateSession(sessionId, workspace) {
+      const session = get(sessionId);
+      session.info.workspace = workspace.trim();
+      emit(session, [{ type: "workspaceMoved", path: session.info.workspace }]);
+      return { ...session.info };
+    },
     async createSession(workspace) {
       const path = workspace.trim();
       if (!/^(\/|~|[A-Za-z]:[\\/])/.test(path)) {

@@ -23,7 +23,10 @@ export function createTauriBackend(): Backend {
     openLink: (url) => normalized(invoke<void>("open_link", { url })),
     onStorageChanged: (listener) => listen<StorageHealth>("storage-changed", (event) => listener(event.payload)),
     appState: () => normalized(invoke<AppState>("app_state")),
-    createSession: (workspace) => normalized(invoke<SessionInfo>("create_session", { workspace })),
+    createSession: (workspace, confirmed) =>
+      normalized(invoke<SessionInfo>("create_session", { workspace, confirmed: confirmed ?? false })),
+    relocateSession: (sessionId, workspace, confirmed) =>
+      normalized(invoke<SessionInfo>("relocate_session", { sessionId, workspace, confirmed: confirmed ?? false })),
     openSession: (sessionId) => normalized(invoke<Transcript>("open_session", { sessionId })),
     subscribe: (sessionId, onBatch) => {
       const channel = new Channel<EventBatch>();

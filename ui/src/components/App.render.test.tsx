@@ -92,6 +92,13 @@ describe("App", () => {
     expect(html).not.toContain('aria-label="New session"');
   });
 
+  it("offers to point a session at its folder's new place when the folder is gone", () => {
+    const view = { ...emptySessionView("s1"), workspaceMissing: "/home/me/project" };
+    const html = render({ ...loaded, sessions: [sessionInfo({ id: "s1" })], selectedId: "s1", views: { s1: view } });
+    expect(html).toContain('data-testid="workspace-gone"');
+    expect(html).toContain("Choose folder…");
+  });
+
   it("says when saving stopped, and shows start-up notices", () => {
     const html = render({
       ...loaded,

@@ -17,19 +17,23 @@ export function NewSessionPanel() {
     }
   };
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const create = async (confirmed: boolean) => {
     setBusy(true);
-    const failure = await controller.createSession(workspace);
+    const failure = await controller.createSession(workspace, confirmed);
     setBusy(false);
     setError(failure);
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void create(false);
   };
 
   return (
     <section className="panel new-session" aria-labelledby="new-session-heading">
       <h1 id="new-session-heading">New session</h1>
       <p className="muted">Pick the folder codex should work in. It can read and change files there.</p>
-      <form onSubmit={(e) => void submit(e)}>
+      <form onSubmit={submit}>
         <div className="folder-row">
           <input
             type="text"
@@ -51,7 +55,12 @@ export function NewSessionPanel() {
         </div>
         {error && (
           <p id="workspace-error" className="inline-error" role="alert">
-            {error.message}
+            {error.message}{" "}
+            {error.code === "workspaceNeedsConfirmation" && (
+              <button type="button" className="link-button" disabled={busy} onClick={() => void create(true)}>
+                Use it anyway
+              </button>
+            )}
           </p>
         )}
         <div className="form-actions">

@@ -5,6 +5,7 @@ import { emptySessionView, isTurnRunning } from "../state/sessionView";
 import { Composer } from "./Composer";
 import { StatusDot } from "./StatusDot";
 import { Transcript } from "./Transcript";
+import { WorkspaceGone } from "./WorkspaceGone";
 
 /** The selected session: header, transcript, composer. */
 export function SessionPane({ app, session }: { app: AppView; session: SessionInfo }) {
@@ -26,6 +27,9 @@ export function SessionPane({ app, session }: { app: AppView; session: SessionIn
           <span data-testid="session-status">{dotLabel[dot]}</span>
         </span>
       </header>
+      {(view.workspaceMissing || actionError?.code === "workspaceMissing") && (
+        <WorkspaceGone sessionId={session.id} path={view.workspaceMissing ?? session.workspace} />
+      )}
       <Transcript key={session.id} view={view} />
       {actionError && (
         <p className="inline-error pad" role="alert">

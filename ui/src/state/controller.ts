@@ -14,7 +14,9 @@ export interface Controller {
   showNewSession(shown: boolean): void;
   pickFolder(): Promise<string | null>;
   /** Resolves to the error to show inline, or null on success. */
-  createSession(workspace: string): Promise<ErrorPayload | null>;
+  createSession(workspace: string, confirmed?: boolean): Promise<ErrorPayload | null>;
+  /** Resolves to the error to show, or null when the session moved. */
+  relocateSession(sessionId: string, workspace: string, confirmed?: boolean): Promise<ErrorPayload | null>;
   sendPrompt(sessionId: string, text: string): Promise<boolean>;
   interrupt(sessionId: string): Promise<void>;
   showSignIn(shown: boolean): void;
@@ -124,9 +126,19 @@ export function createController(backend: Backend, store: AppStore): Controller 
     dismissNotice: (index) => store.dispatch({ type: "noticeDismissed", index }),
     showNewSession: (shown) => store.dispatch({ type: "newSessionShown", shown }),
     pickFolder: () => backend.pickFolder().catch(() => null),
-    async createSession(workspace) {
+    async relocateSession(sessionId, workspace, confirmed) {
       try {
-        const session = await backend.createSession(workspace.trim());
+        const session = await backend.relocateSession(sessionId, workspace, confirmed);
+        store.dispatch({ type: "sessionsRefreshed", sessions: store.getSnapshot().sessions.map((s) => (s.id === session.id ? session : s)) });
+        store.dispatch({ type: "actionError", sessionId, error: null });
+        return null;
+      } catch (error) {
+        return toErrorPayload(error);
+      }
+    },
+    async createSession(workspace, confirmed) {
+      try {
+        const session = await backend.createSession(workspace.trim(), confirmed);
         store.dispatch({ type: "sessionCreated", session });
         await select(session.id);
         return null;

@@ -148,6 +148,12 @@ describe("turns, status, errors, notices", () => {
     }
   });
 
+  it("knows when the session's folder is gone until it is pointed elsewhere", () => {
+    const gone = run([{ type: "workspaceMissing", path: "/home/me/project" }]);
+    expect(gone.workspaceMissing).toBe("/home/me/project");
+    expect(run([{ type: "workspaceMoved", path: "/home/me/renamed" }], gone).workspaceMissing).toBeNull();
+  });
+
   it("shows a setup warning as a notice of its own", () => {
     const view = run([{ type: "setupWarning", message: "MCP server `b` is turned off" }]);
     expect(orderedEntries(view)[0]).toMatchObject({ kind: "notice", variant: "setupWarning" });

@@ -51,6 +51,10 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
         { kind: "notice", id: `notice-${counter}`, variant: "autoAnswered", method: action.method, summary: action.summary },
       );
     }
+    case "workspaceMissing":
+      return { ...view, workspaceMissing: action.path };
+    case "workspaceMoved":
+      return { ...view, workspaceMissing: null };
     case "setupWarning": {
       const counter = view.localCounter + 1;
       return putEntry(

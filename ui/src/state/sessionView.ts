@@ -72,6 +72,8 @@ export interface SessionView {
   threadId: string | null;
   /** codex thread status: true while it waits for an approval or user input. */
   waitingForUser: boolean;
+  /** The folder that disappeared while the session lives, until the user points it elsewhere. */
+  workspaceMissing: string | null;
   tokenUsage: ThreadTokenUsage | null;
   /** The latest "retrying" message while the turn still runs. */
   retrying: string | null;
@@ -92,6 +94,7 @@ export function emptySessionView(sessionId: string): SessionView {
     statusMessage: null,
     threadId: null,
     waitingForUser: false,
+    workspaceMissing: null,
     tokenUsage: null,
     retrying: null,
     localCounter: 0,

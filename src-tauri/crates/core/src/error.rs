@@ -18,6 +18,12 @@ pub enum CoreError {
     #[error("The folder {path} cannot be used as a workspace: {reason}")]
     WorkspaceInvalid { path: PathBuf, reason: String },
 
+    #[error("The folder {path} is gone: it was moved, renamed or deleted. Choose where it is now, and the session goes on there.")]
+    WorkspaceMissing { path: PathBuf },
+
+    #[error("Use {path} as the workspace? Codex may change anything in it, and {reason}")]
+    WorkspaceNeedsConfirmation { path: PathBuf, reason: String },
+
     #[error("No session with id {0}. It may have been deleted; pick another session.")]
     SessionNotFound(String),
 
@@ -112,6 +118,10 @@ impl CoreError {
             }
             CoreError::CodexTooOld { .. } => Some(ErrorCode::CodexTooOld),
             CoreError::WorkspaceInvalid { .. } => Some(ErrorCode::WorkspaceInvalid),
+            CoreError::WorkspaceMissing { .. } => Some(ErrorCode::WorkspaceMissing),
+            CoreError::WorkspaceNeedsConfirmation { .. } => {
+                Some(ErrorCode::WorkspaceNeedsConfirmation)
+            }
             CoreError::SessionNotFound(_) => Some(ErrorCode::SessionNotFound),
             CoreError::TurnRunning => Some(ErrorCode::TurnRunning),
             CoreError::Keychain(_) => Some(ErrorCode::KeychainUnavailable),

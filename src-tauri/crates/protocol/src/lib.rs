@@ -140,6 +140,10 @@ pub enum SessionEvent {
     /// Something about the user's codex setup the session could not carry over as it is (a
     /// conflicting secret variable, a setting the app manages itself).
     SetupWarning { message: String },
+    /// The session's folder disappeared (moved, renamed, deleted) while the session lives.
+    WorkspaceMissing { path: String },
+    /// The session now works in another folder (the user pointed it there).
+    WorkspaceMoved { path: String },
 }
 
 /// A group of session events, in order. `seq` increases by one per batch and session, so the
@@ -199,6 +203,10 @@ pub enum ErrorCode {
     CodexNotFound,
     CodexTooOld,
     WorkspaceInvalid,
+    /// The session's folder is gone (moved, renamed, deleted): offer to point it elsewhere.
+    WorkspaceMissing,
+    /// The folder is usable but risky (home, ~/.codex): ask before using it.
+    WorkspaceNeedsConfirmation,
     SessionNotFound,
     TurnRunning,
     /// The OS keychain cannot be used (no Secret Service, locked, denied).

@@ -4,4 +4,4 @@ import type { SessionStatus } from "./SessionStatus";
 /**
  * One message of a session's live stream.
  */
-export type SessionEvent = { "type": "codex", notification: import("../codex/ServerNotification").ServerNotification, } | { "type": "status", status: SessionStatus, message: string | null, threadId: string | null, } | { "type": "promptAccepted", text: string, } | { "type": "autoAnswered", method: string, summary: string, } | { "type": "signInRequired", turnId: string | null, message: string, } | { "type": "setupWarning", message: string, };
+export type SessionEvent = { "type": "codex", notification: import("../codex/ServerNotification").ServerNotification, } | { "type": "status", status: SessionStatus, message: string | null, threadId: string | null, } | { "type": "promptAccepted", text: string, } | { "type": "autoAnswered", method: string, summary: string, } | { "type": "signInRequired", turnId: string | null, message: string, } | { "type": "setupWarning", message: string, } | { "type": "workspaceMissing", path: string, } | { "type": "workspaceMoved", path: string, };

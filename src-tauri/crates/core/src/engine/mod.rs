@@ -3,9 +3,10 @@
 
 mod drafts;
 mod pump;
+mod watch;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
@@ -21,7 +22,7 @@ use crate::error::{CoreError, Result};
 use crate::instance::{self, DataDirLock};
 use crate::paths::{self, AppPaths};
 use crate::relay::{spawn_relay, RelayConfig, RelayInput};
-use crate::sessions::{validate_workspace, SessionFolder, SessionOverrides};
+use crate::sessions::{validate_workspace, SessionFolder, SessionOverrides, WorkspaceGuard};
 use crate::store::{now_ms, Store};
 use crate::{files, prompts};
 
@@ -79,6 +80,10 @@ struct Inner {
     relays: Mutex<HashMap<String, RelayInput>>,
     /// The task following each live codex, to let it finish writing at exit.
     pumps: Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    /// Notices workspaces that disappear; what it finds arrives on `gone` (taken once, by the
+    /// task that tells the sessions).
+    workspaces: watch::WorkspaceWatch,
+    gone: Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<PathBuf>>>,
     /// Tells the hand-off worker that the account's credentials changed (their generation).
     handoff: tokio::sync::watch::Sender<u64>,
     handoff_running: AtomicBool,
@@ -115,6 +120,7 @@ impl Engine {
             );
         }
         let (store, notices) = (opened.store, opened.notices);
+        let (workspaces, gone) = watch::WorkspaceWatch::new();
         let inner = Arc::new_cyclic(|weak: &Weak<Inner>| {
             let locator = weak.clone();
             let account = Account::new(
@@ -142,6 +148,8 @@ impl Engine {
                 launching: Mutex::new(HashMap::new()),
                 relays: Mutex::new(HashMap::new()),
                 pumps: Mutex::new(Vec::new()),
+                workspaces,
+                gone: Mutex::new(Some(gone)),
                 handoff: tokio::sync::watch::channel(0).0,
                 handoff_running: AtomicBool::new(false),
             }
@@ -222,6 +230,64 @@ impl Engine {
         }
     }
 
+    /// Points a session at its folder's new place (it was moved or renamed). Its codex, if it
+    /// runs, stops; the next prompt resumes the thread in the new folder.
+    pub async fn relocate_session(
+        &self,
+        id: &str,
+        workspace: &str,
+        confirmed: bool,
+    ) -> Result<SessionInfo> {
+        let mut session = self.session(id).await?;
+        let workspace = validate_workspace(workspace, &self.guard(), confirmed)?;
+        let old = PathBuf::from(&session.workspace);
+        session.workspace = workspace.display().to_string();
+        self.inner.store.set_workspace(id, &session.workspace);
+        self.inner.workspaces.unwatch(&old);
+        let live = lock(&self.inner.live).remove(id);
+        if let Some(live) = live {
+            live.close();
+        }
+        tracing::info!(session = %id, workspace = %session.workspace, "session moved to another folder");
+        self.emit(
+            id,
+            SessionEvent::WorkspaceMoved {
+                path: session.workspace.clone(),
+            },
+        )
+        .await;
+        Ok(session)
+    }
+
+    /// Tells sessions whose folder the watch saw disappear.
+    fn follow_workspaces(&self) {
+        let Some(mut gone) = lock(&self.inner.gone).take() else {
+            return;
+        };
+        let weak = Arc::downgrade(&self.inner);
+        tokio::spawn(async move {
+            while let Some(path) = gone.recv().await {
+                let Some(inner) = weak.upgrade() else { break };
+                let engine = Engine { inner };
+                engine.inner.workspaces.unwatch(&path);
+                let Ok(sessions) = engine.inner.store.list_sessions().await else {
+                    continue;
+                };
+                for session in sessions.iter().filter(|s| Path::new(&s.workspace) == path) {
+                    tracing::warn!(session = %session.id, folder = %path.display(), "the workspace is gone");
+                    engine
+                        .emit(
+                            &session.id,
+                            SessionEvent::WorkspaceMissing {
+                                path: session.workspace.clone(),
+                            },
+                        )
+                        .await;
+                }
+            }
+        });
+    }
+
     /// The user's account: sign-in, API key, sign-out.
     pub fn account(&self) -> &Account {
         &self.inner.account
@@ -283,9 +349,28 @@ impl Engine {
         })
     }
 
+    /// What workspaces may be: not the system's, not the app's own data; home and `~/.codex`
+    /// only once the user confirms.
+    fn guard(&self) -> WorkspaceGuard {
+        WorkspaceGuard {
+            data_dir: self.inner.config.paths.data_dir().to_path_buf(),
+            user_codex_home: self.inner.config.user_codex_home.clone(),
+            home: dirs::home_dir(),
+        }
+    }
+
     /// Creates a session bound to `workspace` (validated) with its own folder.
     pub fn create_session(&self, workspace: &str) -> Result<SessionInfo> {
-        let workspace = validate_workspace(workspace)?;
+        self.create_session_confirmed(workspace, false)
+    }
+
+    /// As [`Engine::create_session`]; `confirmed` accepts a folder that needs the user's yes.
+    pub fn create_session_confirmed(
+        &self,
+        workspace: &str,
+        confirmed: bool,
+    ) -> Result<SessionInfo> {
+        let workspace = validate_workspace(workspace, &self.guard(), confirmed)?;
         let id = uuid::Uuid::new_v4().to_string();
         let now = now_ms();
         let info = SessionInfo {
@@ -335,6 +420,11 @@ impl Engine {
             return Ok(());
         }
         let session = self.session(id).await?;
+        if !Path::new(&session.workspace).exists() {
+            return Err(CoreError::WorkspaceMissing {
+                path: PathBuf::from(&session.workspace),
+            });
+        }
         // `/name args` runs the user's custom prompt of that name.
         let expanded = prompts::expand(text, self.inner.config.user_codex_home.as_deref())?;
         let text = expanded.as_deref().map(str::trim).unwrap_or(text);
@@ -534,7 +624,15 @@ impl Engine {
         tokio::sync::mpsc::Receiver<crate::codex::client::Incoming>,
     )> {
         let codex = self.codex().await?;
-        let workspace = validate_workspace(&session.workspace)?;
+        // The session's folder was accepted when it was chosen; now it may be gone.
+        if !Path::new(&session.workspace).exists() {
+            return Err(CoreError::WorkspaceMissing {
+                path: PathBuf::from(&session.workspace),
+            });
+        }
+        let workspace = validate_workspace(&session.workspace, &self.guard(), true)?;
+        self.follow_workspaces();
+        self.inner.workspaces.watch(&workspace);
         let folder = self.folder(&session.id);
         let config = &self.inner.config;
         let credentials_generation = self.inner.account.generation();

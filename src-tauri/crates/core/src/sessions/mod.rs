@@ -4,6 +4,7 @@
 
 mod config;
 mod user_home;
+mod workspace;
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,7 @@ pub use config::{
     SessionOverrides, SECRET_VAR_PREFIX,
 };
 pub use user_home::UserHome;
+pub use workspace::{validate_workspace, WorkspaceGuard};
 
 use crate::error::{CoreError, Result};
 use crate::files;
@@ -121,41 +123,6 @@ impl SessionFolder {
     }
 }
 
-/// Checks that `path` is a folder the user can work in and returns its canonical form.
-pub fn validate_workspace(path: &str) -> Result<PathBuf> {
-    let trimmed = path.trim();
-    let invalid = |reason: &str| CoreError::WorkspaceInvalid {
-        path: PathBuf::from(trimmed),
-        reason: reason.into(),
-    };
-    if trimmed.is_empty() {
-        return Err(invalid(
-            "no folder was given. Choose a folder or type its path.",
-        ));
-    }
-    let expanded = match trimmed.strip_prefix("~/") {
-        Some(rest) => dirs::home_dir()
-            .map(|h| h.join(rest))
-            .unwrap_or_else(|| PathBuf::from(trimmed)),
-        None => PathBuf::from(trimmed),
-    };
-    if !expanded.is_absolute() {
-        return Err(invalid(
-            "the path is not absolute. Give the full path, e.g. /home/me/project.",
-        ));
-    }
-    let meta = std::fs::metadata(&expanded).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => invalid("it does not exist."),
-        std::io::ErrorKind::PermissionDenied => invalid("you do not have permission to open it."),
-        _ => invalid(&e.to_string()),
-    })?;
-    if !meta.is_dir() {
-        return Err(invalid("it is a file, not a folder."));
-    }
-    std::fs::read_dir(&expanded).map_err(|e| invalid(&format!("it cannot be read ({e}).")))?;
-    std::fs::canonicalize(&expanded).map_err(|e| invalid(&e.to_string()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,30 +139,5 @@ mod tests {
         )
         .expect("json");
         assert_eq!(meta["workspace"], "/w");
-    }
-
-    #[test]
-    fn workspace_validation_explains_the_problem() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let ok = validate_workspace(&dir.path().display().to_string()).expect("valid");
-        assert!(ok.is_absolute());
-
-        let missing =
-            validate_workspace(&dir.path().join("nope").display().to_string()).unwrap_err();
-        assert!(missing.to_string().contains("does not exist"), "{missing}");
-
-        let file = dir.path().join("f.txt");
-        std::fs::write(&file, "x").expect("write");
-        let not_dir = validate_workspace(&file.display().to_string()).unwrap_err();
-        assert!(not_dir.to_string().contains("not a folder"), "{not_dir}");
-
-        assert!(validate_workspace("relative/path")
-            .unwrap_err()
-            .to_string()
-            .contains("not absolute"));
-        assert!(validate_workspace("  ")
-            .unwrap_err()
-            .to_string()
-            .contains("no folder"));
     }
 }

@@ -56,6 +56,11 @@ pub(crate) enum Write {
         id: String,
         title: String,
     },
+    Workspace {
+        id: String,
+        workspace: String,
+        at: i64,
+    },
     TurnStarted {
         session_id: String,
         turn_id: String,
@@ -97,6 +102,9 @@ impl Write {
                 sessions::set_thread_id(conn, id, thread_id, *at)
             }
             Write::Title { id, title } => sessions::set_title(conn, id, title),
+            Write::Workspace { id, workspace, at } => {
+                sessions::set_workspace(conn, id, workspace, *at)
+            }
             Write::TurnStarted {
                 session_id,
                 turn_id,
@@ -126,6 +134,7 @@ impl Write {
             Write::SessionStatus { .. } => "session status",
             Write::ThreadId { .. } => "thread id",
             Write::Title { .. } => "title",
+            Write::Workspace { .. } => "workspace",
             Write::TurnStarted { .. } => "turn started",
             Write::TurnFinished { .. } => "turn finished",
             Write::FailOpenTurns { .. } => "fail open turns",
@@ -345,6 +354,14 @@ impl Store {
         self.write(Write::Title {
             id: id.into(),
             title: title.into(),
+        });
+    }
+
+    pub fn set_workspace(&self, id: &str, workspace: &str) {
+        self.write(Write::Workspace {
+            id: id.into(),
+            workspace: workspace.into(),
+            at: now_ms(),
         });
     }
 

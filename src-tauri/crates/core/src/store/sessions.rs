@@ -100,6 +100,19 @@ pub(super) fn set_thread_id(
     Ok(())
 }
 
+pub(super) fn set_workspace(
+    conn: &Connection,
+    id: &str,
+    workspace: &str,
+    at: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE sessions SET workspace = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, workspace, at],
+    )?;
+    Ok(())
+}
+
 pub(super) fn set_title(conn: &Connection, id: &str, title: &str) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE sessions SET title = ?2 WHERE id = ?1",
