@@ -18,5 +18,6 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
     environment: "node",
+    setupFiles: ["src/test/failOnReactWarnings.ts"],
   },
 });

@@ -52,7 +52,7 @@ export function App() {
           </div>
         )}
         {app.notices.map((notice, index) => (
-          <div className="banner notice-banner" role="status" key={notice}>
+          <div className="banner notice-banner" role="status" key={`${index}:${notice}`}>
             <span className="banner-message">{notice}</span>
             <button type="button" className="quiet" onClick={() => controller.dismissNotice(index)}>
               Dismiss

@@ -30,13 +30,13 @@ export function SessionPane({ app, session }: { app: AppView; session: SessionIn
       {(view.workspaceMissing || actionError?.code === "workspaceMissing") && (
         <WorkspaceGone sessionId={session.id} path={view.workspaceMissing ?? session.workspace} />
       )}
-      <Transcript key={session.id} view={view} />
+      <Transcript key={`transcript-${session.id}`} view={view} />
       {actionError && (
         <p className="inline-error pad" role="alert">
           {actionError.message}
         </p>
       )}
-      <Composer key={session.id} sessionId={session.id} running={isTurnRunning(view)} />
+      <Composer key={`composer-${session.id}`} sessionId={session.id} running={isTurnRunning(view)} />
     </section>
   );
 }
