@@ -2,6 +2,7 @@
 //! `codex-desk-core`; commands here only translate.
 
 mod commands;
+mod logging;
 mod relay;
 
 use std::path::PathBuf;
@@ -22,10 +23,11 @@ const QUIT_WAIT: Duration = Duration::from_secs(3);
 pub struct Startup {
     pub problem: Option<ErrorPayload>,
     pub data_dir: PathBuf,
+    pub log_dir: PathBuf,
 }
 
 pub fn run() {
-    init_tracing();
+    let _log = logging::init(&codex_desk_core::paths::AppPaths::from_env().app_log_dir());
     let builder = tauri::Builder::default();
     if let Err(e) = run_app(builder) {
         tracing::error!(error = %e, "Codex Desk could not start");
@@ -57,6 +59,7 @@ fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
         .setup(|app| {
             let config = EngineConfig::from_env();
             let data_dir = config.paths.data_dir().to_path_buf();
+            let log_dir = config.paths.app_log_dir();
             match Engine::open(config) {
                 Ok(engine) => {
                     tracing::info!(data_dir = %data_dir.display(), "engine ready");
@@ -66,6 +69,7 @@ fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
                     app.manage(Startup {
                         problem: None,
                         data_dir,
+                        log_dir,
                     });
                 }
                 Err(e) => {
@@ -74,6 +78,7 @@ fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
                     app.manage(Startup {
                         problem: Some(startup_problem(&e, &data_dir)),
                         data_dir,
+                        log_dir,
                     });
                 }
             }
@@ -178,13 +183,4 @@ mod signals {
 mod signals {
     /// Windows sends no signals to a windowed app: closing it goes through the exit event.
     pub fn quit_on_termination<R: tauri::Runtime>(_app: tauri::AppHandle<R>) {}
-}
-
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("CODEX_DESK_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
 }

@@ -167,9 +167,31 @@ test("signed in with ChatGPT, a prompt streams a reply and a command card, and b
     await wd.click(entry);
     await wd.element('[data-kind="agentMessage"]', { contains: "You said: Say something nice" });
     await wd.element('[data-kind="commandExecution"]', { contains: "hello-from-e2e" });
+    // Each card exactly once: two prompts, one command, two replies.
+    const kinds = await wd.script(
+      "return [...document.querySelectorAll('[data-kind]')].map((e) => e.dataset.kind).join(' ')",
+    );
+    assert.equal(kinds, "userMessage commandExecution agentMessage userMessage agentMessage");
     fs.writeFileSync(path.join(artifacts, "after-restart.png"), await wd.screenshot());
   });
+
+  // The app keeps its own log in the data folder (chosen here), and no token is in any file of
+  // it: the mock issuer's tokens are JWTs, which all start with this header.
+  const logs = fs.readdirSync(path.join(work, "data", "logs"));
+  assert.ok(logs.some((f) => f.startsWith("codex-desk")), `log files: ${logs}`);
+  const jwtHeader = Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url");
+  for (const file of filesUnder(path.join(work, "data"))) {
+    assert.ok(!fs.readFileSync(file).includes(jwtHeader), `a token is written in ${file}`);
+  }
 });
+
+function filesUnder(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return filesUnder(full);
+    return e.isFile() ? [full] : [];
+  });
+}
 
 /** Types a prompt into the open session and sends it. */
 async function prompt(wd, text) {

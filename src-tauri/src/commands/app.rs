@@ -26,6 +26,22 @@ pub async fn open_link<R: Runtime>(app: AppHandle<R>, url: String) -> CmdResult<
         })
 }
 
+/// Opens the log folder in the system file manager.
+#[tauri::command]
+pub async fn open_logs_folder<R: Runtime>(
+    app: AppHandle<R>,
+    startup: State<'_, Startup>,
+) -> CmdResult<()> {
+    let dir = startup.log_dir.display().to_string();
+    app.opener()
+        .open_path(&dir, None::<&str>)
+        .map_err(|e| ErrorPayload {
+            code: None,
+            message: format!("The log folder {dir} could not be opened: {e}"),
+            detail: None,
+        })
+}
+
 /// Opens the data folder in the system file manager.
 #[tauri::command]
 pub async fn open_data_folder<R: Runtime>(

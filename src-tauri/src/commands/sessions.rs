@@ -39,8 +39,16 @@ pub async fn relocate_session(
         .map_err(to_ui)
 }
 
+/// The stored transcript; `reload` says why the window asks again (a gap in the live stream).
 #[tauri::command]
-pub async fn open_session(engine: State<'_, Engine>, session_id: String) -> CmdResult<Transcript> {
+pub async fn open_session(
+    engine: State<'_, Engine>,
+    session_id: String,
+    reload: Option<String>,
+) -> CmdResult<Transcript> {
+    if let Some(why) = reload {
+        tracing::warn!(session = %session_id, %why, "the window reloads the transcript from the store");
+    }
     engine.open_session(&session_id).await.map_err(to_ui)
 }
 

@@ -16,6 +16,8 @@ export interface Backend {
   startupProblem(): Promise<ErrorPayload | null>;
   /** Opens the app's data folder in the system file manager. */
   openDataFolder(): Promise<void>;
+  /** Opens the app's log folder in the system file manager. */
+  openLogsFolder(): Promise<void>;
   /** Opens a link from the transcript in the system browser (web and mail links only). */
   openLink(url: string): Promise<void>;
   /** Calls `listener` when saving to the database stops and when it recovers. */
@@ -25,7 +27,8 @@ export interface Backend {
   createSession(workspace: string, confirmed?: boolean): Promise<SessionInfo>;
   /** Points a session at its folder's new place. */
   relocateSession(sessionId: string, workspace: string, confirmed?: boolean): Promise<SessionInfo>;
-  openSession(sessionId: string): Promise<Transcript>;
+  /** `reload` says why the window asks again (it missed live updates). */
+  openSession(sessionId: string, reload?: string): Promise<Transcript>;
   /** Starts the live stream of a session. Call before openSession so nothing is missed. */
   subscribe(sessionId: string, onBatch: (batch: EventBatch) => void): Promise<void>;
   sendPrompt(sessionId: string, text: string): Promise<void>;

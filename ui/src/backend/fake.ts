@@ -83,6 +83,7 @@ export function createFakeBackend(): Backend {
     kind: "fake",
     startupProblem: async () => null,
     openDataFolder: async () => {},
+    openLogsFolder: async () => {},
     openLink: async (url) => {
       window.open(url, "_blank", "noopener,noreferrer");
     },

@@ -20,6 +20,7 @@ export function createTauriBackend(): Backend {
     kind: "tauri",
     startupProblem: () => normalized(invoke<ErrorPayload | null>("startup_problem")),
     openDataFolder: () => normalized(invoke<void>("open_data_folder")),
+    openLogsFolder: () => normalized(invoke<void>("open_logs_folder")),
     openLink: (url) => normalized(invoke<void>("open_link", { url })),
     onStorageChanged: (listener) => listen<StorageHealth>("storage-changed", (event) => listener(event.payload)),
     appState: () => normalized(invoke<AppState>("app_state")),
@@ -27,7 +28,7 @@ export function createTauriBackend(): Backend {
       normalized(invoke<SessionInfo>("create_session", { workspace, confirmed: confirmed ?? false })),
     relocateSession: (sessionId, workspace, confirmed) =>
       normalized(invoke<SessionInfo>("relocate_session", { sessionId, workspace, confirmed: confirmed ?? false })),
-    openSession: (sessionId) => normalized(invoke<Transcript>("open_session", { sessionId })),
+    openSession: (sessionId, reload) => normalized(invoke<Transcript>("open_session", { sessionId, reload: reload ?? null })),
     subscribe: (sessionId, onBatch) => {
       const channel = new Channel<EventBatch>();
       channel.onmessage = onBatch;

@@ -1,9 +1,10 @@
 import type { AppView } from "../state/appState";
-import { useBackendKind } from "../state/hooks";
+import { useBackendKind, useController } from "../state/hooks";
 import { formatTokens } from "./format";
 
 export function StatusBar({ app }: { app: AppView }) {
   const backendKind = useBackendKind();
+  const controller = useController();
   const id = app.selectedId;
   const view = id ? app.views[id] : undefined;
   const health = id ? app.health[id] : undefined;
@@ -23,10 +24,13 @@ export function StatusBar({ app }: { app: AppView }) {
       {backendKind === "fake" && <span className="muted">Demo backend (no codex)</span>}
       <span className="spacer" />
       {health && health.missedBatches > 0 && (
-        <span className="warn" title="Some live updates were lost; completed items are still exact.">
+        <span className="warn" title="Some live updates were lost; the transcript was read again from the store.">
           Missed {health.missedBatches} update{health.missedBatches === 1 ? "" : "s"}
         </span>
       )}
+      <button type="button" className="link-button small" onClick={() => void controller.openLogsFolder()}>
+        Logs
+      </button>
       {usage && (
         <span title={`Input ${usage.total.inputTokens}, cached ${usage.total.cachedInputTokens}, output ${usage.total.outputTokens}`}>
           Tokens {formatTokens(usage.total.totalTokens)}

@@ -89,6 +89,12 @@ describe("reduceApp", () => {
     state = reduceApp(state, { type: "selected", sessionId: "s1" });
     expect([state.creating, state.signingIn]).toEqual([false, false]);
   });
+
+  it("keeps a panel the user opened while the last session was being restored", () => {
+    let state = reduceApp(initialAppView, { type: "newSessionShown", shown: true });
+    state = reduceApp(state, { type: "selected", sessionId: "s1", restored: true });
+    expect([state.selectedId, state.creating]).toEqual(["s1", true]);
+  });
 });
 
 describe("store", () => {

@@ -62,7 +62,8 @@ export type AppAction =
   | { type: "loadFailed"; error: ErrorPayload }
   | { type: "sessionsRefreshed"; sessions: SessionInfo[] }
   | { type: "sessionCreated"; session: SessionInfo }
-  | { type: "selected"; sessionId: string }
+  /** `restored`: the app reopening the last session, which must not close a panel the user opened. */
+  | { type: "selected"; sessionId: string; restored?: boolean }
   | { type: "newSessionShown"; shown: boolean }
   | { type: "signInShown"; shown: boolean }
   | { type: "accountChanged"; account: AccountState }
@@ -140,6 +141,7 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
         signingIn: false,
       };
     case "selected":
+      if (action.restored) return { ...state, selectedId: action.sessionId };
       return { ...state, selectedId: action.sessionId, creating: false, signingIn: false };
     case "newSessionShown":
       return { ...state, creating: action.shown, signingIn: action.shown ? false : state.signingIn };

@@ -8,6 +8,7 @@ import type { AppStore } from "./store";
 export interface Controller {
   load(): Promise<void>;
   openDataFolder(): Promise<void>;
+  openLogsFolder(): Promise<void>;
   openLink(url: string): Promise<void>;
   dismissNotice(index: number): void;
   select(sessionId: string): Promise<void>;
@@ -30,6 +31,9 @@ export interface Controller {
   dismissAccountError(): Promise<void>;
 }
 
+/** How long after a gap the transcript is read again (gaps come in bursts under load). */
+export const RELOAD_DELAY_MS = 250;
+
 export function createController(backend: Backend, store: AppStore): Controller {
   const subscribed = new Set<string>();
   const lastSeq = new Map<string, number>();
@@ -43,17 +47,35 @@ export function createController(backend: Backend, store: AppStore): Controller 
     }
   };
 
+  const reloads = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Reads the transcript again shortly (once, however many gaps come meanwhile). */
+  const scheduleReload = (sessionId: string, why: string) => {
+    if (reloads.has(sessionId)) return;
+    reloads.set(
+      sessionId,
+      setTimeout(() => {
+        reloads.delete(sessionId);
+        backend.openSession(sessionId, why).then(
+          (transcript) => store.dispatch({ type: "transcript", transcript }),
+          () => {},
+        );
+      }, RELOAD_DELAY_MS),
+    );
+  };
+
   const ensureSubscribed = async (sessionId: string) => {
     if (subscribed.has(sessionId)) return;
     subscribed.add(sessionId);
     try {
       await backend.subscribe(sessionId, (batch) => {
         const before = lastSeq.get(batch.sessionId);
-        if (before !== undefined && batch.seq !== before + 1) {
-          console.warn(`Session ${batch.sessionId}: expected batch ${before + 1}, got ${batch.seq}`);
-        }
         lastSeq.set(batch.sessionId, batch.seq);
         store.dispatchThrottled({ type: "batch", batch });
+        // Missed updates: what is stored is exact, so the transcript is read again from the store.
+        if (batch.droppedDeltas) scheduleReload(batch.sessionId, "updates were shed under load");
+        else if (before !== undefined && batch.seq !== before + 1) {
+          scheduleReload(batch.sessionId, `batch ${before + 1} was missed (got ${batch.seq})`);
+        }
         const turnEnded = batch.events.some(
           (e) => e.type === "status" && e.status !== "running" && e.status !== "starting",
         );
@@ -65,8 +87,8 @@ export function createController(backend: Backend, store: AppStore): Controller 
     }
   };
 
-  const select = async (sessionId: string) => {
-    store.dispatch({ type: "selected", sessionId });
+  const select = async (sessionId: string, restored = false) => {
+    store.dispatch({ type: "selected", sessionId, restored });
     try {
       // Subscribe first so no event between the stored transcript and the stream is lost.
       await ensureSubscribed(sessionId);
@@ -115,13 +137,15 @@ export function createController(backend: Backend, store: AppStore): Controller 
         // Codex confirms the remembered account in the background; the window does not wait.
         if (state.codex && !state.account.confirmed) void backend.confirmAccount().then(accountChanged, () => {});
         void backend.listPrompts().then((prompts) => store.dispatch({ type: "promptsLoaded", prompts }), () => {});
-        if (last) await select(last);
+        // The last session comes back; a panel the user opened while the app loaded stays open.
+        if (last) await select(last, true);
       } catch (error) {
         store.dispatch({ type: "loadFailed", error: toErrorPayload(error) });
       }
     },
-    select,
+    select: (sessionId) => select(sessionId),
     openDataFolder: () => backend.openDataFolder().catch(() => {}),
+    openLogsFolder: () => backend.openLogsFolder().catch(() => {}),
     openLink: (url) => backend.openLink(url).catch((error) => console.warn(toErrorPayload(error).message)),
     dismissNotice: (index) => store.dispatch({ type: "noticeDismissed", index }),
     showNewSession: (shown) => store.dispatch({ type: "newSessionShown", shown }),

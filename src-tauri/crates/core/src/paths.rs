@@ -64,9 +64,27 @@ impl AppPaths {
         self.sessions_dir().join(session_id)
     }
 
+    /// Where the app's own log files go: the system's place for logs (`~/.local/state/codex-desk/logs`,
+    /// `~/Library/Logs/Codex Desk`, `%LOCALAPPDATA%\codex-desk\logs`), or `<data dir>/logs` when the
+    /// data folder was chosen (tests, portable installs).
     pub fn app_log_dir(&self) -> PathBuf {
-        self.data_dir.join("logs")
+        if self.chosen {
+            return self.data_dir.join("logs");
+        }
+        platform_log_dir().unwrap_or_else(|| self.data_dir.join("logs"))
     }
+}
+
+#[cfg(target_os = "macos")]
+fn platform_log_dir() -> Option<PathBuf> {
+    dirs::home_dir().map(|h| h.join("Library/Logs/Codex Desk"))
+}
+
+#[cfg(not(target_os = "macos"))]
+fn platform_log_dir() -> Option<PathBuf> {
+    dirs::state_dir()
+        .or_else(dirs::data_local_dir)
+        .map(|d| d.join("codex-desk").join("logs"))
 }
 
 /// The user's own codex home: `$CODEX_HOME`, else `~/.codex`. Read for the user's

@@ -257,20 +257,15 @@ fn describe(status: std::process::ExitStatus) -> String {
     }
 }
 
+/// The most a session's codex stderr log grows before it is rotated (one older file is kept).
+const STDERR_LOG_MAX: u64 = 4 * 1024 * 1024;
+
 async fn pump_stderr(stderr: ChildStderr, log_file: PathBuf, tail: Arc<Mutex<VecDeque<String>>>) {
-    let mut log = match crate::files::open_private_append(&log_file) {
-        Ok(f) => Some(tokio::fs::File::from_std(f)),
-        Err(e) => {
-            tracing::warn!(path = %log_file.display(), error = %e, "cannot open the session log");
-            None
-        }
-    };
+    let mut log = StderrLog::open(log_file);
     let mut lines = BufReader::new(stderr).lines();
     while let Ok(Some(line)) = lines.next_line().await {
         tracing::debug!(target: "codex_stderr", "{line}");
-        if let Some(f) = log.as_mut() {
-            let _ = f.write_all(format!("{line}\n").as_bytes()).await;
-        }
+        log.write(&line).await;
         let mut tail = tail.lock().unwrap_or_else(|p| p.into_inner());
         if tail.len() == STDERR_TAIL {
             tail.pop_front();
@@ -279,9 +274,67 @@ async fn pump_stderr(stderr: ChildStderr, log_file: PathBuf, tail: Arc<Mutex<Vec
     }
 }
 
+/// The session's `codex-stderr.log`: owner-only, rotated to `.1` past [`STDERR_LOG_MAX`].
+struct StderrLog {
+    path: PathBuf,
+    file: Option<tokio::fs::File>,
+    size: u64,
+}
+
+impl StderrLog {
+    fn open(path: PathBuf) -> Self {
+        let (file, size) = match crate::files::open_private_append(&path) {
+            Ok(f) => {
+                let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+                (Some(tokio::fs::File::from_std(f)), size)
+            }
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "cannot open the session log");
+                (None, 0)
+            }
+        };
+        Self { path, file, size }
+    }
+
+    async fn write(&mut self, line: &str) {
+        if self.size > STDERR_LOG_MAX {
+            self.file = None;
+            let older = self.path.with_extension("log.1");
+            let _ = std::fs::rename(&self.path, older);
+            *self = Self::open(self.path.clone());
+        }
+        if let Some(file) = self.file.as_mut() {
+            let text = format!("{line}\n");
+            if file.write_all(text.as_bytes()).await.is_ok() {
+                self.size += text.len() as u64;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::meaningful;
+    use super::{meaningful, StderrLog, STDERR_LOG_MAX};
+
+    #[tokio::test]
+    async fn the_stderr_log_is_capped_and_keeps_one_older_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("codex-stderr.log");
+        let mut log = StderrLog::open(path.clone());
+        let line = "x".repeat(1024);
+        for _ in 0..(STDERR_LOG_MAX / 1024 + 600) {
+            log.write(&line).await;
+        }
+        let current = std::fs::metadata(&path).expect("current").len();
+        let older = std::fs::metadata(path.with_extension("log.1"))
+            .expect("older")
+            .len();
+        assert!(current < STDERR_LOG_MAX, "{current}");
+        assert!(
+            older > STDERR_LOG_MAX && older < STDERR_LOG_MAX + 4096,
+            "{older}"
+        );
+    }
 
     #[test]
     fn codex_s_own_words_not_its_backtrace() {

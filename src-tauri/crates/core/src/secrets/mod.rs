@@ -5,6 +5,9 @@ pub mod keychain;
 mod platform;
 
 use std::fmt;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use serde_json::Value;
 use zeroize::Zeroize;
@@ -79,6 +82,35 @@ pub fn redacted(value: &Value) -> Value {
     }
 }
 
+static PATTERNS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+    [
+        // JSON Web Tokens (ChatGPT access and id tokens)
+        (r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*", "<redacted-jwt>"),
+        // OpenAI-style keys
+        (r"\bsk-[A-Za-z0-9_-]{12,}", "sk-<redacted>"),
+        (r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]{12,}", "Bearer <redacted>"),
+        (
+            r#"(?i)\b((?:api[_-]?key|access[_-]?token|refresh[_-]?token|id[_-]?token|secret|password)["']?\s*[:=]\s*["']?)[^\s"',}]{8,}"#,
+            "${1}<redacted>",
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(pattern, with)| Regex::new(pattern).ok().map(|r| (r, with)))
+    .collect()
+});
+
+/// `text` with anything shaped like a credential blanked (JWTs, `sk-` keys, bearer tokens,
+/// `token=`/`password:` values): the last line of defence for log files.
+pub fn scrub(text: &str) -> String {
+    let mut out = text.to_string();
+    for (pattern, with) in PATTERNS.iter() {
+        if pattern.is_match(&out) {
+            out = pattern.replace_all(&out, *with).into_owned();
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +121,25 @@ mod tests {
         assert_eq!(format!("{s:?}"), "Secret(<redacted>)");
         assert_eq!(format!("{:?}", Some(s.clone())), "Some(Secret(<redacted>))");
         assert_eq!(s.expose(), "sk-live-123");
+    }
+
+    #[test]
+    fn scrubbing_blanks_credentials_and_keeps_the_rest() {
+        let line = r#"turn failed: Authorization: Bearer abcdefghijklmnop12345 key sk-proj-ABCDEFGHIJKLMNOP token eyJhbGciOiJub25lIn0.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sig {"refresh_token":"rt-secret-value-123"} password=hunter2hunter2 session=abc"#;
+        let out = scrub(line);
+        for secret in [
+            "abcdefghijklmnop12345",
+            "sk-proj-ABCDEFGHIJKLMNOP",
+            "eyJzdWIiOiIxMjM0NTY3ODkwIn0",
+            "rt-secret-value-123",
+            "hunter2hunter2",
+        ] {
+            assert!(!out.contains(secret), "{secret} in {out}");
+        }
+        assert!(
+            out.contains("turn failed") && out.contains("session=abc"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createFakeBackend } from "../backend/fake";
+import type { EventBatch } from "../generated/desk/EventBatch";
+import { createController, RELOAD_DELAY_MS } from "./controller";
+import { createAppStore } from "./store";
+import { agentDelta } from "./testBuilders";
+
+describe("controller", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("reads the transcript again from the store after missed or shed updates, once per burst", async () => {
+    vi.useFakeTimers();
+    const backend = createFakeBackend();
+    const session = await backend.createSession("/tmp/demo");
+    let deliver: (batch: EventBatch) => void = () => {};
+    backend.subscribe = async (_id, onBatch) => {
+      deliver = onBatch;
+    };
+    const reloads: (string | undefined)[] = [];
+    const open = backend.openSession.bind(backend);
+    backend.openSession = async (id, reload) => {
+      reloads.push(reload);
+      return open(id);
+    };
+    const controller = createController(backend, createAppStore());
+    await controller.select(session.id);
+    reloads.length = 0;
+
+    const batch = (seq: number, droppedDeltas = false): EventBatch => ({
+      sessionId: session.id,
+      seq,
+      droppedDeltas,
+      events: [agentDelta("t", "a", "x")],
+    });
+    deliver(batch(1));
+    deliver(batch(2));
+    await vi.advanceTimersByTimeAsync(RELOAD_DELAY_MS * 2);
+    expect(reloads).toEqual([]);
+
+    deliver(batch(5));
+    deliver(batch(9));
+    deliver(batch(10, true));
+    await vi.advanceTimersByTimeAsync(RELOAD_DELAY_MS * 2);
+    expect(reloads).toHaveLength(1);
+    expect(reloads[0]).toContain("batch 3 was missed");
+  });
+});
