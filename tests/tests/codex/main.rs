@@ -8,3 +8,4 @@ mod generated;
 mod restart;
 mod setup;
 mod turns;
+mod wire;

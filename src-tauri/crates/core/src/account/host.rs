@@ -6,13 +6,14 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::json;
 use tokio::sync::{broadcast, mpsc};
 use toml::Table;
 
 use crate::codex::client::{CodexClient, Incoming};
 use crate::codex::process::{CodexProcess, ProcessControl, SpawnSpec};
 use crate::codex::requests::METHOD_NOT_FOUND;
+use crate::codex::wire;
 use crate::error::{CoreError, Result};
 use crate::files;
 use crate::sessions::read_user_config;
@@ -161,11 +162,17 @@ async fn pump(
         match message {
             Incoming::Notification { method, params } => {
                 let event = match method.as_str() {
-                    "account/login/completed" => HostEvent::LoginCompleted {
-                        login_id: text(&params, "loginId"),
-                        success: params.get("success").and_then(Value::as_bool) == Some(true),
-                        error: text(&params, "error"),
-                    },
+                    wire::method::LOGIN_COMPLETED => {
+                        let Some(done) = wire::read::<wire::LoginCompleted>(&method, &params)
+                        else {
+                            continue;
+                        };
+                        HostEvent::LoginCompleted {
+                            login_id: done.login_id,
+                            success: done.success,
+                            error: done.error,
+                        }
+                    }
                     "account/updated" => HostEvent::AccountUpdated,
                     _ => continue,
                 };
@@ -183,11 +190,6 @@ async fn pump(
         }
     }
     let _ = events.send(HostEvent::Exited);
-}
-
-/// A string field of a codex message.
-pub(super) fn text(params: &Value, key: &str) -> Option<String> {
-    params.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
 /// Where the account process keeps its codex home under the data folder.

@@ -8,8 +8,9 @@ use codex_desk_protocol::{AccountState, LoginProgress};
 use serde_json::{json, Value};
 use tokio::sync::broadcast;
 
-use super::host::{text, AccountHost, HostEvent};
+use super::host::{AccountHost, HostEvent};
 use super::{keychain_ready, lock, Account};
+use crate::codex::wire;
 use crate::error::{CoreError, Result};
 use crate::secrets::keychain::KeychainError;
 
@@ -24,10 +25,13 @@ impl Account {
     /// Starts a ChatGPT sign-in: asks codex for the authorization URL, opens it with `open`, and
     /// returns at once; the outcome arrives as a state change.
     pub async fn sign_in_chatgpt(&self, open: Opener<'_>) -> Result<AccountState> {
-        let started = self.start_login(json!({ "type": "chatgpt" })).await?;
-        let (login_id, response) = started;
-        let auth_url = text(&response, "authUrl")
-            .ok_or_else(|| CoreError::Login("codex did not give a sign-in address".into()))?;
+        let wire::LoginStarted::ChatGpt { login_id, auth_url } =
+            self.start_login(json!({ "type": "chatgpt" })).await?
+        else {
+            return Err(CoreError::Login(
+                "codex did not give a sign-in address".into(),
+            ));
+        };
         let open_error = open_url(open, &auth_url).err();
         if let Some(why) = &open_error {
             tracing::warn!(%why, "the browser could not be opened for sign-in");
@@ -45,13 +49,14 @@ impl Account {
     /// Starts a device-code sign-in: the code and the address to enter it at are shown; the
     /// outcome arrives as a state change.
     pub async fn sign_in_device_code(&self) -> Result<AccountState> {
-        let (login_id, response) = self
+        let wire::LoginStarted::DeviceCode {
+            login_id,
+            verification_url,
+            user_code,
+        } = self
             .start_login(json!({ "type": "chatgptDeviceCode" }))
-            .await?;
-        let (Some(verification_url), Some(user_code)) = (
-            text(&response, "verificationUrl"),
-            text(&response, "userCode"),
-        ) else {
+            .await?
+        else {
             return Err(CoreError::Login("codex did not give a device code".into()));
         };
         self.set_progress(
@@ -98,7 +103,7 @@ impl Account {
         }))
     }
 
-    async fn start_login(&self, params: Value) -> Result<(String, Value)> {
+    async fn start_login(&self, params: Value) -> Result<wire::LoginStarted> {
         let _one_at_a_time = self.inner.login_start.lock().await;
         let result = async {
             keychain_ready().await?;
@@ -113,11 +118,21 @@ impl Account {
                 .request("account/login/start", params)
                 .await
                 .map_err(classify_start)?;
-            let login_id = text(&response, "loginId")
-                .ok_or_else(|| CoreError::Login("codex did not name the sign-in".into()))?;
+            let started =
+                wire::read::<wire::LoginStarted>("the account/login/start answer", &response)
+                    .ok_or_else(|| {
+                        CoreError::Login(
+                    "codex answered the sign-in in a way this version of Codex Desk cannot read"
+                        .into(),
+                )
+                    })?;
+            let login_id = started
+                .login_id()
+                .ok_or_else(|| CoreError::Login("codex did not name the sign-in".into()))?
+                .to_string();
             *lock(&self.inner.login_id) = Some(login_id.clone());
-            tokio::spawn(self.clone().wait_for(login_id.clone(), events));
-            Ok((login_id, response))
+            tokio::spawn(self.clone().wait_for(login_id, events));
+            Ok(started)
         }
         .await;
         result.inspect_err(|e| self.fail(e))

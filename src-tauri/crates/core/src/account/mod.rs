@@ -23,6 +23,7 @@ use serde_json::{json, Value};
 
 use self::host::{AccountHost, HostSpec};
 use self::provider::ProviderCache;
+use crate::codex::wire;
 use crate::error::{CoreError, Result};
 use crate::secrets::keychain::{self, KeychainError};
 use crate::secrets::Secret;
@@ -251,19 +252,22 @@ impl Account {
     pub async fn confirm(&self) -> Result<AccountState> {
         let host = self.host().await?;
         let read = host.client().request("account/read", json!({})).await?;
-        let auth = match read.pointer("/account/type").and_then(Value::as_str) {
-            Some("chatgpt") => AccountAuth::ChatGpt {
-                email: read
-                    .pointer("/account/email")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-                plan: read
-                    .pointer("/account/planType")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
+        let read =
+            wire::read::<wire::AccountRead>("the account/read answer", &read).ok_or_else(|| {
+                CoreError::Login(
+                    "codex described the account in a way this version of Codex Desk cannot read"
+                        .into(),
+                )
+            })?;
+        let auth = match read.account {
+            Some(wire::Account::ChatGpt { email, plan_type }) => AccountAuth::ChatGpt {
+                email,
+                plan: plan_type,
             },
-            Some("apiKey") => AccountAuth::ApiKey,
-            _ => AccountAuth::SignedOut,
+            Some(wire::Account::ApiKey {}) => AccountAuth::ApiKey,
+            Some(wire::Account::AmazonBedrock {} | wire::Account::Gcp {}) | None => {
+                AccountAuth::SignedOut
+            }
         };
         Ok(self.update(|s| {
             s.auth = auth;
@@ -340,31 +344,31 @@ impl Account {
                 json!({ "includeToken": true, "refreshToken": refresh }),
             )
             .await?;
-        let token = status
-            .get("authToken")
-            .and_then(Value::as_str)
-            .filter(|t| !t.is_empty())
-            .map(Secret::new);
-        Ok(
-            match (status.get("authMethod").and_then(Value::as_str), token) {
-                (Some("chatgpt"), Some(token)) => {
-                    let claims = claims(token.expose()).unwrap_or_default();
-                    let account_id = claims.account_id.ok_or_else(|| {
-                        CoreError::SignInRequired(
-                            "Your ChatGPT sign-in carries no workspace account. Sign in again."
-                                .into(),
-                        )
-                    })?;
-                    Some(Credentials::ChatGpt {
-                        access_token: token,
-                        account_id,
-                        plan: claims.plan,
-                    })
-                }
-                (Some("apikey"), Some(key)) => Some(Credentials::ApiKey(key)),
-                _ => None,
-            },
-        )
+        let status = wire::read::<wire::AuthStatus>("the getAuthStatus answer", &status)
+            .ok_or_else(|| {
+                CoreError::Login(
+                    "codex reported the sign-in in a way this version of Codex Desk cannot read"
+                        .into(),
+                )
+            })?;
+        let token = status.auth_token.filter(|t| !t.is_empty()).map(Secret::new);
+        Ok(match (status.auth_method.as_deref(), token) {
+            (Some("chatgpt"), Some(token)) => {
+                let claims = claims(token.expose()).unwrap_or_default();
+                let account_id = claims.account_id.ok_or_else(|| {
+                    CoreError::SignInRequired(
+                        "Your ChatGPT sign-in carries no workspace account. Sign in again.".into(),
+                    )
+                })?;
+                Some(Credentials::ChatGpt {
+                    access_token: token,
+                    account_id,
+                    plan: claims.plan,
+                })
+            }
+            (Some("apikey"), Some(key)) => Some(Credentials::ApiKey(key)),
+            _ => None,
+        })
     }
 
     /// Fresh credentials for a session whose `stale` token the model refused. Refreshes through

@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 
 use super::client::{CodexClient, Incoming};
 use super::process::{CodexProcess, ProcessControl, SpawnSpec};
+use super::wire;
 use crate::account::Credentials;
 use crate::error::{CoreError, Result};
 use crate::secrets::Secret;
@@ -148,6 +149,8 @@ impl LiveSession {
         let response = match l.thread_id {
             Some(thread_id) => {
                 params["threadId"] = Value::String(thread_id.to_string());
+                // The transcript comes from our store: codex need not send the history back.
+                params["excludeTurns"] = Value::Bool(true);
                 client
                     .request_with_timeout("thread/resume", params, THREAD_TIMEOUT)
                     .await
@@ -159,11 +162,12 @@ impl LiveSession {
             }
         }
         .map_err(explain)?;
-        let thread_id = response
-            .pointer("/thread/id")
-            .and_then(Value::as_str)
-            .ok_or_else(|| CoreError::CodexGone("it started a thread without an id".into()))?
-            .to_string();
+        let thread_id = wire::read::<wire::ThreadOpened>("the thread/start answer", &response)
+            .ok_or_else(|| {
+                CoreError::CodexGone("it answered with a thread this app cannot read".into())
+            })?
+            .thread
+            .id;
         tracing::info!(%thread_id, resumed = l.thread_id.is_some(), pid = ?control.pid, "codex session live");
         let live = Self {
             thread_id,
@@ -251,11 +255,15 @@ impl LiveSession {
         });
         match self.client.request("turn/start", params).await {
             Ok(response) => {
-                let turn_id = response
-                    .pointer("/turn/id")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string();
+                let Some(started) =
+                    wire::read::<wire::TurnStarted>("the turn/start answer", &response)
+                else {
+                    self.busy.store(false, Ordering::SeqCst);
+                    return Err(CoreError::CodexGone(
+                        "it started a turn this app cannot read".into(),
+                    ));
+                };
+                let turn_id = started.turn.id;
                 *self.turn.lock().unwrap_or_else(|p| p.into_inner()) = Some(turn_id.clone());
                 Ok(turn_id)
             }
@@ -264,6 +272,11 @@ impl LiveSession {
                 Err(e)
             }
         }
+    }
+
+    /// The id of the turn running now, if any.
+    pub fn running_turn(&self) -> Option<String> {
+        self.turn.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// Asks codex to stop the running turn; `turn/completed` (interrupted) follows.

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::codex::wire::{self, method};
 use crate::store::NewItem;
 
 /// How often streaming items are written while they stream.
@@ -30,63 +31,60 @@ pub struct Drafts {
 
 impl Drafts {
     /// Follows one codex notification.
-    pub fn apply(&mut self, method: &str, params: &Value) {
-        let text = |key: &str| params.get(key).and_then(Value::as_str);
-        match method {
-            "item/started" => {
-                let item = &params["item"];
-                if let (Some(id), Some(turn_id)) =
-                    (item.get("id").and_then(Value::as_str), text("turnId"))
-                {
-                    let mut item = item.clone();
-                    item[DRAFT_MARKER] = Value::Bool(true);
-                    self.items.insert(
-                        id.to_string(),
-                        Draft {
-                            turn_id: turn_id.to_string(),
-                            item,
-                        },
-                    );
-                    self.dirty.insert(id.to_string());
+    pub fn apply(&mut self, name: &str, params: &Value) {
+        match name {
+            method::ITEM_STARTED => {
+                let Some(event) = wire::read::<wire::ItemEvent>("an item/started", params) else {
+                    return;
+                };
+                let mut item = params["item"].clone();
+                item[DRAFT_MARKER] = Value::Bool(true);
+                let turn_id = event.turn_id;
+                self.dirty.insert(event.item.id.clone());
+                self.items.insert(event.item.id, Draft { turn_id, item });
+            }
+            method::ITEM_COMPLETED => {
+                if let Some(event) = wire::read::<wire::ItemEvent>("an item/completed", params) {
+                    self.items.remove(&event.item.id);
+                    self.dirty.remove(&event.item.id);
                 }
             }
-            "item/completed" => {
-                if let Some(id) = params.pointer("/item/id").and_then(Value::as_str) {
-                    self.items.remove(id);
-                    self.dirty.remove(id);
-                }
+            method::AGENT_MESSAGE_DELTA | method::COMMAND_OUTPUT_DELTA => {
+                let Some(d) = wire::read::<wire::Delta>(name, params) else {
+                    return;
+                };
+                let field = if name == method::AGENT_MESSAGE_DELTA {
+                    "text"
+                } else {
+                    "aggregatedOutput"
+                };
+                self.append(d.item_id, |item| push(&mut item[field], d.delta));
             }
-            "item/agentMessage/delta" => {
-                self.append(params, |item, delta| push(&mut item["text"], delta))
+            method::REASONING_SUMMARY_DELTA => {
+                let Some(d) = wire::read::<wire::SummaryDelta>(name, params) else {
+                    return;
+                };
+                let index = to_index(d.summary_index);
+                self.append(d.item_id, |item| {
+                    push_at(&mut item["summary"], index, d.delta)
+                });
             }
-            "item/commandExecution/outputDelta" => self.append(params, |item, delta| {
-                push(&mut item["aggregatedOutput"], delta)
-            }),
-            "item/reasoning/summaryTextDelta" => {
-                let index = index_of(params, "summaryIndex");
-                self.append(params, |item, delta| {
-                    push_at(&mut item["summary"], index, delta)
-                })
-            }
-            "item/reasoning/textDelta" => {
-                let index = index_of(params, "contentIndex");
-                self.append(params, |item, delta| {
-                    push_at(&mut item["content"], index, delta)
-                })
+            method::REASONING_TEXT_DELTA => {
+                let Some(d) = wire::read::<wire::ContentDelta>(name, params) else {
+                    return;
+                };
+                let index = to_index(d.content_index);
+                self.append(d.item_id, |item| {
+                    push_at(&mut item["content"], index, d.delta)
+                });
             }
             _ => {}
         }
     }
 
-    fn append(&mut self, params: &Value, update: impl FnOnce(&mut Value, &str)) {
-        let (Some(id), Some(delta)) = (
-            params.get("itemId").and_then(Value::as_str),
-            params.get("delta").and_then(Value::as_str),
-        ) else {
-            return;
-        };
+    fn append(&mut self, id: &str, update: impl FnOnce(&mut Value)) {
         if let Some(draft) = self.items.get_mut(id) {
-            update(&mut draft.item, delta);
+            update(&mut draft.item);
             self.dirty.insert(id.to_string());
         }
     }
@@ -142,12 +140,9 @@ fn to_item(session_id: &str, id: &str, draft: &Draft) -> NewItem {
     }
 }
 
-fn index_of(params: &Value, key: &str) -> usize {
-    params
-        .get(key)
-        .and_then(Value::as_u64)
-        .and_then(|i| usize::try_from(i).ok())
-        .unwrap_or(0)
+/// A part index codex sent (`push_at` bounds it).
+fn to_index(i: u64) -> usize {
+    usize::try_from(i).unwrap_or(usize::MAX)
 }
 
 fn push(field: &mut Value, delta: &str) {
@@ -210,7 +205,10 @@ mod tests {
             "nothing new, nothing to write"
         );
 
-        drafts.apply("item/completed", &json!({"item": {"id": "m"}}));
+        drafts.apply(
+            "item/completed",
+            &json!({"turnId": "t1", "item": {"type": "agentMessage", "id": "m", "text": "Hello"}}),
+        );
         drafts.apply(
             "item/commandExecution/outputDelta",
             &json!({"itemId": "c", "delta": "line2\n"}),

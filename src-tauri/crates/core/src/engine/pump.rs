@@ -13,6 +13,7 @@ use super::Engine;
 use crate::codex::client::Incoming;
 use crate::codex::requests::{self, Answer};
 use crate::codex::session::LiveSession;
+use crate::codex::wire;
 use crate::store::NewItem;
 
 pub(super) async fn run(
@@ -40,14 +41,9 @@ pub(super) async fn run(
         match message {
             Incoming::Notification { method, params } => {
                 drafts.apply(&method, &params);
-                if method == "turn/completed" {
-                    if let Some(turn_id) = params.pointer("/turn/id").and_then(Value::as_str) {
-                        for item in drafts.finish_turn(&id, turn_id) {
-                            engine.store().upsert_item(item);
-                        }
-                    }
-                }
-                if let Err(e) = on_notification(&engine, &id, &live, &method, &params).await {
+                if let Err(e) =
+                    on_notification(&engine, &id, &live, &mut drafts, &method, &params).await
+                {
                     tracing::error!(session = %id, %method, error = %e, "could not record a codex event");
                 }
                 if let Some(message) = warning(&engine, &id, &method, &params) {
@@ -55,17 +51,12 @@ pub(super) async fn run(
                         .emit(&id, SessionEvent::SetupWarning { message })
                         .await;
                 }
-                let refused = method == "error"
-                    && params.get("willRetry").and_then(Value::as_bool) != Some(true)
-                    && refused_credentials(&params["error"]);
-                let turn_id = refused
-                    .then(|| {
-                        params
-                            .get("turnId")
-                            .and_then(Value::as_str)
-                            .map(str::to_string)
-                    })
-                    .flatten();
+                // The model refused the credentials: the turn it failed, if codex is done retrying.
+                let refused = (method == wire::method::ERROR)
+                    .then(|| wire::read::<wire::ErrorEvent>("an error notification", &params))
+                    .flatten()
+                    .filter(|e| !e.will_retry && refused_credentials(&e.error))
+                    .map(|e| e.turn_id);
                 engine
                     .emit(
                         &id,
@@ -74,8 +65,8 @@ pub(super) async fn run(
                         },
                     )
                     .await;
-                if refused {
-                    sign_in_required(&engine, &id, turn_id.as_deref(), None).await;
+                if let Some(turn_id) = refused {
+                    sign_in_required(&engine, &id, Some(&turn_id), None).await;
                 }
             }
             Incoming::Request {
@@ -130,42 +121,48 @@ async fn on_notification(
     engine: &Engine,
     id: &str,
     live: &LiveSession,
+    drafts: &mut Drafts,
     method: &str,
     params: &Value,
 ) -> crate::error::Result<()> {
     let store = engine.store();
     match method {
-        "item/completed" => {
-            let item = &params["item"];
-            let (Some(item_id), Some(kind)) = (
-                item.get("id").and_then(Value::as_str),
-                item.get("type").and_then(Value::as_str),
-            ) else {
+        wire::method::ITEM_COMPLETED => {
+            let Some(event) = wire::read::<wire::ItemEvent>("an item/completed", params) else {
                 return Ok(());
             };
-            let turn_id = params
-                .get("turnId")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
             store.upsert_item(NewItem {
                 session_id: id.to_string(),
-                turn_id: turn_id.to_string(),
-                item_id: item_id.to_string(),
-                kind: kind.to_string(),
-                json: item.to_string(),
+                turn_id: event.turn_id,
+                item_id: event.item.id,
+                kind: event.item.kind,
+                json: params["item"].to_string(),
             });
         }
-        "turn/completed" => {
-            let turn = &params["turn"];
-            let turn_id = turn.get("id").and_then(Value::as_str).unwrap_or_default();
-            let status = turn
-                .get("status")
-                .and_then(Value::as_str)
-                .unwrap_or("completed");
-            let error = turn.pointer("/error/message").and_then(Value::as_str);
-            store.turn_finished(id, turn_id, status, error);
+        wire::method::TURN_COMPLETED => {
+            let completed = wire::read::<wire::TurnCompleted>("a turn/completed", params);
+            // Unreadable (a codex newer than this app knows): the turn still ends, as failed.
+            let (turn_id, status, error) = match &completed {
+                Some(c) => (
+                    Some(c.turn.id.clone()),
+                    c.turn.status,
+                    c.turn.error.as_ref().map(|e| e.message.as_str()),
+                ),
+                None => (
+                    live.running_turn(),
+                    wire::TurnStatus::Failed,
+                    Some("Codex ended the turn with a message this version of Codex Desk cannot read. Check that codex and Codex Desk are up to date."),
+                ),
+            };
+            if let Some(turn_id) = &turn_id {
+                // What still streamed is kept as it was, before the turn counts as ended.
+                for item in drafts.finish_turn(id, turn_id) {
+                    store.upsert_item(item);
+                }
+                store.turn_finished(id, turn_id, status.as_str(), error);
+            }
             let (session_status, message) = match status {
-                "failed" => (
+                wire::TurnStatus::Failed => (
                     SessionStatus::Failed,
                     Some(error.unwrap_or("The turn failed.")),
                 ),
@@ -188,17 +185,15 @@ async fn on_notification(
 /// terms of the user's own files: codex names the session's generated config, which the user
 /// never edits.
 fn warning(engine: &Engine, id: &str, method: &str, params: &Value) -> Option<String> {
-    let text = |key: &str| params.get(key).and_then(Value::as_str);
     let raw = match method {
-        "configWarning" => {
-            let summary =
-                text("summary").unwrap_or("Codex could not use part of its configuration.");
-            match text("details") {
-                Some(details) => format!("{summary} {details}"),
-                None => summary.to_string(),
+        wire::method::CONFIG_WARNING => {
+            let w = wire::read::<wire::ConfigWarning>("a configWarning", params)?;
+            match w.details {
+                Some(details) => format!("{} {details}", w.summary),
+                None => w.summary,
             }
         }
-        "warning" => text("message")?.to_string(),
+        wire::method::WARNING => wire::read::<wire::Warning>("a warning", params)?.message,
         _ => return None,
     };
     let session_config = engine.folder(id).config_file();
@@ -245,16 +240,17 @@ async fn renew_token(engine: Engine, id: String, live: Arc<LiveSession>, request
 }
 
 /// Whether a codex error means the model refused the credentials (HTTP 401, or a failed renewal).
-fn refused_credentials(error: &Value) -> bool {
-    let info = &error["codexErrorInfo"];
-    if info.as_str() == Some("unauthorized") {
-        return true;
+fn refused_credentials(error: &wire::TurnError) -> bool {
+    if let Some(info) = &error.codex_error_info {
+        if info.as_str() == Some("unauthorized") {
+            return true;
+        }
+        let status_401 = |v: &Value| v.get("httpStatusCode").and_then(Value::as_u64) == Some(401);
+        if info.as_object().is_some_and(|o| o.values().any(status_401)) {
+            return true;
+        }
     }
-    let status_401 = |v: &Value| v.get("httpStatusCode").and_then(Value::as_u64) == Some(401);
-    if info.as_object().is_some_and(|o| o.values().any(status_401)) {
-        return true;
-    }
-    let message = error["message"].as_str().unwrap_or_default();
+    let message = &error.message;
     message.contains("401 Unauthorized") || message.contains("auth refresh request failed")
 }
 
