@@ -2,6 +2,7 @@
 //! `codex-desk-core`; commands here only translate.
 
 mod commands;
+mod fatal;
 mod logging;
 mod relay;
 
@@ -28,15 +29,20 @@ pub struct Startup {
 
 pub fn run() {
     let _log = logging::init(&codex_desk_core::paths::AppPaths::from_env().app_log_dir());
+    fatal::log_panics();
     let builder = tauri::Builder::default();
-    if let Err(e) = run_app(builder) {
-        tracing::error!(error = %e, "Codex Desk could not start");
-        eprintln!("Codex Desk could not start: {e}");
-        std::process::exit(1);
-    }
+    // The toolkit panics when it cannot start (no display); that is the user's to know, not a
+    // backtrace's.
+    let cause = match fatal::catching(|| build(builder)) {
+        Ok(Ok(app)) => return run_app(app),
+        Ok(Err(e)) => e.to_string(),
+        Err(panic) => panic,
+    };
+    fatal::tell(&fatal::window_failed(&cause));
+    std::process::exit(1);
 }
 
-fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
+fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<tauri::App<R>> {
     let mut context = tauri::generate_context!();
     // One window per data folder: another data folder is another instance.
     if let Some(tag) = codex_desk_core::paths::AppPaths::from_env().instance_tag() {
@@ -44,7 +50,7 @@ fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
         identifier.push('.');
         identifier.push_str(&tag);
     }
-    let app = builder
+    builder
         // First: a second launch on the same data folder only brings this window forward.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(window) = app.get_webview_window("main") {
@@ -85,7 +91,10 @@ fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
             Ok(())
         })
         .invoke_handler(commands::handler())
-        .build(context)?;
+        .build(context)
+}
+
+fn run_app<R: Runtime>(app: tauri::App<R>) {
     app.run(|handle, event| {
         if let RunEvent::Exit = event {
             if let Some(engine) = handle.try_state::<Engine>() {
@@ -93,7 +102,6 @@ fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<()> {
             }
         }
     });
-    Ok(())
 }
 
 /// The window stays on the app: any navigation elsewhere (a link, a form, a script the renderer

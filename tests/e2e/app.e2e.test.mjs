@@ -303,3 +303,26 @@ test("a data folder that cannot be used says what is wrong, where, and what to d
     fs.renameSync(`${data}.kept`, data);
   }
 });
+
+test("without a display the app says why it cannot open a window, in the log too, and exits", () => {
+  // As when started over SSH without X forwarding: no window can be made at all.
+  const data = path.join(work, "no-display");
+  const bare = { ...env, CODEX_DESK_DATA_DIR: data };
+  delete bare.DISPLAY;
+  delete bare.WAYLAND_DISPLAY;
+  delete bare.RUST_BACKTRACE;
+  let result;
+  try {
+    execFileSync(app, [], { env: bare, stdio: ["ignore", "pipe", "pipe"], timeout: 60000 });
+    assert.fail("the app ran without a display");
+  } catch (e) {
+    result = e;
+  }
+  assert.equal(result.status, 1, `exit status ${result.status}, signal ${result.signal}`);
+  const stderr = String(result.stderr);
+  assert.match(stderr, /Codex Desk could not open its window\. No graphical display was found/);
+  assert.match(stderr, /ssh -X/);
+  const logs = path.join(data, "logs");
+  const logged = fs.readdirSync(logs).map((f) => fs.readFileSync(path.join(logs, f), "utf8")).join("");
+  assert.match(logged, /Codex Desk could not open its window/);
+});
