@@ -43,6 +43,55 @@ pub fn run_child(test: &str, env: &[(&str, Option<&str>)]) -> String {
     text
 }
 
+/// Runs this test binary again as a child with `test` as the only test, inside a private
+/// keychain of its own (for a test that locks it: the tests beside it keep theirs unlocked).
+pub fn run_child_in_own_keychain(test: &str) -> String {
+    let exe = std::env::current_exe().expect("test binary");
+    let script = crate::repo_root().join("scripts/with-test-keychain.sh");
+    let out = std::process::Command::new("bash")
+        .arg(script)
+        .arg(exe)
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env("CODEX_DESK_TEST_CHILD", test)
+        .output()
+        .expect("run the test binary");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "the child test failed:\n{text}");
+    assert!(
+        text.contains("1 passed"),
+        "the child test did not run:\n{text}"
+    );
+    text
+}
+
+/// Locks the private keychain's collection, as the desktop does when the screen locks or after
+/// a timeout (gnome-keyring's Secret Service `Lock`).
+pub fn lock() {
+    require_private_keychain();
+    let out = std::process::Command::new("dbus-send")
+        .args([
+            "--session",
+            "--dest=org.freedesktop.secrets",
+            "--type=method_call",
+            "--print-reply",
+            "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service.Lock",
+            "array:objpath:/org/freedesktop/secrets/collection/login",
+        ])
+        .output()
+        .expect("dbus-send (package dbus-bin)");
+    let reply = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && reply.contains("/org/freedesktop/secrets/collection/login"),
+        "the keychain did not lock: {reply}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// True inside a child started by [`run_child`] for `test`.
 pub fn is_child(test: &str) -> bool {
     std::env::var("CODEX_DESK_TEST_CHILD").as_deref() == Ok(test)

@@ -442,6 +442,62 @@ async fn without_a_keychain_sign_in_says_what_to_do() {
     eprintln!("keychain-absent-checked");
 }
 
+const LOCKED_KEYCHAIN_CHILD: &str =
+    "account::a_locked_keychain_says_to_unlock_it_and_the_account_stays";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_keychain_says_to_unlock_it_and_the_account_stays() {
+    if !codex_desk_tests::keychain::is_child(LOCKED_KEYCHAIN_CHILD) {
+        // In a keychain of its own: locking it must not disturb the tests running beside it.
+        let out = codex_desk_tests::keychain::run_child_in_own_keychain(LOCKED_KEYCHAIN_CHILD);
+        assert!(out.contains("keychain-locked-checked"), "{out}");
+        return;
+    }
+    require_private_keychain();
+    let env = TestEnv::needing_sign_in(hello()).await;
+    env.mock.issuer().accept_api_key("sk-first-key");
+    env.mock.issuer().accept_api_key("sk-second-key");
+    let engine = env.engine();
+    engine
+        .account()
+        .save_api_key(Secret::new("sk-first-key"), true)
+        .await
+        .expect("an unlocked keychain keeps the key");
+
+    codex_desk_tests::keychain::lock();
+    let err = engine
+        .account()
+        .save_api_key(Secret::new("sk-second-key"), true)
+        .await
+        .expect_err("a locked keychain");
+    assert_eq!(err.code(), Some(ErrorCode::KeychainUnavailable), "{err}");
+    let text = err.to_string();
+    assert!(text.contains("locked") && text.contains("Unlock"), "{text}");
+    let state = engine.account().state();
+    assert_eq!(
+        state.auth,
+        AccountAuth::ApiKey,
+        "the account stays as it was"
+    );
+    assert_eq!(
+        state.error.as_ref().map(|e| e.message.as_str()),
+        Some(text.as_str()),
+        "the account area says it too"
+    );
+
+    let (open, _browser) = scripted_browser();
+    let err = engine
+        .account()
+        .sign_in_chatgpt(&open)
+        .await
+        .expect_err("a locked keychain");
+    assert_eq!(err.code(), Some(ErrorCode::KeychainUnavailable), "{err}");
+    assert!(err.to_string().contains("Unlock"), "{err}");
+    assert!(engine.account().state().login.is_none(), "no sign-in waits");
+    engine.shutdown();
+    eprintln!("keychain-locked-checked");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_closed_tab_can_be_reopened_and_a_sign_in_cancelled() {
     require_private_keychain();
