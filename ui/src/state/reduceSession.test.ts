@@ -186,6 +186,28 @@ describe("stored transcript", () => {
     expect(view.statusMessage).toContain("closed while codex was working");
   });
 
+  it("lets a checkpoint of the running turn stream on, and never puts it over a live answer", () => {
+    const draft = { ...agentMessage("a", "half an ans"), deskDraft: true } as unknown as ThreadItem;
+    const running: Transcript = {
+      session: sessionInfo({ status: "running" }),
+      turns: [{ id: "t1", status: "inProgress", error: null, startedAt: 1, completedAt: null }],
+      items: [{ turnId: "t1", seq: 1, item: draft }],
+    };
+    // Opened while the answer streams (nothing live yet): the checkpoint is where it goes on.
+    let view = reduceSession(emptySessionView("s1"), { type: "transcript", transcript: running });
+    expect(view.entries.a).toMatchObject({ kind: "item", streaming: true, completed: false, cutShort: false });
+    view = reduceSessionEvents(view, [agentDelta("t1", "a", "wer")]);
+    expect(view.entries.a).toMatchObject({ item: { text: "half an answer" } });
+    expect("deskDraft" in (view.entries.a as { item: object }).item).toBe(false);
+
+    // Read again while the live answer is ahead of the checkpoint: the live answer stays.
+    view = reduceSessionEvents(view, [agentDelta("t1", "a", " and more")]);
+    view = reduceSession(view, { type: "transcript", transcript: running });
+    expect(view.entries.a).toMatchObject({ streaming: true, item: { text: "half an answer and more" } });
+    view = reduceSessionEvents(view, [agentDelta("t1", "a", "!")]);
+    expect(view.entries.a).toMatchObject({ item: { text: "half an answer and more!" } });
+  });
+
   const transcript: Transcript = {
     session: sessionInfo({ status: "idle", threadId: "thread-1" }),
     turns: [

@@ -96,14 +96,22 @@ function applyTranscript(live: SessionView, transcript: Transcript): SessionView
     else if (!hasErrorMessage(live, turn.error)) view = putError(view, turn.id, { message: turn.error });
   };
   const consumedPrompts = new Set<string>();
+  const running = session.status === "running" || session.status === "starting";
   let previousTurn: string | null = null;
   for (const stored of sorted) {
     if (stored.turnId !== previousTurn) placeTurnError(previousTurn);
     previousTurn = stored.turnId;
     const id = (stored.item as { id: string }).id;
     const existing = live.entries[id];
-    const entry: Entry = existing?.kind === "item" && existing.completed ? existing : storedEntry(stored.item, stored.turnId);
     const isCurrentTurn = lastTurn?.id === stored.turnId && lastTurn.status === "inProgress";
+    const draft = isDraft(stored.item);
+    // What streamed live is newer than a checkpoint; a checkpoint of the running turn streams on.
+    const entry: Entry =
+      existing?.kind === "item" && (existing.completed || (draft && existing.streaming))
+        ? existing
+        : draft && isCurrentTurn && running
+          ? newItemEntry(withoutDraftMarker(stored.item), stored.turnId, false)
+          : storedEntry(stored.item, stored.turnId);
     const replaced =
       !existing && entry.kind === "item" && entry.item.type === "userMessage" && isCurrentTurn
         ? replacePendingPromptIn(view, live, entry, consumedPrompts)
@@ -117,7 +125,6 @@ function applyTranscript(live: SessionView, transcript: Transcript): SessionView
     if (entry && !(id in view.entries) && !consumedPrompts.has(id)) view = putEntry(view, entry);
   }
 
-  const running = session.status === "running" || session.status === "starting";
   const storedActive = running ? turns.find((t) => t.status === "inProgress")?.id ?? null : null;
   return {
     ...view,
@@ -133,7 +140,18 @@ function applyTranscript(live: SessionView, transcript: Transcript): SessionView
 /** An item from the store; one codex never completed (written while it streamed) is cut short. */
 function storedEntry(item: ThreadItem, turnId: string): Entry {
   const entry = newItemEntry(item, turnId, true);
-  return (item as { deskDraft?: boolean }).deskDraft ? { ...entry, cutShort: true } : entry;
+  return isDraft(item) ? { ...entry, cutShort: true } : entry;
+}
+
+/** Written by a checkpoint while it streamed, not (yet) completed by codex. */
+function isDraft(item: ThreadItem): boolean {
+  return (item as { deskDraft?: boolean }).deskDraft === true;
+}
+
+function withoutDraftMarker(item: ThreadItem): ThreadItem {
+  const copy = { ...item } as ThreadItem & { deskDraft?: boolean };
+  delete copy.deskDraft;
+  return copy;
 }
 
 /** A pending live prompt (exact text) that this stored userMessage item answers for. */
