@@ -529,3 +529,69 @@ async fn a_workspace_moved_while_its_session_lives_is_noticed_and_followed() {
     );
     engine.shutdown();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moving_a_session_during_a_turn_stops_and_records_the_turn_and_it_goes_on() {
+    let env = TestEnv::new(Arc::new(|req: &ModelRequest| -> Reply {
+        if req.last_user_text().contains("continue") {
+            return reply::text(&["Carrying on."]);
+        }
+        reply::slow_text("word ", 600, std::time::Duration::from_millis(15))
+    }))
+    .await;
+    let (engine, session, mut events) = env.start_session().await;
+    engine
+        .send_prompt(&session.id, "write a long answer")
+        .await
+        .expect("send");
+    events
+        .until("the answer streams", |e| {
+            matches!(e, codex_desk_protocol::SessionEvent::Codex { notification }
+                if notification["method"] == "item/agentMessage/delta")
+        })
+        .await;
+
+    // The user points the session at another folder while codex is still answering.
+    let new = env.workspace().with_file_name("elsewhere");
+    std::fs::create_dir_all(&new).expect("folder");
+    let moved = engine
+        .relocate_session(&session.id, &new.display().to_string(), false)
+        .await
+        .expect("relocate");
+    assert_ne!(moved.status, codex_desk_protocol::SessionStatus::Running);
+    assert_eq!(events.turn_completed().await["status"], "interrupted");
+    let transcript = engine.open_session(&session.id).await.expect("open");
+    assert_ne!(
+        transcript.session.status,
+        codex_desk_protocol::SessionStatus::Running,
+        "the window would wait forever"
+    );
+    let turn = transcript.turns.last().expect("the turn");
+    assert_eq!(turn.status, "interrupted", "{turn:?}");
+    assert!(
+        transcript
+            .items
+            .iter()
+            .any(|i| i.item["type"] == "agentMessage"
+                && i.item["text"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("word"))),
+        "what was written is kept"
+    );
+
+    // The session goes on, in the new folder, with the same thread.
+    engine
+        .send_prompt(&session.id, "continue")
+        .await
+        .expect("send");
+    let done = events.turn_completed().await;
+    assert_eq!(done["status"], "completed", "{done:#}");
+    assert!(env
+        .mock
+        .requests()
+        .last()
+        .expect("request")
+        .all_text()
+        .contains("write a long answer"));
+    engine.shutdown();
+}

@@ -96,6 +96,14 @@ describe("turns, status, errors, notices", () => {
     expect(isTurnRunning(run([turnCompleted("t1")], running))).toBe(false);
   });
 
+  it("ends the running turn when the session says it was interrupted (the folder moved)", () => {
+    const streaming = run([turnStarted("t1"), itemStarted("t1", agentMessage("a", "")), agentDelta("t1", "a", "par")]);
+    const view = run([{ type: "status", status: "interrupted", message: "The folder moved", threadId: null }], streaming);
+    expect(isTurnRunning(view)).toBe(false);
+    expect(view.entries.a).toMatchObject({ streaming: false });
+    expect(view.statusMessage).toBe("The folder moved");
+  });
+
   it("shows retries subtly and the final error inline", () => {
     const error = (willRetry: boolean, message: string) =>
       codex({ method: "error", params: { threadId: "x", turnId: "t1", willRetry, error: { message, codexErrorInfo: null, additionalDetails: "HTTP 500", misalignment: null } } });

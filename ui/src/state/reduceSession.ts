@@ -29,7 +29,10 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
         statusMessage: action.message,
         threadId: action.threadId ?? view.threadId,
       };
-      // codex is gone or the turn failed: nothing more will stream for the running turn.
+      // codex is gone, the turn failed or was cut off: nothing more will stream for it.
+      if (action.status === "interrupted") {
+        next = stopStreaming({ ...next, activeTurnId: null, retrying: null }, null);
+      }
       if (action.status === "crashed" || action.status === "failed") {
         next = stopStreaming({ ...next, activeTurnId: null, retrying: null }, null);
         // Show the reason inline, unless the turn's own error already says it.

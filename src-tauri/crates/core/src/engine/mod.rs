@@ -28,6 +28,8 @@ use crate::{files, prompts};
 
 const LAST_SESSION_KEY: &str = "last_session_id";
 const DEFAULT_TITLE: &str = "New session";
+/// How long moving a session waits for its running turn to stop.
+const MOVE_WAIT: Duration = Duration::from_secs(3);
 
 /// How the engine is set up; `from_env` is what the app uses.
 #[derive(Debug, Clone)]
@@ -246,8 +248,28 @@ impl Engine {
         self.inner.workspaces.unwatch(&old);
         let live = lock(&self.inner.live).remove(id);
         if let Some(live) = live {
+            // A turn still running in the old folder is stopped and recorded before codex goes.
+            if live.is_busy() {
+                let _ = live.interrupt().await;
+                let _ = tokio::time::timeout(MOVE_WAIT, live.until_idle()).await;
+            }
+            let cut_off = live.is_busy();
             live.close();
+            if cut_off {
+                self.inner
+                    .store
+                    .interrupt_open_turns(id, "The session's folder moved during this turn.");
+                self.set_status(
+                    id,
+                    SessionStatus::Interrupted,
+                    Some("The folder moved while codex was working; what it had done is kept. Send a message to continue in the new place."),
+                    None,
+                )
+                .await?;
+            }
         }
+        // As the turn left it (idle once codex stopped it, or interrupted).
+        let session = self.session(id).await?;
         tracing::info!(session = %id, workspace = %session.workspace, "session moved to another folder");
         self.emit(
             id,
@@ -499,9 +521,7 @@ impl Engine {
             }
         };
         if tokio::time::timeout(wait, interrupted).await.is_err() {
-            tracing::warn!(
-                "a turn did not stop in time at exit; the next start marks it interrupted"
-            );
+            tracing::warn!("a turn did not stop in time at exit; it is recorded as interrupted");
         }
         for (id, _) in &running {
             self.inner.store.set_session_status(
@@ -509,6 +529,9 @@ impl Engine {
                 SessionStatus::Interrupted,
                 Some("Codex Desk was closed during this turn; what codex had done is kept. Send a message to continue."),
             );
+            self.inner
+                .store
+                .interrupt_open_turns(id, "Codex Desk closed during this turn.");
         }
         for (_, live) in lock(&self.inner.live).drain() {
             live.close();

@@ -73,8 +73,9 @@ pub(crate) enum Write {
         error: Option<String>,
         at: i64,
     },
-    FailOpenTurns {
+    CloseOpenTurns {
         session_id: String,
+        status: &'static str,
         error: String,
         at: i64,
     },
@@ -117,11 +118,12 @@ impl Write {
                 error,
                 at,
             } => turns::finished(conn, session_id, turn_id, status, error.as_deref(), *at),
-            Write::FailOpenTurns {
+            Write::CloseOpenTurns {
                 session_id,
+                status,
                 error,
                 at,
-            } => turns::fail_open(conn, session_id, error, *at),
+            } => turns::close_open(conn, session_id, status, error, *at),
             Write::Item { item, at } => items::upsert(conn, item, *at),
             Write::Setting { key, value } => settings::set(conn, key, value),
         }
@@ -137,7 +139,7 @@ impl Write {
             Write::Workspace { .. } => "workspace",
             Write::TurnStarted { .. } => "turn started",
             Write::TurnFinished { .. } => "turn finished",
-            Write::FailOpenTurns { .. } => "fail open turns",
+            Write::CloseOpenTurns { .. } => "close open turns",
             Write::Item { .. } => "item",
             Write::Setting { .. } => "setting",
         }
@@ -391,9 +393,20 @@ impl Store {
 
     /// Marks every unfinished turn of a session as failed with `error` (after a crash).
     pub fn fail_open_turns(&self, session_id: &str, error: &str) {
-        self.write(Write::FailOpenTurns {
+        self.write(Write::CloseOpenTurns {
             session_id: session_id.into(),
+            status: "failed",
             error: error.into(),
+            at: now_ms(),
+        });
+    }
+
+    /// Marks every unfinished turn of a session as interrupted (cut off by a quit or a move).
+    pub fn interrupt_open_turns(&self, session_id: &str, why: &str) {
+        self.write(Write::CloseOpenTurns {
+            session_id: session_id.into(),
+            status: "interrupted",
+            error: why.into(),
             at: now_ms(),
         });
     }

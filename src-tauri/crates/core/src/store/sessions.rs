@@ -148,6 +148,14 @@ pub(super) fn mark_orphaned(conn: &mut Connection, at: i64) -> rusqlite::Result<
             params![id, at],
         )?;
     }
+    // No turn runs before codex starts: one still open (a quit that could not wait for it) was
+    // cut off too.
+    tx.execute(
+        "UPDATE turns SET status = 'interrupted', completed_at = ?1,
+             error = 'Codex Desk closed during this turn.'
+         WHERE status = 'inProgress'",
+        params![at],
+    )?;
     tx.commit()?;
     Ok(orphans.len())
 }
@@ -207,6 +215,9 @@ pub(crate) mod tests {
         store.insert_session(sample("b", 1));
         store.set_session_status("a", SessionStatus::Running, None);
         store.turn_started("a", "t1");
+        // A quit that could not wait for its turn: the session says interrupted, the turn is open.
+        store.set_session_status("b", SessionStatus::Interrupted, Some("closed"));
+        store.turn_started("b", "t2");
         store.close();
         let opened = Store::open(&path).expect("reopen");
         assert_eq!(opened.orphaned, 1);
@@ -228,6 +239,8 @@ pub(crate) mod tests {
             .await
             .expect("get")
             .expect("exists");
-        assert_eq!(b.status, SessionStatus::Idle);
+        assert_eq!(b.status, SessionStatus::Interrupted);
+        let turns = opened.store.list_turns("b").await.expect("turns");
+        assert_eq!(turns[0].status, "interrupted", "no turn is left open");
     }
 }

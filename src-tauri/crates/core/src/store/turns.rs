@@ -49,16 +49,17 @@ pub(super) fn finished(
 }
 
 /// Marks every unfinished turn of a session as failed with `error` (after a crash).
-pub(super) fn fail_open(
+pub(super) fn close_open(
     conn: &Connection,
     session_id: &str,
+    status: &str,
     error: &str,
     at: i64,
 ) -> rusqlite::Result<()> {
     conn.execute(
-        "UPDATE turns SET status = 'failed', error = ?2, completed_at = ?3
+        "UPDATE turns SET status = ?2, error = ?3, completed_at = ?4
          WHERE session_id = ?1 AND status = 'inProgress'",
-        params![session_id, error, at],
+        params![session_id, status, error, at],
     )?;
     Ok(())
 }
