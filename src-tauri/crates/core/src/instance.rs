@@ -15,10 +15,12 @@ const LOCK_FILE: &str = "codex-desk.lock";
 const RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Held while this process owns the data folder; released when dropped (or when the process
-/// ends, however it ends).
+/// ends, however it ends). The file names the holder's pid while it runs and is emptied on a
+/// clean release, so the next run knows whether this one ended cleanly.
 #[derive(Debug)]
 pub struct DataDirLock {
-    _file: File,
+    file: File,
+    previous_unclean: bool,
 }
 
 impl DataDirLock {
@@ -56,61 +58,103 @@ impl DataDirLock {
                 ))
             }
         }
+        // A pid left in the file: the run that held it never released it (killed, crashed).
+        let mut previous = String::new();
+        let _ = file.read_to_string(&mut previous);
+        let previous_unclean = previous.trim().parse::<u32>().is_ok();
         // Who holds it, for the message a second instance shows.
         let _ = file.set_len(0);
         let _ = file.rewind();
         let _ = write!(file, "{}", std::process::id());
-        Ok(Self { _file: file })
+        let _ = file.sync_data();
+        Ok(Self {
+            file,
+            previous_unclean,
+        })
+    }
+
+    /// Whether the previous run on this data folder ended without releasing it.
+    pub fn previous_run_was_unclean(&self) -> bool {
+        self.previous_unclean
     }
 }
 
-/// Kills what a previous run of this data folder left running: codex processes whose codex home
-/// is in it, and the commands they started (which carry the session's `TMPDIR`). Call it while
-/// holding the [`DataDirLock`], so nothing of a live instance is touched. Returns how many.
+impl Drop for DataDirLock {
+    /// A clean release: the holder's pid is taken out (the lock itself goes with the file).
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+        let _ = self.file.sync_data();
+    }
+}
+
+/// Stops what a previous run of this data folder left running when it ended uncleanly: codex
+/// processes whose codex home is in it, and the commands they ran (which carry the session's
+/// `TMPDIR`). Each gets SIGTERM, then SIGKILL if it is still there after [`REAP_GRACE`]. Call it
+/// while holding the [`DataDirLock`], and only when the previous run was unclean, so nothing of
+/// a live instance or of a clean past is touched. Returns how many.
 pub fn reap_leftovers(data_dir: &Path) -> usize {
     platform::reap(&data_dir.join("sessions"), &data_dir.join("account"))
 }
 
+/// How long a leftover gets to end after SIGTERM.
+pub const REAP_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
 #[cfg(target_os = "linux")]
 mod platform {
     use std::path::Path;
+    use std::time::{Duration, Instant};
 
     use nix::sys::signal::{kill, Signal};
     use nix::unistd::Pid;
 
     pub fn reap(sessions: &Path, account: &Path) -> usize {
         let me = std::process::id();
-        let Ok(entries) = std::fs::read_dir("/proc") else {
-            return 0;
-        };
-        let mut reaped = 0;
-        for entry in entries.flatten() {
-            let Some(pid) = entry
-                .file_name()
-                .to_str()
-                .and_then(|n| n.parse::<u32>().ok())
-            else {
-                continue;
-            };
-            if pid == me {
-                continue;
-            }
-            // Only processes of this user are readable; others are not ours to reap anyway.
-            let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
-                continue;
-            };
-            if !belongs(&environ, sessions, account) {
-                continue;
-            }
-            let Ok(raw) = i32::try_from(pid) else {
-                continue;
-            };
-            if kill(Pid::from_raw(raw), Signal::SIGKILL).is_ok() {
-                tracing::warn!(pid, "reaped a process a previous run left behind");
-                reaped += 1;
-            }
+        let leftovers: Vec<Pid> = processes()
+            .filter(|pid| *pid != me)
+            .filter(|pid| {
+                // Only processes of this user are readable; others are not ours to reap anyway.
+                std::fs::read(format!("/proc/{pid}/environ"))
+                    .is_ok_and(|environ| belongs(&environ, sessions, account))
+            })
+            .filter_map(|pid| i32::try_from(pid).ok().map(Pid::from_raw))
+            .collect();
+        let asked: Vec<Pid> = leftovers
+            .into_iter()
+            .filter(|pid| kill(*pid, Signal::SIGTERM).is_ok())
+            .collect();
+        let deadline = Instant::now() + super::REAP_GRACE;
+        while Instant::now() < deadline && asked.iter().any(|p| alive(*p)) {
+            std::thread::sleep(Duration::from_millis(20));
         }
-        reaped
+        for pid in asked.iter().filter(|p| alive(**p)) {
+            let _ = kill(*pid, Signal::SIGKILL);
+        }
+        for pid in &asked {
+            tracing::warn!(
+                pid = pid.as_raw(),
+                "stopped a process a previous run left behind"
+            );
+        }
+        asked.len()
+    }
+
+    fn processes() -> impl Iterator<Item = u32> {
+        std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()))
+    }
+
+    /// Still running (a zombie counts as gone: it only waits for its parent).
+    fn alive(pid: Pid) -> bool {
+        std::fs::read_to_string(format!("/proc/{}/stat", pid.as_raw()))
+            .ok()
+            .and_then(|stat| {
+                stat.rsplit_once(')')
+                    .and_then(|(_, rest)| rest.split_whitespace().next().map(|s| s != "Z"))
+            })
+            .unwrap_or(false)
     }
 
     fn belongs(environ: &[u8], sessions: &Path, account: &Path) -> bool {
@@ -131,7 +175,7 @@ mod platform {
 #[cfg(not(target_os = "linux"))]
 mod platform {
     /// Windows: codex runs in a Job Object that dies with the app. macOS: codex ends when its
-    /// stdin closes with the app; there is no process list to search without /proc.
+    /// stdin closes with the app (its sandboxed commands with it); there is no /proc to search.
     pub fn reap(_sessions: &std::path::Path, _account: &std::path::Path) -> usize {
         0
     }
@@ -156,9 +200,22 @@ mod tests {
             "{err}"
         );
         assert!(err.to_string().contains("already using"), "{err}");
+        assert!(!first.previous_run_was_unclean(), "a new data folder");
         drop(first);
-        DataDirLock::acquire(dir.path()).expect("free again");
+        let second = DataDirLock::acquire(dir.path()).expect("free again");
         assert!(lock_path(dir.path()).exists());
+        assert!(!second.previous_run_was_unclean(), "released cleanly");
+        drop(second);
+        assert_eq!(
+            std::fs::read_to_string(lock_path(dir.path())).expect("read"),
+            "",
+            "a clean release takes the pid out"
+        );
+
+        // A run that was killed released the lock with the OS but left its pid behind.
+        std::fs::write(lock_path(dir.path()), "4242").expect("write");
+        let after_kill = DataDirLock::acquire(dir.path()).expect("free");
+        assert!(after_kill.previous_run_was_unclean());
     }
 
     #[cfg(target_os = "linux")]
@@ -176,9 +233,29 @@ mod tests {
         };
         let mut ours = spawn(&tmp);
         let mut theirs = spawn(&std::env::temp_dir());
-        assert_eq!(reap_leftovers(dir.path()), 1);
+        // One that ignores SIGTERM still goes, after the grace period.
+        let mut stubborn = std::process::Command::new("sh")
+            .args(["-c", "trap '' TERM; while :; do sleep 0.05; done"])
+            .env("TMPDIR", &tmp)
+            .spawn()
+            .expect("sh");
+        // Wait until the shell has set its trap (it is a child of sh, not sh, that sleeps).
+        let started = std::time::Instant::now();
+        while !std::fs::read_to_string(format!("/proc/{}/status", stubborn.id())).is_ok_and(|s| {
+            s.lines()
+                .any(|l| l.starts_with("SigIgn:") && !l.ends_with("0000000000000000"))
+        }) {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(5),
+                "the trap was never set"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(reap_leftovers(dir.path()), 2);
         let status = ours.wait().expect("wait");
-        assert!(!status.success(), "the leftover was killed");
+        assert!(!status.success(), "the leftover was stopped");
+        let status = stubborn.wait().expect("wait");
+        assert!(!status.success(), "the stubborn one was killed");
         assert!(
             theirs.try_wait().expect("try_wait").is_none(),
             "others are left alone"

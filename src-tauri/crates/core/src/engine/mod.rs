@@ -110,9 +110,12 @@ impl Engine {
             reason: e.to_string(),
         })?;
         let lock = DataDirLock::acquire(data_dir)?;
-        let reaped = instance::reap_leftovers(data_dir);
-        if reaped > 0 {
-            tracing::warn!(reaped, "stopped processes a previous run left behind");
+        // After a clean quit nothing of ours runs; after a kill, codex or its commands may.
+        if lock.previous_run_was_unclean() {
+            let reaped = instance::reap_leftovers(data_dir);
+            if reaped > 0 {
+                tracing::warn!(reaped, "stopped processes a previous run left behind");
+            }
         }
         let opened = Store::open(&config.paths.database())?;
         if opened.orphaned > 0 {
