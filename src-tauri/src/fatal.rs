@@ -2,18 +2,21 @@
 //! WebKitGTK), the user still learns why and what to do: in the log file, on stderr, and in a
 //! native message box where the system can show one. Bugs that panic are logged too.
 
+use std::cell::Cell;
 use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Set while a panic is the caller's to report (the toolkit failing to start).
-static REPORTED_BY_CALLER: AtomicBool = AtomicBool::new(false);
+thread_local! {
+    /// Set on the thread running [`catching`]: a panic there is the caller's to report (the
+    /// toolkit failing to start). Panics on other threads are logged as usual.
+    static REPORTED_BY_CALLER: Cell<bool> = const { Cell::new(false) };
+}
 
 /// Panics reach the log file (a double-clicked app has no terminal), then stderr as usual.
 pub fn log_panics() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if REPORTED_BY_CALLER.load(Ordering::SeqCst) {
+        if REPORTED_BY_CALLER.with(Cell::get) {
             return;
         }
         tracing::error!(panic = %info, "Codex Desk hit a bug");
@@ -23,9 +26,9 @@ pub fn log_panics() {
 
 /// Runs `f`; a panic in it comes back as its words, for the caller to explain.
 pub fn catching<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    REPORTED_BY_CALLER.store(true, Ordering::SeqCst);
+    REPORTED_BY_CALLER.with(|r| r.set(true));
     let outcome = catch_unwind(AssertUnwindSafe(f));
-    REPORTED_BY_CALLER.store(false, Ordering::SeqCst);
+    REPORTED_BY_CALLER.with(|r| r.set(false));
     outcome.map_err(|payload| panic_words(payload.as_ref()))
 }
 

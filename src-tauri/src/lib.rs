@@ -97,6 +97,9 @@ fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<tauri::App<R>>
 fn run_app<R: Runtime>(app: tauri::App<R>) {
     app.run(|handle, event| {
         if let RunEvent::Exit = event {
+            // A launch while this one quits starts afresh (and waits for the data folder)
+            // instead of handing its arguments to a window that is going away.
+            tauri_plugin_single_instance::destroy(handle);
             if let Some(engine) = handle.try_state::<Engine>() {
                 tauri::async_runtime::block_on(engine.shutdown_gracefully(QUIT_WAIT));
             }

@@ -78,6 +78,9 @@ describe("reduceApp", () => {
     });
     state = reduceApp(state, { type: "noticeDismissed", index: 0 });
     expect(state.notices).toEqual(["other"]);
+    state = reduceApp(state, { type: "noticeAdded", notice: "link not opened" });
+    state = reduceApp(state, { type: "noticeAdded", notice: "link not opened" });
+    expect(state.notices).toEqual(["other", "link not opened"]);
     state = reduceApp(state, { type: "storageChanged", storage: { problem: "the disk is full", waiting: 3 } });
     expect(state.storage.problem).toBe("the disk is full");
   });

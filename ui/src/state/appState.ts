@@ -59,6 +59,8 @@ export type AppAction =
   | { type: "startupFailed"; error: ErrorPayload }
   | { type: "storageChanged"; storage: StorageHealth }
   | { type: "noticeDismissed"; index: number }
+  /** Something the user did that could not be done (a link that was not opened). */
+  | { type: "noticeAdded"; notice: string }
   | { type: "loadFailed"; error: ErrorPayload }
   | { type: "sessionsRefreshed"; sessions: SessionInfo[] }
   | { type: "sessionCreated"; session: SessionInfo }
@@ -126,6 +128,8 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
       return { ...state, loading: false, startupError: action.error };
     case "storageChanged":
       return { ...state, storage: action.storage };
+    case "noticeAdded":
+      return state.notices.includes(action.notice) ? state : { ...state, notices: [...state.notices, action.notice] };
     case "noticeDismissed":
       return { ...state, notices: state.notices.filter((_, i) => i !== action.index) };
     case "loadFailed":

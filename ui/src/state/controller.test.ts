@@ -44,4 +44,14 @@ describe("controller", () => {
     expect(reloads).toHaveLength(1);
     expect(reloads[0]).toContain("batch 3 was missed");
   });
+
+  it("says so in the window when a link is not opened", async () => {
+    const backend = createFakeBackend();
+    backend.openLink = async () => {
+      throw { code: null, message: "Codex Desk opens only web and mail links; this one was not opened: x", detail: null };
+    };
+    const store = createAppStore();
+    await createController(backend, store).openLink("x");
+    expect(store.getSnapshot().notices).toEqual(["Codex Desk opens only web and mail links; this one was not opened: x"]);
+  });
 });

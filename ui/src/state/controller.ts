@@ -146,7 +146,8 @@ export function createController(backend: Backend, store: AppStore): Controller 
     select: (sessionId) => select(sessionId),
     openDataFolder: () => backend.openDataFolder().catch(() => {}),
     openLogsFolder: () => backend.openLogsFolder().catch(() => {}),
-    openLink: (url) => backend.openLink(url).catch((error) => console.warn(toErrorPayload(error).message)),
+    openLink: (url) =>
+      backend.openLink(url).catch((error) => store.dispatch({ type: "noticeAdded", notice: toErrorPayload(error).message })),
     dismissNotice: (index) => store.dispatch({ type: "noticeDismissed", index }),
     showNewSession: (shown) => store.dispatch({ type: "newSessionShown", shown }),
     pickFolder: () => backend.pickFolder().catch(() => null),

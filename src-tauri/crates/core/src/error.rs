@@ -64,6 +64,10 @@ pub enum CoreError {
     #[error("The session database {path} cannot be used: {reason}.")]
     Database { path: PathBuf, reason: String },
 
+    /// Saving fails (disk full, read-only): a new session could not be kept, so none starts.
+    #[error("A new session cannot start while saving does not work. {0}")]
+    NotSaving(String),
+
     #[error("The session database {path} was written by a newer Codex Desk (its format {found}; this version knows up to {known}). Update Codex Desk, or move the file aside to start with an empty one; it was not changed.")]
     DatabaseTooNew {
         path: PathBuf,

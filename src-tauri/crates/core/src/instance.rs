@@ -10,9 +10,15 @@ use crate::error::{CoreError, Result};
 
 const LOCK_FILE: &str = "codex-desk.lock";
 
-/// How long to wait for a lock being released (an instance that is just quitting; a process
-/// that forked while holding it and has not exec'd yet).
+/// How long to wait for a lock being released (a process that forked while holding it and has
+/// not exec'd yet).
 const RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// How long to wait for an instance that says it is quitting (it stops its turns first).
+const QUIT_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// What the lock file says after the holder's pid while it quits.
+const QUITTING: &str = "quitting";
 
 /// Held while this process owns the data folder; released when dropped (or when the process
 /// ends, however it ends). The file names the holder's pid while it runs and is emptied on a
@@ -32,10 +38,19 @@ impl DataDirLock {
             .open(&path)
             .map_err(|e| CoreError::io(format!("Could not open {}", path.display()), e))?;
         let _ = crate::files::restrict_file(&path);
-        let deadline = std::time::Instant::now() + RELEASE_WAIT;
+        let started = std::time::Instant::now();
         let locked = loop {
             match file.try_lock() {
-                Err(TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                Err(TryLockError::WouldBlock) => {
+                    // A holder that is quitting gets the time its quit takes.
+                    let wait = if holder(&mut file).contains(QUITTING) {
+                        QUIT_WAIT
+                    } else {
+                        RELEASE_WAIT
+                    };
+                    if started.elapsed() >= wait {
+                        break Err(TryLockError::WouldBlock);
+                    }
                     std::thread::sleep(std::time::Duration::from_millis(10));
                 }
                 other => break other,
@@ -44,11 +59,9 @@ impl DataDirLock {
         match locked {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
-                let mut holder = String::new();
-                let _ = file.read_to_string(&mut holder);
                 return Err(CoreError::AlreadyRunning {
                     data_dir: data_dir.to_path_buf(),
-                    pid: holder.trim().parse().ok(),
+                    pid: holder_pid(&holder(&mut file)),
                 });
             }
             Err(TryLockError::Error(e)) => {
@@ -59,9 +72,7 @@ impl DataDirLock {
             }
         }
         // A pid left in the file: the run that held it never released it (killed, crashed).
-        let mut previous = String::new();
-        let _ = file.read_to_string(&mut previous);
-        let previous_unclean = previous.trim().parse::<u32>().is_ok();
+        let previous_unclean = holder_pid(&holder(&mut file)).is_some();
         // Who holds it, for the message a second instance shows.
         let _ = file.set_len(0);
         let _ = file.rewind();
@@ -77,6 +88,26 @@ impl DataDirLock {
     pub fn previous_run_was_unclean(&self) -> bool {
         self.previous_unclean
     }
+
+    /// Tells a new instance started meanwhile to wait for this one's quit, not give up.
+    pub fn mark_quitting(&mut self) {
+        let _ = self.file.set_len(0);
+        let _ = self.file.rewind();
+        let _ = write!(self.file, "{} {QUITTING}", std::process::id());
+        let _ = self.file.sync_data();
+    }
+}
+
+/// The lock file's text: the holder's pid, and whether it is quitting.
+fn holder(file: &mut File) -> String {
+    let mut text = String::new();
+    let _ = file.rewind();
+    let _ = file.read_to_string(&mut text);
+    text
+}
+
+fn holder_pid(text: &str) -> Option<u32> {
+    text.split_whitespace().next()?.parse().ok()
 }
 
 impl Drop for DataDirLock {
@@ -212,6 +243,18 @@ mod tests {
             "a clean release takes the pid out"
         );
 
+        // A holder that is quitting is waited for, longer than one that is not (here 1.2 s).
+        let mut quitting = DataDirLock::acquire(dir.path()).expect("free");
+        quitting.mark_quitting();
+        let releaser = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(1_200));
+            drop(quitting);
+        });
+        let waited = DataDirLock::acquire(dir.path()).expect("waited for the quit");
+        assert!(!waited.previous_run_was_unclean(), "it quit cleanly");
+        releaser.join().expect("join");
+        drop(waited);
+
         // A run that was killed released the lock with the OS but left its pid behind.
         std::fs::write(lock_path(dir.path()), "4242").expect("write");
         let after_kill = DataDirLock::acquire(dir.path()).expect("free");
@@ -234,12 +277,14 @@ mod tests {
         let mut ours = spawn(&tmp);
         let mut theirs = spawn(&std::env::temp_dir());
         // One that ignores SIGTERM still goes, after the grace period.
+        // (It waits on its stdin, which is never written, so it starts nothing else.)
         let mut stubborn = std::process::Command::new("sh")
-            .args(["-c", "trap '' TERM; while :; do sleep 0.05; done"])
+            .args(["-c", "trap '' TERM; read never"])
             .env("TMPDIR", &tmp)
+            .stdin(std::process::Stdio::piped())
             .spawn()
             .expect("sh");
-        // Wait until the shell has set its trap (it is a child of sh, not sh, that sleeps).
+        // Wait until the shell has set its trap.
         let started = std::time::Instant::now();
         while !std::fs::read_to_string(format!("/proc/{}/status", stubborn.id())).is_ok_and(|s| {
             s.lines()

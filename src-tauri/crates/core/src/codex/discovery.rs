@@ -98,11 +98,14 @@ fn read_version(native: &Path) -> Result<semver::Version> {
         path: native.to_path_buf(),
         reason,
     };
-    let out = Command::new(native)
-        .arg("--version")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| unusable(format!("it could not be started ({e})")))?;
+    let out = run_bounded(native, VERSION_WAIT)
+        .map_err(|e| unusable(format!("it could not be started ({e})")))?
+        .ok_or_else(|| {
+            unusable(format!(
+                "`codex --version` did not answer within {} seconds (a wrapper script that waits for something?)",
+                VERSION_WAIT.as_secs()
+            ))
+        })?;
     if !out.status.success() {
         return Err(unusable(format!(
             "`codex --version` failed: {}",
@@ -115,6 +118,49 @@ fn read_version(native: &Path) -> Result<semver::Version> {
             String::from_utf8_lossy(&out.stdout).trim()
         ))
     })
+}
+
+/// How long `codex --version` may take.
+const VERSION_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Runs `program --version` with its output in files, not pipes, so something it leaves running
+/// in the background cannot keep the app waiting; `None` when it does not end in `wait`.
+fn run_bounded(
+    program: &Path,
+    wait: std::time::Duration,
+) -> std::io::Result<Option<std::process::Output>> {
+    let stdout = tempfile::tempfile()?;
+    let stderr = tempfile::tempfile()?;
+    let mut child = Command::new(program)
+        .arg("--version")
+        .stdin(std::process::Stdio::null())
+        .stdout(stdout.try_clone()?)
+        .stderr(stderr.try_clone()?)
+        .spawn()?;
+    let deadline = std::time::Instant::now() + wait;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if std::time::Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(None);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    let read = |mut file: std::fs::File| -> std::io::Result<Vec<u8>> {
+        use std::io::{Read, Seek};
+        let mut bytes = Vec::new();
+        file.rewind()?;
+        file.take(64 * 1024).read_to_end(&mut bytes)?;
+        Ok(bytes)
+    };
+    Ok(Some(std::process::Output {
+        status,
+        stdout: read(stdout)?,
+        stderr: read(stderr)?,
+    }))
 }
 
 /// `codex-cli 0.169.0` → 0.169.0
@@ -283,7 +329,6 @@ mod tests {
     }
 
     #[cfg(unix)]
-    #[cfg(unix)]
     #[test]
     fn a_wrapper_script_of_the_users_own_is_used_as_it_is() {
         use std::os::unix::fs::PermissionsExt;
@@ -298,6 +343,29 @@ mod tests {
         let found = check(&script).expect("a working wrapper is accepted");
         assert_eq!(found.path, std::fs::canonicalize(&script).expect("canon"));
         assert_eq!(found.version, semver::Version::new(0, 169, 0));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_wrapper_that_leaves_something_running_or_hangs_never_keeps_the_app_waiting() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let script = dir.path().join("codex");
+        let write = |body: &str| {
+            std::fs::write(&script, body).expect("write");
+            std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
+                .expect("chmod");
+        };
+        // Starts a helper in the background (which keeps its stdout), then answers.
+        write("#!/bin/sh\nsleep 30 &\necho \"codex-cli 0.169.0\"\n");
+        let started = std::time::Instant::now();
+        let found = check(&script).expect("accepted");
+        assert_eq!(found.version, semver::Version::new(0, 169, 0));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // Never answers.
+        write("#!/bin/sh\nexec sleep 30\n");
+        let out = run_bounded(&script, std::time::Duration::from_millis(300)).expect("ran");
+        assert!(out.is_none(), "it was given up on");
     }
 
     #[cfg(unix)]

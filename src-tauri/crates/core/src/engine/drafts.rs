@@ -5,7 +5,7 @@
 //! item JSON with `"deskDraft": true`; `item/completed` replaces it in place.
 
 use std::collections::{BTreeSet, HashMap};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -18,9 +18,27 @@ pub const CHECKPOINT_EVERY: Duration = Duration::from_millis(750);
 /// The marker of an item stored before codex completed it.
 pub const DRAFT_MARKER: &str = "deskDraft";
 
+/// A large item is written less often: one more [`CHECKPOINT_EVERY`] between its checkpoints
+/// per this many bytes of it, up to [`MOST_TICKS`], so a command printing megabytes does not
+/// rewrite its row every tick (a kill loses at most those seconds of it).
+const BYTES_PER_TICK: usize = 1024 * 1024;
+const MOST_TICKS: usize = 8;
+
 struct Draft {
     turn_id: String,
     item: Value,
+    /// What has streamed into it so far (about its size).
+    streamed: usize,
+    written_at: Option<Instant>,
+}
+
+impl Draft {
+    fn due(&self, now: Instant) -> bool {
+        let ticks = (self.streamed / BYTES_PER_TICK + 1).min(MOST_TICKS);
+        let ticks = u32::try_from(ticks).unwrap_or(1);
+        self.written_at
+            .is_none_or(|at| now.duration_since(at) >= CHECKPOINT_EVERY.saturating_mul(ticks))
+    }
 }
 
 #[derive(Default)]
@@ -41,7 +59,15 @@ impl Drafts {
                 item[DRAFT_MARKER] = Value::Bool(true);
                 let turn_id = event.turn_id;
                 self.dirty.insert(event.item.id.clone());
-                self.items.insert(event.item.id, Draft { turn_id, item });
+                self.items.insert(
+                    event.item.id,
+                    Draft {
+                        turn_id,
+                        item,
+                        streamed: 0,
+                        written_at: None,
+                    },
+                );
             }
             method::ITEM_COMPLETED => {
                 if let Some(event) = wire::read::<wire::ItemEvent>("an item/completed", params) {
@@ -58,14 +84,16 @@ impl Drafts {
                 } else {
                     "aggregatedOutput"
                 };
-                self.append(d.item_id, |item| push(&mut item[field], d.delta));
+                self.append(d.item_id, d.delta.len(), |item| {
+                    push(&mut item[field], d.delta)
+                });
             }
             method::REASONING_SUMMARY_DELTA => {
                 let Some(d) = wire::read::<wire::SummaryDelta>(name, params) else {
                     return;
                 };
                 let index = to_index(d.summary_index);
-                self.append(d.item_id, |item| {
+                self.append(d.item_id, d.delta.len(), |item| {
                     push_at(&mut item["summary"], index, d.delta)
                 });
             }
@@ -74,7 +102,7 @@ impl Drafts {
                     return;
                 };
                 let index = to_index(d.content_index);
-                self.append(d.item_id, |item| {
+                self.append(d.item_id, d.delta.len(), |item| {
                     push_at(&mut item["content"], index, d.delta)
                 });
             }
@@ -82,19 +110,33 @@ impl Drafts {
         }
     }
 
-    fn append(&mut self, id: &str, update: impl FnOnce(&mut Value)) {
+    fn append(&mut self, id: &str, added: usize, update: impl FnOnce(&mut Value)) {
         if let Some(draft) = self.items.get_mut(id) {
             update(&mut draft.item);
+            draft.streamed = draft.streamed.saturating_add(added);
             self.dirty.insert(id.to_string());
         }
     }
 
-    /// The drafts changed since the last call, to write now.
+    /// The drafts changed since they were last written and due again, to write now.
     pub fn take_changed(&mut self, session_id: &str) -> Vec<NewItem> {
-        let dirty = std::mem::take(&mut self.dirty);
-        dirty
-            .into_iter()
-            .filter_map(|id| self.items.get(&id).map(|d| to_item(session_id, &id, d)))
+        self.take_changed_at(session_id, Instant::now())
+    }
+
+    fn take_changed_at(&mut self, session_id: &str, now: Instant) -> Vec<NewItem> {
+        let due: Vec<String> = self
+            .dirty
+            .iter()
+            .filter(|id| self.items.get(*id).is_none_or(|d| d.due(now)))
+            .cloned()
+            .collect();
+        due.into_iter()
+            .filter_map(|id| {
+                self.dirty.remove(&id);
+                let draft = self.items.get_mut(&id)?;
+                draft.written_at = Some(now);
+                Some(to_item(session_id, &id, draft))
+            })
             .collect()
     }
 
@@ -218,6 +260,54 @@ mod tests {
         let command: Value = serde_json::from_str(&left[0].json).expect("json");
         assert_eq!(command["aggregatedOutput"], "line1\nline2\n");
         assert!(drafts.finish_all("s").is_empty());
+    }
+
+    #[test]
+    fn a_large_item_is_written_less_often_a_small_one_every_tick() {
+        let mut drafts = Drafts::default();
+        for id in ["big", "small"] {
+            drafts.apply(
+                "item/started",
+                &json!({"turnId": "t", "item": {"type": "commandExecution", "id": id, "aggregatedOutput": null}}),
+            );
+        }
+        let start = Instant::now();
+        assert_eq!(drafts.take_changed_at("s", start).len(), 2);
+        let chunk = "x".repeat(64 * 1024);
+        let mut written = std::collections::HashMap::<String, usize>::new();
+        // Ten seconds of a command printing 4 MB a second beside one printing a line a tick.
+        for tick in 1..=13u32 {
+            for _ in 0..48 {
+                drafts.apply(
+                    "item/commandExecution/outputDelta",
+                    &json!({"itemId": "big", "delta": chunk}),
+                );
+            }
+            drafts.apply(
+                "item/commandExecution/outputDelta",
+                &json!({"itemId": "small", "delta": "line\n"}),
+            );
+            for item in drafts.take_changed_at("s", start + CHECKPOINT_EVERY * tick) {
+                *written.entry(item.item_id).or_default() += 1;
+            }
+        }
+        assert_eq!(written["small"], 13, "a small item is kept every tick");
+        assert!(
+            written.contains_key("big"),
+            "a large item is still kept: {written:?}"
+        );
+        assert!(
+            (1..=3).contains(&written["big"]),
+            "a large item is rewritten rarely: {written:?}"
+        );
+        // Nothing is lost at the end: the turn's last write has everything.
+        let last = drafts.finish_turn("s", "t");
+        let big = last.iter().find(|i| i.item_id == "big").expect("big");
+        let item: Value = serde_json::from_str(&big.json).expect("json");
+        assert_eq!(
+            item["aggregatedOutput"].as_str().map(str::len),
+            Some(13 * 48 * 64 * 1024)
+        );
     }
 
     #[test]

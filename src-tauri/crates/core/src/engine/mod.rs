@@ -396,6 +396,11 @@ impl Engine {
         confirmed: bool,
     ) -> Result<SessionInfo> {
         let workspace = validate_workspace(workspace, &self.guard(), confirmed)?;
+        // Its row would wait in memory, unreadable until saving works: the window could not
+        // open it, and a quit would lose it.
+        if let Some(problem) = self.inner.store.health().problem {
+            return Err(CoreError::NotSaving(problem));
+        }
         let id = uuid::Uuid::new_v4().to_string();
         let now = now_ms();
         let info = SessionInfo {
@@ -509,6 +514,9 @@ impl Engine {
     /// most `wait`), what was still streaming is written, codex processes end, the database
     /// saves what it holds.
     pub async fn shutdown_gracefully(&self, wait: Duration) {
+        if let Some(lock) = lock(&self.inner.lock).as_mut() {
+            lock.mark_quitting();
+        }
         let live: Vec<(String, Arc<LiveSession>)> = lock(&self.inner.live)
             .iter()
             .map(|(id, l)| (id.clone(), l.clone()))
@@ -782,5 +790,42 @@ mod tests {
             err.code(),
             Some(codex_desk_protocol::ErrorCode::WorkspaceInvalid)
         );
+    }
+
+    #[tokio::test]
+    async fn no_new_session_starts_while_saving_fails_and_one_does_once_it_works() {
+        let data = tempfile::tempdir().expect("tempdir");
+        let workspace = tempfile::tempdir().expect("workspace");
+        let mut config = EngineConfig::from_env();
+        config.paths = AppPaths::at(data.path());
+        let engine = Engine::open(config).expect("engine");
+        let folder = workspace.path().display().to_string();
+        let first = engine.create_session(&folder).expect("create");
+        let store = engine.store();
+        store.flush().await.expect("saved");
+
+        // The disk fills up: a write waits, the user is told, and a new session is refused.
+        store.limit_size_for_tests(1).await.expect("limit");
+        store.set_title(&first.id, &"a long title ".repeat(2_000));
+        assert!(store.flush().await.is_err());
+        let err = engine.create_session(&folder).expect_err("not saving");
+        let text = err.to_string();
+        assert!(
+            text.contains("cannot start while saving does not work"),
+            "{text}"
+        );
+        assert!(text.contains("disk is full"), "{text}");
+        assert_eq!(engine.app_state().await.expect("state").sessions.len(), 1);
+
+        // Space again: the waiting write lands, and sessions start again.
+        store
+            .limit_size_for_tests(1_000_000)
+            .await
+            .expect("unlimit");
+        store.flush().await.expect("saved");
+        let second = engine.create_session(&folder).expect("create");
+        let opened = engine.open_session(&second.id).await.expect("open");
+        assert_eq!(opened.session.id, second.id);
+        engine.shutdown();
     }
 }

@@ -82,6 +82,9 @@ fn explain(e: &rusqlite::Error) -> String {
             "it is not allowed to write the database file",
             "Check the permissions of the data folder.",
         ),
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+            return "Codex Desk cannot save to its database: the file was damaged while the app ran. What you see stays in the window, but changes from now on cannot be saved to that file. Quit and start Codex Desk again: it moves the damaged file aside (nothing is deleted) and starts a fresh one.".into();
+        }
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => (
             "another program holds the database",
             "Close other programs using the data folder.",

@@ -11,7 +11,7 @@ mod settings;
 mod turns;
 mod writer;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -157,6 +157,8 @@ impl std::fmt::Debug for Write {
 pub struct Store {
     jobs: Arc<std::sync::mpsc::Sender<Job>>,
     health: Health,
+    /// The database file, for messages.
+    path: Arc<PathBuf>,
 }
 
 /// A store just opened, with what opening found.
@@ -174,7 +176,7 @@ impl Store {
         let mut opened = open::open_file(path)?;
         let orphaned = sessions::mark_orphaned(&mut opened.conn, now_ms())?;
         Ok(OpenedStore {
-            store: Self::start(opened.conn),
+            store: Self::start(opened.conn, path.to_path_buf()),
             notices: opened.notices,
             orphaned,
         })
@@ -184,10 +186,10 @@ impl Store {
     pub fn open_in_memory() -> Result<Self> {
         let mut conn = Connection::open_in_memory()?;
         open::configure(&mut conn)?;
-        Ok(Self::start(conn))
+        Ok(Self::start(conn, PathBuf::from(":memory:")))
     }
 
-    fn start(conn: Connection) -> Self {
+    fn start(conn: Connection, path: PathBuf) -> Self {
         let (jobs, rx) = std::sync::mpsc::channel();
         let health = Health::default();
         let thread_health = health.clone();
@@ -200,6 +202,7 @@ impl Store {
         Self {
             jobs: Arc::new(jobs),
             health,
+            path: Arc::new(path),
         }
     }
 
@@ -207,9 +210,9 @@ impl Store {
         self.jobs.send(job).is_ok()
     }
 
-    fn gone() -> CoreError {
+    fn gone(&self) -> CoreError {
         CoreError::Database {
-            path: Default::default(),
+            path: self.path.to_path_buf(),
             reason: "the database thread has stopped; restart Codex Desk".into(),
         }
     }
@@ -224,9 +227,9 @@ impl Store {
             let _ = tx.send(work(conn));
         }));
         if !self.send(job) {
-            return Err(Self::gone());
+            return Err(self.gone());
         }
-        rx.await.map_err(|_| Self::gone())?
+        rx.await.map_err(|_| self.gone())?
     }
 
     /// As [`Store::read`], blocking the calling thread (start-up, outside the async runtime).
@@ -239,9 +242,9 @@ impl Store {
             let _ = tx.send(work(conn));
         }));
         if !self.send(job) {
-            return Err(Self::gone());
+            return Err(self.gone());
         }
-        rx.recv().map_err(|_| Self::gone())?
+        rx.recv().map_err(|_| self.gone())?
     }
 
     fn write(&self, write: Write) {
@@ -260,10 +263,10 @@ impl Store {
             let _ = tx.send(result);
         }));
         if !self.send(job) {
-            return Err(Self::gone());
+            return Err(self.gone());
         }
         rx.await
-            .map_err(|_| Self::gone())?
+            .map_err(|_| self.gone())?
             .map_err(|reason| CoreError::Database {
                 path: Default::default(),
                 reason,

@@ -102,9 +102,12 @@ fn handle(
             if !pending.is_empty() {
                 commit(conn, pending, retry, health);
             }
-            reply(match health.problem() {
-                Some(problem) if !pending.is_empty() => Err(problem),
-                _ => Ok(()),
+            reply(if pending.is_empty() {
+                Ok(())
+            } else {
+                Err(health.problem().unwrap_or_else(|| {
+                    format!("{} changes are still waiting to be saved", pending.len())
+                }))
             });
         }
         Job::Close(ack) => return Some(Some(ack)),
@@ -165,12 +168,15 @@ fn apply_all<'a>(
     tx.commit()
 }
 
-/// Failures of the disk or the file, which pass: keep the writes and try again.
+/// Failures of the disk or the file, not of the write: keep the writes, tell the user, try
+/// again (a file damaged while the app runs is moved aside at the next start).
 fn is_transient(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
         Some(
-            ErrorCode::DiskFull
+            ErrorCode::DatabaseCorrupt
+                | ErrorCode::NotADatabase
+                | ErrorCode::DiskFull
                 | ErrorCode::ReadOnly
                 | ErrorCode::SystemIoFailure
                 | ErrorCode::CannotOpen
