@@ -2,21 +2,29 @@
 //! WebKitGTK), the user still learns why and what to do: in the log file, on stderr, and in a
 //! native message box where the system can show one. Bugs that panic are logged too.
 
-use std::cell::Cell;
 use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Mutex;
+use std::thread::ThreadId;
 
-thread_local! {
-    /// Set on the thread running [`catching`]: a panic there is the caller's to report (the
-    /// toolkit failing to start). Panics on other threads are logged as usual.
-    static REPORTED_BY_CALLER: Cell<bool> = const { Cell::new(false) };
+/// The thread running [`catching`]: a panic there is the caller's to report (the toolkit failing
+/// to start). Panics on other threads are logged as usual.
+static REPORTED_BY_CALLER: Mutex<Option<ThreadId>> = Mutex::new(None);
+
+fn reported_by_caller() -> bool {
+    let current = std::thread::current().id();
+    *REPORTED_BY_CALLER.lock().unwrap_or_else(|p| p.into_inner()) == Some(current)
+}
+
+fn set_reported_by_caller(thread: Option<ThreadId>) {
+    *REPORTED_BY_CALLER.lock().unwrap_or_else(|p| p.into_inner()) = thread;
 }
 
 /// Panics reach the log file (a double-clicked app has no terminal), then stderr as usual.
 pub fn log_panics() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if REPORTED_BY_CALLER.with(Cell::get) {
+        if reported_by_caller() {
             return;
         }
         tracing::error!(panic = %info, "Codex Desk hit a bug");
@@ -26,9 +34,9 @@ pub fn log_panics() {
 
 /// Runs `f`; a panic in it comes back as its words, for the caller to explain.
 pub fn catching<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    REPORTED_BY_CALLER.with(|r| r.set(true));
+    set_reported_by_caller(Some(std::thread::current().id()));
     let outcome = catch_unwind(AssertUnwindSafe(f));
-    REPORTED_BY_CALLER.with(|r| r.set(false));
+    set_reported_by_caller(None);
     outcome.map_err(|payload| panic_words(payload.as_ref()))
 }
 
