@@ -39,15 +39,13 @@ impl DataDirLock {
             .map_err(|e| CoreError::io(format!("Could not open {}", path.display()), e))?;
         let _ = crate::files::restrict_file(&path);
         let started = std::time::Instant::now();
+        let mut quitting = false;
         let locked = loop {
             match file.try_lock() {
                 Err(TryLockError::WouldBlock) => {
                     // A holder that is quitting gets the time its quit takes.
-                    let wait = if holder(&mut file).contains(QUITTING) {
-                        QUIT_WAIT
-                    } else {
-                        RELEASE_WAIT
-                    };
+                    quitting = quitting || holder(&mut file).contains(QUITTING);
+                    let wait = if quitting { QUIT_WAIT } else { RELEASE_WAIT };
                     if started.elapsed() >= wait {
                         break Err(TryLockError::WouldBlock);
                     }
@@ -111,9 +109,12 @@ fn holder_pid(text: &str) -> Option<u32> {
 }
 
 impl Drop for DataDirLock {
-    /// A clean release: the holder's pid is taken out (the lock itself goes with the file).
+    /// A clean release: the holder's pid is taken out (the lock itself goes with the file); what
+    /// is left still says quitting to whoever waits in the moment before the lock is gone.
     fn drop(&mut self) {
         let _ = self.file.set_len(0);
+        let _ = self.file.rewind();
+        let _ = write!(self.file, "{QUITTING}");
         let _ = self.file.sync_data();
     }
 }
@@ -239,7 +240,7 @@ mod tests {
         drop(second);
         assert_eq!(
             std::fs::read_to_string(lock_path(dir.path())).expect("read"),
-            "",
+            QUITTING,
             "a clean release takes the pid out"
         );
 
