@@ -21,36 +21,28 @@ pub fn require_private_keychain() {
 pub fn run_child(test: &str, env: &[(&str, Option<&str>)]) -> String {
     let exe = std::env::current_exe().expect("test binary");
     let mut cmd = std::process::Command::new(exe);
-    cmd.args([test, "--exact", "--nocapture", "--test-threads=1"])
-        .env("CODEX_DESK_TEST_CHILD", test);
     for (key, value) in env {
         match value {
             Some(v) => cmd.env(key, v),
             None => cmd.env_remove(key),
         };
     }
-    let out = cmd.output().expect("run the test binary");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "the child test failed:\n{text}");
-    assert!(
-        text.contains("1 passed"),
-        "the child test did not run:\n{text}"
-    );
-    text
+    finish_child(cmd, test)
 }
 
 /// Runs this test binary again as a child with `test` as the only test, inside a private
 /// keychain of its own (for a test that locks it: the tests beside it keep theirs unlocked).
 pub fn run_child_in_own_keychain(test: &str) -> String {
     let exe = std::env::current_exe().expect("test binary");
-    let script = crate::repo_root().join("scripts/with-test-keychain.sh");
-    let out = std::process::Command::new("bash")
-        .arg(script)
-        .arg(exe)
+    let mut cmd = std::process::Command::new("bash");
+    cmd.arg(crate::repo_root().join("scripts/with-test-keychain.sh"))
+        .arg(exe);
+    finish_child(cmd, test)
+}
+
+/// Adds the arguments that run only `test`, runs `cmd`, and checks the child test passed.
+fn finish_child(mut cmd: std::process::Command, test: &str) -> String {
+    let out = cmd
         .args([test, "--exact", "--nocapture", "--test-threads=1"])
         .env("CODEX_DESK_TEST_CHILD", test)
         .output()

@@ -1,5 +1,7 @@
 //! The app itself: why it could not start, and its data folder.
 
+use std::path::Path;
+
 use codex_desk_protocol::ErrorPayload;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
@@ -32,14 +34,7 @@ pub async fn open_logs_folder<R: Runtime>(
     app: AppHandle<R>,
     startup: State<'_, Startup>,
 ) -> CmdResult<()> {
-    let dir = startup.log_dir.display().to_string();
-    app.opener()
-        .open_path(&dir, None::<&str>)
-        .map_err(|e| ErrorPayload {
-            code: None,
-            message: format!("The log folder {dir} could not be opened: {e}"),
-            detail: None,
-        })
+    open_folder(&app, "log", &startup.log_dir)
 }
 
 /// Opens the data folder in the system file manager.
@@ -48,12 +43,16 @@ pub async fn open_data_folder<R: Runtime>(
     app: AppHandle<R>,
     startup: State<'_, Startup>,
 ) -> CmdResult<()> {
-    let dir = startup.data_dir.display().to_string();
+    open_folder(&app, "data", &startup.data_dir)
+}
+
+fn open_folder<R: Runtime>(app: &AppHandle<R>, what: &str, dir: &Path) -> CmdResult<()> {
+    let dir = dir.display().to_string();
     app.opener()
         .open_path(&dir, None::<&str>)
         .map_err(|e| ErrorPayload {
             code: None,
-            message: format!("The data folder {dir} could not be opened: {e}"),
+            message: format!("The {what} folder {dir} could not be opened: {e}"),
             detail: None,
         })
 }

@@ -24,6 +24,19 @@ fn hello() -> codex_desk_test_support::Script {
 }
 
 /// Nothing of `secrets` on disk, on a command line, or in the environment of an agent command.
+/// Waits for the session's sign-in card; returns what it says.
+async fn sign_in_required(events: &mut Events) -> String {
+    let event = events
+        .until("sign in required", |e| {
+            matches!(e, SessionEvent::SignInRequired { .. })
+        })
+        .await;
+    match event {
+        SessionEvent::SignInRequired { message, .. } => message,
+        _ => unreachable!("until returned another event"),
+    }
+}
+
 async fn assert_contained(
     env: &TestEnv,
     engine: &codex_desk_core::Engine,
@@ -164,11 +177,7 @@ async fn chatgpt_sign_in_serves_every_session_and_one_refresh_renews_them_all() 
         .send_prompt(&b.id, "after sign-out")
         .await
         .expect("send");
-    events_b
-        .until("sign in required", |e| {
-            matches!(e, SessionEvent::SignInRequired { .. })
-        })
-        .await;
+    sign_in_required(&mut events_b).await;
     engine.shutdown();
 }
 
@@ -181,14 +190,7 @@ async fn a_session_without_credentials_says_to_sign_in() {
         .send_prompt(&session.id, "hello")
         .await
         .expect("send");
-    let event = events
-        .until("sign in required", |e| {
-            matches!(e, SessionEvent::SignInRequired { .. })
-        })
-        .await;
-    let SessionEvent::SignInRequired { message, .. } = event else {
-        unreachable!()
-    };
+    let message = sign_in_required(&mut events).await;
     assert!(message.contains("Sign in"), "{message}");
     events
         .until("failed", is_status(SessionStatus::Failed))
@@ -272,14 +274,7 @@ async fn device_code_sign_in_shows_the_code_and_completes() {
         .send_prompt(&session.id, "after revocation")
         .await
         .expect("send");
-    let event = events
-        .until("sign in required", |e| {
-            matches!(e, SessionEvent::SignInRequired { .. })
-        })
-        .await;
-    let SessionEvent::SignInRequired { message, .. } = event else {
-        unreachable!()
-    };
+    let message = sign_in_required(&mut events).await;
     assert!(message.contains("Sign in again"), "{message}");
     let state = account
         .until(&engine, "signed out", |s| s.auth == AccountAuth::SignedOut)

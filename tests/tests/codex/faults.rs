@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use codex_desk_test_support::{reply, ModelRequest, Reply};
-use codex_desk_tests::TestEnv;
+use codex_desk_tests::{is_method, TestEnv};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_data_folder_under_the_temp_dir_still_runs_commands_and_patches() {
@@ -270,9 +270,7 @@ async fn quitting_during_a_turn_interrupts_and_records_it_and_leaves_no_codex() 
         .await
         .expect("send");
     events
-        .until("some of the answer", |e| {
-            matches!(e, codex_desk_protocol::SessionEvent::Codex { notification } if notification["method"] == "item/agentMessage/delta")
-        })
+        .until("some of the answer", is_method("item/agentMessage/delta"))
         .await;
     let pid = engine.codex_pid(&session.id).expect("codex runs");
 
@@ -320,9 +318,7 @@ async fn a_second_app_on_the_same_data_folder_is_refused_and_touches_nothing() {
         .await
         .expect("send");
     events
-        .until("streaming", |e| {
-            matches!(e, codex_desk_protocol::SessionEvent::Codex { notification } if notification["method"] == "item/agentMessage/delta")
-        })
+        .until("streaming", is_method("item/agentMessage/delta"))
         .await;
 
     let err = codex_desk_core::Engine::open(env.config())
@@ -555,10 +551,7 @@ async fn moving_a_session_during_a_turn_stops_and_records_the_turn_and_it_goes_o
         .await
         .expect("send");
     events
-        .until("the answer streams", |e| {
-            matches!(e, codex_desk_protocol::SessionEvent::Codex { notification }
-                if notification["method"] == "item/agentMessage/delta")
-        })
+        .until("the answer streams", is_method("item/agentMessage/delta"))
         .await;
 
     // The user points the session at another folder while codex is still answering.

@@ -163,15 +163,15 @@ export function createFakeBackend(): Backend {
     async pickFolder() {
       return window.prompt("Folder for the new session (demo backend)", "/home/you/projects/demo");
     },
-    confirmAccount: account.confirm,
+    confirmAccount: account.confirmAccount,
     signInWithChatGpt: account.signInWithChatGpt,
     signInWithDeviceCode: account.signInWithDeviceCode,
     reopenSignInPage: account.reopenSignInPage,
     cancelSignIn: account.cancelSignIn,
     saveApiKey: account.saveApiKey,
     signOut: account.signOut,
-    dismissAccountError: account.dismissError,
-    onAccountChanged: account.onChanged,
+    dismissAccountError: account.dismissAccountError,
+    onAccountChanged: account.onAccountChanged,
     listPrompts: async () => [
       { name: "review", description: "Review a file for bugs (demo)", argumentHint: "FILE=<path>" },
     ],

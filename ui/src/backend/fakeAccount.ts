@@ -2,21 +2,23 @@
 // "sk-" and are long enough are accepted. Same contract as the Tauri backend.
 import type { AccountState } from "../generated/desk/AccountState";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
+import type { Backend } from "./api";
 
 const SIGN_IN_DELAY_MS = 1500;
 
-export interface FakeAccount {
-  state(): AccountState;
-  confirm(): Promise<AccountState>;
-  signInWithChatGpt(): Promise<AccountState>;
-  signInWithDeviceCode(): Promise<AccountState>;
-  reopenSignInPage(): Promise<AccountState>;
-  cancelSignIn(): Promise<AccountState>;
-  saveApiKey(key: string, check: boolean): Promise<AccountState>;
-  signOut(): Promise<AccountState>;
-  dismissError(): Promise<AccountState>;
-  onChanged(listener: (state: AccountState) => void): Promise<() => void>;
-}
+/** The account half of the Backend, plus the state the demo's app state carries. */
+export type FakeAccount = Pick<
+  Backend,
+  | "confirmAccount"
+  | "signInWithChatGpt"
+  | "signInWithDeviceCode"
+  | "reopenSignInPage"
+  | "cancelSignIn"
+  | "saveApiKey"
+  | "signOut"
+  | "dismissAccountError"
+  | "onAccountChanged"
+> & { state(): AccountState };
 
 export function createFakeAccount(): FakeAccount {
   let state: AccountState = {
@@ -48,7 +50,7 @@ export function createFakeAccount(): FakeAccount {
 
   return {
     state: () => state,
-    confirm: async () => state,
+    confirmAccount: async () => state,
     async signInWithChatGpt() {
       complete();
       return set({ login: { type: "browser", authUrl: "https://auth.example/oauth/authorize?demo", openError: null }, error: null });
@@ -72,8 +74,8 @@ export function createFakeAccount(): FakeAccount {
       return set({ auth: { type: "apiKey" }, error: null, login: null });
     },
     signOut: async () => set({ auth: { type: "signedOut" }, login: null, error: null }),
-    dismissError: async () => set({ error: null }),
-    async onChanged(listener) {
+    dismissAccountError: async () => set({ error: null }),
+    async onAccountChanged(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },

@@ -30,13 +30,11 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
         threadId: action.threadId ?? view.threadId,
       };
       // codex is gone, the turn failed or was cut off: nothing more will stream for it.
-      if (action.status === "interrupted") {
+      const failed = action.status === "crashed" || action.status === "failed";
+      if (failed || action.status === "interrupted") {
         next = stopStreaming({ ...next, activeTurnId: null, retrying: null }, null);
-      }
-      if (action.status === "crashed" || action.status === "failed") {
-        next = stopStreaming({ ...next, activeTurnId: null, retrying: null }, null);
-        // Show the reason inline, unless the turn's own error already says it.
-        if (action.message && !hasErrorMessage(next, action.message)) {
+        // Show the reason of a failure inline, unless the turn's own error already says it.
+        if (failed && action.message && !hasErrorMessage(next, action.message)) {
           const counter = next.localCounter + 1;
           next = putError({ ...next, localCounter: counter }, null, { message: action.message }, `status-error-${counter}`);
         }

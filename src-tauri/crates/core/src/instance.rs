@@ -31,7 +31,7 @@ pub struct DataDirLock {
 
 impl DataDirLock {
     pub fn acquire(data_dir: &Path) -> Result<Self> {
-        let path = data_dir.join(LOCK_FILE);
+        let path = lock_path(data_dir);
         let mut options = OpenOptions::new();
         options.create(true).truncate(false).read(true).write(true);
         let mut file = options
@@ -213,7 +213,7 @@ mod platform {
     }
 }
 
-/// Where the lock file is (for messages).
+/// Where the lock file is.
 pub fn lock_path(data_dir: &Path) -> PathBuf {
     data_dir.join(LOCK_FILE)
 }

@@ -281,8 +281,7 @@ impl LiveSession {
 
     /// Asks codex to stop the running turn; `turn/completed` (interrupted) follows.
     pub async fn interrupt(&self) -> Result<()> {
-        let turn_id = self.turn.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        let Some(turn_id) = turn_id.filter(|_| self.is_busy()) else {
+        let Some(turn_id) = self.running_turn().filter(|_| self.is_busy()) else {
             return Ok(());
         };
         self.client

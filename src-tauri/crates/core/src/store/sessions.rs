@@ -141,15 +141,9 @@ pub(super) fn mark_orphaned(conn: &mut Connection, at: i64) -> rusqlite::Result<
             "UPDATE sessions SET status = 'interrupted', last_error = ?2 WHERE id = ?1",
             params![id, message],
         )?;
-        tx.execute(
-            "UPDATE turns SET status = 'interrupted', completed_at = ?2,
-                 error = 'Codex Desk closed during this turn.'
-             WHERE session_id = ?1 AND status = 'inProgress'",
-            params![id, at],
-        )?;
     }
-    // No turn runs before codex starts: one still open (a quit that could not wait for it) was
-    // cut off too.
+    // No turn runs before codex starts: every open one (of these sessions, or of a quit that
+    // could not wait for it) was cut off.
     tx.execute(
         "UPDATE turns SET status = 'interrupted', completed_at = ?1,
              error = 'Codex Desk closed during this turn.'
