@@ -9,6 +9,8 @@ const COMMANDS: &[&str] = &[
     "create_session",
     "relocate_session",
     "open_session",
+    "older_items",
+    "whole_item",
     "subscribe",
     "send_prompt",
     "interrupt",

@@ -1,7 +1,9 @@
 //! Sessions: list, create, open, stream, prompt, stop.
 
 use codex_desk_core::Engine;
-use codex_desk_protocol::{AppState, EventBatch, SessionInfo, Transcript};
+use codex_desk_protocol::{
+    AppState, EventBatch, SessionInfo, StoredItem, Transcript, TranscriptPage,
+};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -50,6 +52,29 @@ pub async fn open_session(
         tracing::warn!(session = %session_id, %why, "the window reloads the transcript from the store");
     }
     engine.open_session(&session_id).await.map_err(to_ui)
+}
+
+/// The page of items before `before_seq`, as the user scrolls up.
+#[tauri::command]
+pub async fn older_items(
+    engine: State<'_, Engine>,
+    session_id: String,
+    before_seq: i64,
+) -> CmdResult<TranscriptPage> {
+    engine
+        .older_items(&session_id, before_seq)
+        .await
+        .map_err(to_ui)
+}
+
+/// One item whole ("Show all" on a card shown cut).
+#[tauri::command]
+pub async fn whole_item(
+    engine: State<'_, Engine>,
+    session_id: String,
+    seq: i64,
+) -> CmdResult<StoredItem> {
+    engine.whole_item(&session_id, seq).await.map_err(to_ui)
 }
 
 #[tauri::command]

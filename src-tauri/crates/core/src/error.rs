@@ -27,6 +27,9 @@ pub enum CoreError {
     #[error("No session with id {0}. It may have been deleted; pick another session.")]
     SessionNotFound(String),
 
+    #[error("That part of the session is no longer stored (item {0}). Open the session again.")]
+    ItemNotFound(i64),
+
     #[error("A turn is still running in this session. Wait for it to finish or press Stop.")]
     TurnRunning,
 

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use ts_rs::{Config, ExportError, TS};
 
-use crate::{AccountState, AppState, EventBatch, PromptInfo, Transcript};
+use crate::{AccountState, AppState, EventBatch, PromptInfo, Transcript, TranscriptPage};
 
 /// Exports the root types (and everything they use) into `dir`, with large integers as
 /// `number` (they are milliseconds and counters, far below 2^53).
@@ -12,6 +12,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     let cfg = Config::new().with_out_dir(dir).with_large_int("number");
     AppState::export_all(&cfg)?;
     Transcript::export_all(&cfg)?;
+    TranscriptPage::export_all(&cfg)?;
     EventBatch::export_all(&cfg)?;
     AccountState::export_all(&cfg)?;
     PromptInfo::export_all(&cfg)?;

@@ -101,13 +101,29 @@ pub struct StoredItem {
     pub item: serde_json::Value,
 }
 
-/// Everything needed to show a session after a restart.
+/// What opening a session shows at once: its newest page of items, with their turns. Older
+/// items come in pages of their own ([`TranscriptPage`]) as the user scrolls up.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Transcript {
     pub session: SessionInfo,
+    /// The turns of these items, and every turn after the oldest of them.
+    pub turns: Vec<TurnInfo>,
+    /// The newest items, in order (`seq` increasing).
+    pub items: Vec<StoredItem>,
+    /// Whether the session has items older than these.
+    pub has_older: bool,
+}
+
+/// Items of a session older than those already shown, in order (`seq` increasing).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TranscriptPage {
+    pub session_id: String,
     pub turns: Vec<TurnInfo>,
     pub items: Vec<StoredItem>,
+    /// Whether the session has items older than these.
+    pub has_older: bool,
 }
 
 /// One message of a session's live stream.

@@ -4,6 +4,19 @@ import type { StoredItem } from "./StoredItem";
 import type { TurnInfo } from "./TurnInfo";
 
 /**
- * Everything needed to show a session after a restart.
+ * What opening a session shows at once: its newest page of items, with their turns. Older
+ * items come in pages of their own ([`TranscriptPage`]) as the user scrolls up.
  */
-export type Transcript = { session: SessionInfo, turns: Array<TurnInfo>, items: Array<StoredItem>, };
+export type Transcript = { session: SessionInfo, 
+/**
+ * The turns of these items, and every turn after the oldest of them.
+ */
+turns: Array<TurnInfo>, 
+/**
+ * The newest items, in order (`seq` increasing).
+ */
+items: Array<StoredItem>, 
+/**
+ * Whether the session has items older than these.
+ */
+hasOlder: boolean, };

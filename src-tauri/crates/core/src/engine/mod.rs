@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use codex_desk_protocol::{
-    AppState, EventBatch, PromptInfo, SessionEvent, SessionInfo, SessionStatus, Transcript,
+    AppState, EventBatch, PromptInfo, SessionEvent, SessionInfo, SessionStatus, StoredItem,
+    Transcript, TranscriptPage,
 };
 
 use crate::account::{self, Account, AccountConfig};
@@ -28,6 +29,8 @@ use crate::{files, prompts};
 
 const LAST_SESSION_KEY: &str = "last_session_id";
 const DEFAULT_TITLE: &str = "New session";
+/// Items per page of a transcript: a screenful many times over, a small fraction of a long session.
+pub const PAGE_ITEMS: usize = 150;
 /// How long moving a session waits for its running turn to stop.
 const MOVE_WAIT: Duration = Duration::from_secs(3);
 
@@ -419,15 +422,43 @@ impl Engine {
         Ok(info)
     }
 
-    /// The stored transcript; remembers the session as the one the user has open.
+    /// The newest page of the stored transcript, straight from SQLite (never waiting on
+    /// codex); remembers the session as the one the user has open.
     pub async fn open_session(&self, id: &str) -> Result<Transcript> {
         let session = self.session(id).await?;
         self.inner.store.set_setting(LAST_SESSION_KEY, id);
+        let (turns, items, has_older) = self.inner.store.page(id, None, PAGE_ITEMS).await?;
         Ok(Transcript {
             session,
-            turns: self.inner.store.list_turns(id).await?,
-            items: self.inner.store.list_items(id).await?,
+            turns,
+            items,
+            has_older,
         })
+    }
+
+    /// The page of items before `before_seq` (as the user scrolls up).
+    pub async fn older_items(&self, id: &str, before_seq: i64) -> Result<TranscriptPage> {
+        self.session(id).await?;
+        let (turns, items, has_older) = self
+            .inner
+            .store
+            .page(id, Some(before_seq), PAGE_ITEMS)
+            .await?;
+        Ok(TranscriptPage {
+            session_id: id.to_string(),
+            turns,
+            items,
+            has_older,
+        })
+    }
+
+    /// One stored item whole, for "Show all" on one shown cut.
+    pub async fn whole_item(&self, id: &str, seq: i64) -> Result<StoredItem> {
+        self.inner
+            .store
+            .whole_item(id, seq)
+            .await?
+            .ok_or(CoreError::ItemNotFound(seq))
     }
 
     /// Sends the session's live events to `sink` (replacing an earlier subscriber). `sink`

@@ -52,20 +52,128 @@ pub(super) fn upsert(conn: &Connection, item: &NewItem, at: i64) -> rusqlite::Re
     Ok(())
 }
 
+/// A string longer than this is shown cut ([`shown`]); the whole item is one request away.
+const LONGEST_SHOWN: usize = 64 * 1024;
+/// How much of a cut string's start is kept (the rest of the budget goes to its end, where a
+/// command's errors and a build's result are).
+const CUT_HEAD: usize = 8 * 1024;
+
+fn stored_item(turn_id: String, seq: i64, json: &str, whole: bool) -> StoredItem {
+    // A row this app wrote is valid JSON; a damaged one shows as null, not a failure.
+    let mut item = serde_json::from_str(json).unwrap_or(serde_json::Value::Null);
+    if !whole && json.len() > LONGEST_SHOWN && shorten(&mut item) {
+        if let Some(object) = item.as_object_mut() {
+            object.insert("deskTruncated".into(), json.len().into());
+        }
+    }
+    StoredItem { turn_id, seq, item }
+}
+
+/// Cuts every string over [`LONGEST_SHOWN`] to its start and end; true when one was cut.
+fn shorten(value: &mut serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(text) if text.len() > LONGEST_SHOWN => {
+            let head_end = floor_boundary(text, CUT_HEAD);
+            let tail_start = ceil_boundary(text, text.len() - (LONGEST_SHOWN - CUT_HEAD));
+            let hidden = tail_start - head_end;
+            *text = format!(
+                "{}\n\n… {} not shown: use Show all …\n\n{}",
+                &text[..head_end],
+                human_bytes(hidden),
+                &text[tail_start..]
+            );
+            true
+        }
+        // Every string is cut (no short circuit): `|=`, not `any`.
+        serde_json::Value::Array(values) => {
+            let mut cut = false;
+            for v in values {
+                cut |= shorten(v);
+            }
+            cut
+        }
+        serde_json::Value::Object(map) => {
+            let mut cut = false;
+            for v in map.values_mut() {
+                cut |= shorten(v);
+            }
+            cut
+        }
+        _ => false,
+    }
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
+pub(crate) fn human_bytes(n: usize) -> String {
+    match n {
+        n if n >= 1 << 20 => format!("{:.1} MB", n as f64 / f64::from(1u32 << 20)),
+        n if n >= 1 << 10 => format!("{:.0} KB", n as f64 / 1024.0),
+        n => format!("{n} bytes"),
+    }
+}
+
+/// Every item of a session, whole, in order (exports, tests).
 pub(super) fn list(conn: &Connection, session_id: &str) -> Result<Vec<StoredItem>> {
     let mut stmt = conn.prepare_cached(
         "SELECT turn_id, seq, json FROM items WHERE session_id = ?1 ORDER BY seq",
     )?;
     let rows = stmt.query_map([session_id], |r| {
         let json: String = r.get(2)?;
-        Ok(StoredItem {
-            turn_id: r.get(0)?,
-            seq: r.get(1)?,
-            // A row this app wrote is valid JSON; a damaged one shows as null, not a failure.
-            item: serde_json::from_str(&json).unwrap_or(serde_json::Value::Null),
-        })
+        Ok(stored_item(r.get(0)?, r.get(1)?, &json, true))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Up to `limit` items before `before` (the newest when `None`), in order, with very long
+/// strings cut; and whether older items exist.
+pub(super) fn page(
+    conn: &Connection,
+    session_id: &str,
+    before: Option<i64>,
+    limit: usize,
+) -> Result<(Vec<StoredItem>, bool)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT turn_id, seq, json FROM items WHERE session_id = ?1 AND seq < ?2
+         ORDER BY seq DESC LIMIT ?3",
+    )?;
+    let fetch = i64::try_from(limit).unwrap_or(i64::MAX - 1) + 1;
+    let rows = stmt.query_map(
+        params![session_id, before.unwrap_or(i64::MAX), fetch],
+        |r| {
+            let json: String = r.get(2)?;
+            Ok(stored_item(r.get(0)?, r.get(1)?, &json, false))
+        },
+    )?;
+    let mut items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    let has_older = items.len() > limit;
+    items.truncate(limit);
+    items.reverse();
+    Ok((items, has_older))
+}
+
+/// One item, whole (after "Show all").
+pub(super) fn whole(conn: &Connection, session_id: &str, seq: i64) -> Result<Option<StoredItem>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT turn_id, seq, json FROM items WHERE session_id = ?1 AND seq = ?2",
+    )?;
+    let mut rows = stmt.query_map(params![session_id, seq], |r| {
+        let json: String = r.get(2)?;
+        Ok(stored_item(r.get(0)?, r.get(1)?, &json, true))
+    })?;
+    Ok(rows.next().transpose()?)
 }
 
 #[cfg(test)]
@@ -100,5 +208,85 @@ mod tests {
         assert_eq!(items[0].item, a);
         assert_eq!(items[1].item, b2);
         assert!(items[0].seq < items[1].seq);
+    }
+
+    fn add(store: &Store, turn: &str, id: &str, item: &serde_json::Value) {
+        store.upsert_item(NewItem {
+            session_id: "s".into(),
+            turn_id: turn.into(),
+            item_id: id.into(),
+            kind: "agentMessage".into(),
+            json: item.to_string(),
+        });
+    }
+
+    #[tokio::test]
+    async fn pages_go_back_from_the_newest() {
+        let store = Store::open_in_memory().expect("store");
+        store.insert_session(sample("s", 1));
+        for n in 0..10 {
+            store.turn_started("s", &format!("t{}", n / 4));
+            add(
+                &store,
+                &format!("t{}", n / 4),
+                &format!("i{n}"),
+                &json!({"type": "agentMessage", "id": format!("i{n}"), "text": n}),
+            );
+        }
+        store.turn_started("s", "t9"); // failed before any item
+        let (turns, newest, older) = store.page("s", None, 4).await.expect("page");
+        let texts: Vec<_> = newest
+            .iter()
+            .map(|i| i.item["text"].as_i64().unwrap_or(-1))
+            .collect();
+        assert_eq!(texts, [6, 7, 8, 9]);
+        assert!(older);
+        let ids: Vec<_> = turns.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["t1", "t2", "t9"],
+            "the page's turns and the later one"
+        );
+
+        let (turns, page, older) = store.page("s", Some(newest[0].seq), 4).await.expect("page");
+        let texts: Vec<_> = page
+            .iter()
+            .map(|i| i.item["text"].as_i64().unwrap_or(-1))
+            .collect();
+        assert_eq!(texts, [2, 3, 4, 5]);
+        assert!(older);
+        assert_eq!(
+            turns.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+            ["t0", "t1"]
+        );
+
+        let (_, last, older) = store.page("s", Some(page[0].seq), 4).await.expect("page");
+        assert_eq!(last.len(), 2);
+        assert!(!older);
+    }
+
+    #[tokio::test]
+    async fn very_long_text_is_cut_in_pages_and_whole_on_request() {
+        let store = Store::open_in_memory().expect("store");
+        store.insert_session(sample("s", 1));
+        let output = format!("START{}END ✓", "é".repeat(3 << 20));
+        let item = json!({"type": "commandExecution", "id": "c", "aggregatedOutput": output});
+        add(&store, "t", "c", &item);
+        let (_, page, _) = store.page("s", None, 10).await.expect("page");
+        let shown = page[0].item["aggregatedOutput"].as_str().expect("text");
+        assert!(
+            shown.len() <= LONGEST_SHOWN + 100,
+            "{} bytes shown",
+            shown.len()
+        );
+        assert!(shown.starts_with("START") && shown.ends_with("END ✓"));
+        assert!(shown.contains("MB not shown"));
+        assert!(page[0].item["deskTruncated"].as_u64().unwrap_or(0) > 6 << 20);
+        let whole = store
+            .whole_item("s", page[0].seq)
+            .await
+            .expect("read")
+            .expect("item");
+        assert_eq!(whole.item, item);
     }
 }

@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     turns::MIGRATION_1,
     items::MIGRATION_1,
     settings::MIGRATION_1,
+    turns::MIGRATION_2,
 ];
 
 /// How long closing waits for the last writes.
@@ -320,6 +321,29 @@ impl Store {
     pub async fn list_items(&self, session_id: &str) -> Result<Vec<StoredItem>> {
         let id = session_id.to_string();
         self.read(move |c| items::list(c, &id)).await
+    }
+
+    /// Up to `limit` items before `before` (the newest when `None`) with their turns, and
+    /// whether older items exist.
+    pub async fn page(
+        &self,
+        session_id: &str,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<(Vec<TurnInfo>, Vec<StoredItem>, bool)> {
+        let id = session_id.to_string();
+        self.read(move |c| {
+            let (items, has_older) = items::page(c, &id, before, limit)?;
+            let turns = turns::for_page(c, &id, &items, before.is_none())?;
+            Ok((turns, items, has_older))
+        })
+        .await
+    }
+
+    /// One item whole, with nothing cut.
+    pub async fn whole_item(&self, session_id: &str, seq: i64) -> Result<Option<StoredItem>> {
+        let id = session_id.to_string();
+        self.read(move |c| items::whole(c, &id, seq)).await
     }
 
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {

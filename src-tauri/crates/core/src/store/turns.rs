@@ -1,6 +1,6 @@
 //! The `turns` table: each prompt's turn with its final status and error.
 
-use codex_desk_protocol::TurnInfo;
+use codex_desk_protocol::{StoredItem, TurnInfo};
 use rusqlite::{params, Connection};
 
 use crate::error::Result;
@@ -15,6 +15,11 @@ CREATE TABLE turns (
     completed_at  INTEGER,
     PRIMARY KEY (session_id, id)
 );
+";
+
+/// Pages ask for the turns that started after a given one.
+pub(super) const MIGRATION_2: &str = "
+CREATE INDEX turns_in_order ON turns(session_id, started_at);
 ";
 
 pub(super) fn started(
@@ -69,16 +74,66 @@ pub(super) fn list(conn: &Connection, session_id: &str) -> Result<Vec<TurnInfo>>
         "SELECT id, status, error, started_at, completed_at FROM turns
          WHERE session_id = ?1 ORDER BY started_at, rowid",
     )?;
-    let rows = stmt.query_map([session_id], |r| {
-        Ok(TurnInfo {
-            id: r.get(0)?,
-            status: r.get(1)?,
-            error: r.get(2)?,
-            started_at: r.get(3)?,
-            completed_at: r.get(4)?,
-        })
-    })?;
+    let rows = stmt.query_map([session_id], turn_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The turns a page of items belongs to; for the newest page (`newest`), also every turn that
+/// started after them (a running turn, a turn that failed before writing an item).
+pub(super) fn for_page(
+    conn: &Connection,
+    session_id: &str,
+    items: &[StoredItem],
+    newest: bool,
+) -> Result<Vec<TurnInfo>> {
+    let mut wanted: Vec<&str> = items.iter().map(|i| i.turn_id.as_str()).collect();
+    wanted.dedup();
+    let mut one = conn.prepare_cached(
+        "SELECT id, status, error, started_at, completed_at, rowid FROM turns
+         WHERE session_id = ?1 AND id = ?2",
+    )?;
+    // (turn, its place: start time, then insertion order)
+    let mut turns: Vec<(TurnInfo, (i64, i64))> = Vec::new();
+    for id in wanted {
+        if turns.iter().any(|(t, _)| t.id == id) {
+            continue;
+        }
+        if let Some(turn) = one.query_map(params![session_id, id], placed_turn)?.next() {
+            turns.push(turn?);
+        }
+    }
+    if newest {
+        let (at, rowid) = turns
+            .iter()
+            .map(|(_, place)| *place)
+            .max()
+            .unwrap_or((i64::MIN, i64::MIN));
+        let mut later = conn.prepare_cached(
+            "SELECT id, status, error, started_at, completed_at, rowid FROM turns
+             WHERE session_id = ?1 AND (started_at > ?2 OR (started_at = ?2 AND rowid > ?3))
+             ORDER BY started_at DESC, rowid DESC LIMIT 500",
+        )?;
+        let extra = later
+            .query_map(params![session_id, at, rowid], placed_turn)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        turns.extend(extra);
+    }
+    turns.sort_by_key(|(_, place)| *place);
+    Ok(turns.into_iter().map(|(turn, _)| turn).collect())
+}
+
+fn placed_turn(r: &rusqlite::Row<'_>) -> rusqlite::Result<(TurnInfo, (i64, i64))> {
+    Ok((turn_row(r)?, (r.get(3)?, r.get(5)?)))
+}
+
+fn turn_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TurnInfo> {
+    Ok(TurnInfo {
+        id: r.get(0)?,
+        status: r.get(1)?,
+        error: r.get(2)?,
+        started_at: r.get(3)?,
+        completed_at: r.get(4)?,
+    })
 }
 
 #[cfg(test)]
