@@ -31,7 +31,7 @@ step "clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "rust tests: core, protocol drift, real codex integration (private test keychain)"
-cargo build -p codex-desk-test-support --bins
+cargo build -p codex-desk-test-support -p codex-desk-tests --bins
 bash scripts/with-test-keychain.sh cargo test
 
 step "build the app (debug, UI embedded)"

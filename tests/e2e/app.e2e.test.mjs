@@ -215,7 +215,8 @@ test("hostile model output renders as text: nothing runs, restyles or navigates;
     const before = await wd.script("return location.href");
     const seen = await wd.script(`
       const card = [...document.querySelectorAll('[data-kind="agentMessage"] .markdown')].pop();
-      const attrs = [...card.querySelectorAll('*')].flatMap((e) => e.getAttributeNames());
+      // What the model wrote: everything inside the card's Markdown blocks (ours carry a class).
+      const attrs = [...card.querySelectorAll('.markdown-block *, .markdown-live *')].flatMap((e) => e.getAttributeNames());
       return {
         tags: [...card.querySelectorAll('style,form,iframe,img,script,button,input,div.banner')].map((e) => e.tagName),
         badAttrs: attrs.filter((a) => a.startsWith('on') || a === 'style' || a === 'class' || a === 'id'),
@@ -242,6 +243,56 @@ test("hostile model output renders as text: nothing runs, restyles or navigates;
     );
     assert.equal(await wd.script("return location.href"), before);
     assert.equal(await wd.script("return window.pwned ?? null"), null);
+  });
+});
+
+test("a 10,000-item session opens at its newest items, scrolls back to its first, and switching sessions keeps one transcript", async () => {
+  const seed = path.join(target, "debug", "seed-session");
+  const data = path.join(work, "data");
+  execFileSync(seed, [data, workspace, "10000", "Ten thousand items"]);
+  execFileSync(seed, [data, workspace, "30", "Thirty items"]);
+  const cards = "return document.querySelectorAll('.transcript .card').length";
+  await withWindow("long-session", async (wd) => {
+    const long = await wd.element('[aria-label="Sessions"] button[title^="Ten thousand items"]');
+    const short = await wd.element('[aria-label="Sessions"] button[title^="Thirty items"]');
+    await wd.click(long);
+    await wd.element('[data-kind="agentMessage"]', { contains: "item 9999:" });
+    const opened = await wd.script(cards);
+    assert.ok(opened > 0 && opened < 80, `only what is on screen is in the page (${opened} cards)`);
+
+    // Up to the very first item, page by page from the store, still with a screenful in the page.
+    await wd.waitFor(
+      "the first item after scrolling to the top",
+      () =>
+        wd.script(`
+          const list = document.querySelector('.transcript');
+          list.dispatchEvent(new WheelEvent('wheel', { deltaY: -2000, bubbles: true }));
+          list.scrollTop = 0;
+          return document.querySelector('[data-item-id="item-0"]') !== null;`),
+      180000,
+    );
+    await wd.element('[data-kind="userMessage"]', { contains: "item 0:" });
+    const atTop = await wd.script(cards);
+    assert.ok(atTop < 80, `scrolling back kept the page small (${atTop} cards)`);
+    fs.writeFileSync(path.join(artifacts, "long-session-top.png"), await wd.screenshot());
+    await wd.click(await wd.element("button.jump", { contains: "Jump to latest" }));
+    await wd.element('[data-kind="agentMessage"]', { contains: "item 9999:" });
+
+    for (let i = 0; i < 10; i++) {
+      await wd.click(short);
+      await wd.element('[data-kind="agentMessage"]', { contains: "item 29:" });
+      await wd.click(long);
+      await wd.element('[data-kind="agentMessage"]', { contains: "item 9999:" });
+    }
+    const after = await wd.script(`return {
+      transcripts: document.querySelectorAll('.transcript').length,
+      cards: document.querySelectorAll('.transcript .card').length,
+      elements: document.getElementsByTagName('*').length,
+    }`);
+    assert.equal(after.transcripts, 1, "one transcript after 20 switches");
+    assert.ok(after.cards < 80, `the page stays small (${after.cards} cards)`);
+    assert.ok(after.elements < 3000, `the page stays small (${after.elements} elements)`);
+    fs.writeFileSync(path.join(artifacts, "long-session.png"), await wd.screenshot());
   });
 });
 

@@ -7,7 +7,9 @@ import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { PromptInfo } from "../generated/desk/PromptInfo";
 import type { StorageHealth } from "../generated/desk/StorageHealth";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
+import type { StoredItem } from "../generated/desk/StoredItem";
 import type { Transcript } from "../generated/desk/Transcript";
+import type { TranscriptPage } from "../generated/desk/TranscriptPage";
 
 export interface Backend {
   /** "tauri" or "fake": the status bar says when the UI runs against the demo backend. */
@@ -29,6 +31,10 @@ export interface Backend {
   relocateSession(sessionId: string, workspace: string, confirmed?: boolean): Promise<SessionInfo>;
   /** `reload` says why the window asks again (it missed live updates). */
   openSession(sessionId: string, reload?: string): Promise<Transcript>;
+  /** The page of stored items before `beforeSeq` (scrolling up). */
+  olderItems(sessionId: string, beforeSeq: number): Promise<TranscriptPage>;
+  /** One stored item whole ("Show all" on a card the store sent cut). */
+  wholeItem(sessionId: string, seq: number): Promise<StoredItem>;
   /** Starts the live stream of a session. Call before openSession so nothing is missed. */
   subscribe(sessionId: string, onBatch: (batch: EventBatch) => void): Promise<void>;
   sendPrompt(sessionId: string, text: string): Promise<void>;

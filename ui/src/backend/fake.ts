@@ -27,6 +27,20 @@ const fail = (code: ErrorPayload["code"], message: string, detail: string | null
   detail,
 });
 
+/** Items per page, as the real store pages them. */
+export const FAKE_PAGE_ITEMS = 150;
+
+/** The items before `beforeSeq` (at most a page) with their turns, as the store answers. */
+function page(session: FakeSession, beforeSeq: number) {
+  const before = session.items.filter((i) => i.seq < beforeSeq);
+  const items = before.slice(-FAKE_PAGE_ITEMS);
+  const ids = new Set(items.map((i) => i.turnId));
+  const newest = beforeSeq === Number.POSITIVE_INFINITY;
+  const lastStart = Math.max(-1, ...session.turns.filter((t) => ids.has(t.id)).map((t) => session.turns.indexOf(t)));
+  const turns = session.turns.filter((t, index) => ids.has(t.id) || (newest && index > lastStart));
+  return { turns, items, hasOlder: before.length > items.length };
+}
+
 export function createFakeBackend(): Backend {
   const sessions = new Map<string, FakeSession>();
   const account = createFakeAccount();
@@ -129,7 +143,16 @@ export function createFakeBackend(): Backend {
     async openSession(sessionId) {
       const session = get(sessionId);
       lastSessionId = sessionId;
-      return { session: { ...session.info }, turns: [...session.turns], items: [...session.items] };
+      const { turns, items, hasOlder } = page(session, Number.POSITIVE_INFINITY);
+      return { session: { ...session.info }, turns, items, hasOlder };
+    },
+    async olderItems(sessionId, beforeSeq) {
+      return { sessionId, ...page(get(sessionId), beforeSeq) };
+    },
+    async wholeItem(sessionId, seq) {
+      const item = get(sessionId).items.find((i) => i.seq === seq);
+      if (!item) throw fail(null, "That part of the session is no longer stored.");
+      return item;
     },
     async subscribe(sessionId, onBatch) {
       get(sessionId).listeners.push(onBatch);

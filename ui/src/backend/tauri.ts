@@ -8,7 +8,9 @@ import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { PromptInfo } from "../generated/desk/PromptInfo";
 import type { StorageHealth } from "../generated/desk/StorageHealth";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
+import type { StoredItem } from "../generated/desk/StoredItem";
 import type { Transcript } from "../generated/desk/Transcript";
+import type { TranscriptPage } from "../generated/desk/TranscriptPage";
 import type { Backend } from "./api";
 import { normalized } from "./errors";
 
@@ -29,6 +31,8 @@ export function createTauriBackend(): Backend {
     relocateSession: (sessionId, workspace, confirmed) =>
       normalized(invoke<SessionInfo>("relocate_session", { sessionId, workspace, confirmed: confirmed ?? false })),
     openSession: (sessionId, reload) => normalized(invoke<Transcript>("open_session", { sessionId, reload: reload ?? null })),
+    olderItems: (sessionId, beforeSeq) => normalized(invoke<TranscriptPage>("older_items", { sessionId, beforeSeq })),
+    wholeItem: (sessionId, seq) => normalized(invoke<StoredItem>("whole_item", { sessionId, seq })),
     subscribe: (sessionId, onBatch) => {
       const channel = new Channel<EventBatch>();
       channel.onmessage = onBatch;

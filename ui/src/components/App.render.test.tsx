@@ -1,6 +1,9 @@
-// Renders the whole window to HTML (no DOM needed) from recorded fixtures, to check the
-// accessible names and test hooks the end-to-end tests rely on.
-import { renderToString } from "react-dom/server";
+// @vitest-environment jsdom
+// Renders the whole window to HTML from recorded fixtures, to check the accessible names and
+// test hooks the end-to-end tests rely on.
+import { act } from "react";
+import { createRoot } from "react-dom/client";
+import { VirtuosoMockContext } from "react-virtuoso";
 import { describe, expect, it } from "vitest";
 import { createFakeBackend } from "../backend/fake";
 import type { AppView } from "../state/appState";
@@ -12,51 +15,66 @@ import { emptySessionView } from "../state/sessionView";
 import { createAppStore } from "../state/store";
 import { accountState, sessionInfo } from "../state/testBuilders";
 import { fixtureEvents } from "../state/testFixtures";
+import { untilShown } from "../test/jsdomScroll";
 import { App } from "./App";
 
-function render(view: AppView): string {
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+async function render(view: AppView, waitFor?: string): Promise<string> {
   const backend = createFakeBackend();
   const store = createAppStore(view);
-  const controller = createController(backend, store);
-  return renderToString(
-    <AppContext.Provider value={{ store, controller, backendKind: "fake" }}>
-      <App />
-    </AppContext.Provider>,
+  // The window shows `view` as it is: loading the (empty) demo backend's state would replace it.
+  const controller = { ...createController(backend, store), load: async () => {} };
+  const host = document.createElement("div");
+  const root = createRoot(host);
+  // The transcript is virtualized: without a layout, the mock gives it a window to fill.
+  act(() =>
+    root.render(
+      <VirtuosoMockContext.Provider value={{ viewportHeight: 2000, itemHeight: 50 }}>
+        <AppContext.Provider value={{ store, controller, backendKind: "fake" }}>
+          <App />
+        </AppContext.Provider>
+      </VirtuosoMockContext.Provider>,
+    ),
   );
+  if (waitFor) await untilShown(host, waitFor);
+  const html = host.innerHTML;
+  act(() => root.unmount());
+  return html;
 }
 
 const loaded: AppView = { ...initialAppView, loading: false, account: accountState() };
 
 describe("App", () => {
-  it("teaches what a session is when there is none", () => {
-    const html = render(loaded);
+  it("teaches what a session is when there is none", async () => {
+    const html = await render(loaded);
     expect(html).toContain("No session yet");
     expect(html).toContain('aria-label="New session"');
     expect(html).toContain('role="list" aria-label="Sessions"');
   });
 
-  it("shows the new-session form controls", () => {
-    const html = render({ ...loaded, creating: true });
+  it("shows the new-session form controls", async () => {
+    const html = await render({ ...loaded, creating: true });
     expect(html).toContain('aria-label="Choose folder"');
     expect(html).toContain('aria-label="Workspace folder"');
     expect(html).toContain("Create session");
   });
 
-  it("offers Sign in when the provider needs the account, and says who is signed in", () => {
-    expect(render(loaded)).toMatch(/<button[^>]*>Sign in<\/button>/);
-    expect(render(loaded)).toContain("Not signed in");
-    const signedIn = render({ ...loaded, account: accountState({ auth: { type: "chatGpt", email: "ada@example.com", plan: "plus" } }) });
+  it("offers Sign in when the provider needs the account, and says who is signed in", async () => {
+    expect(await render(loaded)).toMatch(/<button[^>]*>Sign in<\/button>/);
+    expect(await render(loaded)).toContain("Not signed in");
+    const signedIn = await render({ ...loaded, account: accountState({ auth: { type: "chatGpt", email: "ada@example.com", plan: "plus" } }) });
     expect(signedIn).toContain("ada@example.com · Plus");
     expect(signedIn).toContain("Sign out…");
-    const ownKey = render({ ...loaded, account: accountState({ provider: { id: "gw", name: "Gateway", usesAccount: false } }) });
+    const ownKey = await render({ ...loaded, account: accountState({ provider: { id: "gw", name: "Gateway", usesAccount: false } }) });
     expect(ownKey).toContain("Gateway: no sign-in needed");
   });
 
-  it("shows the sign-in choices, the browser wait and the device code", () => {
-    const choices = render({ ...loaded, signingIn: true });
+  it("shows the sign-in choices, the browser wait and the device code", async () => {
+    const choices = await render({ ...loaded, signingIn: true });
     expect(choices).toContain("Sign in with ChatGPT");
     expect(choices).toContain("Use an API key");
-    const waiting = render({
+    const waiting = await render({
       ...loaded,
       signingIn: true,
       account: accountState({ login: { type: "browser", authUrl: "https://auth.example/a", openError: "no browser" } }),
@@ -65,14 +83,14 @@ describe("App", () => {
     expect(waiting).toContain('aria-label="Copy link"');
     expect(waiting).toContain("no browser");
     expect(waiting).toMatch(/<button[^>]*>Cancel<\/button>/);
-    const device = render({
+    const device = await render({
       ...loaded,
       signingIn: true,
       account: accountState({ login: { type: "deviceCode", verificationUrl: "https://auth.example/device", userCode: "ABCD-1234" } }),
     });
     expect(device).toContain("ABCD-1234");
     expect(device).toContain('aria-label="Copy code"');
-    const busy = render({
+    const busy = await render({
       ...loaded,
       signingIn: true,
       account: accountState({ error: { code: "loginPortBusy", message: "Sign-in needs port 1455", detail: null } }),
@@ -80,8 +98,8 @@ describe("App", () => {
     expect(busy).toContain("Use a device code");
   });
 
-  it("shows only why the app could not start, with what to do", () => {
-    const html = render({
+  it("shows only why the app could not start, with what to do", async () => {
+    const html = await render({
       ...loaded,
       startupError: { code: "startupFailed", message: "Codex Desk cannot use its data folder /x: it is a file", detail: "Data folder: /x" },
     });
@@ -92,15 +110,15 @@ describe("App", () => {
     expect(html).not.toContain('aria-label="New session"');
   });
 
-  it("offers to point a session at its folder's new place when the folder is gone", () => {
+  it("offers to point a session at its folder's new place when the folder is gone", async () => {
     const view = { ...emptySessionView("s1"), workspaceMissing: "/home/me/project" };
-    const html = render({ ...loaded, sessions: [sessionInfo({ id: "s1" })], selectedId: "s1", views: { s1: view } });
+    const html = await render({ ...loaded, sessions: [sessionInfo({ id: "s1" })], selectedId: "s1", views: { s1: view } });
     expect(html).toContain('data-testid="workspace-gone"');
     expect(html).toContain("Choose folder…");
   });
 
-  it("says when saving stopped, and shows start-up notices", () => {
-    const html = render({
+  it("says when saving stopped, and shows start-up notices", async () => {
+    const html = await render({
       ...loaded,
       storage: { problem: "Codex Desk cannot save to its database: the disk is full.", waiting: 2 },
       notices: ["Your session database could not be read, so Codex Desk started with a fresh one."],
@@ -110,21 +128,21 @@ describe("App", () => {
     expect(html).toContain("started with a fresh one");
   });
 
-  it("shows a banner when codex cannot be used", () => {
-    const html = render({ ...loaded, codexError: { code: "codexNotFound", message: "Codex was not found. Install it with npm i -g @openai/codex.", detail: null } });
+  it("shows a banner when codex cannot be used", async () => {
+    const html = await render({ ...loaded, codexError: { code: "codexNotFound", message: "Codex was not found. Install it with npm i -g @openai/codex.", detail: null } });
     expect(html).toContain('role="alert"');
     expect(html).toContain("Codex was not found");
   });
 
-  it("renders a recorded session as cards with their hooks", () => {
+  it("renders a recorded session as cards with their hooks", async () => {
     const events = [...fixtureEvents("command"), ...fixtureEvents("patch"), ...fixtureEvents("error")];
     const view = reduceSessionEvents(emptySessionView("s1"), events);
-    const html = render({
+    const html = await render({
       ...loaded,
       sessions: [sessionInfo({ id: "s1", title: "Fix the build" })],
       selectedId: "s1",
       views: { s1: { ...view, status: "idle" } },
-    });
+    }, "[data-kind=userMessage]");
     expect(html).toContain('role="log" aria-label="Transcript"');
     for (const kind of ["userMessage", "agentMessage", "commandExecution", "fileChange", "error"]) {
       expect(html).toContain(`data-kind="${kind}"`);

@@ -1,5 +1,7 @@
 import { memo } from "react";
+import { useController } from "../state/hooks";
 import { userMessageText } from "../state/items";
+import { formatBytes } from "./format";
 import type { Entry } from "../state/sessionView";
 import { AgentMessageCard } from "./cards/AgentMessageCard";
 import { CommandCard } from "./cards/CommandCard";
@@ -11,7 +13,31 @@ import { ReasoningCard } from "./cards/ReasoningCard";
 import { UserMessageCard } from "./cards/UserMessageCard";
 
 /** One transcript entry as its card. Memoized: entries keep their identity until they change. */
-export const EntryView = memo(function EntryView({ entry }: { entry: Entry }) {
+export const EntryView = memo(function EntryView({ entry, sessionId }: { entry: Entry; sessionId: string }) {
+  const card = <EntryCard entry={entry} />;
+  if (entry.kind !== "item" || entry.cutBytes === null || entry.seq === null) return card;
+  return (
+    <>
+      {card}
+      <CutNotice sessionId={sessionId} seq={entry.seq} bytes={entry.cutBytes} />
+    </>
+  );
+});
+
+/** Under a card the store sent cut: what is missing, and the way to see it all. */
+function CutNotice({ sessionId, seq, bytes }: { sessionId: string; seq: number; bytes: number }) {
+  const controller = useController();
+  return (
+    <p className="cut-notice small muted">
+      Very long: only its start and end are shown ({formatBytes(bytes)} in all).{" "}
+      <button type="button" className="quiet" onClick={() => void controller.showWhole(sessionId, seq)}>
+        Show all
+      </button>
+    </p>
+  );
+}
+
+function EntryCard({ entry }: { entry: Entry }) {
   switch (entry.kind) {
     case "prompt":
       return <UserMessageCard id={entry.id} text={entry.text} />;
@@ -37,4 +63,4 @@ export const EntryView = memo(function EntryView({ entry }: { entry: Entry }) {
       }
     }
   }
-});
+}

@@ -1,15 +1,27 @@
-import { useState } from "react";
-import { dotLabel, groupSessionsByWorkspace, sessionDot } from "../state/sessionGroups";
-import { useAppView, useController } from "../state/hooks";
+import { memo, useMemo, useState } from "react";
+import type { AppView } from "../state/appState";
+import { dotLabel, groupSessionsByWorkspace, sessionDot, type DotState } from "../state/sessionGroups";
+import { shallowEqual, useAppSelector, useController } from "../state/hooks";
 import { AccountArea } from "./AccountArea";
 import { StatusDot } from "./StatusDot";
 
-export function Sidebar() {
-  const app = useAppView();
+/** What the list shows: it re-renders when one of these changes, not on every streamed word. */
+function listState(app: AppView) {
+  const dots: Record<string, DotState> = {};
+  for (const session of app.sessions) dots[session.id] = sessionDot(session, app.views[session.id]);
+  return { sessions: app.sessions, dots, selectedId: app.creating || app.signingIn ? null : app.selectedId };
+}
+
+function sameListState(a: ReturnType<typeof listState>, b: ReturnType<typeof listState>): boolean {
+  return a.sessions === b.sessions && a.selectedId === b.selectedId && shallowEqual(a.dots, b.dots);
+}
+
+export const Sidebar = memo(function Sidebar() {
+  const app = useAppSelector(listState, sameListState);
   const controller = useController();
   const [query, setQuery] = useState("");
-  const groups = groupSessionsByWorkspace(app.sessions, query);
-  const waiting = app.sessions.filter((s) => sessionDot(s, app.views[s.id]) === "waiting").length;
+  const groups = useMemo(() => groupSessionsByWorkspace(app.sessions, query), [app.sessions, query]);
+  const waiting = Object.values(app.dots).filter((dot) => dot === "waiting").length;
 
   return (
     <nav className="sidebar" aria-label="Sessions sidebar">
@@ -48,8 +60,8 @@ export function Sidebar() {
             </div>
             <ul role="list" aria-label={group.label}>
               {group.sessions.map((session) => {
-                const dot = sessionDot(session, app.views[session.id]);
-                const selected = session.id === app.selectedId && !app.creating && !app.signingIn;
+                const dot = app.dots[session.id] ?? session.status;
+                const selected = session.id === app.selectedId;
                 return (
                   <li key={session.id}>
                     <button
@@ -73,4 +85,4 @@ export function Sidebar() {
       <AccountArea />
     </nav>
   );
-}
+});

@@ -1,56 +1,131 @@
-import { useLayoutEffect, useRef, useState } from "react";
-import { isTurnRunning, orderedEntries, type SessionView } from "../state/sessionView";
+import { memo, useCallback, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type WheelEvent } from "react";
+import { Virtuoso, type VirtuosoHandle } from "react-virtuoso";
+import { useController } from "../state/hooks";
+import { isTurnRunning, orderedEntries, type Entry, type SessionView } from "../state/sessionView";
 import { EntryView } from "./EntryView";
 
+/** Virtuoso wants indexes that only grow downwards: older pages count down from here. */
+const FIRST_INDEX = 1_000_000_000;
+/** How close to the bottom still counts as "at the bottom" (follows new output). */
 const NEAR_BOTTOM_PX = 48;
+/** Keys that scroll a focused transcript away from its end. */
+const SCROLL_UP_KEYS = new Set(["ArrowUp", "PageUp", "Home"]);
 
-/** The session's cards; follows the bottom while streaming unless the user scrolled up.
- * Mount it keyed by session id so each session starts at its bottom. */
+interface ListContext {
+  sessionId: string;
+  hasOlder: boolean;
+  retrying: string | null;
+  empty: boolean;
+}
+
+function Header({ context }: { context?: ListContext }) {
+  if (!context?.hasOlder) return <div className="transcript-edge" />;
+  return (
+    <p className="transcript-edge small muted" role="status">
+      Loading earlier messages…
+    </p>
+  );
+}
+
+function Footer({ context }: { context?: ListContext }) {
+  return (
+    <div className="transcript-edge">
+      {context?.empty && <p className="muted transcript-empty">Nothing here yet. Tell codex what to do below.</p>}
+      {context?.retrying && (
+        <p className="retrying small muted" role="status">
+          Retrying… {context.retrying}
+        </p>
+      )}
+    </div>
+  );
+}
+
+const components = { Header, Footer };
+
+/** One row: the card with its spacing, re-rendered only when its entry changes. */
+const Row = memo(function Row({ entry, sessionId }: { entry: Entry; sessionId: string }) {
+  return (
+    <div className="transcript-item" data-entry-id={entry.id}>
+      <EntryView entry={entry} sessionId={sessionId} />
+    </div>
+  );
+});
+
+/**
+ * The session's cards, virtualized: only what is on screen (and a little around it) is in the
+ * DOM, whatever the session's length. It opens at the bottom, follows new output while the user
+ * is at the bottom, and loads older pages from the store as they scroll up.
+ * Mount it keyed by session id so each session starts at its bottom.
+ */
 export function Transcript({ view }: { view: SessionView }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const following = useRef(true);
+  const controller = useController();
+  const list = useRef<VirtuosoHandle>(null);
   const [showJump, setShowJump] = useState(false);
-  const entries = orderedEntries(view);
-
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (el && following.current) el.scrollTop = el.scrollHeight;
-  }, [view]);
-
-  const onScroll = () => {
-    const el = ref.current;
-    if (!el) return;
-    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
-    following.current = atBottom;
-    setShowJump(!atBottom);
-  };
-
+  // Whether the list keeps to its end as it grows (new cards, a streaming answer, cards measured
+  // taller than estimated). Only the user scrolling up stops it; reaching the end again resumes.
+  const following = useRef(true);
+  const entries = useMemo(() => orderedEntries(view), [view.order, view.entries]); // eslint-disable-line react-hooks/exhaustive-deps
+  const { sessionId, hasOlder, retrying, loaded } = view;
+  const context = useMemo<ListContext>(
+    () => ({ sessionId, hasOlder, retrying, empty: loaded && entries.length === 0 }),
+    [sessionId, hasOlder, retrying, loaded, entries.length],
+  );
+  const loadOlder = useCallback(() => void controller.loadOlder(sessionId), [controller, sessionId]);
+  const itemContent = useCallback((_: number, entry: Entry) => <Row entry={entry} sessionId={sessionId} />, [sessionId]);
+  const toEnd = () => list.current?.scrollToIndex({ index: "LAST", align: "end" });
   const jump = () => {
-    const el = ref.current;
-    if (!el) return;
     following.current = true;
-    el.scrollTop = el.scrollHeight;
+    toEnd();
     setShowJump(false);
+  };
+  const stopFollowing = () => {
+    following.current = false;
+  };
+  const onWheel = (event: WheelEvent) => {
+    if (event.deltaY < 0) stopFollowing();
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (SCROLL_UP_KEYS.has(event.key)) stopFollowing();
+  };
+  const onMouseDown = (event: MouseEvent) => {
+    // A press on the list itself (not on a card) is its scroll bar.
+    if ((event.target as HTMLElement).classList.contains("transcript")) stopFollowing();
   };
 
   return (
-    <div className="transcript-wrap">
-      <div className="transcript" role="log"
-        aria-label="Transcript"
-        aria-busy={isTurnRunning(view)}
-        ref={ref} onScroll={onScroll} tabIndex={0}>
-        {entries.length === 0 && view.loaded && (
-          <p className="muted transcript-empty">Nothing here yet. Tell codex what to do below.</p>
-        )}
-        {entries.map((entry) => (
-          <EntryView key={entry.id} entry={entry} />
-        ))}
-        {view.retrying && (
-          <p className="retrying small muted" role="status">
-            Retrying… {view.retrying}
-          </p>
-        )}
-      </div>
+    <div className="transcript-wrap" onWheel={onWheel} onKeyDown={onKeyDown} onMouseDown={onMouseDown} onTouchMove={stopFollowing}>
+      {loaded || entries.length > 0 ? (
+        <Virtuoso
+          ref={list}
+          className="transcript"
+          role="log"
+          aria-label="Transcript"
+          aria-busy={isTurnRunning(view)}
+          tabIndex={0}
+          data={entries}
+          context={context}
+          components={components}
+          firstItemIndex={FIRST_INDEX - view.prepended}
+          initialTopMostItemIndex={{ index: "LAST", align: "end" }}
+          computeItemKey={(_, entry) => entry.id}
+          itemContent={itemContent}
+          followOutput={() => (following.current ? "auto" : false)}
+          totalListHeightChanged={() => {
+            if (following.current) toEnd();
+          }}
+          atBottomThreshold={NEAR_BOTTOM_PX}
+          atBottomStateChange={(atBottom) => {
+            if (atBottom) following.current = true;
+            setShowJump(!atBottom && !following.current);
+          }}
+          startReached={hasOlder ? loadOlder : undefined}
+          increaseViewportBy={{ top: 600, bottom: 300 }}
+        />
+      ) : (
+        <p className="transcript muted pad" role="log" aria-label="Transcript" aria-busy="true">
+          Loading…
+        </p>
+      )}
       {showJump && (
         <button type="button" className="jump" onClick={jump}>
           Jump to latest

@@ -6,7 +6,9 @@ import type { EventBatch } from "../generated/desk/EventBatch";
 import type { PromptInfo } from "../generated/desk/PromptInfo";
 import type { StorageHealth } from "../generated/desk/StorageHealth";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
+import type { StoredItem } from "../generated/desk/StoredItem";
 import type { Transcript } from "../generated/desk/Transcript";
+import type { TranscriptPage } from "../generated/desk/TranscriptPage";
 import { reduceSession, reduceSessionEvents } from "./reduceSession";
 import { emptySessionView, type SessionView } from "./sessionView";
 
@@ -71,6 +73,8 @@ export type AppAction =
   | { type: "accountChanged"; account: AccountState }
   | { type: "promptsLoaded"; prompts: PromptInfo[] }
   | { type: "transcript"; transcript: Transcript }
+  | { type: "olderPage"; page: TranscriptPage }
+  | { type: "wholeItem"; sessionId: string; item: StoredItem }
   | { type: "batch"; batch: EventBatch }
   | { type: "actionError"; sessionId: string; error: ErrorPayload | null };
 
@@ -174,6 +178,10 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
         : [transcript.session, ...state.sessions];
       return withView({ ...state, sessions }, id, (view) => reduceSession(view, { type: "transcript", transcript }));
     }
+    case "olderPage":
+      return withView(state, action.page.sessionId, (view) => reduceSession(view, action));
+    case "wholeItem":
+      return withView(state, action.sessionId, (view) => reduceSession(view, { type: "wholeItem", item: action.item }));
     case "batch": {
       const { batch } = action;
       const health = { ...state.health, [batch.sessionId]: healthAfter(state.health[batch.sessionId], batch) };

@@ -18,6 +18,10 @@ export interface Controller {
   createSession(workspace: string, confirmed?: boolean): Promise<ErrorPayload | null>;
   /** Resolves to the error to show, or null when the session moved. */
   relocateSession(sessionId: string, workspace: string, confirmed?: boolean): Promise<ErrorPayload | null>;
+  /** Loads the page before the oldest item shown (scrolling up); one request at a time. */
+  loadOlder(sessionId: string): Promise<void>;
+  /** Replaces a card the store sent cut with the whole item. */
+  showWhole(sessionId: string, seq: number): Promise<void>;
   sendPrompt(sessionId: string, text: string): Promise<boolean>;
   interrupt(sessionId: string): Promise<void>;
   showSignIn(shown: boolean): void;
@@ -36,6 +40,7 @@ export const RELOAD_DELAY_MS = 250;
 
 export function createController(backend: Backend, store: AppStore): Controller {
   const subscribed = new Set<string>();
+  const loadingOlder = new Set<string>();
   const lastSeq = new Map<string, number>();
 
   const refreshSessions = async () => {
@@ -169,6 +174,26 @@ export function createController(backend: Backend, store: AppStore): Controller 
         return null;
       } catch (error) {
         return toErrorPayload(error);
+      }
+    },
+    async loadOlder(sessionId) {
+      const view = store.getSnapshot().views[sessionId];
+      if (!view?.hasOlder || view.oldestSeq === null || loadingOlder.has(sessionId)) return;
+      loadingOlder.add(sessionId);
+      try {
+        const page = await backend.olderItems(sessionId, view.oldestSeq);
+        store.dispatch({ type: "olderPage", page });
+      } catch (error) {
+        store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+      } finally {
+        loadingOlder.delete(sessionId);
+      }
+    },
+    async showWhole(sessionId, seq) {
+      try {
+        store.dispatch({ type: "wholeItem", sessionId, item: await backend.wholeItem(sessionId, seq) });
+      } catch (error) {
+        store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
       }
     },
     async sendPrompt(sessionId, text) {

@@ -22,6 +22,8 @@ export function newItemEntry(item: ThreadItem, turnId: string | null, completed:
     completed,
     cutShort: false,
     extraOutput: "",
+    seq: null,
+    cutBytes: null,
   };
 }
 
@@ -63,28 +65,36 @@ export function errorEntryId(turnId: string | null): string {
   return `error-${turnId ?? "session"}`;
 }
 
+/** An error card for `turnId` (or the session), with codex's words and its error kind. */
+export function errorEntry(
+  turnId: string | null,
+  error: { message: string; additionalDetails?: string | null; codexErrorInfo?: unknown },
+  id: string = errorEntryId(turnId),
+): ErrorEntry {
+  const info = error.codexErrorInfo;
+  return {
+    kind: "error",
+    id,
+    turnId,
+    message: error.message.trim() || "Codex reported an error without a message.",
+    details: error.additionalDetails ?? null,
+    codexErrorInfo: info == null ? null : typeof info === "string" ? info : Object.keys(info as object)[0] ?? null,
+    action: null,
+  };
+}
+
 export function putError(
   view: SessionView,
   turnId: string | null,
   error: { message: string; additionalDetails?: string | null; codexErrorInfo?: unknown },
   id: string = errorEntryId(turnId),
 ): SessionView {
-  const info = error.codexErrorInfo;
-  const message = error.message.trim() || "Codex reported an error without a message.";
+  const entry = errorEntry(turnId, error, id);
   const existing = view.entries[id];
   // A sign-in card keeps its words and action; codex's own words become its details.
   if (existing?.kind === "error" && existing.action === "signIn") {
-    return existing.details === message ? view : putEntry(view, { ...existing, details: message });
+    return existing.details === entry.message ? view : putEntry(view, { ...existing, details: entry.message });
   }
-  const entry: ErrorEntry = {
-    kind: "error",
-    id,
-    turnId,
-    message,
-    details: error.additionalDetails ?? null,
-    codexErrorInfo: info == null ? null : typeof info === "string" ? info : Object.keys(info as object)[0] ?? null,
-    action: null,
-  };
   return putEntry(view, entry);
 }
 

@@ -187,6 +187,7 @@ describe("stored transcript", () => {
         session: sessionInfo({ status: "interrupted", lastError: "Codex Desk closed while codex was working" }),
         turns: [{ id: "t1", status: "interrupted", error: "Codex Desk closed during this turn.", startedAt: 1, completedAt: 2 }],
         items: [{ turnId: "t1", seq: 1, item: draft }],
+        hasOlder: false,
       },
     });
     expect(view.entries.a).toMatchObject({ kind: "item", cutShort: true, streaming: false });
@@ -200,6 +201,7 @@ describe("stored transcript", () => {
       session: sessionInfo({ status: "running" }),
       turns: [{ id: "t1", status: "inProgress", error: null, startedAt: 1, completedAt: null }],
       items: [{ turnId: "t1", seq: 1, item: draft }],
+      hasOlder: false,
     };
     // Opened while the answer streams (nothing live yet): the checkpoint is where it goes on.
     let view = reduceSession(emptySessionView("s1"), { type: "transcript", transcript: running });
@@ -227,6 +229,7 @@ describe("stored transcript", () => {
       { turnId: "t1", seq: 2, item: agentMessage("a1", "answer one") },
       { turnId: "t2", seq: 3, item: userMessage("u2", "second") },
     ],
+    hasOlder: false,
   };
 
   it("shows stored items in order with the failed turn's error, then live events", () => {
@@ -267,6 +270,7 @@ describe("stored transcript", () => {
       session: sessionInfo({ status: "running" }),
       turns: [{ id: "t1", status: "inProgress", error: null, startedAt: 1, completedAt: null }],
       items: [{ turnId: "t1", seq: 1, item: userMessage("u1", "go") }],
+      hasOlder: false,
     };
     const view = run([{ type: "promptAccepted", text: "go" }, { type: "transcript", transcript: running }]);
     expect(view.order).toEqual(["u1"]);

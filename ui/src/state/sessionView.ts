@@ -18,6 +18,10 @@ export interface ItemEntry {
   cutShort: boolean;
   /** Text from the deprecated item/fileChange/outputDelta. */
   extraOutput: string;
+  /** Its place in the store, when it came from there. */
+  seq: number | null;
+  /** The stored item's size when the store sent it with very long text cut ("Show all"). */
+  cutBytes: number | null;
 }
 
 /** The user's prompt, shown as soon as the backend accepted it. */
@@ -81,6 +85,12 @@ export interface SessionView {
   localCounter: number;
   /** Whether a stored transcript was loaded. */
   loaded: boolean;
+  /** The store holds items older than the oldest one loaded. */
+  hasOlder: boolean;
+  /** The `seq` of the oldest stored item loaded: the next older page ends before it. */
+  oldestSeq: number | null;
+  /** How many entries older pages put in front of the first one shown (keeps the scroll still). */
+  prepended: number;
 }
 
 export function emptySessionView(sessionId: string): SessionView {
@@ -99,6 +109,9 @@ export function emptySessionView(sessionId: string): SessionView {
     retrying: null,
     localCounter: 0,
     loaded: false,
+    hasOlder: false,
+    oldestSeq: null,
+    prepended: 0,
   };
 }
 

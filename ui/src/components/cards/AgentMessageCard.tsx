@@ -14,7 +14,7 @@ export function AgentMessageCard({
 }) {
   return (
     <Card kind="agentMessage" itemId={id} label="Codex" busy={streaming}>
-      {text ? <Markdown text={text} /> : <p className="muted">{cutShort ? "Nothing was written." : "Writing…"}</p>}
+      {text ? <Markdown text={text} streaming={streaming} /> : <p className="muted">{cutShort ? "Nothing was written." : "Writing…"}</p>}
       {streaming && <span className="caret" aria-hidden="true" />}
       {cutShort && <p className="small muted">Stopped before the answer was finished.</p>}
     </Card>

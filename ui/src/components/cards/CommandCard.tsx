@@ -1,6 +1,6 @@
-import { useLayoutEffect, useRef } from "react";
+import { useLayoutEffect, useRef, useState } from "react";
 import type { ThreadItem } from "../../generated/codex/v2/ThreadItem";
-import { formatDuration } from "../format";
+import { formatBytes, formatDuration } from "../format";
 import { Card } from "./Card";
 
 type CommandItem = Extract<ThreadItem, { type: "commandExecution" }>;
@@ -28,8 +28,14 @@ function useStickToBottom<T extends HTMLElement>(content: string) {
   return { ref, onScroll };
 }
 
+/** Output longer than this shows its end only, until "Show all" (a build log can be megabytes). */
+const LONGEST_OUTPUT_SHOWN = 64 * 1024;
+
 export function CommandCard({ item, streaming, cutShort }: { item: CommandItem; streaming: boolean; cutShort: boolean }) {
-  const output = item.aggregatedOutput ?? "";
+  const [all, setAll] = useState(false);
+  const full = item.aggregatedOutput ?? "";
+  const hidden = all ? 0 : Math.max(0, full.length - LONGEST_OUTPUT_SHOWN);
+  const output = hidden > 0 ? full.slice(hidden) : full;
   const { ref, onScroll } = useStickToBottom<HTMLPreElement>(output);
   const failed = !streaming && item.exitCode !== null && item.exitCode !== 0;
   return (
@@ -42,6 +48,14 @@ export function CommandCard({ item, streaming, cutShort }: { item: CommandItem; 
         <span title="Folder">{item.cwd}</span>
         {item.durationMs !== null && <span> · {formatDuration(item.durationMs)}</span>}
       </div>
+      {hidden > 0 && (
+        <p className="cut-notice small muted">
+          Showing the last {formatBytes(output.length)} of {formatBytes(full.length)}.{" "}
+          <button type="button" className="quiet" onClick={() => setAll(true)}>
+            Show all
+          </button>
+        </p>
+      )}
       {output && (
         <pre className="output" ref={ref} onScroll={onScroll} tabIndex={0} aria-label="Command output">
           {output}

@@ -15,7 +15,7 @@ export function ReasoningCard({ id, summary, content, streaming }: Props) {
     <Card kind="reasoning" itemId={id} label="Reasoning" busy={streaming}>
       <details>
         <summary>{streaming ? "Thinking…" : "Reasoning"}</summary>
-        {parts.length > 0 ? <Markdown text={parts.join("\n\n")} /> : <p className="muted small">No summary.</p>}
+        {parts.length > 0 ? <Markdown text={parts.join("\n\n")} streaming={streaming} /> : <p className="muted small">No summary.</p>}
       </details>
     </Card>
   );

@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import type { StoredItem } from "../generated/desk/StoredItem";
+import type { Transcript } from "../generated/desk/Transcript";
+import type { TurnInfo } from "../generated/desk/TurnInfo";
+import { reduceSession, reduceSessionEvents } from "./reduceSession";
+import { emptySessionView, type SessionView } from "./sessionView";
+import { agentDelta, agentMessage, itemStarted, sessionInfo, turnStarted, userMessage } from "./testBuilders";
+
+/** A stored session of `count` items, two per turn (a prompt and its answer), every fifth turn failed. */
+function storedSession(count: number) {
+  const items: StoredItem[] = [];
+  const turns: TurnInfo[] = [];
+  for (let seq = 1; seq <= count; seq++) {
+    const turnId = `t${Math.ceil(seq / 2)}`;
+    if (seq % 2 === 1) {
+      const failed = (seq + 1) % 10 === 0;
+      turns.push({ id: turnId, status: failed ? "failed" : "completed", error: failed ? `boom ${turnId}` : null, startedAt: seq, completedAt: seq });
+      items.push({ turnId, seq, item: userMessage(`u${seq}`, `prompt ${seq}`) });
+    } else items.push({ turnId, seq, item: agentMessage(`a${seq}`, `answer ${seq}`) });
+  }
+  return { items, turns };
+}
+
+/** The page of `all` before `before`, as the store answers. */
+function pageOf(all: ReturnType<typeof storedSession>, before: number, size: number) {
+  const older = all.items.filter((i) => i.seq < before);
+  const items = older.slice(-size);
+  const ids = new Set(items.map((i) => i.turnId));
+  return { items, turns: all.turns.filter((t) => ids.has(t.id)), hasOlder: older.length > items.length };
+}
+
+function opened(all: ReturnType<typeof storedSession>, size: number): SessionView {
+  const page = pageOf(all, Number.POSITIVE_INFINITY, size);
+  const transcript: Transcript = { session: sessionInfo({ status: "idle" }), ...page };
+  return reduceSession(emptySessionView("s1"), { type: "transcript", transcript });
+}
+
+const scrolledUp = (view: SessionView, all: ReturnType<typeof storedSession>, size: number) =>
+  reduceSession(view, { type: "olderPage", page: { sessionId: "s1", ...pageOf(all, view.oldestSeq ?? Infinity, size) } });
+
+describe("stored pages", () => {
+  const all = storedSession(40);
+
+  it("opens on the newest page and remembers where the next older one ends", () => {
+    const view = opened(all, 10);
+    expect(view.order[0]).toBe("u31");
+    expect(view.order.at(-1)).toBe("error-t20");
+    expect(view.hasOlder).toBe(true);
+    expect(view.oldestSeq).toBe(31);
+    expect(view.prepended).toBe(0);
+  });
+
+  it("puts older pages in front, counting what went in front, until there is no more", () => {
+    let view = opened(all, 10);
+    const shownBefore = view.order.slice();
+    view = scrolledUp(view, all, 10);
+    expect(view.order.slice(-shownBefore.length)).toEqual(shownBefore);
+    expect(view.order.slice(0, 3)).toEqual(["u21", "a22", "u23"]);
+    expect(view.order).toContain("error-t15");
+    expect(view.prepended).toBe(view.order.length - shownBefore.length);
+    for (let i = 0; i < 5; i++) view = scrolledUp(view, all, 10);
+    expect(view.hasOlder).toBe(false);
+    expect(view.order.filter((id) => id.startsWith("u") || id.startsWith("a"))).toHaveLength(40);
+    // Every failed turn's error follows its answer.
+    expect(view.order.indexOf("error-t5")).toBe(view.order.indexOf("a10") + 1);
+  });
+
+  it("ignores a page that arrives after a newer one (nothing twice)", () => {
+    const view = opened(all, 10);
+    const stale = { sessionId: "s1", ...pageOf(all, 35, 10) };
+    const once = reduceSession(view, { type: "olderPage", page: { sessionId: "s1", ...pageOf(all, 31, 10) } });
+    expect(reduceSession(once, { type: "olderPage", page: stale })).toBe(once);
+  });
+
+  it("keeps older pages when the newest page is read again, and what streamed live", () => {
+    let view = scrolledUp(opened(all, 10), all, 10);
+    view = reduceSessionEvents(view, [turnStarted("t99"), itemStarted("t99", agentMessage("live", "")), agentDelta("t99", "live", "hi")]);
+    const before = view.order.slice();
+    const again = reduceSession(view, {
+      type: "transcript",
+      transcript: { session: sessionInfo({ status: "running" }), ...pageOf(all, Number.POSITIVE_INFINITY, 10) },
+    });
+    expect(again.order).toEqual(before);
+    expect(again.oldestSeq).toBe(21);
+    expect(again.hasOlder).toBe(true);
+  });
+
+  it("replaces an item shown cut with the whole item, in its place", () => {
+    const cut = { ...agentMessage("big", "start … end"), deskTruncated: 9_000_000 } as unknown as StoredItem["item"];
+    const transcript: Transcript = {
+      session: sessionInfo(),
+      turns: [{ id: "t1", status: "completed", error: null, startedAt: 1, completedAt: 2 }],
+      items: [
+        { turnId: "t1", seq: 1, item: userMessage("u", "go") },
+        { turnId: "t1", seq: 2, item: cut },
+      ],
+      hasOlder: false,
+    };
+    let view = reduceSession(emptySessionView("s1"), { type: "transcript", transcript });
+    expect(view.entries.big).toMatchObject({ cutBytes: 9_000_000, seq: 2 });
+    expect("deskTruncated" in (view.entries.big as { item: object }).item).toBe(false);
+    view = reduceSession(view, { type: "wholeItem", item: { turnId: "t1", seq: 2, item: agentMessage("big", "the whole text") } });
+    expect(view.entries.big).toMatchObject({ cutBytes: null, item: { text: "the whole text" } });
+    expect(view.order).toEqual(["u", "big"]);
+  });
+});
+
+describe("cost", () => {
+  /** Median time of a few runs of `work`, in ms. */
+  function median(work: () => void): number {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now();
+      work();
+      times.push(performance.now() - start);
+    }
+    return times.sort((a, b) => a - b)[2];
+  }
+
+  it("reduces a stored transcript in time linear in its length", () => {
+    const small = storedSession(1_000);
+    const large = storedSession(10_000);
+    const open = (all: ReturnType<typeof storedSession>) => () => opened(all, all.items.length);
+    open(small)(); // warm up
+    const ratio = median(open(large)) / Math.max(median(open(small)), 0.05);
+    // Linear is ~10x; quadratic would be ~100x.
+    expect(ratio).toBeLessThan(30);
+  });
+
+  it("costs the same to stream into a long session as into a short one, per delta", () => {
+    const stream = (all: ReturnType<typeof storedSession>) => {
+      const start = reduceSessionEvents(opened(all, 150), [turnStarted("tx"), itemStarted("tx", agentMessage("x", ""))]);
+      return () => {
+        let view = start;
+        for (let i = 0; i < 500; i++) view = reduceSessionEvents(view, [agentDelta("tx", "x", "word ")]);
+      };
+    };
+    stream(storedSession(1_000))();
+    const ratio = median(stream(storedSession(50_000))) / Math.max(median(stream(storedSession(1_000))), 0.05);
+    expect(ratio).toBeLessThan(3);
+  });
+});

@@ -1,0 +1,216 @@
+// Stored pages of a transcript folded into a SessionView: the newest page on open (merged under
+// whatever live events already arrived), older pages in front as the user scrolls up, and one
+// item whole after "Show all". Every step is linear in what it touches: entries are built in a
+// local map once, never copied per item.
+import type { StoredItem } from "../generated/desk/StoredItem";
+import type { Transcript } from "../generated/desk/Transcript";
+import type { TranscriptPage } from "../generated/desk/TranscriptPage";
+import type { TurnInfo } from "../generated/desk/TurnInfo";
+import type { ThreadItem } from "../generated/codex/v2/ThreadItem";
+import { errorEntry, errorEntryId, newItemEntry } from "./entries";
+import type { Entry, ErrorEntry, ItemEntry, SessionView, TurnView } from "./sessionView";
+
+/** Entries in order, built in place. */
+class EntryList {
+  readonly entries: Record<string, Entry> = {};
+  readonly order: string[] = [];
+  has(id: string): boolean {
+    return id in this.entries;
+  }
+  put(entry: Entry): void {
+    if (!(entry.id in this.entries)) this.order.push(entry.id);
+    this.entries[entry.id] = entry;
+  }
+}
+
+function turnView(turn: TurnInfo): TurnView {
+  return { id: turn.id, status: turn.status as TurnView["status"], error: turn.error };
+}
+
+/** A failed turn's error card. */
+function turnErrorEntry(turn: TurnView): ErrorEntry | null {
+  return turn.status === "failed" && turn.error ? errorEntry(turn.id, { message: turn.error }) : null;
+}
+
+/** Written by a checkpoint while it streamed, not (yet) completed by codex. */
+function isDraft(item: ThreadItem): boolean {
+  return (item as { deskDraft?: boolean }).deskDraft === true;
+}
+
+function withoutDeskMarkers(item: ThreadItem): ThreadItem {
+  const marked = item as ThreadItem & { deskDraft?: boolean; deskTruncated?: number };
+  if (marked.deskDraft === undefined && marked.deskTruncated === undefined) return item;
+  const copy = { ...marked };
+  delete copy.deskDraft;
+  delete copy.deskTruncated;
+  return copy;
+}
+
+/** An item from the store; one codex never completed (written while it streamed) is cut short. */
+export function storedEntry(stored: StoredItem, streaming = false): ItemEntry {
+  const item = stored.item;
+  const cutBytes = (item as { deskTruncated?: number }).deskTruncated ?? null;
+  const entry = newItemEntry(withoutDeskMarkers(item), stored.turnId, !streaming);
+  return { ...entry, seq: stored.seq, cutBytes, cutShort: !streaming && isDraft(item) };
+}
+
+function itemId(stored: StoredItem): string {
+  return (stored.item as { id: string }).id;
+}
+
+/**
+ * Stored items in order with each failed turn's error after its items (and after everything for
+ * turns without items). `existing(id)` may supply the entry to use instead of the stored one.
+ */
+function placeStored(
+  list: EntryList,
+  items: readonly StoredItem[],
+  turns: Record<string, TurnView>,
+  entryFor: (stored: StoredItem) => Entry | null,
+  errorFor: (turn: TurnView) => Entry | null,
+  itemlessTurns: readonly TurnView[],
+): void {
+  let previousTurn: string | null = null;
+  const placeError = (turnId: string | null) => {
+    const turn = turnId ? turns[turnId] : undefined;
+    const error = turn ? errorFor(turn) : null;
+    if (error && !list.has(error.id)) list.put(error);
+  };
+  for (const stored of items) {
+    if (stored.turnId !== previousTurn) placeError(previousTurn);
+    previousTurn = stored.turnId;
+    const entry = entryFor(stored);
+    if (entry) list.put(entry);
+  }
+  placeError(previousTurn);
+  for (const turn of itemlessTurns) placeError(turn.id);
+}
+
+function sortedItems(items: readonly StoredItem[]): StoredItem[] {
+  const sorted = items.slice();
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i - 1].seq > sorted[i].seq) return sorted.sort((a, b) => a.seq - b.seq);
+  }
+  return sorted;
+}
+
+/** Merges the stored newest page under whatever live events (and older pages) are already in. */
+export function applyTranscript(live: SessionView, transcript: Transcript): SessionView {
+  const { session, hasOlder } = transcript;
+  const items = sortedItems(transcript.items);
+  const storedTurns: Record<string, TurnView> = {};
+  for (const turn of transcript.turns) storedTurns[turn.id] = turnView(turn);
+  const lastTurn = transcript.turns.at(-1);
+  const running = session.status === "running" || session.status === "starting";
+  const pageStart = hasOlder ? items[0]?.seq ?? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+
+  const list = new EntryList();
+  // Older pages the user already scrolled through stay in front, as they were.
+  const olderTurns = new Set<string>();
+  for (const id of live.order) {
+    const entry = live.entries[id];
+    if (entry?.kind === "item" && entry.seq !== null && entry.seq < pageStart) {
+      if (entry.turnId) olderTurns.add(entry.turnId);
+      list.put(entry);
+    } else if (entry?.kind === "error" && entry.turnId !== null && olderTurns.has(entry.turnId)) {
+      list.put(entry);
+    } else break;
+  }
+
+  const liveErrorMessages = new Set<string>();
+  const livePrompts: Entry[] = [];
+  for (const id of live.order) {
+    const entry = live.entries[id];
+    if (entry?.kind === "error") liveErrorMessages.add(entry.message);
+    if (entry?.kind === "prompt") livePrompts.push(entry);
+  }
+  const consumedPrompts = new Set<string>();
+  const turnsWithItems = new Set(items.map((i) => i.turnId));
+
+  placeStored(
+    list,
+    items,
+    storedTurns,
+    (stored) => {
+      const id = itemId(stored);
+      const existing = live.entries[id];
+      const isCurrentTurn = lastTurn?.id === stored.turnId && lastTurn.status === "inProgress";
+      const draft = isDraft(stored.item);
+      // What streamed live is newer than a checkpoint; a checkpoint of the running turn streams on.
+      const entry: Entry =
+        existing?.kind === "item" && (existing.completed || (draft && existing.streaming))
+          ? { ...existing, seq: stored.seq }
+          : storedEntry(stored, draft && isCurrentTurn && running);
+      // The prompt shown while it was sent is this stored userMessage: it takes the prompt's place.
+      if (!existing && entry.kind === "item" && entry.item.type === "userMessage" && isCurrentTurn) {
+        const prompt = livePrompts.find((p) => !consumedPrompts.has(p.id));
+        if (prompt) consumedPrompts.add(prompt.id);
+      }
+      return entry;
+    },
+    (turn) => {
+      if (turn.status !== "failed" || !turn.error) return null;
+      const existing = live.entries[errorEntryId(turn.id)];
+      if (existing) return existing;
+      return liveErrorMessages.has(turn.error) ? null : turnErrorEntry(turn);
+    },
+    transcript.turns.filter((t) => !turnsWithItems.has(t.id)).map(turnView),
+  );
+  for (const id of live.order) {
+    const entry = live.entries[id];
+    if (entry && !list.has(id) && !consumedPrompts.has(id)) list.put(entry);
+  }
+
+  const keptOlder = live.oldestSeq !== null && live.oldestSeq < pageStart;
+  const storedActive = running ? transcript.turns.find((t) => t.status === "inProgress")?.id ?? null : null;
+  return {
+    ...live,
+    entries: list.entries,
+    order: list.order,
+    turns: { ...storedTurns, ...live.turns },
+    activeTurnId: live.activeTurnId ?? storedActive,
+    status: live.status ?? session.status,
+    statusMessage: live.status ? live.statusMessage : session.lastError,
+    threadId: live.threadId ?? session.threadId,
+    loaded: true,
+    hasOlder: keptOlder ? live.hasOlder : hasOlder,
+    oldestSeq: keptOlder ? live.oldestSeq : items[0]?.seq ?? live.oldestSeq,
+  };
+}
+
+/** Puts an older page in front of what is shown; a page that is not older changes nothing. */
+export function applyOlderPage(view: SessionView, page: TranscriptPage): SessionView {
+  if (page.items.length === 0) return view.hasOlder ? { ...view, hasOlder: false } : view;
+  const items = sortedItems(page.items).filter((i) => view.oldestSeq === null || i.seq < view.oldestSeq);
+  // A page asked for before a newer one arrived: what it holds is already shown.
+  if (items.length === 0) return view;
+  const turns: Record<string, TurnView> = {};
+  for (const turn of page.turns) turns[turn.id] = view.turns[turn.id] ?? turnView(turn);
+  const list = new EntryList();
+  placeStored(
+    list,
+    items,
+    turns,
+    (stored) => (itemId(stored) in view.entries ? null : storedEntry(stored)),
+    (turn) => (errorEntryId(turn.id) in view.entries ? null : turnErrorEntry(turn)),
+    [],
+  );
+  const entries = { ...view.entries, ...list.entries };
+  return {
+    ...view,
+    entries,
+    order: [...list.order, ...view.order],
+    turns: { ...turns, ...view.turns },
+    hasOlder: page.hasOlder,
+    oldestSeq: items[0].seq,
+    prepended: view.prepended + list.order.length,
+  };
+}
+
+/** Replaces an item shown cut with the whole item, in its place. */
+export function applyWholeItem(view: SessionView, stored: StoredItem): SessionView {
+  const id = itemId(stored);
+  const existing = view.entries[id];
+  if (existing?.kind !== "item" || existing.cutBytes === null) return view;
+  return { ...view, entries: { ...view.entries, [id]: { ...storedEntry(stored), cutShort: existing.cutShort } } };
+}
