@@ -41,3 +41,7 @@ step "end-to-end in a real window (Xvfb + WebDriver + private test keychain)"
 rm -rf tests/e2e/artifacts
 bash scripts/with-test-keychain.sh xvfb-run -a -s "-screen 0 1280x900x24" node --test tests/e2e/
 echo "screenshots: tests/e2e/artifacts/"
+
+step "benchmarks, short mode (fail only when ten times over budget; full numbers: npm run bench:all)"
+cargo run --release -q -p codex-desk-core --example store_bench -- --quick
+bash scripts/bench-window.sh --quick

@@ -1,0 +1,179 @@
+// Window benchmark: the release app in a real window (Xvfb + WebDriver), sessions seeded through
+// the app's own store. Measures what the user feels, in the page itself (click → the newest card
+// on screen and painted; frame times while scrolling; session switches) and the webview's memory.
+// Run by `npm run bench:window` (builds the release app first); `--quick` for CI fails only when
+// ten times over budget.
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { WebDriver } from "../e2e/webdriver.mjs";
+
+const quick = process.argv.includes("--quick");
+const root = path.resolve(import.meta.dirname, "../..");
+const target = process.env.CARGO_TARGET_DIR ?? path.join(root, "target");
+const app = path.join(target, "release", "codex-desk");
+const seed = path.join(target, "debug", "seed-session");
+const work = fs.mkdtempSync(path.join(target, "bench-"));
+const data = path.join(work, "data");
+const workspace = path.join(work, "workspace");
+fs.mkdirSync(workspace, { recursive: true });
+
+const sizes = quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
+const RUNS = 3;
+const budgets = { open10k: 300, open100k: 500, frame: 50, switch: 100, memory: 50 };
+
+function seedSession(items, title) {
+  execFileSync(seed, [data, workspace, String(items), title]);
+}
+for (const size of sizes) for (let run = 0; run < RUNS; run++) seedSession(size, `bench ${size} #${run}`);
+seedSession(20, "bench small");
+
+function waitForPort(port) {
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 20000;
+    const attempt = () => {
+      const socket = net.connect(port, "127.0.0.1");
+      socket.once("connect", () => socket.end() && resolve());
+      socket.once("error", () => (Date.now() > deadline ? reject(new Error("no tauri-driver")) : setTimeout(attempt, 100)));
+    };
+    attempt();
+  });
+}
+
+const codex = execFileSync("node", [path.join(root, "scripts/codex-path.mjs")], { cwd: root }).toString().trim();
+const env = {
+  ...process.env,
+  CODEX_DESK_DATA_DIR: data,
+  CODEX_HOME: path.join(work, "codex-home"),
+  CODEX_DESK_CODEX: codex,
+  XDG_DATA_HOME: path.join(work, "xdg-data"),
+  XDG_CONFIG_HOME: path.join(work, "xdg-config"),
+  XDG_CACHE_HOME: path.join(work, "xdg-cache"),
+  NO_AT_BRIDGE: "1",
+};
+fs.mkdirSync(env.CODEX_HOME, { recursive: true });
+const home = process.env.HOME ?? "/root";
+const driver = spawn(fs.existsSync(path.join(home, ".cargo/bin/tauri-driver")) ? path.join(home, ".cargo/bin/tauri-driver") : "tauri-driver", [], {
+  env,
+  stdio: "ignore",
+});
+
+/** PSS (MiB) of the app's webview processes. */
+function webviewMiB() {
+  const appPid = Number(fs.readFileSync(path.join(data, "codex-desk.lock"), "utf8").trim());
+  let total = 0;
+  for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+      const name = /^Name:\s*(.*)$/m.exec(status)?.[1] ?? "";
+      const ppid = Number(/^PPid:\s*(\d+)$/m.exec(status)?.[1]);
+      if (ppid !== appPid || !name.startsWith("WebKitWebProces")) continue;
+      const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+      total += Number(/^Pss:\s*(\d+)/m.exec(rollup)?.[1] ?? 0) / 1024;
+    } catch {
+      // A process that went away meanwhile.
+    }
+  }
+  return total;
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Clicks the session titled `title` in the page and measures until `itemId` is on screen and painted. */
+async function timedOpen(wd, title, itemId) {
+  await wd.script(
+    `window.__bench = null;
+     const [title, itemId] = arguments;
+     const button = document.querySelector('[aria-label="Sessions"] button[title^="' + title + '"]');
+     const start = performance.now();
+     button.click();
+     const visible = () => {
+       const card = document.querySelector('[data-item-id="' + itemId + '"]');
+       const list = document.querySelector('.transcript');
+       if (!card || !list) return false;
+       const c = card.getBoundingClientRect(), l = list.getBoundingClientRect();
+       return c.bottom <= l.bottom + 2 && c.bottom > l.top;
+     };
+     const check = () => visible()
+       ? requestAnimationFrame(() => requestAnimationFrame(() => { window.__bench = performance.now() - start; }))
+       : requestAnimationFrame(check);
+     requestAnimationFrame(check);`,
+    [title, itemId],
+  );
+  return wd.waitFor(`${title} to show ${itemId}`, () => wd.script("return window.__bench"), 120000);
+}
+
+/** Scrolls the open transcript up `frames` frames, 400 px a frame; returns frame times (ms). */
+async function scrollFrames(wd, frames) {
+  await wd.script(
+    `window.__bench = null;
+     const list = document.querySelector('.transcript');
+     list.dispatchEvent(new WheelEvent('wheel', { deltaY: -400, bubbles: true }));
+     const times = []; let last = performance.now(); let left = arguments[0];
+     const step = (now) => {
+       times.push(now - last); last = now;
+       if (left-- <= 0) { window.__bench = times.slice(1); return; }
+       list.scrollTop = Math.max(0, list.scrollTop - 400);
+       requestAnimationFrame(step);
+     };
+     requestAnimationFrame(step);`,
+    [frames],
+  );
+  return wd.waitFor("the scroll to end", () => wd.script("return window.__bench"), 120000);
+}
+
+const results = [];
+try {
+  await waitForPort(4444);
+  const wd = new WebDriver();
+  await wd.start(app);
+  try {
+    await wd.element('[aria-label="Sessions"] button[title^="bench small"]');
+    await timedOpen(wd, "bench small", "item-19");
+    await new Promise((r) => setTimeout(r, 1000)); // let the page settle before the memory baseline
+    const baseline = webviewMiB();
+    for (const size of sizes) {
+      const times = [];
+      for (let run = 0; run < RUNS; run++) {
+        times.push(await timedOpen(wd, `bench ${size} #${run}`, `item-${size - 1}`));
+        await timedOpen(wd, "bench small", "item-19");
+      }
+      results.push({ what: `open a ${size.toLocaleString("en")}-item session (click → newest card painted), median of ${RUNS}`, ms: median(times), budget: size >= 100_000 ? budgets.open100k : size >= 10_000 ? budgets.open10k : null });
+    }
+    const big = sizes.at(-1);
+    await timedOpen(wd, `bench 10000 #0`, "item-9999");
+    const frames = await scrollFrames(wd, quick ? 60 : 240);
+    results.push({ what: "worst frame scrolling up a 10,000-item session (400 px a frame)", ms: Math.max(...frames), budget: budgets.frame });
+    results.push({ what: "median frame while scrolling", ms: median(frames), budget: null });
+    const switches = [];
+    for (let i = 0; i < (quick ? 10 : 50); i++) {
+      switches.push(await timedOpen(wd, "bench small", "item-19"));
+      switches.push(await timedOpen(wd, `bench 10000 #0`, "item-9999"));
+    }
+    results.push({ what: `switch between two opened sessions (median of ${switches.length})`, ms: median(switches), budget: budgets.switch });
+    results.push({ what: `worst switch`, ms: Math.max(...switches), budget: null });
+    await timedOpen(wd, `bench ${big} #0`, `item-${big - 1}`);
+    const grown = webviewMiB() - baseline;
+    results.push({ what: `webview memory growth after all of the above (baseline ${baseline.toFixed(0)} MiB PSS)`, ms: grown, unit: "MiB", budget: budgets.memory });
+  } finally {
+    await wd.quit();
+  }
+} finally {
+  driver.kill("SIGTERM");
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+console.log(`window bench (${quick ? "quick" : "full"}, release build, Xvfb)`);
+console.log("| what | measured | budget |");
+console.log("| --- | --- | --- |");
+let gross = false;
+for (const r of results) {
+  const unit = r.unit ?? "ms";
+  console.log(`| ${r.what} | ${r.ms.toFixed(unit === "ms" ? 0 : 1)} ${unit} | ${r.budget === null ? "" : `≤ ${r.budget} ${unit}`} |`);
+  if (r.budget !== null && r.ms > r.budget * 10) gross = true;
+}
+if (gross) {
+  console.error("window bench: more than ten times over budget");
+  process.exit(1);
+}
