@@ -28,7 +28,7 @@ const fail = (code: ErrorPayload["code"], message: string, detail: string | null
 });
 
 /** Items per page, as the real store pages them. */
-export const FAKE_PAGE_ITEMS = 150;
+const FAKE_PAGE_ITEMS = 150;
 
 /** The items before `beforeSeq` (at most a page) with their turns, as the store answers. */
 function page(session: FakeSession, beforeSeq: number) {
@@ -36,7 +36,7 @@ function page(session: FakeSession, beforeSeq: number) {
   const items = before.slice(-FAKE_PAGE_ITEMS);
   const ids = new Set(items.map((i) => i.turnId));
   const newest = beforeSeq === Number.POSITIVE_INFINITY;
-  const lastStart = Math.max(-1, ...session.turns.filter((t) => ids.has(t.id)).map((t) => session.turns.indexOf(t)));
+  const lastStart = session.turns.findLastIndex((t) => ids.has(t.id));
   const turns = session.turns.filter((t, index) => ids.has(t.id) || (newest && index > lastStart));
   return { turns, items, hasOlder: before.length > items.length };
 }

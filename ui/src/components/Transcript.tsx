@@ -12,7 +12,6 @@ const NEAR_BOTTOM_PX = 48;
 const SCROLL_UP_KEYS = new Set(["ArrowUp", "PageUp", "Home"]);
 
 interface ListContext {
-  sessionId: string;
   hasOlder: boolean;
   retrying: string | null;
   empty: boolean;
@@ -67,8 +66,8 @@ export function Transcript({ view }: { view: SessionView }) {
   const entries = useMemo(() => orderedEntries(view), [view.order, view.entries]); // eslint-disable-line react-hooks/exhaustive-deps
   const { sessionId, hasOlder, retrying, loaded } = view;
   const context = useMemo<ListContext>(
-    () => ({ sessionId, hasOlder, retrying, empty: loaded && entries.length === 0 }),
-    [sessionId, hasOlder, retrying, loaded, entries.length],
+    () => ({ hasOlder, retrying, empty: loaded && entries.length === 0 }),
+    [hasOlder, retrying, loaded, entries.length],
   );
   const loadOlder = useCallback(() => void controller.loadOlder(sessionId), [controller, sessionId]);
   const itemContent = useCallback((_: number, entry: Entry) => <Row entry={entry} sessionId={sessionId} />, [sessionId]);

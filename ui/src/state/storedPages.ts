@@ -60,7 +60,7 @@ function itemId(stored: StoredItem): string {
 
 /**
  * Stored items in order with each failed turn's error after its items (and after everything for
- * turns without items). `existing(id)` may supply the entry to use instead of the stored one.
+ * turns without items). `entryFor` and `errorFor` choose the entry to put (or none).
  */
 function placeStored(
   list: EntryList,
@@ -139,7 +139,9 @@ export function applyTranscript(live: SessionView, transcript: Transcript): Sess
       // What streamed live is newer than a checkpoint; a checkpoint of the running turn streams on.
       const entry: Entry =
         existing?.kind === "item" && (existing.completed || (draft && existing.streaming))
-          ? { ...existing, seq: stored.seq }
+          ? existing.seq === stored.seq
+            ? existing
+            : { ...existing, seq: stored.seq }
           : storedEntry(stored, draft && isCurrentTurn && running);
       // The prompt shown while it was sent is this stored userMessage: it takes the prompt's place.
       if (!existing && entry.kind === "item" && entry.item.type === "userMessage" && isCurrentTurn) {

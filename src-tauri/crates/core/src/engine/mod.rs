@@ -30,7 +30,7 @@ use crate::{files, prompts};
 const LAST_SESSION_KEY: &str = "last_session_id";
 const DEFAULT_TITLE: &str = "New session";
 /// Items per page of a transcript: a screenful many times over, a small fraction of a long session.
-pub const PAGE_ITEMS: usize = 150;
+const PAGE_ITEMS: usize = 150;
 /// How long moving a session waits for its running turn to stop.
 const MOVE_WAIT: Duration = Duration::from_secs(3);
 

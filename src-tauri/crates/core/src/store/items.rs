@@ -52,7 +52,8 @@ pub(super) fn upsert(conn: &Connection, item: &NewItem, at: i64) -> rusqlite::Re
     Ok(())
 }
 
-/// A string longer than this is shown cut ([`shown`]); the whole item is one request away.
+/// A string longer than this reaches the window cut ([`shorten`]); the whole item is one
+/// request away ([`whole`]).
 const LONGEST_SHOWN: usize = 64 * 1024;
 /// How much of a cut string's start is kept (the rest of the budget goes to its end, where a
 /// command's errors and a build's result are).
@@ -117,7 +118,7 @@ fn ceil_boundary(text: &str, mut at: usize) -> usize {
     at
 }
 
-pub(crate) fn human_bytes(n: usize) -> String {
+fn human_bytes(n: usize) -> String {
     match n {
         n if n >= 1 << 20 => format!("{:.1} MB", n as f64 / f64::from(1u32 << 20)),
         n if n >= 1 << 10 => format!("{:.0} KB", n as f64 / 1024.0),
@@ -125,7 +126,8 @@ pub(crate) fn human_bytes(n: usize) -> String {
     }
 }
 
-/// Every item of a session, whole, in order (exports, tests).
+/// Every item of a session, whole, in order.
+#[cfg(test)]
 pub(super) fn list(conn: &Connection, session_id: &str) -> Result<Vec<StoredItem>> {
     let mut stmt = conn.prepare_cached(
         "SELECT turn_id, seq, json FROM items WHERE session_id = ?1 ORDER BY seq",

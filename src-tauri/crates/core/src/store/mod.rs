@@ -313,11 +313,13 @@ impl Store {
         self.read(move |c| sessions::get(c, &id)).await
     }
 
+    #[cfg(test)]
     pub async fn list_turns(&self, session_id: &str) -> Result<Vec<TurnInfo>> {
         let id = session_id.to_string();
         self.read(move |c| turns::list(c, &id)).await
     }
 
+    #[cfg(test)]
     pub async fn list_items(&self, session_id: &str) -> Result<Vec<StoredItem>> {
         let id = session_id.to_string();
         self.read(move |c| items::list(c, &id)).await

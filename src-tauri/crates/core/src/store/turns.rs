@@ -69,6 +69,7 @@ pub(super) fn close_open(
     Ok(())
 }
 
+#[cfg(test)]
 pub(super) fn list(conn: &Connection, session_id: &str) -> Result<Vec<TurnInfo>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, status, error, started_at, completed_at FROM turns
