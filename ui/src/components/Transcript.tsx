@@ -63,6 +63,8 @@ export function Transcript({ view }: { view: SessionView }) {
   // Whether the list keeps to its end as it grows (new cards, a streaming answer, cards measured
   // taller than estimated). Only the user scrolling up stops it; reaching the end again resumes.
   const following = useRef(true);
+  // Whether the list is at its end, as Virtuoso last said (it reports changes only).
+  const atBottom = useRef(true);
   const entries = useMemo(() => orderedEntries(view), [view.order, view.entries]); // eslint-disable-line react-hooks/exhaustive-deps
   const { sessionId, hasOlder, retrying, loaded } = view;
   const context = useMemo<ListContext>(
@@ -79,6 +81,9 @@ export function Transcript({ view }: { view: SessionView }) {
   };
   const stopFollowing = () => {
     following.current = false;
+    // Already away from the end (a card was measured taller just before): no change will be
+    // reported any more, so offer the way back now.
+    if (!atBottom.current) setShowJump(true);
   };
   const onWheel = (event: WheelEvent) => {
     if (event.deltaY < 0) stopFollowing();
@@ -113,9 +118,10 @@ export function Transcript({ view }: { view: SessionView }) {
             if (following.current) toEnd();
           }}
           atBottomThreshold={NEAR_BOTTOM_PX}
-          atBottomStateChange={(atBottom) => {
-            if (atBottom) following.current = true;
-            setShowJump(!atBottom && !following.current);
+          atBottomStateChange={(bottom) => {
+            atBottom.current = bottom;
+            if (bottom) following.current = true;
+            setShowJump(!bottom && !following.current);
           }}
           startReached={hasOlder ? loadOlder : undefined}
           increaseViewportBy={{ top: 600, bottom: 300 }}
