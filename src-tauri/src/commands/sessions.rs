@@ -2,7 +2,8 @@
 
 use codex_desk_core::Engine;
 use codex_desk_protocol::{
-    AppState, EventBatch, SessionInfo, StoredItem, Transcript, TranscriptPage,
+    AppState, EventBatch, SearchQuery, SearchResults, SessionInfo, StoredItem, Transcript,
+    TranscriptPage,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -65,6 +66,39 @@ pub async fn older_items(
         .older_items(&session_id, before_seq)
         .await
         .map_err(to_ui)
+}
+
+/// The session opened at one of its items (a search result).
+#[tauri::command]
+pub async fn open_session_at(
+    engine: State<'_, Engine>,
+    session_id: String,
+    seq: i64,
+) -> CmdResult<Transcript> {
+    engine
+        .open_session_at(&session_id, seq)
+        .await
+        .map_err(to_ui)
+}
+
+/// The page of items after `after_seq`, as the user scrolls down from an item opened in the
+/// middle.
+#[tauri::command]
+pub async fn newer_items(
+    engine: State<'_, Engine>,
+    session_id: String,
+    after_seq: i64,
+) -> CmdResult<TranscriptPage> {
+    engine
+        .newer_items(&session_id, after_seq)
+        .await
+        .map_err(to_ui)
+}
+
+/// Items of every session matching the query, best first.
+#[tauri::command]
+pub async fn search(engine: State<'_, Engine>, query: SearchQuery) -> CmdResult<SearchResults> {
+    engine.search(query).await.map_err(to_ui)
 }
 
 /// One item whole ("Show all" on a card shown cut).

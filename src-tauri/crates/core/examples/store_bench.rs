@@ -1,5 +1,6 @@
 //! Store benchmark: how fast items are appended (in the writer's batches) and how fast the
-//! newest page and an older page of a very long session are read.
+//! newest page and an older page of a very long session are read, and how fast search answers
+//! over it.
 //!
 //! `npm run bench:store` (full: a 1,000,000-item session) or `-- --quick` (CI: 100,000 items,
 //! fails only when ten times over budget).
@@ -8,11 +9,12 @@
 use std::time::{Duration, Instant};
 
 use codex_desk_core::store::{NewItem, Store};
-use codex_desk_protocol::{SessionInfo, SessionStatus};
+use codex_desk_protocol::{SearchQuery, SessionInfo, SessionStatus};
 
 const APPEND_BUDGET_PER_S: f64 = 50_000.0;
 const PAGE_BUDGET: Duration = Duration::from_millis(20);
 const PAGE: usize = 150;
+const SEARCH_BUDGET: Duration = Duration::from_millis(50);
 
 /// A ~640-byte agent message, as a long session holds thousands of.
 fn item(n: usize) -> String {
@@ -66,9 +68,10 @@ fn median(mut values: Vec<f64>) -> f64 {
 async fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("bench.sqlite3"))
-        .unwrap()
-        .store;
+    let file = std::env::var_os("STORE_BENCH_DB")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.path().join("bench.sqlite3"));
+    let store = Store::open(&file).unwrap().store;
 
     let appends: Vec<f64> = {
         let mut rates = Vec::new();
@@ -98,6 +101,41 @@ async fn main() {
     }
     let (newest, older) = (median(newest), median(older));
 
+    // Appends do not wait for the search index: it is built when the database thread idles.
+    let start = Instant::now();
+    store.finish_search_index().await.unwrap();
+    let total = 150_000 + long;
+    let index_rate = total as f64 / start.elapsed().as_secs_f64();
+
+    // Search: a word in one item, a word in every item (only the newest matches are ranked), and
+    // that word limited to a kind no item has (every match is looked at).
+    let searches = [
+        ("a word in one item", "7777", Vec::new(), 1),
+        ("a word in every item", "bracket parse", Vec::new(), 1),
+        (
+            "that word, filtered to a kind none has",
+            "bracket",
+            vec!["commandExecution".to_string()],
+            0,
+        ),
+    ];
+    let mut search_rows = Vec::new();
+    for (what, text, kinds, expect) in searches {
+        let mut times = Vec::new();
+        for _ in 0..11 {
+            let query = SearchQuery {
+                text: text.into(),
+                kinds: kinds.clone(),
+                ..SearchQuery::default()
+            };
+            let start = Instant::now();
+            let results = store.search(query).await.unwrap();
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+            assert_eq!(results.hits.is_empty(), expect == 0, "{what}");
+        }
+        search_rows.push((what, median(times)));
+    }
+
     println!("store bench ({})", if quick { "quick" } else { "full" });
     println!("| what | measured | budget |");
     println!("| --- | --- | --- |");
@@ -110,11 +148,22 @@ async fn main() {
         "| a page from its middle (median of 21) | {older:.2} ms | ≤ {} ms |",
         PAGE_BUDGET.as_millis()
     );
+    println!("| index for search, while idle ({total} items) | {index_rate:.0} items/s | — |");
+    for (what, ms) in &search_rows {
+        println!(
+            "| search {what} (median of 11) | {ms:.2} ms | ≤ {} ms |",
+            SEARCH_BUDGET.as_millis()
+        );
+    }
 
     let budget_ms = PAGE_BUDGET.as_secs_f64() * 1000.0;
+    let search_budget_ms = SEARCH_BUDGET.as_secs_f64() * 1000.0;
     let gross = append_rate < APPEND_BUDGET_PER_S / 10.0
         || newest > budget_ms * 10.0
-        || older > budget_ms * 10.0;
+        || older > budget_ms * 10.0
+        || search_rows
+            .iter()
+            .any(|(_, ms)| *ms > search_budget_ms * 10.0);
     if gross {
         eprintln!("store bench: more than ten times over budget");
         std::process::exit(1);

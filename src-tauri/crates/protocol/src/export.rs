@@ -4,7 +4,10 @@ use std::path::Path;
 
 use ts_rs::{Config, ExportError, TS};
 
-use crate::{AccountState, AppState, EventBatch, PromptInfo, Transcript, TranscriptPage};
+use crate::{
+    AccountState, AppState, EventBatch, PromptInfo, SearchQuery, SearchResults, Transcript,
+    TranscriptPage,
+};
 
 /// Exports the root types (and everything they use) into `dir`, with large integers as
 /// `number` (they are milliseconds and counters, far below 2^53).
@@ -16,6 +19,8 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     EventBatch::export_all(&cfg)?;
     AccountState::export_all(&cfg)?;
     PromptInfo::export_all(&cfg)?;
+    SearchQuery::export_all(&cfg)?;
+    SearchResults::export_all(&cfg)?;
     Ok(())
 }
 

@@ -10,8 +10,10 @@ use ts_rs::TS;
 
 mod account;
 mod export;
+mod search;
 pub use account::{AccountAuth, AccountState, LoginProgress, PromptInfo, ProviderInfo};
 pub use export::export_all;
+pub use search::{SearchHit, SearchQuery, SearchResults, SnippetPart};
 
 /// Where a session is in its life, as the session list shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -113,17 +115,21 @@ pub struct Transcript {
     pub items: Vec<StoredItem>,
     /// Whether the session has items older than these.
     pub has_older: bool,
+    /// Whether the session has items newer than these (opened at an item, not at its end).
+    pub has_newer: bool,
 }
 
-/// Items of a session older than those already shown, in order (`seq` increasing).
+/// Items of a session before or after those already shown, in order (`seq` increasing).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TranscriptPage {
     pub session_id: String,
     pub turns: Vec<TurnInfo>,
     pub items: Vec<StoredItem>,
-    /// Whether the session has items older than these.
+    /// Whether the session has items older than these (a page read backwards).
     pub has_older: bool,
+    /// Whether the session has items newer than these (a page read forwards).
+    pub has_newer: bool,
 }
 
 /// One message of a session's live stream.

@@ -19,4 +19,8 @@ items: Array<StoredItem>,
 /**
  * Whether the session has items older than these.
  */
-hasOlder: boolean, };
+hasOlder: boolean, 
+/**
+ * Whether the session has items newer than these (opened at an item, not at its end).
+ */
+hasNewer: boolean, };

@@ -3,10 +3,14 @@ import type { StoredItem } from "./StoredItem";
 import type { TurnInfo } from "./TurnInfo";
 
 /**
- * Items of a session older than those already shown, in order (`seq` increasing).
+ * Items of a session before or after those already shown, in order (`seq` increasing).
  */
 export type TranscriptPage = { sessionId: string, turns: Array<TurnInfo>, items: Array<StoredItem>, 
 /**
- * Whether the session has items older than these.
+ * Whether the session has items older than these (a page read backwards).
  */
-hasOlder: boolean, };
+hasOlder: boolean, 
+/**
+ * Whether the session has items newer than these (a page read forwards).
+ */
+hasNewer: boolean, };

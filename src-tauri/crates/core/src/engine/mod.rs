@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use codex_desk_protocol::{
-    AppState, EventBatch, PromptInfo, SessionEvent, SessionInfo, SessionStatus, StoredItem,
-    Transcript, TranscriptPage,
+    AppState, EventBatch, PromptInfo, SearchQuery, SearchResults, SessionEvent, SessionInfo,
+    SessionStatus, StoredItem, Transcript, TranscriptPage,
 };
 
 use crate::account::{self, Account, AccountConfig};
@@ -433,7 +433,45 @@ impl Engine {
             turns,
             items,
             has_older,
+            has_newer: false,
         })
+    }
+
+    /// The session opened at one of its items (a search result): the items around `seq`.
+    pub async fn open_session_at(&self, id: &str, seq: i64) -> Result<Transcript> {
+        let session = self.session(id).await?;
+        self.inner.store.set_setting(LAST_SESSION_KEY, id);
+        let (turns, items, has_older, has_newer) =
+            self.inner.store.page_around(id, seq, PAGE_ITEMS).await?;
+        Ok(Transcript {
+            session,
+            turns,
+            items,
+            has_older,
+            has_newer,
+        })
+    }
+
+    /// The page of items after `after_seq` (scrolling down from an item opened in the middle).
+    pub async fn newer_items(&self, id: &str, after_seq: i64) -> Result<TranscriptPage> {
+        self.session(id).await?;
+        let (turns, items, has_newer) = self
+            .inner
+            .store
+            .page_after(id, after_seq, PAGE_ITEMS)
+            .await?;
+        Ok(TranscriptPage {
+            session_id: id.to_string(),
+            turns,
+            items,
+            has_older: false,
+            has_newer,
+        })
+    }
+
+    /// Items of every session matching the query, best first, with highlighted snippets.
+    pub async fn search(&self, query: SearchQuery) -> Result<SearchResults> {
+        self.inner.store.search(query).await
     }
 
     /// The page of items before `before_seq` (as the user scrolls up).
@@ -449,6 +487,7 @@ impl Engine {
             turns,
             items,
             has_older,
+            has_newer: false,
         })
     }
 

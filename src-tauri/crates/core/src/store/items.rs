@@ -32,24 +32,30 @@ pub struct NewItem {
 }
 
 /// Stores an item at the end of the session; storing the same item of the same turn again
-/// replaces its content and keeps its place.
+/// replaces its content and keeps its place. Its text is indexed for search when the database
+/// thread is idle.
 pub(super) fn upsert(conn: &Connection, item: &NewItem, at: i64) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO items (session_id, item_id, turn_id, seq, kind, json, created_at)
-         VALUES (?1, ?2, ?3,
-                 (SELECT COALESCE(MAX(seq), 0) + 1 FROM items WHERE session_id = ?1),
-                 ?4, ?5, ?6)
-         ON CONFLICT(session_id, turn_id, item_id) DO UPDATE SET json = ?5, kind = ?4",
-    )?
-    .execute(params![
-        item.session_id,
-        item.item_id,
-        item.turn_id,
-        item.kind,
-        item.json,
-        at
-    ])?;
-    Ok(())
+    let rowid: i64 = conn
+        .prepare_cached(
+            "INSERT INTO items (session_id, item_id, turn_id, seq, kind, json, created_at)
+             VALUES (?1, ?2, ?3,
+                     (SELECT COALESCE(MAX(seq), 0) + 1 FROM items WHERE session_id = ?1),
+                     ?4, ?5, ?6)
+             ON CONFLICT(session_id, turn_id, item_id) DO UPDATE SET json = ?5, kind = ?4
+             RETURNING rowid",
+        )?
+        .query_row(
+            params![
+                item.session_id,
+                item.item_id,
+                item.turn_id,
+                item.kind,
+                item.json,
+                at
+            ],
+            |r| r.get(0),
+        )?;
+    super::search::mark(conn, rowid)
 }
 
 /// A string longer than this reaches the window cut ([`shorten`]); the whole item is one
@@ -166,6 +172,29 @@ pub(super) fn page(
     Ok((items, has_older))
 }
 
+/// Up to `limit` items after `after`, in order, with very long strings cut; and whether newer
+/// items exist.
+pub(super) fn page_after(
+    conn: &Connection,
+    session_id: &str,
+    after: i64,
+    limit: usize,
+) -> Result<(Vec<StoredItem>, bool)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT turn_id, seq, json FROM items WHERE session_id = ?1 AND seq > ?2
+         ORDER BY seq LIMIT ?3",
+    )?;
+    let fetch = i64::try_from(limit).unwrap_or(i64::MAX - 1) + 1;
+    let rows = stmt.query_map(params![session_id, after, fetch], |r| {
+        let json: String = r.get(2)?;
+        Ok(stored_item(r.get(0)?, r.get(1)?, &json, false))
+    })?;
+    let mut items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    let has_newer = items.len() > limit;
+    items.truncate(limit);
+    Ok((items, has_newer))
+}
+
 /// One item, whole (after "Show all").
 pub(super) fn whole(conn: &Connection, session_id: &str, seq: i64) -> Result<Option<StoredItem>> {
     let mut stmt = conn.prepare_cached(
@@ -265,6 +294,43 @@ mod tests {
         let (_, last, older) = store.page("s", Some(page[0].seq), 4).await.expect("page");
         assert_eq!(last.len(), 2);
         assert!(!older);
+    }
+
+    #[tokio::test]
+    async fn a_session_opens_around_an_item_and_reads_on_in_both_directions() {
+        let store = Store::open_in_memory().expect("store");
+        store.insert_session(sample("s", 1));
+        for n in 0..10 {
+            store.turn_started("s", &format!("t{n}"));
+            add(
+                &store,
+                &format!("t{n}"),
+                &format!("i{n}"),
+                &json!({"type": "agentMessage", "id": format!("i{n}"), "text": n}),
+            );
+        }
+        let texts = |items: &[StoredItem]| -> Vec<i64> {
+            items
+                .iter()
+                .map(|i| i.item["text"].as_i64().unwrap_or(-1))
+                .collect()
+        };
+        let (turns, around, older, newer) = store.page_around("s", 5, 4).await.expect("page");
+        assert_eq!(texts(&around), [2, 3, 4, 5], "seq 5 is the fifth item");
+        assert!(older && newer);
+        assert_eq!(turns.len(), 4, "only the turns of these items");
+        let (turns, next, newer) = store.page_after("s", 5, 3).await.expect("page");
+        assert_eq!(texts(&next), [5, 6, 7]);
+        assert!(newer);
+        assert_eq!(turns.len(), 3);
+        let (turns, last, newer) = store.page_after("s", 8, 3).await.expect("page");
+        assert_eq!(texts(&last), [8, 9]);
+        assert!(!newer);
+        assert_eq!(turns.len(), 2);
+        let (_, first, older, newer) = store.page_around("s", 1, 4).await.expect("page");
+        assert_eq!(texts(&first), [0, 1]);
+        assert!(!older, "nothing before the first item");
+        assert!(newer);
     }
 
     #[tokio::test]

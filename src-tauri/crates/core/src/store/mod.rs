@@ -6,6 +6,7 @@
 mod health;
 mod items;
 mod open;
+mod search;
 pub(crate) mod sessions;
 mod settings;
 mod turns;
@@ -15,7 +16,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use codex_desk_protocol::{SessionInfo, SessionStatus, StorageHealth, StoredItem, TurnInfo};
+use codex_desk_protocol::{
+    SearchQuery, SearchResults, SessionInfo, SessionStatus, StorageHealth, StoredItem, TurnInfo,
+};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
@@ -33,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     items::MIGRATION_1,
     settings::MIGRATION_1,
     turns::MIGRATION_2,
+    search::MIGRATION_3,
 ];
 
 /// How long closing waits for the last writes.
@@ -338,6 +342,60 @@ impl Store {
             let (items, has_older) = items::page(c, &id, before, limit)?;
             let turns = turns::for_page(c, &id, &items, before.is_none())?;
             Ok((turns, items, has_older))
+        })
+        .await
+    }
+
+    /// Up to `limit` items after `after` with their turns (for the last page, every later turn
+    /// too), and whether newer items exist.
+    pub async fn page_after(
+        &self,
+        session_id: &str,
+        after: i64,
+        limit: usize,
+    ) -> Result<(Vec<TurnInfo>, Vec<StoredItem>, bool)> {
+        let id = session_id.to_string();
+        self.read(move |c| {
+            let (items, has_newer) = items::page_after(c, &id, after, limit)?;
+            let turns = turns::for_page(c, &id, &items, !has_newer)?;
+            Ok((turns, items, has_newer))
+        })
+        .await
+    }
+
+    /// The items around `seq` (half before, half from it on) with their turns, and whether
+    /// older and newer items exist.
+    pub async fn page_around(
+        &self,
+        session_id: &str,
+        seq: i64,
+        limit: usize,
+    ) -> Result<(Vec<TurnInfo>, Vec<StoredItem>, bool, bool)> {
+        let id = session_id.to_string();
+        self.read(move |c| {
+            let (mut items, has_older) = items::page(c, &id, Some(seq), limit / 2)?;
+            let (newer, has_newer) = items::page_after(c, &id, seq - 1, limit - limit / 2)?;
+            items.extend(newer);
+            let turns = turns::for_page(c, &id, &items, !has_newer)?;
+            Ok((turns, items, has_older, has_newer))
+        })
+        .await
+    }
+
+    /// Items of every session matching `query`, best first.
+    pub async fn search(&self, query: SearchQuery) -> Result<SearchResults> {
+        self.read(move |c| search::search(c, &query)).await
+    }
+
+    /// Indexes every item still waiting for search now (benchmarks, tests); returns how many
+    /// were indexed.
+    pub async fn finish_search_index(&self) -> Result<usize> {
+        self.read(|c| {
+            let mut indexed = 0;
+            while search::index_pending(c, 1_000)? {
+                indexed += 1_000;
+            }
+            Ok(indexed)
         })
         .await
     }

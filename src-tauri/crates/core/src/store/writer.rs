@@ -16,6 +16,11 @@ use super::Write;
 
 /// The most jobs taken in one go before committing.
 const BURST: usize = 2_000;
+/// Items indexed for search per idle moment (a few ms: a job arriving waits at most that).
+const INDEX_BATCH: i64 = 50;
+/// How long the thread must have had nothing to do before it indexes (a burst of writes is
+/// never slowed by indexing).
+const IDLE_BEFORE_INDEXING: Duration = Duration::from_millis(20);
 const FIRST_RETRY: Duration = Duration::from_millis(250);
 const LAST_RETRY: Duration = Duration::from_secs(5);
 
@@ -32,8 +37,17 @@ pub(super) enum Job {
 pub(super) fn run(mut conn: Connection, jobs: Receiver<Job>, health: Health) {
     let mut pending: VecDeque<Write> = VecDeque::new();
     let mut retry: Option<(Instant, Duration)> = None;
+    // Whether items may wait to be indexed for search (checked when idle), and whether the
+    // thread has been indexing (it goes on at once while nothing else comes).
+    let mut indexing = true;
+    let mut idle = false;
     loop {
         let next = match (pending.is_empty(), retry) {
+            (true, _) if indexing => jobs.recv_timeout(if idle {
+                Duration::ZERO
+            } else {
+                IDLE_BEFORE_INDEXING
+            }),
             (true, _) => jobs.recv().map_err(|_| RecvTimeoutError::Disconnected),
             (false, Some((at, _))) => {
                 jobs.recv_timeout(at.saturating_duration_since(Instant::now()))
@@ -43,6 +57,7 @@ pub(super) fn run(mut conn: Connection, jobs: Receiver<Job>, health: Health) {
         let mut close = None;
         match next {
             Ok(job) => {
+                idle = false;
                 let mut job = Some(job);
                 for _ in 0..BURST {
                     let Some(current) = job.take() else { break };
@@ -54,12 +69,24 @@ pub(super) fn run(mut conn: Connection, jobs: Receiver<Job>, health: Health) {
                     job = jobs.try_recv().ok();
                 }
             }
+            Err(RecvTimeoutError::Timeout) if pending.is_empty() => {
+                idle = true;
+                indexing = match super::search::index_pending(&conn, INDEX_BATCH) {
+                    Ok(more) => more,
+                    Err(e) => {
+                        // Tried again after the next write; search finds less meanwhile.
+                        tracing::warn!(error = %e, "indexing items for search failed");
+                        false
+                    }
+                };
+            }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => close = Some(None),
         }
         let due = retry.is_none_or(|(at, _)| Instant::now() >= at);
         if !pending.is_empty() && (due || close.is_some()) {
             commit(&mut conn, &mut pending, &mut retry, &health);
+            indexing |= pending.is_empty();
         }
         if let Some(ack) = close {
             if !pending.is_empty() {

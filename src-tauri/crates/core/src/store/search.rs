@@ -1,0 +1,749 @@
+//! Full-text search over every session: an FTS5 index of each item's searchable text (prompts,
+//! answers, reasoning summaries, commands and their output, file paths), kept beside `items`
+//! (same rowid), and the ranked query with filters and highlighted snippets.
+
+use codex_desk_protocol::{SearchHit, SearchQuery, SearchResults, SnippetPart};
+use rusqlite::{params, Connection};
+use serde_json::Value;
+
+use crate::error::Result;
+
+pub(super) const MIGRATION_3: &str = "
+CREATE VIRTUAL TABLE item_text USING fts5(
+    body, kind, session, tokenize = 'unicode61 remove_diacritics 2'
+);
+-- Indexing runs when the database thread is idle, so storing items never waits for it. Items
+-- stored after `indexed_to` are indexed in order; items changed at or before it wait in
+-- `search_pending`, as do the items stored before search existed.
+CREATE TABLE search_state (indexed_to INTEGER NOT NULL);
+INSERT INTO search_state SELECT COALESCE(MAX(rowid), 0) FROM items;
+CREATE TABLE search_pending (item_rowid INTEGER PRIMARY KEY);
+INSERT INTO search_pending SELECT rowid FROM items;
+CREATE TRIGGER items_forget_text AFTER DELETE ON items BEGIN
+    DELETE FROM item_text WHERE rowid = old.rowid;
+    DELETE FROM search_pending WHERE item_rowid = old.rowid;
+END;
+";
+
+/// The most text indexed for one item: its start and its end (a 50 MB build log is searchable
+/// by what it began and ended with, and the index stays small).
+const MOST_INDEXED: usize = 256 * 1024;
+/// Only the newest this many matches are ranked, so a word found everywhere stays fast.
+const MOST_RANKED: i64 = 2_000;
+/// Results sent to the window.
+const MOST_SHOWN: i64 = 50;
+/// Sessions whose title or thread id matches.
+const MOST_SESSIONS: i64 = 20;
+/// Items a search indexes first when some wait (a search right after a prompt finds it).
+const INDEX_BEFORE_SEARCH: i64 = 500;
+/// Words shown before the first match in a snippet, and in all.
+const SNIPPET_LEAD: usize = 5;
+const SNIPPET_WORDS: usize = 28;
+
+/// Notes that the item just stored at `rowid` is to be indexed (again). A new item needs
+/// nothing: it is past `indexed_to`.
+pub(super) fn mark(conn: &Connection, rowid: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO search_pending (item_rowid)
+         SELECT ?1 FROM search_state WHERE indexed_to >= ?1",
+    )?
+    .execute([rowid])?;
+    Ok(())
+}
+
+/// The text of an item the search finds it by (empty: not searchable).
+pub(super) fn searchable_text(kind: &str, json: &str) -> String {
+    let Ok(item) = serde_json::from_str::<Value>(json) else {
+        return String::new();
+    };
+    let text = |key: &str| item.get(key).and_then(Value::as_str).unwrap_or_default();
+    let mut parts: Vec<&str> = Vec::new();
+    match kind {
+        "userMessage" => {
+            for part in item
+                .get("content")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(t) = part.get("text").and_then(Value::as_str) {
+                    parts.push(t);
+                }
+            }
+        }
+        "agentMessage" | "plan" => parts.push(text("text")),
+        "reasoning" => {
+            for s in item
+                .get("summary")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                parts.extend(s.as_str());
+            }
+        }
+        "commandExecution" => {
+            parts.push(text("command"));
+            parts.push(text("aggregatedOutput"));
+        }
+        "fileChange" => {
+            for change in item
+                .get("changes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                parts.extend(change.get("path").and_then(Value::as_str));
+            }
+        }
+        "mcpToolCall" => {
+            parts.push(text("server"));
+            parts.push(text("tool"));
+        }
+        _ => {}
+    }
+    let joined = parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    ends_of(joined)
+}
+
+/// At most [`MOST_INDEXED`] bytes: half from the start, half from the end.
+fn ends_of(text: String) -> String {
+    if text.len() <= MOST_INDEXED {
+        return text;
+    }
+    let mut head = MOST_INDEXED / 2;
+    while !text.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = text.len() - MOST_INDEXED / 2;
+    while !text.is_char_boundary(tail) {
+        tail += 1;
+    }
+    format!("{}\n…\n{}", &text[..head], &text[tail..])
+}
+
+/// A value as one FTS token (the kind and session columns hold exactly one).
+fn token(prefix: &str, value: &str) -> String {
+    let mut t = prefix.to_string();
+    t.extend(
+        value
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase()),
+    );
+    t
+}
+
+/// An item waiting to be indexed: its rowid, and its session, kind and JSON (none: deleted).
+type Waiting = (i64, Option<(String, String, String)>);
+
+/// Indexes up to `batch` waiting items (new ones first, then changed and older ones, newest
+/// first); true when more wait.
+pub(super) fn index_pending(conn: &Connection, batch: i64) -> Result<bool> {
+    let tx = conn.unchecked_transaction()?;
+    let indexed_to: i64 = tx.query_row("SELECT indexed_to FROM search_state", [], |r| r.get(0))?;
+    let new: Vec<Waiting> = tx
+        .prepare_cached(
+            "SELECT rowid, session_id, kind, json FROM items WHERE rowid > ?1
+             ORDER BY rowid LIMIT ?2",
+        )?
+        .query_map(params![indexed_to, batch], |r| {
+            Ok((r.get(0)?, Some((r.get(1)?, r.get(2)?, r.get(3)?))))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let changed: Vec<Waiting> = tx
+        .prepare_cached(
+            "SELECT p.item_rowid, i.session_id, i.kind, i.json
+             FROM search_pending p LEFT JOIN items i ON i.rowid = p.item_rowid
+             ORDER BY p.item_rowid DESC LIMIT ?1",
+        )?
+        .query_map([batch - new.len() as i64], |r| {
+            let item = match r.get::<_, Option<String>>(1)? {
+                Some(session) => Some((session, r.get(2)?, r.get(3)?)),
+                None => None,
+            };
+            Ok((r.get(0)?, item))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut forget = tx.prepare_cached("DELETE FROM item_text WHERE rowid = ?1")?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO item_text (rowid, body, kind, session) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    let mut done = tx.prepare_cached("DELETE FROM search_pending WHERE item_rowid = ?1")?;
+    for (rowid, item) in new.iter().chain(&changed) {
+        forget.execute([rowid])?;
+        if let Some((session, kind, json)) = item {
+            let body = searchable_text(kind, json);
+            if !body.is_empty() {
+                insert.execute(params![rowid, body, token("", kind), token("s", session)])?;
+            }
+        }
+        done.execute([rowid])?;
+    }
+    if let Some((last, _)) = new.last() {
+        tx.execute("UPDATE search_state SET indexed_to = ?1", [last])?;
+    }
+    drop((forget, insert, done));
+    tx.commit()?;
+    Ok((new.len() + changed.len()) as i64 == batch)
+}
+
+/// Lower case without the accents of Latin letters (as the index compares words).
+fn fold(c: char) -> char {
+    let c = c.to_lowercase().next().unwrap_or(c);
+    match c {
+        'à'..='å' => 'a',
+        'ç' => 'c',
+        'è'..='ë' => 'e',
+        'ì'..='ï' => 'i',
+        'ñ' => 'n',
+        'ò'..='ö' | 'ø' => 'o',
+        'ù'..='ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        c => c,
+    }
+}
+
+/// The words of a text as the index sees them: runs of letters and digits, folded.
+fn words(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, i, text[s..i].chars().map(fold).collect()));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// What the user typed, as the search understands it.
+struct Terms {
+    /// FTS5 query: every word must match in the text, the last also as a prefix. FTS5's own
+    /// syntax has no effect: every word is quoted.
+    fts: String,
+    /// The folded words to highlight; the last is also a prefix.
+    words: Vec<String>,
+}
+
+fn terms(text: &str) -> Option<Terms> {
+    let typed: Vec<String> = text
+        .split_whitespace()
+        .map(|w| w.replace('"', ""))
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect();
+    let last = typed.len().checked_sub(1)?;
+    let fts = typed
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let star = if i == last { "*" } else { "" };
+            format!("body:\"{w}\"{star}")
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    let words = typed
+        .iter()
+        .flat_map(|w| words(w).into_iter().map(|(_, _, f)| f))
+        .collect();
+    Some(Terms { fts, words })
+}
+
+impl Terms {
+    fn matches(&self, word: &str) -> bool {
+        let last = self.words.len().saturating_sub(1);
+        self.words
+            .iter()
+            .enumerate()
+            .any(|(i, w)| word == w || (i == last && word.starts_with(w.as_str())))
+    }
+
+    /// A few words around the first match in `body`, matches marked.
+    fn snippet(&self, body: &str) -> Vec<SnippetPart> {
+        let found = words(body);
+        let first = found.iter().position(|(_, _, w)| self.matches(w));
+        let from = first.unwrap_or(0).saturating_sub(SNIPPET_LEAD);
+        let to = (from + SNIPPET_WORDS).min(found.len());
+        let Some(window) = found.get(from..to).filter(|w| !w.is_empty()) else {
+            return Vec::new();
+        };
+        let mut parts = Vec::new();
+        let mut plain = String::new();
+        if from > 0 {
+            plain.push('…');
+        }
+        let mut at = window[0].0;
+        for (start, end, word) in window {
+            if self.matches(word) {
+                plain.push_str(&flat(&body[at..*start]));
+                if !plain.is_empty() {
+                    parts.push(SnippetPart {
+                        text: std::mem::take(&mut plain),
+                        hit: false,
+                    });
+                }
+                parts.push(SnippetPart {
+                    text: body[*start..*end].to_string(),
+                    hit: true,
+                });
+                at = *end;
+            }
+        }
+        let end = window[window.len() - 1].1;
+        plain.push_str(&flat(&body[at..end]));
+        if to < found.len() {
+            plain.push('…');
+        }
+        if !plain.is_empty() {
+            parts.push(SnippetPart {
+                text: plain,
+                hit: false,
+            });
+        }
+        parts
+    }
+}
+
+/// Text on one line: each run of spaces and line breaks as one space.
+fn flat(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if !c.is_whitespace() {
+            out.push(c);
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// The session ids whose title contains the text, or whose codex thread id (or own id) is it.
+fn matching_sessions(conn: &Connection, text: &str) -> Result<Vec<String>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    let pattern = format!(
+        "%{}%",
+        text.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM sessions
+         WHERE title LIKE ?1 ESCAPE '\\' OR thread_id = ?2 OR id = ?2
+         ORDER BY updated_at DESC LIMIT ?3",
+    )?;
+    let ids = stmt
+        .query_map(params![pattern, text, MOST_SESSIONS], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
+/// `column:"a" OR column:"b"` in parentheses; `None` for no values.
+fn any_of(column: &str, values: impl IntoIterator<Item = String>) -> Option<String> {
+    let alternatives: Vec<String> = values
+        .into_iter()
+        .map(|v| format!("{column}:\"{v}\""))
+        .collect();
+    (!alternatives.is_empty()).then(|| format!("({})", alternatives.join(" OR ")))
+}
+
+/// Ranked items matching `query` (among the newest [`MOST_RANKED`] matches), with snippets.
+pub(super) fn search(conn: &Connection, query: &SearchQuery) -> Result<SearchResults> {
+    index_pending(conn, INDEX_BEFORE_SEARCH)?;
+    let sessions = matching_sessions(conn, &query.text)?;
+    let empty = |sessions| SearchResults {
+        text: query.text.clone(),
+        sessions,
+        hits: Vec::new(),
+        more: false,
+    };
+    let Some(terms) = terms(&query.text) else {
+        return Ok(empty(sessions));
+    };
+    // Filters are part of the FTS query, so a filter that leaves few items is fast too.
+    let mut fts = terms.fts.clone();
+    if let Some(kinds) = any_of("kind", query.kinds.iter().map(|k| token("", k))) {
+        fts = format!("{fts} AND {kinds}");
+    }
+    if let Some(workspace) = &query.workspace {
+        let ids: Vec<String> = conn
+            .prepare_cached("SELECT id FROM sessions WHERE workspace = ?1")?
+            .query_map([workspace], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        match any_of("session", ids.iter().map(|id| token("s", id))) {
+            Some(in_workspace) => fts = format!("{fts} AND {in_workspace}"),
+            None => return Ok(empty(sessions)),
+        }
+    }
+    let mut stmt = conn.prepare_cached(
+        "WITH matches AS (
+             SELECT item_text.rowid AS id, bm25(item_text, 1.0, 0.0, 0.0) AS score
+             FROM item_text JOIN items i ON i.rowid = item_text.rowid
+             WHERE item_text MATCH ?1
+               AND (?2 IS NULL OR i.created_at >= ?2)
+               AND (?3 IS NULL OR i.created_at < ?3)
+             ORDER BY item_text.rowid DESC
+             LIMIT ?4
+         )
+         SELECT i.session_id, i.seq, i.item_id, i.kind, i.created_at, t.body
+         FROM (SELECT id, score FROM matches ORDER BY score, id DESC LIMIT ?5) m
+         JOIN items i ON i.rowid = m.id
+         JOIN item_text t ON t.rowid = m.id
+         ORDER BY m.score, m.id DESC",
+    )?;
+    let mut hits = stmt
+        .query_map(
+            params![fts, query.since, query.until, MOST_RANKED, MOST_SHOWN + 1],
+            |r| {
+                let body: String = r.get(5)?;
+                Ok(SearchHit {
+                    session_id: r.get(0)?,
+                    seq: r.get(1)?,
+                    item_id: r.get(2)?,
+                    kind: r.get(3)?,
+                    at: r.get(4)?,
+                    snippet: terms.snippet(&body),
+                })
+            },
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let more = hits.len() as i64 > MOST_SHOWN;
+    hits.truncate(MOST_SHOWN as usize);
+    Ok(SearchResults {
+        text: query.text.clone(),
+        sessions,
+        hits,
+        more,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::sessions::tests::sample;
+    use super::super::{NewItem, Store};
+    use super::*;
+    use serde_json::json;
+
+    fn add(store: &Store, session: &str, id: &str, item: Value) {
+        store.upsert_item(NewItem {
+            session_id: session.into(),
+            turn_id: "t".into(),
+            item_id: id.into(),
+            kind: item["type"].as_str().unwrap_or_default().into(),
+            json: item.to_string(),
+        });
+    }
+
+    fn query(text: &str) -> SearchQuery {
+        SearchQuery {
+            text: text.into(),
+            ..SearchQuery::default()
+        }
+    }
+
+    fn found(results: &SearchResults) -> Vec<(String, String)> {
+        results
+            .hits
+            .iter()
+            .map(|h| (h.session_id.clone(), h.item_id.clone()))
+            .collect()
+    }
+
+    async fn two_sessions() -> Store {
+        let store = Store::open_in_memory().expect("store");
+        let mut other = sample("b", 2);
+        other.workspace = "/work/other".into();
+        other.title = "Fix the flaky parser".into();
+        other.thread_id = Some("thread-123".into());
+        store.insert_session(sample("a", 1));
+        store.insert_session(other);
+        add(
+            &store,
+            "a",
+            "p1",
+            json!({"type": "userMessage", "id": "p1", "content": [{"type": "text", "text": "Why does the parser fail?"}]}),
+        );
+        add(
+            &store,
+            "a",
+            "c1",
+            json!({"type": "commandExecution", "id": "c1", "command": "cargo test parser", "aggregatedOutput": "test parser::tokens ... FAILED\nparser parser parser"}),
+        );
+        add(
+            &store,
+            "a",
+            "f1",
+            json!({"type": "fileChange", "id": "f1", "changes": [{"path": "src/parser/tokens.rs", "kind": {"type": "update"}, "diff": "+fn lexer()"}]}),
+        );
+        add(
+            &store,
+            "b",
+            "m1",
+            json!({"type": "agentMessage", "id": "m1", "text": "The lexer is fine; the parser skips a token."}),
+        );
+        add(
+            &store,
+            "b",
+            "r1",
+            json!({"type": "reasoning", "id": "r1", "summary": ["Looking at how tokens are read"], "content": []}),
+        );
+        store
+    }
+
+    #[tokio::test]
+    async fn finds_every_kind_ranked_with_highlighted_snippets() {
+        let store = two_sessions().await;
+        let results = store.search(query("parser")).await.expect("search");
+        let hits = found(&results);
+        assert_eq!(hits.len(), 4, "{hits:?}");
+        assert_eq!(
+            hits[0],
+            ("a".to_string(), "c1".to_string()),
+            "the item that says it most ranks first"
+        );
+        let marked: Vec<&str> = results.hits[0]
+            .snippet
+            .iter()
+            .filter(|p| p.hit)
+            .map(|p| p.text.as_str())
+            .collect();
+        assert!(!marked.is_empty() && marked.iter().all(|w| w.eq_ignore_ascii_case("parser")));
+        assert!(!results.more);
+
+        // File paths, reasoning summaries, the last word as a prefix, accents ignored.
+        assert_eq!(
+            found(&store.search(query("tokens.rs")).await.expect("search")),
+            [("a".into(), "f1".into())]
+        );
+        assert_eq!(
+            found(&store.search(query("how tok")).await.expect("search")),
+            [("b".into(), "r1".into())]
+        );
+        assert_eq!(
+            found(&store.search(query("LEXÉR skips")).await.expect("search")),
+            [("b".into(), "m1".into())]
+        );
+        // The diff itself is not searched: file paths are.
+        assert!(store
+            .search(query("lexer"))
+            .await
+            .expect("search")
+            .hits
+            .iter()
+            .all(|h| h.item_id != "f1"));
+    }
+
+    #[tokio::test]
+    async fn filters_narrow_by_workspace_kind_and_date() {
+        let store = two_sessions().await;
+        let mut q = query("parser");
+        q.workspace = Some("/work/other".into());
+        assert_eq!(
+            found(&store.search(q).await.expect("search")),
+            [("b".into(), "m1".into())]
+        );
+        let mut q = query("parser");
+        q.kinds = vec!["userMessage".into(), "fileChange".into()];
+        let mut hits = found(&store.search(q).await.expect("search"));
+        hits.sort();
+        assert_eq!(hits, [("a".into(), "f1".into()), ("a".into(), "p1".into())]);
+        let mut q = query("parser");
+        q.since = Some(now_plus(60_000));
+        assert!(store.search(q).await.expect("search").hits.is_empty());
+        let mut q = query("parser");
+        q.until = Some(now_plus(60_000));
+        assert_eq!(store.search(q).await.expect("search").hits.len(), 4);
+    }
+
+    fn now_plus(ms: i64) -> i64 {
+        super::super::now_ms() + ms
+    }
+
+    #[tokio::test]
+    async fn titles_and_thread_ids_find_sessions() {
+        let store = two_sessions().await;
+        assert_eq!(
+            store.search(query("flaky")).await.expect("search").sessions,
+            ["b"]
+        );
+        assert_eq!(
+            store
+                .search(query("thread-123"))
+                .await
+                .expect("search")
+                .sessions,
+            ["b"]
+        );
+        assert_eq!(
+            store.search(query("100%_")).await.expect("search").sessions,
+            Vec::<String>::new()
+        );
+    }
+
+    #[tokio::test]
+    async fn fts_syntax_in_a_query_is_just_text() {
+        let store = two_sessions().await;
+        for text in [
+            "\"",
+            "parser AND",
+            "NEAR(parser",
+            "*",
+            "parser:",
+            "-parser",
+            "(",
+            "^",
+            "a\"b",
+        ] {
+            store
+                .search(query(text))
+                .await
+                .unwrap_or_else(|e| panic!("{text}: {e}"));
+        }
+        assert_eq!(
+            store
+                .search(query("\"parser\" OR"))
+                .await
+                .expect("search")
+                .hits
+                .len(),
+            0,
+            "OR is a word"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_replaced_item_is_found_by_its_new_text_only() {
+        let store = two_sessions().await;
+        add(
+            &store,
+            "b",
+            "m1",
+            json!({"type": "agentMessage", "id": "m1", "text": "Rewritten answer"}),
+        );
+        assert!(store
+            .search(query("skips"))
+            .await
+            .expect("search")
+            .hits
+            .is_empty());
+        assert_eq!(
+            store
+                .search(query("rewritten"))
+                .await
+                .expect("search")
+                .hits
+                .len(),
+            1
+        );
+    }
+
+    #[tokio::test]
+    async fn items_stored_before_search_existed_are_indexed_at_open() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("db.sqlite3");
+        let store = Store::open(&path).expect("open").store;
+        store.insert_session(sample("a", 1));
+        for n in 0..1_200 {
+            add(
+                &store,
+                "a",
+                &format!("m{n}"),
+                json!({"type": "agentMessage", "id": format!("m{n}"), "text": format!("answer number{n}")}),
+            );
+        }
+        store.flush().await.expect("saved");
+        // As a database of the previous version: no index yet, everything waits to be indexed.
+        store
+            .read(|c| {
+                c.execute_batch(
+                    "DELETE FROM item_text;
+                     INSERT OR IGNORE INTO search_pending SELECT rowid FROM items;
+                     UPDATE search_state SET indexed_to = (SELECT MAX(rowid) FROM items);",
+                )?;
+                Ok(())
+            })
+            .await
+            .expect("forget the index");
+        store.close();
+
+        let store = Store::open(&path).expect("reopen").store;
+        // Each search first indexes the newest waiting items; the rest go when the thread idles.
+        let results = store.search(query("number1199")).await.expect("search");
+        assert_eq!(results.hits.len(), 1, "the newest are indexed first");
+        for _ in 0..2 {
+            store.search(query("warm")).await.expect("search");
+        }
+        assert_eq!(
+            found(&store.search(query("number0")).await.expect("search")),
+            [("a".into(), "m0".into())]
+        );
+        let many = store.search(query("answer")).await.expect("search");
+        assert_eq!(many.hits.len(), 50);
+        assert!(many.more, "more match than are shown");
+    }
+
+    #[test]
+    fn user_words_never_reach_fts_as_syntax() {
+        assert!(terms("  ").is_none());
+        assert!(terms("\"*()^:-").is_none());
+        let t = terms("cargo AND \"test\" NEAR(x").expect("terms");
+        assert_eq!(
+            t.fts,
+            "body:\"cargo\" AND body:\"AND\" AND body:\"test\" AND body:\"NEAR(x\"*"
+        );
+        assert_eq!(t.words, ["cargo", "and", "test", "near", "x"]);
+    }
+
+    #[test]
+    fn an_items_searchable_text_is_what_the_user_saw() {
+        let command = r#"{"type":"commandExecution","command":"cargo build","aggregatedOutput":"error[E0308]","cwd":"/w"}"#;
+        assert_eq!(
+            searchable_text("commandExecution", command),
+            "cargo build\nerror[E0308]"
+        );
+        let files =
+            r#"{"type":"fileChange","changes":[{"path":"src/a.rs","diff":"+x"},{"path":"b.md"}]}"#;
+        assert_eq!(searchable_text("fileChange", files), "src/a.rs\nb.md");
+        let prompt = r#"{"type":"userMessage","content":[{"type":"text","text":"hello"},{"type":"image","url":"x"}]}"#;
+        assert_eq!(searchable_text("userMessage", prompt), "hello");
+        assert_eq!(searchable_text("agentMessage", "not json"), "");
+        let long = format!("START{}END", "é".repeat(MOST_INDEXED));
+        let kept = ends_of(long);
+        assert!(kept.len() <= MOST_INDEXED + 8);
+        assert!(kept.starts_with("START") && kept.ends_with("END"));
+    }
+
+    #[test]
+    fn snippets_show_the_words_around_the_first_match_marked() {
+        let t = terms("Café pars").expect("terms");
+        let body = "one two three four five six seven the CAFE\nserves parsers and cafés daily";
+        let shown: Vec<_> = t
+            .snippet(body)
+            .iter()
+            .map(|p| (p.text.clone(), p.hit))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("…four five six seven the ".to_string(), false),
+                ("CAFE".to_string(), true),
+                (" serves ".to_string(), false),
+                ("parsers".to_string(), true),
+                (" and cafés daily".to_string(), false),
+            ]
+        );
+    }
+}
