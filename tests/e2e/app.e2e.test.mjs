@@ -293,6 +293,21 @@ test("a 10,000-item session opens at its newest items, scrolls back to its first
     assert.ok(after.cards < 80, `the page stays small (${after.cards} cards)`);
     assert.ok(after.elements < 3000, `the page stays small (${after.elements} elements)`);
     fs.writeFileSync(path.join(artifacts, "long-session.png"), await wd.screenshot());
+
+    // Search finds an item deep in the long session; opening the result shows it, marked.
+    const box = await wd.element('input[aria-label="Search sessions"]');
+    await wd.click(box);
+    await wd.type(box, "item 4324");
+    const hit = await wd.element('[aria-label="Search results"] button[data-kind="agentMessage"]', { contains: "4324" });
+    assert.match(await wd.script("return document.querySelector('[aria-label=\"Search results\"] mark')?.textContent ?? ''"), /4324|item/i);
+    fs.writeFileSync(path.join(artifacts, "search.png"), await wd.screenshot());
+    await wd.click(hit);
+    await wd.element('[data-focused] [data-kind="agentMessage"]', { contains: "item 4324:" });
+    const around = await wd.script(cards);
+    assert.ok(around > 0 && around < 80, `only the items around it are in the page (${around} cards)`);
+    fs.writeFileSync(path.join(artifacts, "search-opened.png"), await wd.screenshot());
+    await wd.click(await wd.element("button.jump", { contains: "Jump to latest" }));
+    await wd.element('[data-kind="agentMessage"]', { contains: "item 9999:" });
   });
 });
 

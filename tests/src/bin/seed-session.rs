@@ -72,6 +72,8 @@ fn seed(
         .build()
         .map_err(|e| codex_desk_core::CoreError::io("could not start a runtime", e))?;
     runtime.block_on(store.flush())?;
+    // As the app would have done while idle: the items are searchable.
+    runtime.block_on(store.finish_search_index())?;
     store.close();
     Ok(id)
 }

@@ -7,6 +7,8 @@ import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { PromptInfo } from "../generated/desk/PromptInfo";
 import type { StorageHealth } from "../generated/desk/StorageHealth";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
+import type { SearchQuery } from "../generated/desk/SearchQuery";
+import type { SearchResults } from "../generated/desk/SearchResults";
 import type { StoredItem } from "../generated/desk/StoredItem";
 import type { Transcript } from "../generated/desk/Transcript";
 import type { TranscriptPage } from "../generated/desk/TranscriptPage";
@@ -33,6 +35,12 @@ export interface Backend {
   openSession(sessionId: string, reload?: string): Promise<Transcript>;
   /** The page of stored items before `beforeSeq` (scrolling up). */
   olderItems(sessionId: string, beforeSeq: number): Promise<TranscriptPage>;
+  /** The session opened at one of its items (a search result): the stored items around it. */
+  openSessionAt(sessionId: string, seq: number): Promise<Transcript>;
+  /** The page of stored items after `afterSeq` (scrolling down from an item opened in the middle). */
+  newerItems(sessionId: string, afterSeq: number): Promise<TranscriptPage>;
+  /** Items of every session matching the query, best first, with the matched words marked. */
+  search(query: SearchQuery): Promise<SearchResults>;
   /** One stored item whole ("Show all" on a card the store sent cut). */
   wholeItem(sessionId: string, seq: number): Promise<StoredItem>;
   /** Starts the live stream of a session. Call before openSession so nothing is missed. */

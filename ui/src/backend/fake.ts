@@ -41,6 +41,24 @@ function page(session: FakeSession, beforeSeq: number) {
   return { turns, items, hasOlder: before.length > items.length };
 }
 
+/** The page after `afterSeq` (the turns of its items; all later ones when it is the last). */
+function pageAfter(session: FakeSession, afterSeq: number) {
+  const after = session.items.filter((i) => i.seq > afterSeq);
+  const items = after.slice(0, FAKE_PAGE_ITEMS);
+  const hasNewer = after.length > items.length;
+  const ids = new Set(items.map((i) => i.turnId));
+  const firstStart = session.turns.findIndex((t) => ids.has(t.id));
+  const turns = session.turns.filter((t, index) => ids.has(t.id) || (!hasNewer && firstStart >= 0 && index > firstStart));
+  return { turns, items, hasNewer };
+}
+
+/** The words of an item the fake search looks at (the real one is the store's FTS index). */
+function itemText(item: StoredItem): string {
+  const i = item.item as unknown as Record<string, unknown>;
+  const content = Array.isArray(i.content) ? (i.content as { text?: string }[]).map((c) => c.text ?? "") : [];
+  return [i.text, i.command, i.aggregatedOutput, ...content].filter((t) => typeof t === "string").join("\n");
+}
+
 export function createFakeBackend(): Backend {
   const sessions = new Map<string, FakeSession>();
   const account = createFakeAccount();
@@ -144,10 +162,53 @@ export function createFakeBackend(): Backend {
       const session = get(sessionId);
       lastSessionId = sessionId;
       const { turns, items, hasOlder } = page(session, Number.POSITIVE_INFINITY);
-      return { session: { ...session.info }, turns, items, hasOlder };
+      return { session: { ...session.info }, turns, items, hasOlder, hasNewer: false };
     },
     async olderItems(sessionId, beforeSeq) {
-      return { sessionId, ...page(get(sessionId), beforeSeq) };
+      return { sessionId, ...page(get(sessionId), beforeSeq), hasNewer: false };
+    },
+    async openSessionAt(sessionId, seq) {
+      const session = get(sessionId);
+      lastSessionId = sessionId;
+      const before = page(session, seq);
+      const half = before.items.slice(-Math.floor(FAKE_PAGE_ITEMS / 2));
+      const after = pageAfter(session, seq - 1);
+      const items = [...half, ...after.items];
+      const ids = new Set(items.map((i) => i.turnId));
+      const turns = session.turns.filter((t) => ids.has(t.id) || after.turns.includes(t));
+      const hasOlder = session.items.some((i) => i.seq < (items[0]?.seq ?? 0));
+      return { session: { ...session.info }, turns, items, hasOlder, hasNewer: after.hasNewer };
+    },
+    async newerItems(sessionId, afterSeq) {
+      return { sessionId, ...pageAfter(get(sessionId), afterSeq), hasOlder: false };
+    },
+    async search(query) {
+      const words = query.text.toLowerCase().split(/\s+/).filter(Boolean);
+      const hits = [];
+      for (const session of sessions.values()) {
+        for (const item of session.items) {
+          const text = itemText(item);
+          const lower = text.toLowerCase();
+          const kind = (item.item as { type: string }).type;
+          if (words.length === 0 || !words.every((w) => lower.includes(w))) continue;
+          if (query.kinds.length > 0 && !query.kinds.includes(kind)) continue;
+          const at = lower.indexOf(words[0]);
+          hits.push({
+            sessionId: session.info.id,
+            seq: item.seq,
+            itemId: (item.item as { id: string }).id,
+            kind,
+            at: session.info.updatedAt,
+            snippet: [
+              { text: text.slice(Math.max(0, at - 40), at), hit: false },
+              { text: text.slice(at, at + words[0].length), hit: true },
+              { text: text.slice(at + words[0].length, at + 80), hit: false },
+            ],
+          });
+        }
+      }
+      const titled = [...sessions.values()].filter((s) => words.length > 0 && words.every((w) => s.info.title.toLowerCase().includes(w)));
+      return { text: query.text, sessions: titled.map((s) => s.info.id), hits: hits.slice(0, 50), more: hits.length > 50 };
     },
     async wholeItem(sessionId, seq) {
       const item = get(sessionId).items.find((i) => i.seq === seq);

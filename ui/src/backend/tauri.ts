@@ -8,6 +8,7 @@ import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { PromptInfo } from "../generated/desk/PromptInfo";
 import type { StorageHealth } from "../generated/desk/StorageHealth";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
+import type { SearchResults } from "../generated/desk/SearchResults";
 import type { StoredItem } from "../generated/desk/StoredItem";
 import type { Transcript } from "../generated/desk/Transcript";
 import type { TranscriptPage } from "../generated/desk/TranscriptPage";
@@ -32,6 +33,9 @@ export function createTauriBackend(): Backend {
       normalized(invoke<SessionInfo>("relocate_session", { sessionId, workspace, confirmed: confirmed ?? false })),
     openSession: (sessionId, reload) => normalized(invoke<Transcript>("open_session", { sessionId, reload: reload ?? null })),
     olderItems: (sessionId, beforeSeq) => normalized(invoke<TranscriptPage>("older_items", { sessionId, beforeSeq })),
+    openSessionAt: (sessionId, seq) => normalized(invoke<Transcript>("open_session_at", { sessionId, seq })),
+    newerItems: (sessionId, afterSeq) => normalized(invoke<TranscriptPage>("newer_items", { sessionId, afterSeq })),
+    search: (query) => normalized(invoke<SearchResults>("search", { query })),
     wholeItem: (sessionId, seq) => normalized(invoke<StoredItem>("whole_item", { sessionId, seq })),
     subscribe: (sessionId, onBatch) => {
       const channel = new Channel<EventBatch>();

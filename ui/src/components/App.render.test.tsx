@@ -7,7 +7,7 @@ import { VirtuosoMockContext } from "react-virtuoso";
 import { describe, expect, it } from "vitest";
 import { createFakeBackend } from "../backend/fake";
 import type { AppView } from "../state/appState";
-import { initialAppView } from "../state/appState";
+import { emptySearch, initialAppView } from "../state/appState";
 import { createController } from "../state/controller";
 import { AppContext } from "../state/hooks";
 import { reduceSessionEvents } from "../state/reduceSession";
@@ -154,5 +154,48 @@ describe("App", () => {
     expect(html).toContain('aria-label="Message"');
     expect(html).toMatch(/<button[^>]*aria-label="Stop"[^>]*disabled/);
     expect(html).toContain("Fix the build");
+  });
+
+  it("shows search results with the matched words marked, and snippets as text only", async () => {
+    const html = await render(
+      {
+        ...loaded,
+        sessions: [sessionInfo({ id: "s1", title: "Fix the parser" })],
+        selectedId: "s1",
+        search: {
+          ...emptySearch,
+          query: { ...emptySearch.query, text: "parser", kinds: ["commandExecution"] },
+          shown: true,
+          results: {
+            text: "parser",
+            sessions: ["s1"],
+            more: true,
+            hits: [
+              {
+                sessionId: "s1",
+                seq: 7,
+                itemId: "c1",
+                kind: "commandExecution",
+                at: 1,
+                snippet: [
+                  { text: "cargo test ", hit: false },
+                  { text: "parser", hit: true },
+                  { text: ' <img src=x onerror="window.pwned=1">', hit: false },
+                ],
+              },
+            ],
+          },
+        },
+      },
+      '[aria-label="Search results"]',
+    );
+    expect(html).toContain("<mark>parser</mark>");
+    expect(html).toContain("&lt;img src=x");
+    expect(html).not.toContain("<img");
+    expect(html).toMatch(/aria-pressed="true"[^>]*>Commands</);
+    expect(html).toContain('aria-label="Matching sessions"');
+    expect(html).toContain("1+ match");
+    expect(html).toContain("add a word to narrow it down");
+    expect(html).not.toContain('aria-label="Transcript"');
   });
 });

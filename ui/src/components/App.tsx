@@ -3,6 +3,7 @@ import { useAppView, useController } from "../state/hooks";
 import { CodexBanner } from "./CodexBanner";
 import { EmptyState } from "./EmptyState";
 import { NewSessionPanel } from "./NewSessionPanel";
+import { SearchPanel } from "./SearchPanel";
 import { SignInPanel } from "./SignInPanel";
 import { StartupFailure } from "./StartupFailure";
 import { SessionPane } from "./SessionPane";
@@ -17,12 +18,17 @@ export function App() {
     void controller.load();
   }, [controller]);
 
-  // Ctrl/Cmd+N: new session.
+  // Ctrl/Cmd+N: new session; Ctrl/Cmd+K or +F: search.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && !event.shiftKey && event.key.toLowerCase() === "n") {
+      if (!(event.ctrlKey || event.metaKey) || event.shiftKey) return;
+      const key = event.key.toLowerCase();
+      if (key === "n") {
         event.preventDefault();
         controller.showNewSession(true);
+      } else if (key === "k" || key === "f") {
+        event.preventDefault();
+        document.getElementById("search-box")?.focus();
       }
     };
     window.addEventListener("keydown", onKey);
@@ -35,6 +41,7 @@ export function App() {
   let content;
   if (app.loading) content = <p className="muted pad">Loading…</p>;
   else if (app.signingIn) content = <SignInPanel />;
+  else if (app.search.shown) content = <SearchPanel />;
   else if (app.creating) content = <NewSessionPanel />;
   else if (selected) content = <SessionPane app={app} session={selected} />;
   else content = <EmptyState hasSessions={app.sessions.length > 0} />;

@@ -30,7 +30,7 @@ export function SessionPane({ app, session }: { app: AppView; session: SessionIn
       {(view.workspaceMissing || actionError?.code === "workspaceMissing") && (
         <WorkspaceGone sessionId={session.id} path={view.workspaceMissing ?? session.workspace} />
       )}
-      <Transcript key={`transcript-${session.id}`} view={view} />
+      <Transcript key={`transcript-${session.id}-${view.focus?.serial ?? 0}`} view={view} />
       {actionError && (
         <p className="inline-error pad" role="alert">
           {actionError.message}

@@ -1,4 +1,4 @@
-import { memo, useMemo, useState } from "react";
+import { memo, useMemo } from "react";
 import type { AppView } from "../state/appState";
 import { dotLabel, groupSessionsByWorkspace, sessionDot, type DotState } from "../state/sessionGroups";
 import { shallowEqual, useAppSelector, useController } from "../state/hooks";
@@ -9,18 +9,19 @@ import { StatusDot } from "./StatusDot";
 function listState(app: AppView) {
   const dots: Record<string, DotState> = {};
   for (const session of app.sessions) dots[session.id] = sessionDot(session, app.views[session.id]);
-  return { sessions: app.sessions, dots, selectedId: app.creating || app.signingIn ? null : app.selectedId };
+  const selectedId = app.creating || app.signingIn || app.search.shown ? null : app.selectedId;
+  return { sessions: app.sessions, dots, selectedId, query: app.search.query };
 }
 
 function sameListState(a: ReturnType<typeof listState>, b: ReturnType<typeof listState>): boolean {
-  return a.sessions === b.sessions && a.selectedId === b.selectedId && shallowEqual(a.dots, b.dots);
+  return a.sessions === b.sessions && a.selectedId === b.selectedId && a.query === b.query && shallowEqual(a.dots, b.dots);
 }
 
 export const Sidebar = memo(function Sidebar() {
   const app = useAppSelector(listState, sameListState);
   const controller = useController();
-  const [query, setQuery] = useState("");
-  const groups = useMemo(() => groupSessionsByWorkspace(app.sessions, query), [app.sessions, query]);
+  const { query } = app;
+  const groups = useMemo(() => groupSessionsByWorkspace(app.sessions), [app.sessions]);
   const waiting = Object.values(app.dots).filter((dot) => dot === "waiting").length;
 
   return (
@@ -45,12 +46,17 @@ export const Sidebar = memo(function Sidebar() {
         </button>
       </div>
       <input
+        id="search-box"
         className="search"
         type="search"
         aria-label="Search sessions"
-        placeholder="Search"
-        value={query}
-        onChange={(e) => setQuery(e.target.value)}
+        placeholder="Search all sessions (Ctrl+K)"
+        value={query.text}
+        onChange={(e) => controller.search({ ...query, text: e.target.value })}
+        onFocus={() => controller.showSearch(true)}
+        onKeyDown={(e) => {
+          if (e.key === "Escape") controller.search({ ...query, text: "" });
+        }}
       />
       <ul className="session-groups" role="list" aria-label="Sessions">
         {groups.map((group) => (
@@ -81,7 +87,6 @@ export const Sidebar = memo(function Sidebar() {
           </li>
         ))}
       </ul>
-      {app.sessions.length > 0 && groups.length === 0 && <p className="muted small pad">No session matches.</p>}
       <AccountArea />
     </nav>
   );

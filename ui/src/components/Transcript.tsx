@@ -42,9 +42,9 @@ function Footer({ context }: { context?: ListContext }) {
 const components = { Header, Footer };
 
 /** One row: the card with its spacing, re-rendered only when its entry changes. */
-const Row = memo(function Row({ entry, sessionId }: { entry: Entry; sessionId: string }) {
+const Row = memo(function Row({ entry, sessionId, focused }: { entry: Entry; sessionId: string; focused: boolean }) {
   return (
-    <div className="transcript-item" data-entry-id={entry.id}>
+    <div className={focused ? "transcript-item focused" : "transcript-item"} data-entry-id={entry.id} data-focused={focused || undefined}>
       <EntryView entry={entry} sessionId={sessionId} />
     </div>
   );
@@ -54,7 +54,8 @@ const Row = memo(function Row({ entry, sessionId }: { entry: Entry; sessionId: s
  * The session's cards, virtualized: only what is on screen (and a little around it) is in the
  * DOM, whatever the session's length. It opens at the bottom, follows new output while the user
  * is at the bottom, and loads older pages from the store as they scroll up.
- * Mount it keyed by session id so each session starts at its bottom.
+ * Opened at an item (a search result), it starts there, marks it, and loads newer pages as the
+ * user scrolls down. Mount it keyed by session id (and opening) so each starts where it should.
  */
 export function Transcript({ view }: { view: SessionView }) {
   const controller = useController();
@@ -62,33 +63,57 @@ export function Transcript({ view }: { view: SessionView }) {
   const [showJump, setShowJump] = useState(false);
   // Whether the list keeps to its end as it grows (new cards, a streaming answer, cards measured
   // taller than estimated). Only the user scrolling up stops it; reaching the end again resumes.
-  const following = useRef(true);
+  const following = useRef(view.focus === null && !view.hasNewer);
   // Whether the list is at its end, as Virtuoso last said (it reports changes only).
   const atBottom = useRef(true);
+  // Opened at an item: the list keeps to its end only once the user moved (or jumped) there.
+  const userMoved = useRef(view.focus === null);
   const entries = useMemo(() => orderedEntries(view), [view.order, view.entries]); // eslint-disable-line react-hooks/exhaustive-deps
-  const { sessionId, hasOlder, retrying, loaded } = view;
+  const { sessionId, hasOlder, hasNewer, retrying, loaded } = view;
+  const focusSeq = view.focus?.seq ?? null;
+  // Where the list opens: at its end, or at the item it was opened at. Read once, at mount.
+  const [start] = useState(() => {
+    const at = focusSeq === null ? -1 : entries.findIndex((e) => e.kind === "item" && e.seq === focusSeq);
+    return at < 0 ? ({ index: "LAST", align: "end" } as const) : ({ index: at, align: "center" } as const);
+  });
   const context = useMemo<ListContext>(
     () => ({ hasOlder, retrying, empty: loaded && entries.length === 0 }),
     [hasOlder, retrying, loaded, entries.length],
   );
   const loadOlder = useCallback(() => void controller.loadOlder(sessionId), [controller, sessionId]);
-  const itemContent = useCallback((_: number, entry: Entry) => <Row entry={entry} sessionId={sessionId} />, [sessionId]);
+  const loadNewer = useCallback(() => void controller.loadNewer(sessionId), [controller, sessionId]);
+  const itemContent = useCallback(
+    (_: number, entry: Entry) => (
+      <Row entry={entry} sessionId={sessionId} focused={focusSeq !== null && entry.kind === "item" && entry.seq === focusSeq} />
+    ),
+    [sessionId, focusSeq],
+  );
   const toEnd = () => list.current?.scrollToIndex({ index: "LAST", align: "end" });
   const jump = () => {
+    // Opened in the middle: the latest items are not loaded yet; reading the session again
+    // brings its newest page and opens it at its end.
+    if (hasNewer) {
+      void controller.select(sessionId);
+      return;
+    }
     following.current = true;
+    userMoved.current = true;
     toEnd();
     setShowJump(false);
   };
   const stopFollowing = () => {
     following.current = false;
+    userMoved.current = true;
     // Already away from the end (a card was measured taller just before): no change will be
     // reported any more, so offer the way back now.
     if (!atBottom.current) setShowJump(true);
   };
   const onWheel = (event: WheelEvent) => {
+    userMoved.current = true;
     if (event.deltaY < 0) stopFollowing();
   };
   const onKeyDown = (event: KeyboardEvent) => {
+    userMoved.current = true;
     if (SCROLL_UP_KEYS.has(event.key)) stopFollowing();
   };
   const onMouseDown = (event: MouseEvent) => {
@@ -110,7 +135,7 @@ export function Transcript({ view }: { view: SessionView }) {
           context={context}
           components={components}
           firstItemIndex={FIRST_INDEX - view.prepended}
-          initialTopMostItemIndex={{ index: "LAST", align: "end" }}
+          initialTopMostItemIndex={start}
           computeItemKey={(_, entry) => entry.id}
           itemContent={itemContent}
           followOutput={() => (following.current ? "auto" : false)}
@@ -120,10 +145,11 @@ export function Transcript({ view }: { view: SessionView }) {
           atBottomThreshold={NEAR_BOTTOM_PX}
           atBottomStateChange={(bottom) => {
             atBottom.current = bottom;
-            if (bottom) following.current = true;
+            if (bottom && userMoved.current && !hasNewer) following.current = true;
             setShowJump(!bottom && !following.current);
           }}
           startReached={hasOlder ? loadOlder : undefined}
+          endReached={hasNewer ? loadNewer : undefined}
           increaseViewportBy={{ top: 600, bottom: 300 }}
         />
       ) : (
@@ -131,7 +157,7 @@ export function Transcript({ view }: { view: SessionView }) {
           Loading…
         </p>
       )}
-      {showJump && (
+      {(showJump || hasNewer) && (
         <button type="button" className="jump" onClick={jump}>
           Jump to latest
         </button>

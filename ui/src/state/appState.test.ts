@@ -12,6 +12,23 @@ const batch = (seq: number, droppedDeltas = false): EventBatch => ({
 });
 
 describe("reduceApp", () => {
+  it("keeps only the results of the latest search, and opening a session hides them", () => {
+    const query = (text: string) => ({ text, workspace: null, kinds: [], since: null, until: null });
+    const results = (text: string) => ({ text, sessions: [], hits: [], more: false });
+    let state = reduceApp(initialAppView, { type: "searchChanged", query: query("pars") });
+    const first = state.search.serial;
+    state = reduceApp(state, { type: "searchChanged", query: query("parser") });
+    expect(state.search).toMatchObject({ shown: true, busy: true });
+    state = reduceApp(state, { type: "searchResults", serial: first, results: results("pars") });
+    expect(state.search.results).toBeNull();
+    state = reduceApp(state, { type: "searchResults", serial: state.search.serial, results: results("parser") });
+    expect(state.search).toMatchObject({ busy: false, results: { text: "parser" } });
+    state = reduceApp(state, { type: "selected", sessionId: "s1" });
+    expect(state.search).toMatchObject({ shown: false, query: { text: "parser" } });
+    state = reduceApp(state, { type: "searchChanged", query: query("") });
+    expect(state.search).toMatchObject({ shown: false, busy: false, results: null });
+  });
+
   it("routes batches to the session's view and counts missed batches", () => {
     let state = reduceApp(initialAppView, { type: "batch", batch: batch(1) });
     state = reduceApp(state, { type: "batch", batch: batch(2) });

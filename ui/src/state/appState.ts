@@ -6,6 +6,8 @@ import type { EventBatch } from "../generated/desk/EventBatch";
 import type { PromptInfo } from "../generated/desk/PromptInfo";
 import type { StorageHealth } from "../generated/desk/StorageHealth";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
+import type { SearchQuery } from "../generated/desk/SearchQuery";
+import type { SearchResults } from "../generated/desk/SearchResults";
 import type { StoredItem } from "../generated/desk/StoredItem";
 import type { Transcript } from "../generated/desk/Transcript";
 import type { TranscriptPage } from "../generated/desk/TranscriptPage";
@@ -18,6 +20,27 @@ export interface StreamHealth {
   missedBatches: number;
   droppedDeltas: boolean;
 }
+
+/** Search across sessions, typed in the sidebar's box. */
+export interface SearchView {
+  query: SearchQuery;
+  /** Counts queries, so a reply to an older one is dropped. */
+  serial: number;
+  results: SearchResults | null;
+  busy: boolean;
+  error: ErrorPayload | null;
+  /** The results are shown in place of the session (opening a result hides them). */
+  shown: boolean;
+}
+
+export const emptySearch: SearchView = {
+  query: { text: "", workspace: null, kinds: [], since: null, until: null },
+  serial: 0,
+  results: null,
+  busy: false,
+  error: null,
+  shown: false,
+};
 
 export interface AppView {
   loading: boolean;
@@ -45,6 +68,7 @@ export interface AppView {
   health: Record<string, StreamHealth>;
   /** Errors of the last open/send/interrupt, per session. */
   actionErrors: Record<string, ErrorPayload | null>;
+  search: SearchView;
 }
 
 export type AppAction =
@@ -72,8 +96,14 @@ export type AppAction =
   | { type: "signInShown"; shown: boolean }
   | { type: "accountChanged"; account: AccountState }
   | { type: "promptsLoaded"; prompts: PromptInfo[] }
-  | { type: "transcript"; transcript: Transcript }
+  /** `focusSeq`: the session was opened at this item (a search result). */
+  | { type: "transcript"; transcript: Transcript; focusSeq?: number | null }
   | { type: "olderPage"; page: TranscriptPage }
+  | { type: "newerPage"; page: TranscriptPage }
+  | { type: "searchChanged"; query: SearchQuery }
+  | { type: "searchResults"; serial: number; results: SearchResults }
+  | { type: "searchFailed"; serial: number; error: ErrorPayload }
+  | { type: "searchShown"; shown: boolean }
   | { type: "wholeItem"; sessionId: string; item: StoredItem }
   | { type: "batch"; batch: EventBatch }
   | { type: "actionError"; sessionId: string; error: ErrorPayload | null };
@@ -95,6 +125,7 @@ export const initialAppView: AppView = {
   views: {},
   health: {},
   actionErrors: {},
+  search: emptySearch,
 };
 
 function withView(state: AppView, sessionId: string, update: (view: SessionView) => SessionView): AppView {
@@ -111,6 +142,10 @@ function healthAfter(health: StreamHealth | undefined, batch: EventBatch): Strea
     missedBatches: previous.missedBatches + gap,
     droppedDeltas: previous.droppedDeltas || batch.droppedDeltas,
   };
+}
+
+function hidden(search: SearchView): SearchView {
+  return search.shown ? { ...search, shown: false } : search;
 }
 
 export function reduceApp(state: AppView, action: AppAction): AppView {
@@ -150,11 +185,46 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
       };
     case "selected":
       if (action.restored) return { ...state, selectedId: action.sessionId };
-      return { ...state, selectedId: action.sessionId, creating: false, signingIn: false };
+      return { ...state, selectedId: action.sessionId, creating: false, signingIn: false, search: hidden(state.search) };
     case "newSessionShown":
-      return { ...state, creating: action.shown, signingIn: action.shown ? false : state.signingIn };
+      return {
+        ...state,
+        creating: action.shown,
+        signingIn: action.shown ? false : state.signingIn,
+        search: action.shown ? hidden(state.search) : state.search,
+      };
     case "signInShown":
-      return { ...state, signingIn: action.shown, creating: action.shown ? false : state.creating };
+      return {
+        ...state,
+        signingIn: action.shown,
+        creating: action.shown ? false : state.creating,
+        search: action.shown ? hidden(state.search) : state.search,
+      };
+    case "searchChanged": {
+      const empty = action.query.text.trim() === "";
+      return {
+        ...state,
+        search: {
+          ...state.search,
+          query: action.query,
+          serial: state.search.serial + 1,
+          busy: !empty,
+          error: null,
+          results: empty ? null : state.search.results,
+          shown: !empty,
+        },
+        creating: empty ? state.creating : false,
+        signingIn: empty ? state.signingIn : false,
+      };
+    }
+    case "searchResults":
+      if (action.serial !== state.search.serial) return state;
+      return { ...state, search: { ...state.search, results: action.results, busy: false, error: null } };
+    case "searchFailed":
+      if (action.serial !== state.search.serial) return state;
+      return { ...state, search: { ...state.search, busy: false, error: action.error } };
+    case "searchShown":
+      return { ...state, search: { ...state.search, shown: action.shown && state.search.query.text.trim() !== "" } };
     case "accountChanged": {
       const before = state.account;
       const next = action.account;
@@ -176,9 +246,12 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
       const sessions = state.sessions.some((s) => s.id === id)
         ? state.sessions.map((s) => (s.id === id ? transcript.session : s))
         : [transcript.session, ...state.sessions];
-      return withView({ ...state, sessions }, id, (view) => reduceSession(view, { type: "transcript", transcript }));
+      return withView({ ...state, sessions }, id, (view) =>
+        reduceSession(view, { type: "transcript", transcript, focusSeq: action.focusSeq ?? null }),
+      );
     }
     case "olderPage":
+    case "newerPage":
       return withView(state, action.page.sessionId, (view) => reduceSession(view, action));
     case "wholeItem":
       return withView(state, action.sessionId, (view) => reduceSession(view, { type: "wholeItem", item: action.item }));

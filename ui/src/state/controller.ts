@@ -3,6 +3,7 @@ import type { Backend } from "../backend/api";
 import { toErrorPayload } from "../backend/errors";
 import type { AccountState } from "../generated/desk/AccountState";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
+import type { SearchQuery } from "../generated/desk/SearchQuery";
 import type { AppStore } from "./store";
 
 export interface Controller {
@@ -20,6 +21,14 @@ export interface Controller {
   relocateSession(sessionId: string, workspace: string, confirmed?: boolean): Promise<ErrorPayload | null>;
   /** Loads the page before the oldest item shown (scrolling up); one request at a time. */
   loadOlder(sessionId: string): Promise<void>;
+  /** Loads the page after the newest item shown (scrolling down from an item opened in the middle). */
+  loadNewer(sessionId: string): Promise<void>;
+  /** Searches every session (results come into the app state); empty text closes the results. */
+  search(query: SearchQuery): void;
+  /** Shows or hides the results of the current search. */
+  showSearch(shown: boolean): void;
+  /** Opens a session scrolled to one of its items (a search result). */
+  openAt(sessionId: string, seq: number): Promise<void>;
   /** Replaces a card the store sent cut with the whole item. */
   showWhole(sessionId: string, seq: number): Promise<void>;
   sendPrompt(sessionId: string, text: string): Promise<boolean>;
@@ -35,12 +44,17 @@ export interface Controller {
   dismissAccountError(): Promise<void>;
 }
 
+/** How long typing pauses before the search runs. */
+export const SEARCH_DELAY_MS = 120;
+
 /** How long after a gap the transcript is read again (gaps come in bursts under load). */
 export const RELOAD_DELAY_MS = 250;
 
 export function createController(backend: Backend, store: AppStore): Controller {
   const subscribed = new Set<string>();
   const loadingOlder = new Set<string>();
+  const loadingNewer = new Set<string>();
+  let searchTimer: ReturnType<typeof setTimeout> | null = null;
   const lastSeq = new Map<string, number>();
 
   const refreshSessions = async () => {
@@ -187,6 +201,45 @@ export function createController(backend: Backend, store: AppStore): Controller 
         store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
       } finally {
         loadingOlder.delete(sessionId);
+      }
+    },
+    async loadNewer(sessionId) {
+      const view = store.getSnapshot().views[sessionId];
+      if (!view?.hasNewer || view.newestSeq === null || loadingNewer.has(sessionId)) return;
+      loadingNewer.add(sessionId);
+      try {
+        const page = await backend.newerItems(sessionId, view.newestSeq);
+        store.dispatch({ type: "newerPage", page });
+      } catch (error) {
+        store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+      } finally {
+        loadingNewer.delete(sessionId);
+      }
+    },
+    search(query) {
+      store.dispatch({ type: "searchChanged", query });
+      if (searchTimer !== null) clearTimeout(searchTimer);
+      searchTimer = null;
+      if (query.text.trim() === "") return;
+      const serial = store.getSnapshot().search.serial;
+      searchTimer = setTimeout(() => {
+        searchTimer = null;
+        backend.search(query).then(
+          (results) => store.dispatch({ type: "searchResults", serial, results }),
+          (error) => store.dispatch({ type: "searchFailed", serial, error: toErrorPayload(error) }),
+        );
+      }, SEARCH_DELAY_MS);
+    },
+    showSearch: (shown) => store.dispatch({ type: "searchShown", shown }),
+    async openAt(sessionId, seq) {
+      store.dispatch({ type: "selected", sessionId });
+      try {
+        await ensureSubscribed(sessionId);
+        const transcript = await backend.openSessionAt(sessionId, seq);
+        store.dispatch({ type: "transcript", transcript, focusSeq: seq });
+        store.dispatch({ type: "actionError", sessionId, error: null });
+      } catch (error) {
+        store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
       }
     },
     async showWhole(sessionId, seq) {

@@ -188,6 +188,7 @@ describe("stored transcript", () => {
         turns: [{ id: "t1", status: "interrupted", error: "Codex Desk closed during this turn.", startedAt: 1, completedAt: 2 }],
         items: [{ turnId: "t1", seq: 1, item: draft }],
         hasOlder: false,
+        hasNewer: false,
       },
     });
     expect(view.entries.a).toMatchObject({ kind: "item", cutShort: true, streaming: false });
@@ -202,6 +203,7 @@ describe("stored transcript", () => {
       turns: [{ id: "t1", status: "inProgress", error: null, startedAt: 1, completedAt: null }],
       items: [{ turnId: "t1", seq: 1, item: draft }],
       hasOlder: false,
+      hasNewer: false,
     };
     // Opened while the answer streams (nothing live yet): the checkpoint is where it goes on.
     let view = reduceSession(emptySessionView("s1"), { type: "transcript", transcript: running });
@@ -230,6 +232,7 @@ describe("stored transcript", () => {
       { turnId: "t2", seq: 3, item: userMessage("u2", "second") },
     ],
     hasOlder: false,
+    hasNewer: false,
   };
 
   it("shows stored items in order with the failed turn's error, then live events", () => {
@@ -271,6 +274,7 @@ describe("stored transcript", () => {
       turns: [{ id: "t1", status: "inProgress", error: null, startedAt: 1, completedAt: null }],
       items: [{ turnId: "t1", seq: 1, item: userMessage("u1", "go") }],
       hasOlder: false,
+      hasNewer: false,
     };
     const view = run([{ type: "promptAccepted", text: "go" }, { type: "transcript", transcript: running }]);
     expect(view.order).toEqual(["u1"]);

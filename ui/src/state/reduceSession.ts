@@ -7,12 +7,13 @@ import type { TranscriptPage } from "../generated/desk/TranscriptPage";
 import { hasErrorMessage, putEntry, putError, putSignInRequired, stopStreaming } from "./entries";
 import { reduceNotification } from "./reduceNotification";
 import type { SessionView } from "./sessionView";
-import { applyOlderPage, applyTranscript, applyWholeItem } from "./storedPages";
+import { applyNewerPage, applyOlderPage, applyTranscript, applyWholeItem } from "./storedPages";
 
 export type SessionAction =
   | SessionEvent
-  | { type: "transcript"; transcript: Transcript }
+  | { type: "transcript"; transcript: Transcript; focusSeq?: number | null }
   | { type: "olderPage"; page: TranscriptPage }
+  | { type: "newerPage"; page: TranscriptPage }
   | { type: "wholeItem"; item: StoredItem };
 
 export function reduceSession(view: SessionView, action: SessionAction): SessionView {
@@ -63,9 +64,11 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
     case "signInRequired":
       return putSignInRequired(view, action.turnId ?? view.activeTurnId, action.message);
     case "transcript":
-      return applyTranscript(view, action.transcript);
+      return applyTranscript(view, action.transcript, action.focusSeq ?? null);
     case "olderPage":
       return applyOlderPage(view, action.page);
+    case "newerPage":
+      return applyNewerPage(view, action.page);
     case "wholeItem":
       return applyWholeItem(view, action.item);
     default:

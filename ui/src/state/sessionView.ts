@@ -91,6 +91,12 @@ export interface SessionView {
   oldestSeq: number | null;
   /** How many entries older pages put in front of the first one shown (keeps the scroll still). */
   prepended: number;
+  /** Opened at an item in the middle: the store holds items newer than the newest loaded. */
+  hasNewer: boolean;
+  /** The `seq` of the newest stored item loaded: the next newer page starts after it. */
+  newestSeq: number | null;
+  /** The item the session was opened at (a search result); `serial` counts openings. */
+  focus: { seq: number; serial: number } | null;
 }
 
 export function emptySessionView(sessionId: string): SessionView {
@@ -112,6 +118,9 @@ export function emptySessionView(sessionId: string): SessionView {
     hasOlder: false,
     oldestSeq: null,
     prepended: 0,
+    hasNewer: false,
+    newestSeq: null,
+    focus: null,
   };
 }
 

@@ -26,7 +26,7 @@ function pageOf(all: ReturnType<typeof storedSession>, before: number, size: num
   const older = all.items.filter((i) => i.seq < before);
   const items = older.slice(-size);
   const ids = new Set(items.map((i) => i.turnId));
-  return { items, turns: all.turns.filter((t) => ids.has(t.id)), hasOlder: older.length > items.length };
+  return { items, turns: all.turns.filter((t) => ids.has(t.id)), hasOlder: older.length > items.length, hasNewer: false };
 }
 
 function opened(all: ReturnType<typeof storedSession>, size: number): SessionView {
@@ -95,6 +95,7 @@ describe("stored pages", () => {
         { turnId: "t1", seq: 2, item: cut },
       ],
       hasOlder: false,
+      hasNewer: false,
     };
     let view = reduceSession(emptySessionView("s1"), { type: "transcript", transcript });
     expect(view.entries.big).toMatchObject({ cutBytes: 9_000_000, seq: 2 });
@@ -102,6 +103,56 @@ describe("stored pages", () => {
     view = reduceSession(view, { type: "wholeItem", item: { turnId: "t1", seq: 2, item: agentMessage("big", "the whole text") } });
     expect(view.entries.big).toMatchObject({ cutBytes: null, item: { text: "the whole text" } });
     expect(view.order).toEqual(["u", "big"]);
+  });
+});
+
+describe("a session opened at an item", () => {
+  const all = storedSession(40);
+  /** The items around `seq` (as the store answers a search result), `size` in all. */
+  const around = (seq: number, size: number): Transcript => {
+    const before = all.items.filter((i) => i.seq < seq).slice(-size / 2);
+    const after = all.items.filter((i) => i.seq >= seq).slice(0, size / 2);
+    const items = [...before, ...after];
+    const ids = new Set(items.map((i) => i.turnId));
+    return {
+      session: sessionInfo({ status: "idle" }),
+      items,
+      turns: all.turns.filter((t) => ids.has(t.id)),
+      hasOlder: before[0].seq > 1,
+      hasNewer: after[after.length - 1].seq < 40,
+    };
+  };
+  const after = (seq: number, size: number) => {
+    const items = all.items.filter((i) => i.seq > seq).slice(0, size);
+    const ids = new Set(items.map((i) => i.turnId));
+    return { sessionId: "s1", items, turns: all.turns.filter((t) => ids.has(t.id)), hasOlder: false, hasNewer: items[items.length - 1].seq < 40 };
+  };
+
+  it("shows only the items around it, marks it, and reads newer pages after them", () => {
+    const newest = opened(all, 10);
+    let view = reduceSession(newest, { type: "transcript", transcript: around(15, 6), focusSeq: 15 });
+    expect(view.order.filter((id) => !id.startsWith("error-"))).toEqual(["a12", "u13", "a14", "u15", "a16", "u17"]);
+    expect(view.focus).toEqual({ seq: 15, serial: 1 });
+    expect(view).toMatchObject({ hasOlder: true, hasNewer: true, oldestSeq: 12, newestSeq: 17 });
+
+    view = reduceSession(view, { type: "newerPage", page: after(17, 4) });
+    expect(view.order.slice(-5)).toEqual(["a18", "u19", "a20", "error-t10", "u21"]);
+    expect(view.newestSeq).toBe(21);
+    // A page asked for twice changes nothing the second time.
+    expect(reduceSession(view, { type: "newerPage", page: after(17, 4) })).toBe(view);
+    // Older pages still go in front.
+    view = reduceSession(view, { type: "olderPage", page: { sessionId: "s1", ...pageOf(all, 12, 2), hasNewer: false } });
+    expect(view.order[0]).toBe("a10");
+  });
+
+  it("reads the newest page afresh when the user goes back to the latest", () => {
+    const middle = reduceSession(opened(all, 10), { type: "transcript", transcript: around(15, 6), focusSeq: 15 });
+    const latest = reduceSession(middle, {
+      type: "transcript",
+      transcript: { session: sessionInfo({ status: "idle" }), ...pageOf(all, Number.POSITIVE_INFINITY, 4) },
+    });
+    expect(latest.order).toEqual(["u37", "a38", "u39", "a40", "error-t20"]);
+    expect(latest).toMatchObject({ hasNewer: false, focus: null, oldestSeq: 37 });
   });
 });
 

@@ -94,9 +94,19 @@ function sortedItems(items: readonly StoredItem[]): StoredItem[] {
   return sorted;
 }
 
-/** Merges the stored newest page under whatever live events (and older pages) are already in. */
-export function applyTranscript(live: SessionView, transcript: Transcript): SessionView {
+/** What is stored of a view dropped: a page that is not next to what is shown starts afresh. */
+function withoutStored(view: SessionView): SessionView {
+  return { ...view, order: [], entries: {}, prepended: 0, hasOlder: false, oldestSeq: null, hasNewer: false, newestSeq: null };
+}
+
+/**
+ * Merges the stored newest page under whatever live events (and older pages) are already in.
+ * With `focusSeq` (a search result), the page is the items around that one and replaces what
+ * was shown; so does the newest page after such a page (the two are not next to each other).
+ */
+export function applyTranscript(shown: SessionView, transcript: Transcript, focusSeq: number | null = null): SessionView {
   const { session, hasOlder } = transcript;
+  const live = focusSeq !== null || shown.hasNewer ? withoutStored(shown) : shown;
   const items = sortedItems(transcript.items);
   const storedTurns: Record<string, TurnView> = {};
   for (const turn of transcript.turns) storedTurns[turn.id] = turnView(turn);
@@ -177,6 +187,44 @@ export function applyTranscript(live: SessionView, transcript: Transcript): Sess
     loaded: true,
     hasOlder: keptOlder ? live.hasOlder : hasOlder,
     oldestSeq: keptOlder ? live.oldestSeq : items[0]?.seq ?? live.oldestSeq,
+    hasNewer: transcript.hasNewer,
+    newestSeq: items.at(-1)?.seq ?? null,
+    focus: focusSeq === null ? null : { seq: focusSeq, serial: (shown.focus?.serial ?? 0) + 1 },
+  };
+}
+
+/** Puts a newer page after the stored items shown (scrolling down from an item opened in the middle). */
+export function applyNewerPage(view: SessionView, page: TranscriptPage): SessionView {
+  if (!view.hasNewer || view.newestSeq === null) return view;
+  const newest = view.newestSeq;
+  const items = sortedItems(page.items).filter((i) => i.seq > newest);
+  if (items.length === 0) return page.items.length === 0 ? { ...view, hasNewer: false } : view;
+  const turns: Record<string, TurnView> = {};
+  for (const turn of page.turns) turns[turn.id] = view.turns[turn.id] ?? turnView(turn);
+  const list = new EntryList();
+  placeStored(
+    list,
+    items,
+    turns,
+    (stored) => (itemId(stored) in view.entries ? null : storedEntry(stored)),
+    (turn) => (errorEntryId(turn.id) in view.entries ? null : turnErrorEntry(turn)),
+    page.hasNewer ? [] : page.turns.filter((t) => !items.some((i) => i.turnId === t.id)).map(turnView),
+  );
+  // After the last stored item shown (live entries that came meanwhile stay at the end).
+  let at = view.order.length;
+  while (at > 0) {
+    const entry = view.entries[view.order[at - 1]];
+    if (entry?.kind === "item" && entry.seq !== null) break;
+    at -= 1;
+  }
+  if (at === 0) at = view.order.length;
+  return {
+    ...view,
+    entries: { ...view.entries, ...list.entries },
+    order: [...view.order.slice(0, at), ...list.order, ...view.order.slice(at)],
+    turns: { ...turns, ...view.turns },
+    hasNewer: page.hasNewer,
+    newestSeq: items[items.length - 1].seq,
   };
 }
 
