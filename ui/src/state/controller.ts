@@ -52,8 +52,8 @@ export const RELOAD_DELAY_MS = 250;
 
 export function createController(backend: Backend, store: AppStore): Controller {
   const subscribed = new Set<string>();
-  const loadingOlder = new Set<string>();
-  const loadingNewer = new Set<string>();
+  /** Page reads under way, as "older:<session>" / "newer:<session>" (one of each at a time). */
+  const loadingPages = new Set<string>();
   let searchTimer: ReturnType<typeof setTimeout> | null = null;
   const lastSeq = new Map<string, number>();
 
@@ -116,6 +116,24 @@ export function createController(backend: Backend, store: AppStore): Controller 
       store.dispatch({ type: "actionError", sessionId, error: null });
     } catch (error) {
       store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+    }
+  };
+
+  /** Reads the page before the oldest stored item shown, or after the newest. */
+  const loadPage = async (sessionId: string, side: "older" | "newer") => {
+    const view = store.getSnapshot().views[sessionId];
+    const key = `${side}:${sessionId}`;
+    const more = side === "older" ? view?.hasOlder : view?.hasNewer;
+    const edge = side === "older" ? view?.oldestSeq : view?.newestSeq;
+    if (!more || edge === null || edge === undefined || loadingPages.has(key)) return;
+    loadingPages.add(key);
+    try {
+      if (side === "older") store.dispatch({ type: "olderPage", page: await backend.olderItems(sessionId, edge) });
+      else store.dispatch({ type: "newerPage", page: await backend.newerItems(sessionId, edge) });
+    } catch (error) {
+      store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+    } finally {
+      loadingPages.delete(key);
     }
   };
 
@@ -190,32 +208,8 @@ export function createController(backend: Backend, store: AppStore): Controller 
         return toErrorPayload(error);
       }
     },
-    async loadOlder(sessionId) {
-      const view = store.getSnapshot().views[sessionId];
-      if (!view?.hasOlder || view.oldestSeq === null || loadingOlder.has(sessionId)) return;
-      loadingOlder.add(sessionId);
-      try {
-        const page = await backend.olderItems(sessionId, view.oldestSeq);
-        store.dispatch({ type: "olderPage", page });
-      } catch (error) {
-        store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
-      } finally {
-        loadingOlder.delete(sessionId);
-      }
-    },
-    async loadNewer(sessionId) {
-      const view = store.getSnapshot().views[sessionId];
-      if (!view?.hasNewer || view.newestSeq === null || loadingNewer.has(sessionId)) return;
-      loadingNewer.add(sessionId);
-      try {
-        const page = await backend.newerItems(sessionId, view.newestSeq);
-        store.dispatch({ type: "newerPage", page });
-      } catch (error) {
-        store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
-      } finally {
-        loadingNewer.delete(sessionId);
-      }
-    },
+    loadOlder: (sessionId) => loadPage(sessionId, "older"),
+    loadNewer: (sessionId) => loadPage(sessionId, "newer"),
     search(query) {
       store.dispatch({ type: "searchChanged", query });
       if (searchTimer !== null) clearTimeout(searchTimer);

@@ -193,12 +193,11 @@ export function applyTranscript(shown: SessionView, transcript: Transcript, focu
   };
 }
 
-/** Puts a newer page after the stored items shown (scrolling down from an item opened in the middle). */
-export function applyNewerPage(view: SessionView, page: TranscriptPage): SessionView {
-  if (!view.hasNewer || view.newestSeq === null) return view;
-  const newest = view.newestSeq;
-  const items = sortedItems(page.items).filter((i) => i.seq > newest);
-  if (items.length === 0) return page.items.length === 0 ? { ...view, hasNewer: false } : view;
+/**
+ * A page's entries that are not shown yet (items, and each failed turn's error), and its turns
+ * (the ones already shown kept as they are).
+ */
+function pageEntries(view: SessionView, items: readonly StoredItem[], page: TranscriptPage, itemlessTurns: readonly TurnView[]) {
   const turns: Record<string, TurnView> = {};
   for (const turn of page.turns) turns[turn.id] = view.turns[turn.id] ?? turnView(turn);
   const list = new EntryList();
@@ -208,8 +207,21 @@ export function applyNewerPage(view: SessionView, page: TranscriptPage): Session
     turns,
     (stored) => (itemId(stored) in view.entries ? null : storedEntry(stored)),
     (turn) => (errorEntryId(turn.id) in view.entries ? null : turnErrorEntry(turn)),
-    page.hasNewer ? [] : page.turns.filter((t) => !items.some((i) => i.turnId === t.id)).map(turnView),
+    itemlessTurns,
   );
+  return { list, turns: { ...turns, ...view.turns } };
+}
+
+/** Puts a newer page after the stored items shown (scrolling down from an item opened in the middle). */
+export function applyNewerPage(view: SessionView, page: TranscriptPage): SessionView {
+  if (!view.hasNewer || view.newestSeq === null) return view;
+  const newest = view.newestSeq;
+  const items = sortedItems(page.items).filter((i) => i.seq > newest);
+  if (items.length === 0) return page.items.length === 0 ? { ...view, hasNewer: false } : view;
+  const withItems = new Set(items.map((i) => i.turnId));
+  // The last page also brings the turns after its items (one that failed before any item).
+  const itemless = page.hasNewer ? [] : page.turns.filter((t) => !withItems.has(t.id)).map(turnView);
+  const { list, turns } = pageEntries(view, items, page, itemless);
   // After the last stored item shown (live entries that came meanwhile stay at the end).
   let at = view.order.length;
   while (at > 0) {
@@ -222,7 +234,7 @@ export function applyNewerPage(view: SessionView, page: TranscriptPage): Session
     ...view,
     entries: { ...view.entries, ...list.entries },
     order: [...view.order.slice(0, at), ...list.order, ...view.order.slice(at)],
-    turns: { ...turns, ...view.turns },
+    turns,
     hasNewer: page.hasNewer,
     newestSeq: items[items.length - 1].seq,
   };
@@ -234,23 +246,13 @@ export function applyOlderPage(view: SessionView, page: TranscriptPage): Session
   const items = sortedItems(page.items).filter((i) => view.oldestSeq === null || i.seq < view.oldestSeq);
   // A page asked for before a newer one arrived: what it holds is already shown.
   if (items.length === 0) return view;
-  const turns: Record<string, TurnView> = {};
-  for (const turn of page.turns) turns[turn.id] = view.turns[turn.id] ?? turnView(turn);
-  const list = new EntryList();
-  placeStored(
-    list,
-    items,
-    turns,
-    (stored) => (itemId(stored) in view.entries ? null : storedEntry(stored)),
-    (turn) => (errorEntryId(turn.id) in view.entries ? null : turnErrorEntry(turn)),
-    [],
-  );
+  const { list, turns } = pageEntries(view, items, page, []);
   const entries = { ...view.entries, ...list.entries };
   return {
     ...view,
     entries,
     order: [...list.order, ...view.order],
-    turns: { ...turns, ...view.turns },
+    turns,
     hasOlder: page.hasOlder,
     oldestSeq: items[0].seq,
     prepended: view.prepended + list.order.length,

@@ -387,15 +387,11 @@ impl Store {
         self.read(move |c| search::search(c, &query)).await
     }
 
-    /// Indexes every item still waiting for search now (benchmarks, tests); returns how many
-    /// were indexed.
-    pub async fn finish_search_index(&self) -> Result<usize> {
+    /// Indexes every item still waiting for search now (benchmarks, test data).
+    pub async fn finish_search_index(&self) -> Result<()> {
         self.read(|c| {
-            let mut indexed = 0;
-            while search::index_pending(c, 1_000)? {
-                indexed += 1_000;
-            }
-            Ok(indexed)
+            while search::index_pending(c, 1_000)? {}
+            Ok(())
         })
         .await
     }
