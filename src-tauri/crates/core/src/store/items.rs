@@ -33,29 +33,25 @@ pub struct NewItem {
 
 /// Stores an item at the end of the session; storing the same item of the same turn again
 /// replaces its content and keeps its place. Its text is indexed for search when the database
-/// thread is idle.
+/// thread is idle (a replaced item already indexed is queued again by a trigger,
+/// `items_text_changed`, so a new item costs one statement).
 pub(super) fn upsert(conn: &Connection, item: &NewItem, at: i64) -> rusqlite::Result<()> {
-    let rowid: i64 = conn
-        .prepare_cached(
-            "INSERT INTO items (session_id, item_id, turn_id, seq, kind, json, created_at)
-             VALUES (?1, ?2, ?3,
-                     (SELECT COALESCE(MAX(seq), 0) + 1 FROM items WHERE session_id = ?1),
-                     ?4, ?5, ?6)
-             ON CONFLICT(session_id, turn_id, item_id) DO UPDATE SET json = ?5, kind = ?4
-             RETURNING rowid",
-        )?
-        .query_row(
-            params![
-                item.session_id,
-                item.item_id,
-                item.turn_id,
-                item.kind,
-                item.json,
-                at
-            ],
-            |r| r.get(0),
-        )?;
-    super::search::mark(conn, rowid)
+    conn.prepare_cached(
+        "INSERT INTO items (session_id, item_id, turn_id, seq, kind, json, created_at)
+         VALUES (?1, ?2, ?3,
+                 (SELECT COALESCE(MAX(seq), 0) + 1 FROM items WHERE session_id = ?1),
+                 ?4, ?5, ?6)
+         ON CONFLICT(session_id, turn_id, item_id) DO UPDATE SET json = ?5, kind = ?4",
+    )?
+    .execute(params![
+        item.session_id,
+        item.item_id,
+        item.turn_id,
+        item.kind,
+        item.json,
+        at
+    ])?;
+    Ok(())
 }
 
 /// A string longer than this reaches the window cut ([`shorten`]); the whole item is one

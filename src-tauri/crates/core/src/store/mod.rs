@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     settings::MIGRATION_1,
     turns::MIGRATION_2,
     search::MIGRATION_3,
+    search::MIGRATION_4,
 ];
 
 /// How long closing waits for the last writes.

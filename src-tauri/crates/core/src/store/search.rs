@@ -40,16 +40,14 @@ const INDEX_BEFORE_SEARCH: i64 = 500;
 const SNIPPET_LEAD: usize = 5;
 const SNIPPET_WORDS: usize = 28;
 
-/// Notes that the item just stored at `rowid` is to be indexed (again). A new item needs
-/// nothing: it is past `indexed_to`.
-pub(super) fn mark(conn: &Connection, rowid: i64) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "INSERT OR IGNORE INTO search_pending (item_rowid)
-         SELECT ?1 FROM search_state WHERE indexed_to >= ?1",
-    )?
-    .execute([rowid])?;
-    Ok(())
-}
+/// A replaced item that was already indexed waits to be indexed again (a new item needs
+/// nothing: it is past `indexed_to`). A trigger, so storing a new item costs no extra statement.
+pub(super) const MIGRATION_4: &str = "
+CREATE TRIGGER items_text_changed AFTER UPDATE OF json ON items
+WHEN new.rowid <= (SELECT indexed_to FROM search_state) BEGIN
+    INSERT OR IGNORE INTO search_pending (item_rowid) VALUES (new.rowid);
+END;
+";
 
 /// The text of an item the search finds it by (empty: not searchable).
 pub(super) fn searchable_text(kind: &str, json: &str) -> String {
@@ -233,9 +231,16 @@ struct Terms {
     /// FTS5 query: every word must match in the text, the last also as a prefix. FTS5's own
     /// syntax has no effect: every word is quoted.
     fts: String,
-    /// The folded words to highlight; the last is also a prefix.
+    /// The same with the last word whole.
+    exact: String,
+    /// The folded words to highlight.
     words: Vec<String>,
+    /// Whether the last word also matches as a prefix (highlighting follows the query).
+    prefix: bool,
 }
+
+/// A last word shorter than this is never a prefix ("a" would match half the index).
+const SHORTEST_PREFIX: usize = 2;
 
 fn terms(text: &str) -> Option<Terms> {
     let typed: Vec<String> = text
@@ -244,29 +249,54 @@ fn terms(text: &str) -> Option<Terms> {
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .collect();
     let last = typed.len().checked_sub(1)?;
-    let fts = typed
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            let star = if i == last { "*" } else { "" };
-            format!("body:\"{w}\"{star}")
-        })
-        .collect::<Vec<_>>()
-        .join(" AND ");
+    let query = |prefix: bool| {
+        typed
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let star = if prefix && i == last { "*" } else { "" };
+                format!("body:\"{w}\"{star}")
+            })
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    };
     let words = typed
         .iter()
         .flat_map(|w| words(w).into_iter().map(|(_, _, f)| f))
         .collect();
-    Some(Terms { fts, words })
+    Some(Terms {
+        fts: query(true),
+        exact: query(false),
+        words,
+        prefix: typed[last].chars().count() >= SHORTEST_PREFIX,
+    })
 }
 
 impl Terms {
+    /// The query to run, and whether its matches are ranked. FTS5 builds a prefix's whole
+    /// match list in memory before it can answer, and bm25 counts every item a word is in (a
+    /// quarter of a second for a word in a million items), while a whole word streams newest
+    /// first. So when the words as typed already match more items than could be ranked, the
+    /// prefix is left out and the newest matches come first.
+    fn query(&mut self, conn: &Connection) -> rusqlite::Result<(String, bool)> {
+        let exact: i64 = conn
+            .prepare_cached(
+                "SELECT count(*) FROM
+                     (SELECT rowid FROM item_text WHERE item_text MATCH ?1 LIMIT ?2)",
+            )?
+            .query_row(params![self.exact, MOST_RANKED], |r| r.get(0))?;
+        let common = exact >= MOST_RANKED;
+        self.prefix &= !common;
+        let fts = if self.prefix { &self.fts } else { &self.exact };
+        Ok((fts.clone(), !common))
+    }
+
     fn matches(&self, word: &str) -> bool {
         let last = self.words.len().saturating_sub(1);
         self.words
             .iter()
             .enumerate()
-            .any(|(i, w)| word == w || (i == last && word.starts_with(w.as_str())))
+            .any(|(i, w)| word == w || (self.prefix && i == last && word.starts_with(w.as_str())))
     }
 
     /// A few words around the first match in `body`, matches marked.
@@ -370,11 +400,11 @@ pub(super) fn search(conn: &Connection, query: &SearchQuery) -> Result<SearchRes
         hits: Vec::new(),
         more: false,
     };
-    let Some(terms) = terms(&query.text) else {
+    let Some(mut terms) = terms(&query.text) else {
         return Ok(empty(sessions));
     };
     // Filters are part of the FTS query, so a filter that leaves few items is fast too.
-    let mut fts = terms.fts.clone();
+    let (mut fts, ranked) = terms.query(conn)?;
     if let Some(kinds) = any_of("kind", query.kinds.iter().map(|k| token("", k))) {
         fts = format!("{fts} AND {kinds}");
     }
@@ -390,7 +420,8 @@ pub(super) fn search(conn: &Connection, query: &SearchQuery) -> Result<SearchRes
     }
     let mut stmt = conn.prepare_cached(
         "WITH matches AS (
-             SELECT item_text.rowid AS id, bm25(item_text, 1.0, 0.0, 0.0) AS score
+             SELECT item_text.rowid AS id,
+                    CASE WHEN ?6 THEN bm25(item_text, 1.0, 0.0, 0.0) ELSE 0 END AS score
              FROM item_text JOIN items i ON i.rowid = item_text.rowid
              WHERE item_text MATCH ?1
                AND (?2 IS NULL OR i.created_at >= ?2)
@@ -406,7 +437,14 @@ pub(super) fn search(conn: &Connection, query: &SearchQuery) -> Result<SearchRes
     )?;
     let mut hits = stmt
         .query_map(
-            params![fts, query.since, query.until, MOST_RANKED, MOST_SHOWN + 1],
+            params![
+                fts,
+                query.since,
+                query.until,
+                MOST_RANKED,
+                MOST_SHOWN + 1,
+                ranked
+            ],
             |r| {
                 let body: String = r.get(5)?;
                 Ok(SearchHit {
@@ -627,6 +665,8 @@ mod tests {
     #[tokio::test]
     async fn a_replaced_item_is_found_by_its_new_text_only() {
         let store = two_sessions().await;
+        // Indexed first, so the replacement has to queue the item again.
+        store.finish_search_index().await.expect("index");
         add(
             &store,
             "b",
@@ -693,6 +733,65 @@ mod tests {
         let many = store.search(query("answer")).await.expect("search");
         assert_eq!(many.hits.len(), 50);
         assert!(many.more, "more match than are shown");
+    }
+
+    #[tokio::test]
+    async fn a_word_in_more_items_than_are_ranked_is_not_also_a_prefix() {
+        let store = two_sessions().await;
+        // "build" in few items: the last word is a prefix, so "builder" is found too.
+        add(
+            &store,
+            "a",
+            "w",
+            json!({"type": "agentMessage", "id": "w", "text": "the builder is new"}),
+        );
+        add(
+            &store,
+            "a",
+            "x",
+            json!({"type": "agentMessage", "id": "x", "text": "we build it"}),
+        );
+        let few = store.search(query("build")).await.expect("search");
+        assert_eq!(found(&few).len(), 2);
+        let prefix_marked: Vec<&str> = few
+            .hits
+            .iter()
+            .flat_map(|h| h.snippet.iter().filter(|p| p.hit).map(|p| p.text.as_str()))
+            .collect();
+        assert!(prefix_marked.contains(&"builder"), "{prefix_marked:?}");
+        // In more items than could be ranked, the word is taken whole (it streams), the
+        // newest matches come first, and only whole words are marked.
+        for n in 0..MOST_RANKED {
+            add(
+                &store,
+                "b",
+                &format!("c{n}"),
+                json!({"type": "agentMessage", "id": format!("c{n}"), "text": format!("build {n}")}),
+            );
+        }
+        store.finish_search_index().await.expect("index");
+        let common = store.search(query("build")).await.expect("search");
+        assert!(common.more);
+        assert!(!found(&common).contains(&("a".into(), "w".into())));
+        let newest: Vec<String> = (0..MOST_SHOWN)
+            .map(|n| format!("c{}", MOST_RANKED - 1 - n))
+            .collect();
+        assert_eq!(
+            common
+                .hits
+                .iter()
+                .map(|h| h.item_id.clone())
+                .collect::<Vec<_>>(),
+            newest
+        );
+        assert!(common
+            .hits
+            .iter()
+            .flat_map(|h| h.snippet.iter().filter(|p| p.hit))
+            .all(|p| p.text == "build"));
+        // A one-letter last word is never a prefix.
+        let t = terms("b").expect("terms");
+        assert!(!t.prefix);
     }
 
     #[test]
