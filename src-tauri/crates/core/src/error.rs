@@ -102,6 +102,9 @@ pub enum CoreError {
     #[error("{0}")]
     InvalidInput(String),
 
+    #[error("{path} cannot be imported: {reason}. Choose a .json file made with Export → JSON in Codex Desk.")]
+    NotAnExport { path: PathBuf, reason: String },
+
     #[error("{context}: {source}")]
     Io {
         context: String,

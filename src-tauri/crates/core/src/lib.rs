@@ -4,6 +4,7 @@ pub mod account;
 pub mod codex;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod files;
 pub mod instance;
 pub mod links;

@@ -5,8 +5,8 @@ use std::path::Path;
 use ts_rs::{Config, ExportError, TS};
 
 use crate::{
-    AccountState, AppState, EventBatch, PromptInfo, SearchQuery, SearchResults, Transcript,
-    TranscriptPage,
+    AccountState, AppState, AuditFormat, AuditPage, AuditQuery, EventBatch, PromptInfo,
+    SearchQuery, SearchResults, SessionFormat, Transcript, TranscriptPage,
 };
 
 /// Exports the root types (and everything they use) into `dir`, with large integers as
@@ -21,6 +21,10 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     PromptInfo::export_all(&cfg)?;
     SearchQuery::export_all(&cfg)?;
     SearchResults::export_all(&cfg)?;
+    AuditQuery::export_all(&cfg)?;
+    AuditPage::export_all(&cfg)?;
+    AuditFormat::export_all(&cfg)?;
+    SessionFormat::export_all(&cfg)?;
     Ok(())
 }
 

@@ -9,9 +9,13 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 mod account;
+mod audit;
 mod export;
 mod search;
 pub use account::{AccountAuth, AccountState, LoginProgress, PromptInfo, ProviderInfo};
+pub use audit::{
+    AuditApproval, AuditEntry, AuditFormat, AuditKind, AuditPage, AuditQuery, SessionFormat,
+};
 pub use export::export_all;
 pub use search::{SearchHit, SearchQuery, SearchResults, SnippetPart};
 

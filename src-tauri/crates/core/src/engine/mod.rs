@@ -2,6 +2,7 @@
 //! per subscribed UI. Everything the app does goes through here; it knows nothing of tauri.
 
 mod drafts;
+mod exports;
 mod pump;
 mod watch;
 

@@ -3,6 +3,8 @@
 //! never lose one to a full disk), batched, and retried until they land. One module per table,
 //! each with its migration; opening is in [`open`].
 
+mod archive;
+mod audit;
 mod health;
 mod items;
 mod open;
@@ -17,7 +19,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use codex_desk_protocol::{
-    SearchQuery, SearchResults, SessionInfo, SessionStatus, StorageHealth, StoredItem, TurnInfo,
+    AuditPage, AuditQuery, SearchQuery, SearchResults, SessionInfo, SessionStatus, StorageHealth,
+    StoredItem, TurnInfo,
 };
 use rusqlite::Connection;
 use tokio::sync::oneshot;
@@ -26,6 +29,8 @@ use self::health::Health;
 use self::writer::Job;
 use crate::error::{CoreError, Result};
 
+pub use archive::ArchivedItem;
+pub use audit::Order;
 pub use items::NewItem;
 
 /// Migrations in order; `PRAGMA user_version` holds how many have run. Only ever append, and
@@ -386,6 +391,47 @@ impl Store {
     /// Items of every session matching `query`, best first.
     pub async fn search(&self, query: SearchQuery) -> Result<SearchResults> {
         self.read(move |c| search::search(c, &query)).await
+    }
+
+    /// Up to `limit` stored items' audit entries after the cursor `from`, in `order`.
+    pub async fn audit(
+        &self,
+        query: AuditQuery,
+        order: Order,
+        from: Option<i64>,
+        limit: usize,
+    ) -> Result<AuditPage> {
+        self.read(move |c| audit::page(c, &query, order, from, limit))
+            .await
+    }
+
+    /// Every turn of a session, in order (an export).
+    pub async fn all_turns(&self, session_id: &str) -> Result<Vec<TurnInfo>> {
+        let id = session_id.to_string();
+        self.read(move |c| archive::turns(c, &id)).await
+    }
+
+    /// Up to `limit` items after `after`, whole, with everything their rows hold (an export).
+    pub async fn archived_items(
+        &self,
+        session_id: &str,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<ArchivedItem>> {
+        let id = session_id.to_string();
+        self.read(move |c| archive::items(c, &id, after, limit))
+            .await
+    }
+
+    /// Stores an exported session as a new one, all of it or nothing.
+    pub async fn import(
+        &self,
+        session: SessionInfo,
+        turns: Vec<TurnInfo>,
+        items: Vec<ArchivedItem>,
+    ) -> Result<()> {
+        self.read(move |c| archive::insert(c, &session, &turns, &items))
+            .await
     }
 
     /// Indexes every item still waiting for search now (benchmarks, test data).

@@ -1,0 +1,614 @@
+//! The audit trail, and sessions and trails written to files the user chose (and read back).
+
+use std::path::Path;
+
+use codex_desk_protocol::{
+    AuditFormat, AuditPage, AuditQuery, SessionFormat, SessionInfo, SessionStatus,
+};
+
+use super::Engine;
+use crate::error::{CoreError, Result};
+use crate::export::{self, archive, blocking, markdown, Output};
+use crate::sessions::validate_workspace;
+use crate::store::{now_ms, Order};
+
+/// Stored items per page of the audit view (a file change of many files is one item).
+const AUDIT_PAGE: usize = 200;
+/// Items read at a time while exporting.
+const EXPORT_PAGE: usize = 1_000;
+
+impl Engine {
+    /// The newest commands and file changes matching `query`; `before` is the `next` of the
+    /// page shown last.
+    pub async fn audit(&self, query: AuditQuery, before: Option<i64>) -> Result<AuditPage> {
+        self.inner
+            .store
+            .audit(query, Order::NewestFirst, before, AUDIT_PAGE)
+            .await
+    }
+
+    /// Writes every command and file change matching `query`, oldest first, to `path`;
+    /// returns how many were written.
+    pub async fn export_audit(
+        &self,
+        query: AuditQuery,
+        format: AuditFormat,
+        path: &Path,
+    ) -> Result<u64> {
+        let mut out = Output::create(path).await?;
+        out.write(export::audit::header(format).into_bytes())
+            .await?;
+        let mut from = None;
+        let mut written = 0;
+        loop {
+            let page = self
+                .inner
+                .store
+                .audit(query.clone(), Order::OldestFirst, from, EXPORT_PAGE)
+                .await?;
+            let mut text = String::new();
+            for entry in &page.entries {
+                text.push_str(&export::audit::line(format, entry));
+            }
+            written += page.entries.len() as u64;
+            out.write(text.into_bytes()).await?;
+            match page.next {
+                Some(next) => from = Some(next),
+                None => break,
+            }
+        }
+        out.finish().await?;
+        tracing::info!(entries = written, path = %path.display(), "audit trail exported");
+        Ok(written)
+    }
+
+    /// Writes a session to `path` as Markdown or JSON; returns how many items were written.
+    pub async fn export_session(
+        &self,
+        id: &str,
+        format: SessionFormat,
+        path: &Path,
+    ) -> Result<u64> {
+        let session = self.session(id).await?;
+        let turns = self.inner.store.all_turns(id).await?;
+        let now = now_ms();
+        let mut out = Output::create(path).await?;
+        let mut transcript = markdown::Transcript::new(turns.clone());
+        out.write(
+            match format {
+                SessionFormat::Markdown => transcript.start(&session, now),
+                SessionFormat::Json => archive::start(&session, &turns, now),
+            }
+            .into_bytes(),
+        )
+        .await?;
+        let mut after = 0;
+        let mut written = 0u64;
+        loop {
+            let items = self
+                .inner
+                .store
+                .archived_items(id, after, EXPORT_PAGE)
+                .await?;
+            let Some(last) = items.last() else { break };
+            after = last.seq;
+            let mut text = String::new();
+            for item in &items {
+                match format {
+                    SessionFormat::Markdown => text.push_str(&transcript.item(item)),
+                    SessionFormat::Json => text.push_str(&archive::item(written == 0, item)),
+                }
+                written += 1;
+            }
+            out.write(text.into_bytes()).await?;
+        }
+        out.write(
+            match format {
+                SessionFormat::Markdown => transcript.end(),
+                SessionFormat::Json => archive::end().to_string(),
+            }
+            .into_bytes(),
+        )
+        .await?;
+        out.finish().await?;
+        tracing::info!(session = %id, items = written, ?format, path = %path.display(), "session exported");
+        Ok(written)
+    }
+
+    /// Reads a JSON export and stores it as a new session with its own folder. Its transcript
+    /// is all there; codex's thread is not (it lives with the exported session), so the next
+    /// prompt starts a new thread in the same folder.
+    pub async fn import_session(&self, path: &Path) -> Result<SessionInfo> {
+        if let Some(problem) = self.inner.store.health().problem {
+            return Err(CoreError::NotSaving(problem));
+        }
+        let file = path.to_path_buf();
+        let archive = blocking(move || {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| CoreError::io(format!("{} could not be read", file.display()), e))?;
+            archive::read(&bytes).map_err(|reason| CoreError::NotAnExport {
+                path: file.clone(),
+                reason,
+            })
+        })
+        .await?;
+        let workspace = archive.session.workspace.clone();
+        // A folder that is gone is fine (the session asks where it went); one the app would
+        // refuse for a new session is refused here too.
+        if !Path::new(&workspace).is_absolute() {
+            return Err(CoreError::NotAnExport {
+                path: path.to_path_buf(),
+                reason: format!("its folder {workspace:?} is not a full path"),
+            });
+        }
+        if Path::new(&workspace).exists() {
+            validate_workspace(&workspace, &self.guard(), false)?;
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        let info = SessionInfo {
+            id: id.clone(),
+            title: archive.session.title.clone(),
+            workspace,
+            thread_id: None,
+            status: SessionStatus::Idle,
+            last_error: None,
+            created_at: archive.session.created_at,
+            updated_at: now_ms(),
+        };
+        self.folder(&id)
+            .create(&id, &info.workspace, info.created_at)?;
+        let items = archive.items.len();
+        // A turn that ran when the session was exported did not go on here.
+        let turns = archive
+            .turns
+            .into_iter()
+            .map(|mut t| {
+                if t.status == "inProgress" {
+                    t.status = "interrupted".into();
+                    t.error = Some("The session was exported while this turn ran.".into());
+                }
+                t
+            })
+            .collect();
+        if let Err(e) = self
+            .inner
+            .store
+            .import(info.clone(), turns, archive.items)
+            .await
+        {
+            let _ = std::fs::remove_dir_all(self.folder(&id).root());
+            return Err(e);
+        }
+        tracing::info!(session = %id, items, from = %archive.session.id, "session imported");
+        Ok(info)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use codex_desk_protocol::{AuditApproval, AuditKind};
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::engine::EngineConfig;
+    use crate::paths::AppPaths;
+    use crate::store::NewItem;
+
+    struct Setup {
+        engine: Engine,
+        data: tempfile::TempDir,
+        workspace: tempfile::TempDir,
+        out: tempfile::TempDir,
+    }
+
+    fn setup() -> Setup {
+        let data = tempfile::tempdir().expect("tempdir");
+        let mut config = EngineConfig::from_env();
+        config.paths = AppPaths::at(data.path());
+        Setup {
+            engine: Engine::open(config).expect("engine"),
+            data,
+            workspace: tempfile::tempdir().expect("workspace"),
+            out: tempfile::tempdir().expect("out"),
+        }
+    }
+
+    fn add(engine: &Engine, session: &str, turn: &str, id: &str, item: Value) {
+        engine.store().upsert_item(NewItem {
+            session_id: session.into(),
+            turn_id: turn.into(),
+            item_id: id.into(),
+            kind: item["type"].as_str().unwrap_or_default().into(),
+            json: item.to_string(),
+        });
+    }
+
+    /// A session with two turns: a prompt, reasoning, a command with a long output, a declined
+    /// command, a two-file change, an answer; the second turn failed before any item.
+    async fn worked_session(s: &Setup, title: &str) -> SessionInfo {
+        let engine = &s.engine;
+        let info = engine
+            .create_session(&s.workspace.path().display().to_string())
+            .expect("create");
+        let store = engine.store();
+        store.set_title(&info.id, title);
+        store.set_thread_id(&info.id, "thread-1");
+        store.turn_started(&info.id, "t1");
+        add(
+            engine,
+            &info.id,
+            "t1",
+            "u1",
+            json!({"type": "userMessage", "id": "u1", "content": [{"type": "text", "text": "Run the tests, «vite» ✓"}]}),
+        );
+        add(
+            engine,
+            &info.id,
+            "t1",
+            "r1",
+            json!({"type": "reasoning", "id": "r1", "summary": ["Checking"], "content": []}),
+        );
+        add(
+            engine,
+            &info.id,
+            "t1",
+            "c1",
+            json!({"type": "commandExecution", "id": "c1", "command": "cargo test", "cwd": "/w", "status": "completed", "source": "agent", "exitCode": 0, "durationMs": 2100, "aggregatedOutput": "ok\n".repeat(40_000)}),
+        );
+        add(
+            engine,
+            &info.id,
+            "t1",
+            "c2",
+            json!({"type": "commandExecution", "id": "c2", "command": "rm -rf /", "cwd": "/w", "status": "declined", "source": "agent", "exitCode": null, "durationMs": null, "aggregatedOutput": null}),
+        );
+        add(
+            engine,
+            &info.id,
+            "t1",
+            "f1",
+            json!({"type": "fileChange", "id": "f1", "status": "completed", "changes": [
+            {"path": "src/a.rs", "kind": {"type": "update", "move_path": null}, "diff": "-a\n+b\n"},
+            {"path": "src/new.rs", "kind": {"type": "add"}, "diff": "+fn main() {}\n"}]}),
+        );
+        add(
+            engine,
+            &info.id,
+            "t1",
+            "a1",
+            json!({"type": "agentMessage", "id": "a1", "text": "All green."}),
+        );
+        store.turn_finished(&info.id, "t1", "completed", None);
+        store.turn_started(&info.id, "t2");
+        store.turn_finished(&info.id, "t2", "failed", Some("model refused"));
+        store.flush().await.expect("saved");
+        engine
+            .store()
+            .session(&info.id)
+            .await
+            .expect("read")
+            .expect("session")
+    }
+
+    fn query_session(id: &str) -> AuditQuery {
+        AuditQuery {
+            session: Some(id.into()),
+            ..AuditQuery::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn json_export_then_import_round_trips_exactly() {
+        let s = setup();
+        let original = worked_session(&s, "Fix the parser").await;
+        let first = s.out.path().join("session.json");
+        let written = s
+            .engine
+            .export_session(&original.id, SessionFormat::Json, &first)
+            .await
+            .expect("export");
+        assert_eq!(written, 6);
+
+        let imported = s.engine.import_session(&first).await.expect("import");
+        assert_ne!(imported.id, original.id);
+        assert_eq!(imported.title, "Fix the parser");
+        assert_eq!(imported.workspace, original.workspace);
+        assert_eq!(
+            imported.thread_id, None,
+            "codex's thread stays with the original"
+        );
+        assert!(s
+            .data
+            .path()
+            .join("sessions")
+            .join(&imported.id)
+            .join("codex-home")
+            .is_dir());
+
+        // Exported again, the copy holds exactly what the original held.
+        let second = s.out.path().join("again.json");
+        s.engine
+            .export_session(&imported.id, SessionFormat::Json, &second)
+            .await
+            .expect("export again");
+        let a = archive::read(&std::fs::read(&first).expect("read")).expect("archive");
+        let b = archive::read(&std::fs::read(&second).expect("read")).expect("archive");
+        assert_eq!(a.items, b.items);
+        assert_eq!(a.turns, b.turns);
+        assert_eq!(
+            a.items[2].item["aggregatedOutput"].as_str().map(str::len),
+            Some(120_000)
+        );
+        assert_eq!(a.session.thread_id.as_deref(), Some("thread-1"));
+        assert_eq!(b.session.title, a.session.title);
+        assert_eq!(b.session.created_at, a.session.created_at);
+
+        // And the window shows the same transcript.
+        let shown = s.engine.open_session(&original.id).await.expect("open");
+        let copy = s.engine.open_session(&imported.id).await.expect("open");
+        assert_eq!(shown.items, copy.items);
+        assert_eq!(shown.turns, copy.turns);
+        // It is searchable like any session.
+        let found = s
+            .engine
+            .search(codex_desk_protocol::SearchQuery {
+                text: "vite".into(),
+                ..Default::default()
+            })
+            .await
+            .expect("search");
+        assert_eq!(found.hits.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn what_is_not_an_export_is_refused_and_nothing_is_added() {
+        let s = setup();
+        let original = worked_session(&s, "Original").await;
+        let good = s.out.path().join("good.json");
+        s.engine
+            .export_session(&original.id, SessionFormat::Json, &good)
+            .await
+            .expect("export");
+        let text = std::fs::read_to_string(&good).expect("read");
+        let cases = [
+            (
+                "notes.json",
+                "just some notes".to_string(),
+                "not a JSON file written by Codex Desk",
+            ),
+            (
+                "other.json",
+                r#"{"name": "package"}"#.to_string(),
+                "not a session exported by Codex Desk",
+            ),
+            (
+                "newer.json",
+                text.replace("\"version\":1,", "\"version\":7,"),
+                "written by a newer Codex Desk",
+            ),
+            (
+                "cut.json",
+                text[..text.len() / 2].to_string(),
+                "not a JSON file written by Codex Desk",
+            ),
+            (
+                "relative.json",
+                text.replace(&original.workspace, "relative/dir"),
+                "is not a full path",
+            ),
+        ];
+        for (name, content, expected) in cases {
+            let path = s.out.path().join(name);
+            std::fs::write(&path, content).expect("write");
+            let err = s.engine.import_session(&path).await.expect_err(name);
+            let message = err.to_string();
+            assert!(message.contains(expected), "{name}: {message}");
+            assert!(
+                message.contains("Export → JSON") || name == "missing",
+                "{message}"
+            );
+        }
+        let missing = s
+            .engine
+            .import_session(&s.out.path().join("none.json"))
+            .await;
+        assert!(missing
+            .expect_err("missing")
+            .to_string()
+            .contains("could not be read"));
+        // Only the original session exists, and only its folder.
+        assert_eq!(
+            s.engine.store().list_sessions().await.expect("list").len(),
+            1
+        );
+        let folders = std::fs::read_dir(s.data.path().join("sessions"))
+            .expect("dir")
+            .count();
+        assert_eq!(folders, 1);
+        // A folder that no longer exists is fine: the session asks where it went.
+        let moved = s.out.path().join("moved.json");
+        std::fs::write(&moved, text.replace(&original.workspace, "/no/longer/here"))
+            .expect("write");
+        let imported = s.engine.import_session(&moved).await.expect("import");
+        assert_eq!(imported.workspace, "/no/longer/here");
+    }
+
+    #[tokio::test]
+    async fn the_audit_trail_lists_every_command_and_changed_file() {
+        let s = setup();
+        let one = worked_session(&s, "One").await;
+        let two = worked_session(&s, "Two").await;
+        let page = s
+            .engine
+            .audit(query_session(&one.id), None)
+            .await
+            .expect("audit");
+        assert_eq!(page.next, None);
+        let what: Vec<(AuditKind, Option<&str>, Option<&str>, AuditApproval)> = page
+            .entries
+            .iter()
+            .map(|e| (e.kind, e.command.as_deref(), e.path.as_deref(), e.approval))
+            .collect();
+        // Newest first; a change of two files is two entries.
+        assert_eq!(
+            what,
+            [
+                (
+                    AuditKind::FileChange,
+                    None,
+                    Some("src/a.rs"),
+                    AuditApproval::Policy
+                ),
+                (
+                    AuditKind::FileChange,
+                    None,
+                    Some("src/new.rs"),
+                    AuditApproval::Policy
+                ),
+                (
+                    AuditKind::Command,
+                    Some("rm -rf /"),
+                    None,
+                    AuditApproval::Declined
+                ),
+                (
+                    AuditKind::Command,
+                    Some("cargo test"),
+                    None,
+                    AuditApproval::Policy
+                ),
+            ]
+        );
+        assert_eq!(page.entries[3].exit_code, Some(0));
+        assert_eq!(page.entries[3].duration_ms, Some(2100));
+        assert_eq!(page.entries[3].session_title, "One");
+        assert_eq!(page.entries[1].change.as_deref(), Some("add"));
+
+        // Across sessions, and filtered by folder.
+        let all = s
+            .engine
+            .audit(AuditQuery::default(), None)
+            .await
+            .expect("audit");
+        assert_eq!(all.entries.len(), 8);
+        assert_eq!(all.entries[0].session_id, two.id);
+        let elsewhere = AuditQuery {
+            workspace: Some("/elsewhere".into()),
+            ..AuditQuery::default()
+        };
+        assert!(s
+            .engine
+            .audit(elsewhere, None)
+            .await
+            .expect("audit")
+            .entries
+            .is_empty());
+
+        // Exports: oldest first, every entry.
+        let csv = s.out.path().join("audit.csv");
+        let n = s
+            .engine
+            .export_audit(AuditQuery::default(), AuditFormat::Csv, &csv)
+            .await
+            .expect("csv");
+        assert_eq!(n, 8);
+        let text = std::fs::read_to_string(&csv).expect("read");
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert!(lines[0].starts_with("time,session_id,session_title"));
+        assert!(
+            lines[1].contains(",command,completed,policy,cargo test,/w,0,2100,"),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[2].contains(",command,declined,declined,rm -rf /,"));
+        // The diff starts with "-": kept from running as a formula.
+        assert!(lines[3].contains(",update,,\"'-a\n+b\n\""), "{}", lines[3]);
+        let jsonl = s.out.path().join("audit.jsonl");
+        s.engine
+            .export_audit(query_session(&two.id), AuditFormat::Jsonl, &jsonl)
+            .await
+            .expect("jsonl");
+        let entries: Vec<Value> = std::fs::read_to_string(&jsonl)
+            .expect("read")
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect();
+        assert_eq!(entries.len(), 4);
+        assert_eq!(entries[0]["command"], "cargo test");
+        assert_eq!(entries[3]["diff"], "+fn main() {}\n");
+        assert!(entries.iter().all(|e| e["sessionId"] == two.id.as_str()));
+    }
+
+    #[tokio::test]
+    async fn a_long_trail_comes_in_pages_and_exports_whole() {
+        let s = setup();
+        let info = s
+            .engine
+            .create_session(&s.workspace.path().display().to_string())
+            .expect("create");
+        for n in 0..(AUDIT_PAGE * 2 + 5) {
+            add(
+                &s.engine,
+                &info.id,
+                "t",
+                &format!("c{n}"),
+                json!({"type": "commandExecution", "id": format!("c{n}"), "command": format!("echo {n}"), "cwd": "/w", "status": "completed", "source": "agent"}),
+            );
+            add(
+                &s.engine,
+                &info.id,
+                "t",
+                &format!("m{n}"),
+                json!({"type": "agentMessage", "id": format!("m{n}"), "text": "ok"}),
+            );
+        }
+        for query in [query_session(&info.id), AuditQuery::default()] {
+            let mut seen = Vec::new();
+            let mut before = None;
+            loop {
+                let page = s.engine.audit(query.clone(), before).await.expect("audit");
+                seen.extend(page.entries.into_iter().filter_map(|e| e.command));
+                match page.next {
+                    Some(next) => before = Some(next),
+                    None => break,
+                }
+            }
+            let expected: Vec<String> = (0..AUDIT_PAGE * 2 + 5)
+                .rev()
+                .map(|n| format!("echo {n}"))
+                .collect();
+            assert_eq!(seen, expected);
+        }
+        let path = s.out.path().join("all.jsonl");
+        let n = s
+            .engine
+            .export_audit(query_session(&info.id), AuditFormat::Jsonl, &path)
+            .await
+            .expect("export");
+        assert_eq!(n as usize, AUDIT_PAGE * 2 + 5);
+    }
+
+    #[tokio::test]
+    async fn markdown_export_is_the_readable_transcript() {
+        let s = setup();
+        let info = worked_session(&s, "Fix the parser").await;
+        let path = s.out.path().join("session.md");
+        s.engine
+            .export_session(&info.id, SessionFormat::Markdown, &path)
+            .await
+            .expect("export");
+        let md = std::fs::read_to_string(&path).expect("read");
+        assert!(md.starts_with("# Fix the parser\n"));
+        assert!(md.contains("### You\n\nRun the tests, «vite» ✓\n"));
+        assert!(md.contains("$ cargo test"));
+        assert!(md.contains("`src/new.rs` (add)"));
+        assert!(md.contains("## Turn 2 · "));
+        assert!(md.contains("> **Error:** model refused"));
+        let err = s
+            .engine
+            .export_session("missing", SessionFormat::Markdown, &path)
+            .await
+            .expect_err("no session");
+        assert!(err.to_string().contains("No session"));
+    }
+}

@@ -1,0 +1,116 @@
+//! A session as JSON: everything the app stored about it, re-importable as a new session.
+//! Written in pieces (a session of a million items never sits in memory as one value).
+
+use codex_desk_protocol::{SessionInfo, TurnInfo};
+use serde::{Deserialize, Serialize};
+
+use crate::store::ArchivedItem;
+
+/// What the file says it is.
+pub const FORMAT: &str = "codex-desk-session";
+/// The newest version this app reads and the one it writes.
+pub const VERSION: u32 = 1;
+
+/// A session as exported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Archive {
+    pub format: String,
+    pub version: u32,
+    /// Unix milliseconds.
+    pub exported_at: i64,
+    /// The Codex Desk that wrote it.
+    pub app_version: String,
+    pub session: ArchivedSession,
+    pub turns: Vec<TurnInfo>,
+    pub items: Vec<ArchivedItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArchivedSession {
+    pub id: String,
+    pub title: String,
+    pub workspace: String,
+    pub thread_id: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Head<'a> {
+    format: &'a str,
+    version: u32,
+    exported_at: i64,
+    app_version: &'a str,
+    session: ArchivedSession,
+    turns: &'a [TurnInfo],
+}
+
+/// Everything before the items.
+pub fn start(session: &SessionInfo, turns: &[TurnInfo], exported_at: i64) -> String {
+    let head = Head {
+        format: FORMAT,
+        version: VERSION,
+        exported_at,
+        app_version: env!("CARGO_PKG_VERSION"),
+        session: ArchivedSession {
+            id: session.id.clone(),
+            title: session.title.clone(),
+            workspace: session.workspace.clone(),
+            thread_id: session.thread_id.clone(),
+            created_at: session.created_at,
+            updated_at: session.updated_at,
+        },
+        turns,
+    };
+    let mut text = serde_json::to_string(&head).unwrap_or_else(|_| "{}".into());
+    text.pop();
+    text.push_str(",\"items\":[");
+    text
+}
+
+/// One item; `first` is the first of the file.
+pub fn item(first: bool, item: &ArchivedItem) -> String {
+    let json = serde_json::to_string(item).unwrap_or_else(|_| "null".into());
+    if first {
+        format!("\n{json}")
+    } else {
+        format!(",\n{json}")
+    }
+}
+
+pub fn end() -> &'static str {
+    "\n]}\n"
+}
+
+/// Reads an export; the reason it is not one otherwise.
+pub fn read(bytes: &[u8]) -> Result<Archive, String> {
+    #[derive(Deserialize)]
+    struct Kind {
+        format: Option<String>,
+        version: Option<u32>,
+    }
+    let kind: Kind = serde_json::from_slice(bytes)
+        .map_err(|e| format!("it is not a JSON file written by Codex Desk ({e})"))?;
+    if kind.format.as_deref() != Some(FORMAT) {
+        return Err("it is JSON, but not a session exported by Codex Desk".into());
+    }
+    match kind.version {
+        Some(v) if v > VERSION => {
+            return Err(format!(
+                "it was written by a newer Codex Desk (format {v}; this version reads up to {VERSION}). Update Codex Desk to import it"
+            ))
+        }
+        Some(_) => {}
+        None => return Err("it has no format version".into()),
+    }
+    let archive: Archive =
+        serde_json::from_slice(bytes).map_err(|e| format!("it is damaged or incomplete ({e})"))?;
+    let mut seqs = std::collections::HashSet::new();
+    if let Some(dup) = archive.items.iter().find(|i| !seqs.insert(i.seq)) {
+        return Err(format!("two items share the place {}", dup.seq));
+    }
+    Ok(archive)
+}

@@ -1,0 +1,143 @@
+//! The audit trail, read from the stored items: every command the agent ran and every file it
+//! changed, with the session it belongs to.
+
+use codex_desk_protocol::{AuditApproval, AuditEntry, AuditKind, AuditPage, AuditQuery};
+use rusqlite::{params, Connection, Row};
+use serde_json::Value;
+
+use crate::error::Result;
+
+/// Which way a page is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// The window: newest first, `next` goes back in time.
+    NewestFirst,
+    /// Exports: oldest first, `next` goes forward.
+    OldestFirst,
+}
+
+/// Up to `limit` items' entries after the cursor `from` (`None`: from the start in `order`).
+/// The cursor is the item's `seq` when one session is asked for, its rowid otherwise (the order
+/// the items were stored in either way).
+pub(super) fn page(
+    conn: &Connection,
+    query: &AuditQuery,
+    order: Order,
+    from: Option<i64>,
+    limit: usize,
+) -> Result<AuditPage> {
+    let (key, cmp, dir) = match (query.session.is_some(), order) {
+        (true, Order::NewestFirst) => ("i.seq", "<", "DESC"),
+        (true, Order::OldestFirst) => ("i.seq", ">", "ASC"),
+        (false, Order::NewestFirst) => ("i.rowid", "<", "DESC"),
+        (false, Order::OldestFirst) => ("i.rowid", ">", "ASC"),
+    };
+    let start = from.unwrap_or(match order {
+        Order::NewestFirst => i64::MAX,
+        Order::OldestFirst => i64::MIN,
+    });
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {key}, i.session_id, s.title, s.workspace, i.turn_id, i.seq, i.kind, i.json,
+                i.created_at
+         FROM items i JOIN sessions s ON s.id = i.session_id
+         WHERE i.kind IN ('commandExecution', 'fileChange')
+           AND (?1 IS NULL OR i.session_id = ?1)
+           AND (?2 IS NULL OR s.workspace = ?2)
+           AND (?3 IS NULL OR i.created_at >= ?3)
+           AND (?4 IS NULL OR i.created_at < ?4)
+           AND {key} {cmp} ?5
+         ORDER BY {key} {dir}
+         LIMIT ?6"
+    ))?;
+    let fetch = i64::try_from(limit).unwrap_or(i64::MAX - 1) + 1;
+    let mut rows = stmt.query(params![
+        query.session,
+        query.workspace,
+        query.since,
+        query.until,
+        start,
+        fetch
+    ])?;
+    let mut entries = Vec::new();
+    let mut last = None;
+    let mut more = false;
+    let mut taken = 0;
+    while let Some(row) = rows.next()? {
+        if taken == limit {
+            more = true;
+            break;
+        }
+        taken += 1;
+        last = Some(row.get::<_, i64>(0)?);
+        entries.extend(entries_of(row)?);
+    }
+    Ok(AuditPage {
+        entries,
+        next: if more { last } else { None },
+    })
+}
+
+/// The entries one stored item makes: one for a command, one per file for a file change.
+fn entries_of(row: &Row<'_>) -> rusqlite::Result<Vec<AuditEntry>> {
+    let kind: String = row.get(6)?;
+    let json: String = row.get(7)?;
+    // A row this app wrote is valid JSON; a damaged one still shows that something ran.
+    let item: Value = serde_json::from_str(&json).unwrap_or(Value::Null);
+    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
+    let status = text(&item, "status").unwrap_or_else(|| "unknown".into());
+    let approval = if status == "declined" {
+        AuditApproval::Declined
+    } else if item.get("source").and_then(Value::as_str) == Some("userShell") {
+        AuditApproval::User
+    } else {
+        AuditApproval::Policy
+    };
+    let entry = AuditEntry {
+        at: row.get(8)?,
+        session_id: row.get(1)?,
+        session_title: row.get(2)?,
+        workspace: row.get(3)?,
+        turn_id: row.get(4)?,
+        seq: row.get(5)?,
+        kind: AuditKind::Command,
+        status,
+        approval,
+        command: None,
+        cwd: None,
+        exit_code: None,
+        duration_ms: None,
+        path: None,
+        change: None,
+        move_path: None,
+        diff: None,
+    };
+    Ok(match kind.as_str() {
+        "commandExecution" => vec![AuditEntry {
+            command: Some(text(&item, "command").unwrap_or_default()),
+            cwd: text(&item, "cwd"),
+            exit_code: item.get("exitCode").and_then(Value::as_i64),
+            duration_ms: item.get("durationMs").and_then(Value::as_i64),
+            ..entry
+        }],
+        _ => item
+            .get("changes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|change| AuditEntry {
+                kind: AuditKind::FileChange,
+                path: Some(text(change, "path").unwrap_or_default()),
+                change: change
+                    .pointer("/kind/type")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                move_path: change
+                    .pointer("/kind/move_path")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                diff: text(change, "diff"),
+                ..entry.clone()
+            })
+            .collect(),
+    })
+}
