@@ -173,6 +173,18 @@ test("signed in with ChatGPT, a prompt streams a reply and a command card, and b
     );
     assert.equal(kinds, "userMessage commandExecution agentMessage userMessage agentMessage");
     fs.writeFileSync(path.join(artifacts, "after-restart.png"), await wd.screenshot());
+
+    // The audit trail lists the command codex ran, how it ended and how it was allowed; its
+    // session link goes back to the transcript.
+    await wd.click(await wd.element(".session-actions button", { contains: "Audit" }));
+    const row = await wd.element('[aria-label="Commands and file changes"] tr[data-kind="command"]', {
+      contains: "hello-from-e2e",
+    });
+    assert.match(await wd.text(row), /echo hello-from-e2e[\s\S]*exit 0[\s\S]*By policy/);
+    await wd.element('.audit-panel [role="status"]', { contains: "1 action" });
+    fs.writeFileSync(path.join(artifacts, "audit.png"), await wd.screenshot());
+    await wd.click(await wd.element('[aria-label="Commands and file changes"] .link-button'));
+    await wd.element('.transcript-item.focused [data-kind="commandExecution"]', { contains: "hello-from-e2e" });
   });
 
   // The app keeps its own log in the data folder (chosen here), and no token is in any file of

@@ -2,6 +2,7 @@
 
 mod account;
 mod app;
+mod exports;
 mod sessions;
 
 use codex_desk_core::CoreError;
@@ -23,6 +24,10 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sessions::open_session_at,
         sessions::newer_items,
         sessions::search,
+        exports::audit,
+        exports::export_audit,
+        exports::export_session,
+        exports::import_session,
         sessions::subscribe,
         sessions::send_prompt,
         sessions::interrupt,

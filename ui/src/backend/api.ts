@@ -2,6 +2,11 @@
 // (tauri.ts) and an in-memory fake for a plain browser (fake.ts).
 import type { AccountState } from "../generated/desk/AccountState";
 import type { AppState } from "../generated/desk/AppState";
+import type { AuditFormat } from "../generated/desk/AuditFormat";
+import type { AuditPage } from "../generated/desk/AuditPage";
+import type { AuditQuery } from "../generated/desk/AuditQuery";
+import type { Exported } from "../generated/desk/Exported";
+import type { SessionFormat } from "../generated/desk/SessionFormat";
 import type { EventBatch } from "../generated/desk/EventBatch";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { PromptInfo } from "../generated/desk/PromptInfo";
@@ -41,6 +46,14 @@ export interface Backend {
   newerItems(sessionId: string, afterSeq: number): Promise<TranscriptPage>;
   /** Items of every session matching the query, best first, with the matched words marked. */
   search(query: SearchQuery): Promise<SearchResults>;
+  /** The newest commands and file changes matching the query; `before` is the last page's `next`. */
+  audit(query: AuditQuery, before: number | null): Promise<AuditPage>;
+  /** Asks where to save (the app's own dialog), then writes the audit trail; null when the user cancels. */
+  exportAudit(query: AuditQuery, format: AuditFormat): Promise<Exported | null>;
+  /** Asks where to save, then writes the session as Markdown or JSON; null when the user cancels. */
+  exportSession(sessionId: string, format: SessionFormat): Promise<Exported | null>;
+  /** Asks for a session exported as JSON and imports it as a new session; null when the user cancels. */
+  importSession(): Promise<SessionInfo | null>;
   /** One stored item whole ("Show all" on a card the store sent cut). */
   wholeItem(sessionId: string, seq: number): Promise<StoredItem>;
   /** Starts the live stream of a session. Call before openSession so nothing is missed. */

@@ -1,6 +1,7 @@
 // In-memory backend for a plain browser: same interface as the Tauri one, replays a demo
 // turn (demoScript.ts) when a prompt is sent.
 import type { AppState } from "../generated/desk/AppState";
+import type { AuditEntry } from "../generated/desk/AuditEntry";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { EventBatch } from "../generated/desk/EventBatch";
 import type { SessionEvent } from "../generated/desk/SessionEvent";
@@ -50,6 +51,50 @@ function pageAfter(session: FakeSession, afterSeq: number) {
   const firstStart = session.turns.findIndex((t) => ids.has(t.id));
   const turns = session.turns.filter((t, index) => ids.has(t.id) || (!hasNewer && firstStart >= 0 && index > firstStart));
   return { turns, items, hasNewer };
+}
+
+/** The audit entries of one item, as the store derives them (the real one reads SQLite). */
+function auditEntries(session: FakeSession, item: StoredItem): AuditEntry[] {
+  const i = item.item as unknown as Record<string, unknown>;
+  const status = typeof i.status === "string" ? i.status : "unknown";
+  const base: AuditEntry = {
+    at: session.info.updatedAt,
+    sessionId: session.info.id,
+    sessionTitle: session.info.title,
+    workspace: session.info.workspace,
+    turnId: item.turnId,
+    seq: item.seq,
+    kind: "command",
+    status,
+    approval: status === "declined" ? "declined" : i.source === "userShell" ? "user" : "policy",
+    command: null,
+    cwd: null,
+    exitCode: null,
+    durationMs: null,
+    path: null,
+    change: null,
+    movePath: null,
+    diff: null,
+  };
+  if (i.type === "commandExecution") {
+    return [
+      {
+        ...base,
+        command: String(i.command ?? ""),
+        cwd: typeof i.cwd === "string" ? i.cwd : null,
+        exitCode: typeof i.exitCode === "number" ? i.exitCode : null,
+        durationMs: typeof i.durationMs === "number" ? i.durationMs : null,
+      },
+    ];
+  }
+  if (i.type !== "fileChange" || !Array.isArray(i.changes)) return [];
+  return (i.changes as { path?: string; kind?: { type?: string }; diff?: string }[]).map((c) => ({
+    ...base,
+    kind: "fileChange",
+    path: c.path ?? "",
+    change: c.kind?.type ?? null,
+    diff: c.diff ?? null,
+  }));
 }
 
 /** The words of an item the fake search looks at (the real one is the store's FTS index). */
@@ -209,6 +254,29 @@ export function createFakeBackend(): Backend {
       }
       const titled = [...sessions.values()].filter((s) => words.length > 0 && words.every((w) => s.info.title.toLowerCase().includes(w)));
       return { text: query.text, sessions: titled.map((s) => s.info.id), hits: hits.slice(0, 50), more: hits.length > 50 };
+    },
+    async audit(query, before) {
+      const all: AuditEntry[] = [];
+      for (const session of sessions.values()) {
+        if (query.session !== null && session.info.id !== query.session) continue;
+        if (query.workspace !== null && session.info.workspace !== query.workspace) continue;
+        for (const item of session.items) all.push(...auditEntries(session, item));
+      }
+      all.reverse();
+      const from = before ?? 0;
+      const entries = all.slice(from, from + FAKE_PAGE_ITEMS);
+      return { entries, next: from + FAKE_PAGE_ITEMS < all.length ? from + FAKE_PAGE_ITEMS : null };
+    },
+    async exportAudit(query, format) {
+      const page = await this.audit(query, null);
+      return { path: `/demo/codex-audit.${format}`, count: page.entries.length };
+    },
+    async exportSession(sessionId, format) {
+      return { path: `/demo/session.${format === "markdown" ? "md" : "json"}`, count: get(sessionId).items.length };
+    },
+    async importSession() {
+      // The demo has no files to pick: like a cancelled dialog.
+      return null;
     },
     async wholeItem(sessionId, seq) {
       const item = get(sessionId).items.find((i) => i.seq === seq);

@@ -3,6 +3,8 @@ import { listen } from "@tauri-apps/api/event";
 import { open } from "@tauri-apps/plugin-dialog";
 import type { AccountState } from "../generated/desk/AccountState";
 import type { AppState } from "../generated/desk/AppState";
+import type { AuditPage } from "../generated/desk/AuditPage";
+import type { Exported } from "../generated/desk/Exported";
 import type { EventBatch } from "../generated/desk/EventBatch";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { PromptInfo } from "../generated/desk/PromptInfo";
@@ -36,6 +38,10 @@ export function createTauriBackend(): Backend {
     openSessionAt: (sessionId, seq) => normalized(invoke<Transcript>("open_session_at", { sessionId, seq })),
     newerItems: (sessionId, afterSeq) => normalized(invoke<TranscriptPage>("newer_items", { sessionId, afterSeq })),
     search: (query) => normalized(invoke<SearchResults>("search", { query })),
+    audit: (query, before) => normalized(invoke<AuditPage>("audit", { query, before })),
+    exportAudit: (query, format) => normalized(invoke<Exported | null>("export_audit", { query, format })),
+    exportSession: (sessionId, format) => normalized(invoke<Exported | null>("export_session", { sessionId, format })),
+    importSession: () => normalized(invoke<SessionInfo | null>("import_session")),
     wholeItem: (sessionId, seq) => normalized(invoke<StoredItem>("whole_item", { sessionId, seq })),
     subscribe: (sessionId, onBatch) => {
       const channel = new Channel<EventBatch>();

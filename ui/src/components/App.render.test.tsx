@@ -7,7 +7,7 @@ import { VirtuosoMockContext } from "react-virtuoso";
 import { describe, expect, it } from "vitest";
 import { createFakeBackend } from "../backend/fake";
 import type { AppView } from "../state/appState";
-import { emptySearch, initialAppView } from "../state/appState";
+import { emptyAudit, emptySearch, initialAppView } from "../state/appState";
 import { createController } from "../state/controller";
 import { AppContext } from "../state/hooks";
 import { reduceSessionEvents } from "../state/reduceSession";
@@ -196,6 +196,55 @@ describe("App", () => {
     expect(html).toContain('aria-label="Matching sessions"');
     expect(html).toContain("1+ match");
     expect(html).toContain("add a word to narrow it down");
+    expect(html).not.toContain('aria-label="Transcript"');
+  });
+
+  it("shows the audit trail: commands with their result and approval, file changes with their diff as text", async () => {
+    const base = {
+      at: 1,
+      sessionId: "s1",
+      sessionTitle: "Fix the parser",
+      workspace: "/w",
+      turnId: "t1",
+      status: "completed",
+      command: null,
+      cwd: null,
+      exitCode: null,
+      durationMs: null,
+      path: null,
+      change: null,
+      movePath: null,
+      diff: null,
+    };
+    const html = await render(
+      {
+        ...loaded,
+        sessions: [sessionInfo({ id: "s1", title: "Fix the parser", workspace: "/w" })],
+        selectedId: "s1",
+        audit: {
+          ...emptyAudit,
+          query: { ...emptyAudit.query, session: "s1" },
+          shown: true,
+          next: 42,
+          entries: [
+            { ...base, seq: 3, kind: "fileChange", approval: "policy", path: "src/a.rs", change: "update", diff: "+<script>x</script>" },
+            { ...base, seq: 2, kind: "command", approval: "declined", status: "declined", command: "rm -rf /", cwd: "/w" },
+            { ...base, seq: 1, kind: "command", approval: "policy", command: "cargo test", cwd: "/w", exitCode: 101, durationMs: 2100, status: "failed" },
+          ],
+        },
+      },
+      '[aria-label="Commands and file changes"]',
+    );
+    expect(html).toContain("3+ actions");
+    expect(html).toMatch(/<option value="session:s1">Session: Fix the parser<\/option>/);
+    expect(html).toContain("Export CSV…");
+    expect(html).toContain("Export JSON Lines…");
+    expect(html).toContain("<code>src/a.rs</code>");
+    expect(html).toContain("+&lt;script&gt;x&lt;/script&gt;");
+    expect(html).not.toContain("<script>");
+    expect(html).toMatch(/data-approval="declined".*rm -rf \/.*Declined/s);
+    expect(html).toMatch(/exit 101.*2\.1 s.*By policy/s);
+    expect(html).toContain("Show older");
     expect(html).not.toContain('aria-label="Transcript"');
   });
 });

@@ -3,6 +3,7 @@ import { useAppView, useController } from "../state/hooks";
 import { CodexBanner } from "./CodexBanner";
 import { EmptyState } from "./EmptyState";
 import { NewSessionPanel } from "./NewSessionPanel";
+import { AuditPanel } from "./AuditPanel";
 import { SearchPanel } from "./SearchPanel";
 import { SignInPanel } from "./SignInPanel";
 import { StartupFailure } from "./StartupFailure";
@@ -42,6 +43,7 @@ export function App() {
   if (app.loading) content = <p className="muted pad">Loading…</p>;
   else if (app.signingIn) content = <SignInPanel />;
   else if (app.search.shown) content = <SearchPanel />;
+  else if (app.audit.shown) content = <AuditPanel />;
   else if (app.creating) content = <NewSessionPanel />;
   else if (selected) content = <SessionPane app={app} session={selected} />;
   else content = <EmptyState hasSessions={app.sessions.length > 0} />;

@@ -1,5 +1,6 @@
 import type { SessionInfo } from "../generated/desk/SessionInfo";
 import type { AppView } from "../state/appState";
+import { useController } from "../state/hooks";
 import { dotLabel, sessionDot } from "../state/sessionGroups";
 import { emptySessionView, isTurnRunning } from "../state/sessionView";
 import { Composer } from "./Composer";
@@ -12,6 +13,7 @@ export function SessionPane({ app, session }: { app: AppView; session: SessionIn
   const view = app.views[session.id] ?? emptySessionView(session.id);
   const dot = sessionDot(session, app.views[session.id]);
   const actionError = app.actionErrors[session.id];
+  const controller = useController();
 
   return (
     <section className="session-pane" aria-label={session.title || "Session"}>
@@ -26,6 +28,17 @@ export function SessionPane({ app, session }: { app: AppView; session: SessionIn
           <StatusDot state={dot} />
           <span data-testid="session-status">{dotLabel[dot]}</span>
         </span>
+        <div className="session-actions">
+          <button
+            type="button"
+            className="quiet"
+            title="Every command this session ran and every file it changed"
+            onClick={() => void controller.showAudit({ session: session.id, workspace: null, since: null, until: null })}
+          >
+            Audit
+          </button>
+          <ExportMenu sessionId={session.id} />
+        </div>
       </header>
       {(view.workspaceMissing || actionError?.code === "workspaceMissing") && (
         <WorkspaceGone sessionId={session.id} path={view.workspaceMissing ?? session.workspace} />
@@ -38,5 +51,27 @@ export function SessionPane({ app, session }: { app: AppView; session: SessionIn
       )}
       <Composer key={`composer-${session.id}`} sessionId={session.id} running={isTurnRunning(view)} />
     </section>
+  );
+}
+
+/** Export as Markdown or JSON; the app asks where to save. */
+function ExportMenu({ sessionId }: { sessionId: string }) {
+  const controller = useController();
+  const run = (event: React.MouseEvent<HTMLButtonElement>, format: "markdown" | "json") => {
+    event.currentTarget.closest("details")?.removeAttribute("open");
+    void controller.exportSession(sessionId, format);
+  };
+  return (
+    <details className="menu">
+      <summary>Export</summary>
+      <div className="menu-items" role="menu">
+        <button type="button" role="menuitem" onClick={(e) => run(e, "markdown")}>
+          As Markdown (to read)…
+        </button>
+        <button type="button" role="menuitem" onClick={(e) => run(e, "json")}>
+          As JSON (to import)…
+        </button>
+      </div>
+    </details>
   );
 }

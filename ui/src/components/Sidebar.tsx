@@ -9,7 +9,7 @@ import { StatusDot } from "./StatusDot";
 function listState(app: AppView) {
   const dots: Record<string, DotState> = {};
   for (const session of app.sessions) dots[session.id] = sessionDot(session, app.views[session.id]);
-  const selectedId = app.creating || app.signingIn || app.search.shown ? null : app.selectedId;
+  const selectedId = app.creating || app.signingIn || app.search.shown || app.audit.shown ? null : app.selectedId;
   return { sessions: app.sessions, dots, selectedId, query: app.search.query };
 }
 
@@ -87,6 +87,19 @@ export const Sidebar = memo(function Sidebar() {
           </li>
         ))}
       </ul>
+      <div className="sidebar-tools">
+        <button
+          type="button"
+          className="quiet"
+          title="Every command the agent ran and every file it changed, in all sessions"
+          onClick={() => void controller.showAudit({ session: null, workspace: null, since: null, until: null })}
+        >
+          Audit trail
+        </button>
+        <button type="button" className="quiet" title="Import a session exported as JSON" onClick={() => void controller.importSession()}>
+          Import…
+        </button>
+      </div>
       <AccountArea />
     </nav>
   );

@@ -29,6 +29,49 @@ describe("reduceApp", () => {
     expect(state.search).toMatchObject({ shown: false, busy: false, results: null });
   });
 
+  it("shows one audit trail at a time: a page for an older query is dropped, older pages add below", () => {
+    const entry = (seq: number) => ({
+      at: seq,
+      sessionId: "s1",
+      sessionTitle: "T",
+      workspace: "/w",
+      turnId: "t",
+      seq,
+      kind: "command" as const,
+      status: "completed",
+      approval: "policy" as const,
+      command: `echo ${seq}`,
+      cwd: null,
+      exitCode: 0,
+      durationMs: null,
+      path: null,
+      change: null,
+      movePath: null,
+      diff: null,
+    });
+    const all = { session: null, workspace: null, since: null, until: null };
+    let state = reduceApp({ ...initialAppView, creating: true }, { type: "auditShown", query: all });
+    expect(state.audit).toMatchObject({ shown: true, busy: true, entries: [] });
+    expect(state.creating).toBe(false);
+    const first = state.audit.serial;
+    state = reduceApp(state, { type: "auditShown", query: { ...all, session: "s1" } });
+    state = reduceApp(state, { type: "auditPage", serial: first, page: { entries: [entry(9)], next: null }, more: false });
+    expect(state.audit.entries).toEqual([]);
+    const serial = state.audit.serial;
+    state = reduceApp(state, { type: "auditPage", serial, page: { entries: [entry(5), entry(4)], next: 4 }, more: false });
+    state = reduceApp(state, { type: "auditLoading" });
+    state = reduceApp(state, { type: "auditPage", serial, page: { entries: [entry(3)], next: null }, more: true });
+    expect(state.audit.entries.map((e) => e.seq)).toEqual([5, 4, 3]);
+    expect(state.audit).toMatchObject({ next: null, busy: false, query: { session: "s1" } });
+    // Opening a session (an entry's link) or searching hides the trail.
+    state = reduceApp(state, { type: "selected", sessionId: "s1" });
+    expect(state.audit.shown).toBe(false);
+    state = reduceApp(state, { type: "auditShown", query: all });
+    state = reduceApp(state, { type: "searchChanged", query: { text: "x", workspace: null, kinds: [], since: null, until: null } });
+    expect(state.audit.shown).toBe(false);
+    expect(state.search.shown).toBe(true);
+  });
+
   it("routes batches to the session's view and counts missed batches", () => {
     let state = reduceApp(initialAppView, { type: "batch", batch: batch(1) });
     state = reduceApp(state, { type: "batch", batch: batch(2) });

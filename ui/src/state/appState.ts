@@ -1,5 +1,8 @@
 // App-level state (sessions, selection, per-session views, account) and its pure reducer.
 import type { AccountState } from "../generated/desk/AccountState";
+import type { AuditEntry } from "../generated/desk/AuditEntry";
+import type { AuditPage } from "../generated/desk/AuditPage";
+import type { AuditQuery } from "../generated/desk/AuditQuery";
 import type { CodexInfo } from "../generated/desk/CodexInfo";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { EventBatch } from "../generated/desk/EventBatch";
@@ -42,6 +45,32 @@ export const emptySearch: SearchView = {
   shown: false,
 };
 
+/** The audit trail panel: commands and file changes, newest first, a page at a time. */
+export interface AuditView {
+  query: AuditQuery;
+  /** Counts openings, so a page for an older query is dropped. */
+  serial: number;
+  entries: AuditEntry[];
+  /** Where the next (older) page starts; null when everything is shown. */
+  next: number | null;
+  busy: boolean;
+  error: ErrorPayload | null;
+  /** The trail is shown in place of the session. */
+  shown: boolean;
+}
+
+export const emptyAudit: AuditView = {
+  query: { session: null, workspace: null, since: null, until: null },
+  serial: 0,
+  entries: [],
+  next: null,
+  busy: false,
+  error: null,
+  shown: false,
+};
+
+const hiddenAudit = (audit: AuditView): AuditView => (audit.shown ? { ...audit, shown: false } : audit);
+
 export interface AppView {
   loading: boolean;
   /** app_state itself failed. */
@@ -69,6 +98,7 @@ export interface AppView {
   /** Errors of the last open/send/interrupt, per session. */
   actionErrors: Record<string, ErrorPayload | null>;
   search: SearchView;
+  audit: AuditView;
 }
 
 export type AppAction =
@@ -104,6 +134,12 @@ export type AppAction =
   | { type: "searchResults"; serial: number; results: SearchResults }
   | { type: "searchFailed"; serial: number; error: ErrorPayload }
   | { type: "searchShown"; shown: boolean }
+  /** Shows the trail for `query` from its newest entries (null hides it). */
+  | { type: "auditShown"; query: AuditQuery | null }
+  /** `more`: an older page to add below what is shown. */
+  | { type: "auditPage"; serial: number; page: AuditPage; more: boolean }
+  | { type: "auditFailed"; serial: number; error: ErrorPayload }
+  | { type: "auditLoading" }
   | { type: "wholeItem"; sessionId: string; item: StoredItem }
   | { type: "batch"; batch: EventBatch }
   | { type: "actionError"; sessionId: string; error: ErrorPayload | null };
@@ -126,6 +162,7 @@ export const initialAppView: AppView = {
   health: {},
   actionErrors: {},
   search: emptySearch,
+  audit: emptyAudit,
 };
 
 function withView(state: AppView, sessionId: string, update: (view: SessionView) => SessionView): AppView {
@@ -182,16 +219,25 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
         selectedId: action.session.id,
         creating: false,
         signingIn: false,
+        audit: hiddenAudit(state.audit),
       };
     case "selected":
       if (action.restored) return { ...state, selectedId: action.sessionId };
-      return { ...state, selectedId: action.sessionId, creating: false, signingIn: false, search: hidden(state.search) };
+      return {
+        ...state,
+        selectedId: action.sessionId,
+        creating: false,
+        signingIn: false,
+        search: hidden(state.search),
+        audit: hiddenAudit(state.audit),
+      };
     case "newSessionShown":
       return {
         ...state,
         creating: action.shown,
         signingIn: action.shown ? false : state.signingIn,
         search: action.shown ? hidden(state.search) : state.search,
+        audit: action.shown ? hiddenAudit(state.audit) : state.audit,
       };
     case "signInShown":
       return {
@@ -199,6 +245,7 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
         signingIn: action.shown,
         creating: action.shown ? false : state.creating,
         search: action.shown ? hidden(state.search) : state.search,
+        audit: action.shown ? hiddenAudit(state.audit) : state.audit,
       };
     case "searchChanged": {
       const empty = action.query.text.trim() === "";
@@ -215,6 +262,7 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
         },
         creating: empty ? state.creating : false,
         signingIn: empty ? state.signingIn : false,
+        audit: empty ? state.audit : hiddenAudit(state.audit),
       };
     }
     case "searchResults":
@@ -223,8 +271,36 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
     case "searchFailed":
       if (action.serial !== state.search.serial) return state;
       return { ...state, search: { ...state.search, busy: false, error: action.error } };
-    case "searchShown":
-      return { ...state, search: { ...state.search, shown: action.shown && state.search.query.text.trim() !== "" } };
+    case "searchShown": {
+      const shown = action.shown && state.search.query.text.trim() !== "";
+      return { ...state, search: { ...state.search, shown }, audit: shown ? hiddenAudit(state.audit) : state.audit };
+    }
+    case "auditShown":
+      if (action.query === null) return { ...state, audit: hiddenAudit(state.audit) };
+      return {
+        ...state,
+        audit: { ...emptyAudit, query: action.query, serial: state.audit.serial + 1, busy: true, shown: true },
+        search: hidden(state.search),
+        creating: false,
+        signingIn: false,
+      };
+    case "auditLoading":
+      return { ...state, audit: { ...state.audit, busy: true, error: null } };
+    case "auditPage":
+      if (action.serial !== state.audit.serial) return state;
+      return {
+        ...state,
+        audit: {
+          ...state.audit,
+          entries: action.more ? [...state.audit.entries, ...action.page.entries] : action.page.entries,
+          next: action.page.next,
+          busy: false,
+          error: null,
+        },
+      };
+    case "auditFailed":
+      if (action.serial !== state.audit.serial) return state;
+      return { ...state, audit: { ...state.audit, busy: false, error: action.error } };
     case "accountChanged": {
       const before = state.account;
       const next = action.account;

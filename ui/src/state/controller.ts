@@ -2,6 +2,9 @@
 import type { Backend } from "../backend/api";
 import { toErrorPayload } from "../backend/errors";
 import type { AccountState } from "../generated/desk/AccountState";
+import type { AuditFormat } from "../generated/desk/AuditFormat";
+import type { AuditQuery } from "../generated/desk/AuditQuery";
+import type { SessionFormat } from "../generated/desk/SessionFormat";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { SearchQuery } from "../generated/desk/SearchQuery";
 import type { AppStore } from "./store";
@@ -29,6 +32,16 @@ export interface Controller {
   showSearch(shown: boolean): void;
   /** Opens a session scrolled to one of its items (a search result). */
   openAt(sessionId: string, seq: number): Promise<void>;
+  /** Shows the audit trail for `query` (one session, one folder, or all); null hides it. */
+  showAudit(query: AuditQuery | null): Promise<void>;
+  /** Adds the next older page of the audit trail. */
+  loadMoreAudit(): Promise<void>;
+  /** Asks where to save, then writes the trail shown; the outcome is a notice. */
+  exportAudit(format: AuditFormat): Promise<void>;
+  /** Asks where to save, then writes the session; the outcome is a notice. */
+  exportSession(sessionId: string, format: SessionFormat): Promise<void>;
+  /** Asks for a session exported as JSON and opens it as a new session. */
+  importSession(): Promise<void>;
   /** Replaces a card the store sent cut with the whole item. */
   showWhole(sessionId: string, seq: number): Promise<void>;
   sendPrompt(sessionId: string, text: string): Promise<boolean>;
@@ -234,6 +247,63 @@ export function createController(backend: Backend, store: AppStore): Controller 
         store.dispatch({ type: "actionError", sessionId, error: null });
       } catch (error) {
         store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+      }
+    },
+    async showAudit(query) {
+      store.dispatch({ type: "auditShown", query });
+      if (query === null) return;
+      const serial = store.getSnapshot().audit.serial;
+      try {
+        store.dispatch({ type: "auditPage", serial, page: await backend.audit(query, null), more: false });
+      } catch (error) {
+        store.dispatch({ type: "auditFailed", serial, error: toErrorPayload(error) });
+      }
+    },
+    async loadMoreAudit() {
+      const { audit } = store.getSnapshot();
+      if (audit.busy || audit.next === null) return;
+      store.dispatch({ type: "auditLoading" });
+      try {
+        const page = await backend.audit(audit.query, audit.next);
+        store.dispatch({ type: "auditPage", serial: audit.serial, page, more: true });
+      } catch (error) {
+        store.dispatch({ type: "auditFailed", serial: audit.serial, error: toErrorPayload(error) });
+      }
+    },
+    async exportAudit(format) {
+      try {
+        const done = await backend.exportAudit(store.getSnapshot().audit.query, format);
+        if (done) {
+          const what = done.count === 1 ? "1 action" : `${done.count} actions`;
+          store.dispatch({ type: "noticeAdded", notice: `Exported ${what} to ${done.path}.` });
+        }
+      } catch (error) {
+        store.dispatch({ type: "noticeAdded", notice: `The audit trail was not exported: ${toErrorPayload(error).message}` });
+      }
+    },
+    async exportSession(sessionId, format) {
+      try {
+        const done = await backend.exportSession(sessionId, format);
+        if (done) {
+          const what = done.count === 1 ? "1 item" : `${done.count} items`;
+          store.dispatch({ type: "noticeAdded", notice: `Exported the session (${what}) to ${done.path}.` });
+        }
+      } catch (error) {
+        store.dispatch({ type: "noticeAdded", notice: `The session was not exported: ${toErrorPayload(error).message}` });
+      }
+    },
+    async importSession() {
+      try {
+        const session = await backend.importSession();
+        if (!session) return;
+        store.dispatch({ type: "sessionCreated", session });
+        store.dispatch({
+          type: "noticeAdded",
+          notice: `Imported “${session.title}”. Its transcript is here; your next prompt starts a new codex thread in ${session.workspace}.`,
+        });
+        await select(session.id);
+      } catch (error) {
+        store.dispatch({ type: "noticeAdded", notice: `Nothing was imported: ${toErrorPayload(error).message}` });
       }
     },
     async showWhole(sessionId, seq) {

@@ -94,3 +94,12 @@ pub enum SessionFormat {
     /// Everything the app stored, re-importable as a new session.
     Json,
 }
+
+/// A file written where the user chose.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Exported {
+    pub path: String,
+    /// Items (a session) or entries (an audit trail) written.
+    pub count: u64,
+}

@@ -5,7 +5,7 @@ use std::path::Path;
 use ts_rs::{Config, ExportError, TS};
 
 use crate::{
-    AccountState, AppState, AuditFormat, AuditPage, AuditQuery, EventBatch, PromptInfo,
+    AccountState, AppState, AuditFormat, AuditPage, AuditQuery, EventBatch, Exported, PromptInfo,
     SearchQuery, SearchResults, SessionFormat, Transcript, TranscriptPage,
 };
 
@@ -25,6 +25,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     AuditPage::export_all(&cfg)?;
     AuditFormat::export_all(&cfg)?;
     SessionFormat::export_all(&cfg)?;
+    Exported::export_all(&cfg)?;
     Ok(())
 }
 

@@ -14,7 +14,8 @@ mod export;
 mod search;
 pub use account::{AccountAuth, AccountState, LoginProgress, PromptInfo, ProviderInfo};
 pub use audit::{
-    AuditApproval, AuditEntry, AuditFormat, AuditKind, AuditPage, AuditQuery, SessionFormat,
+    AuditApproval, AuditEntry, AuditFormat, AuditKind, AuditPage, AuditQuery, Exported,
+    SessionFormat,
 };
 pub use export::export_all;
 pub use search::{SearchHit, SearchQuery, SearchResults, SnippetPart};
