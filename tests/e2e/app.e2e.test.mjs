@@ -318,6 +318,14 @@ test("a 10,000-item session opens at its newest items, scrolls back to its first
     const around = await wd.script(cards);
     assert.ok(around > 0 && around < 80, `only the items around it are in the page (${around} cards)`);
     fs.writeFileSync(path.join(artifacts, "search-opened.png"), await wd.screenshot());
+
+    // Jump to the start: the first item at once, without paging through the 4,000 before.
+    await wd.click(await wd.element("button.jump-start", { contains: "Jump to the start" }));
+    await wd.element('[data-kind="userMessage"]', { contains: "item 0:" });
+    assert.equal(await wd.script("return document.querySelectorAll('[data-focused]').length"), 0, "the start is not marked");
+    const start = await wd.script(cards);
+    assert.ok(start > 0 && start < 80, `only the first items are in the page (${start} cards)`);
+    fs.writeFileSync(path.join(artifacts, "jump-start.png"), await wd.screenshot());
     await wd.click(await wd.element("button.jump", { contains: "Jump to latest" }));
     await wd.element('[data-kind="agentMessage"]', { contains: "item 9999:" });
   });

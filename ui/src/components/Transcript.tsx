@@ -71,6 +71,7 @@ export function Transcript({ view }: { view: SessionView }) {
   const entries = useMemo(() => orderedEntries(view), [view.order, view.entries]); // eslint-disable-line react-hooks/exhaustive-deps
   const { sessionId, hasOlder, hasNewer, retrying, loaded } = view;
   const focusSeq = view.focus?.seq ?? null;
+  const marked = view.focus?.mark ?? false;
   // Where the list opens: at its end, or at the item it was opened at. Read once, at mount.
   const [start] = useState(() => {
     const at = focusSeq === null ? -1 : entries.findIndex((e) => e.kind === "item" && e.seq === focusSeq);
@@ -84,9 +85,9 @@ export function Transcript({ view }: { view: SessionView }) {
   const loadNewer = useCallback(() => void controller.loadNewer(sessionId), [controller, sessionId]);
   const itemContent = useCallback(
     (_: number, entry: Entry) => (
-      <Row entry={entry} sessionId={sessionId} focused={focusSeq !== null && entry.kind === "item" && entry.seq === focusSeq} />
+      <Row entry={entry} sessionId={sessionId} focused={marked && entry.kind === "item" && entry.seq === focusSeq} />
     ),
-    [sessionId, focusSeq],
+    [sessionId, focusSeq, marked],
   );
   const toEnd = () => list.current?.scrollToIndex({ index: "LAST", align: "end" });
   const jump = () => {
@@ -101,6 +102,16 @@ export function Transcript({ view }: { view: SessionView }) {
     toEnd();
     setShowJump(false);
   };
+  const jumpToStart = () => {
+    following.current = false;
+    userMoved.current = true;
+    // Older pages not loaded yet: the session opens again from its first item.
+    if (hasOlder) {
+      void controller.openStart(sessionId);
+      return;
+    }
+    list.current?.scrollToIndex({ index: 0, align: "start" });
+  };
   const stopFollowing = () => {
     following.current = false;
     userMoved.current = true;
@@ -114,6 +125,11 @@ export function Transcript({ view }: { view: SessionView }) {
   };
   const onKeyDown = (event: KeyboardEvent) => {
     userMoved.current = true;
+    if (event.key === "Home" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      jumpToStart();
+      return;
+    }
     if (SCROLL_UP_KEYS.has(event.key)) stopFollowing();
   };
   const onMouseDown = (event: MouseEvent) => {
@@ -158,9 +174,16 @@ export function Transcript({ view }: { view: SessionView }) {
         </p>
       )}
       {(showJump || hasNewer) && (
-        <button type="button" className="jump" onClick={jump}>
-          Jump to latest
-        </button>
+        <div className="jumps">
+          {entries.length > 0 && (
+            <button type="button" className="jump-start" title="The first message of the session (Ctrl+Home)" onClick={jumpToStart}>
+              Jump to the start
+            </button>
+          )}
+          <button type="button" className="jump" onClick={jump}>
+            Jump to latest
+          </button>
+        </div>
       )}
     </div>
   );

@@ -127,7 +127,7 @@ export type AppAction =
   | { type: "accountChanged"; account: AccountState }
   | { type: "promptsLoaded"; prompts: PromptInfo[] }
   /** `focusSeq`: the session was opened at this item (a search result). */
-  | { type: "transcript"; transcript: Transcript; focusSeq?: number | null }
+  | { type: "transcript"; transcript: Transcript; focusSeq?: number | null; mark?: boolean }
   | { type: "olderPage"; page: TranscriptPage }
   | { type: "newerPage"; page: TranscriptPage }
   | { type: "searchChanged"; query: SearchQuery }
@@ -323,7 +323,7 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
         ? state.sessions.map((s) => (s.id === id ? transcript.session : s))
         : [transcript.session, ...state.sessions];
       return withView({ ...state, sessions }, id, (view) =>
-        reduceSession(view, { type: "transcript", transcript, focusSeq: action.focusSeq ?? null }),
+        reduceSession(view, { type: "transcript", transcript, focusSeq: action.focusSeq ?? null, mark: action.mark }),
       );
     }
     case "olderPage":

@@ -32,6 +32,8 @@ export interface Controller {
   showSearch(shown: boolean): void;
   /** Opens a session scrolled to one of its items (a search result). */
   openAt(sessionId: string, seq: number): Promise<void>;
+  /** Shows a session from its first item (older pages not loaded yet come at once). */
+  openStart(sessionId: string): Promise<void>;
   /** Shows the audit trail for `query` (one session, one folder, or all); null hides it. */
   showAudit(query: AuditQuery | null): Promise<void>;
   /** Adds the next older page of the audit trail. */
@@ -304,6 +306,17 @@ export function createController(backend: Backend, store: AppStore): Controller 
         await select(session.id);
       } catch (error) {
         store.dispatch({ type: "noticeAdded", notice: `Nothing was imported: ${toErrorPayload(error).message}` });
+      }
+    },
+    async openStart(sessionId) {
+      try {
+        // Around "before the first item": the first page, with newer pages as the user scrolls down.
+        const transcript = await backend.openSessionAt(sessionId, 0);
+        const first = transcript.items[0]?.seq ?? null;
+        store.dispatch({ type: "transcript", transcript, focusSeq: first, mark: false });
+        store.dispatch({ type: "actionError", sessionId, error: null });
+      } catch (error) {
+        store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
       }
     },
     async showWhole(sessionId, seq) {

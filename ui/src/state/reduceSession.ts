@@ -11,7 +11,8 @@ import { applyNewerPage, applyOlderPage, applyTranscript, applyWholeItem } from 
 
 export type SessionAction =
   | SessionEvent
-  | { type: "transcript"; transcript: Transcript; focusSeq?: number | null }
+  /** `mark: false`: opened at `focusSeq` without outlining it (the start of the session). */
+  | { type: "transcript"; transcript: Transcript; focusSeq?: number | null; mark?: boolean }
   | { type: "olderPage"; page: TranscriptPage }
   | { type: "newerPage"; page: TranscriptPage }
   | { type: "wholeItem"; item: StoredItem };
@@ -64,7 +65,7 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
     case "signInRequired":
       return putSignInRequired(view, action.turnId ?? view.activeTurnId, action.message);
     case "transcript":
-      return applyTranscript(view, action.transcript, action.focusSeq ?? null);
+      return applyTranscript(view, action.transcript, action.focusSeq ?? null, action.mark ?? true);
     case "olderPage":
       return applyOlderPage(view, action.page);
     case "newerPage":

@@ -95,8 +95,9 @@ export interface SessionView {
   hasNewer: boolean;
   /** The `seq` of the newest stored item loaded: the next newer page starts after it. */
   newestSeq: number | null;
-  /** The item the session was opened at (a search result); `serial` counts openings. */
-  focus: { seq: number; serial: number } | null;
+  /** The item the session was opened at (a search result, or its first item); `serial` counts
+   * openings; `mark` outlines it (a result), or not (the start). */
+  focus: { seq: number; serial: number; mark: boolean } | null;
 }
 
 export function emptySessionView(sessionId: string): SessionView {

@@ -132,7 +132,7 @@ describe("a session opened at an item", () => {
     const newest = opened(all, 10);
     let view = reduceSession(newest, { type: "transcript", transcript: around(15, 6), focusSeq: 15 });
     expect(view.order.filter((id) => !id.startsWith("error-"))).toEqual(["a12", "u13", "a14", "u15", "a16", "u17"]);
-    expect(view.focus).toEqual({ seq: 15, serial: 1 });
+    expect(view.focus).toEqual({ seq: 15, serial: 1, mark: true });
     expect(view).toMatchObject({ hasOlder: true, hasNewer: true, oldestSeq: 12, newestSeq: 17 });
 
     view = reduceSession(view, { type: "newerPage", page: after(17, 4) });
@@ -143,6 +143,15 @@ describe("a session opened at an item", () => {
     // Older pages still go in front.
     view = reduceSession(view, { type: "olderPage", page: { sessionId: "s1", ...pageOf(all, 12, 2), hasNewer: false } });
     expect(view.order[0]).toBe("a10");
+  });
+
+  it("opens at the start without marking it, and without the pages in between", () => {
+    const start = { session: sessionInfo({ status: "idle" }), items: all.items.slice(0, 4), turns: all.turns.slice(0, 2), hasOlder: false, hasNewer: true };
+    const middle = reduceSession(opened(all, 10), { type: "transcript", transcript: around(15, 6), focusSeq: 15 });
+    const view = reduceSession(middle, { type: "transcript", transcript: start, focusSeq: 1, mark: false });
+    expect(view.order).toEqual(["u1", "a2", "u3", "a4"]);
+    expect(view.focus).toEqual({ seq: 1, serial: 2, mark: false });
+    expect(view).toMatchObject({ hasOlder: false, hasNewer: true, oldestSeq: 1, newestSeq: 4 });
   });
 
   it("reads the newest page afresh when the user goes back to the latest", () => {

@@ -104,7 +104,12 @@ function withoutStored(view: SessionView): SessionView {
  * With `focusSeq` (a search result), the page is the items around that one and replaces what
  * was shown; so does the newest page after such a page (the two are not next to each other).
  */
-export function applyTranscript(shown: SessionView, transcript: Transcript, focusSeq: number | null = null): SessionView {
+export function applyTranscript(
+  shown: SessionView,
+  transcript: Transcript,
+  focusSeq: number | null = null,
+  mark = true,
+): SessionView {
   const { session, hasOlder } = transcript;
   const live = focusSeq !== null || shown.hasNewer ? withoutStored(shown) : shown;
   const items = sortedItems(transcript.items);
@@ -189,7 +194,7 @@ export function applyTranscript(shown: SessionView, transcript: Transcript, focu
     oldestSeq: keptOlder ? live.oldestSeq : items[0]?.seq ?? live.oldestSeq,
     hasNewer: transcript.hasNewer,
     newestSeq: items.at(-1)?.seq ?? null,
-    focus: focusSeq === null ? null : { seq: focusSeq, serial: (shown.focus?.serial ?? 0) + 1 },
+    focus: focusSeq === null ? null : { seq: focusSeq, serial: (shown.focus?.serial ?? 0) + 1, mark },
   };
 }
 
