@@ -4,13 +4,14 @@
 import { act } from "react";
 import { createRoot } from "react-dom/client";
 import { VirtuosoMockContext } from "react-virtuoso";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createFakeBackend } from "../backend/fake";
+import type { Transcript } from "../generated/desk/Transcript";
 import type { AppView } from "../state/appState";
 import { emptyAudit, emptySearch, initialAppView } from "../state/appState";
 import { createController } from "../state/controller";
 import { AppContext } from "../state/hooks";
-import { reduceSessionEvents } from "../state/reduceSession";
+import { reduceSession, reduceSessionEvents } from "../state/reduceSession";
 import { emptySessionView } from "../state/sessionView";
 import { createAppStore } from "../state/store";
 import { accountState, sessionInfo } from "../state/testBuilders";
@@ -246,5 +247,39 @@ describe("App", () => {
     expect(html).toMatch(/exit 101.*2\.1 s.*By policy/s);
     expect(html).toContain("Show older");
     expect(html).not.toContain('aria-label="Transcript"');
+  });
+
+  it("shows what it cannot read as a line saying so, and a card that fails alone", async () => {
+    const transcript = {
+      session: sessionInfo({ id: "s1", status: "idle" }),
+      turns: [{ id: "t1", status: "completed", error: null, startedAt: 1, completedAt: 2 }],
+      items: [
+        { turnId: "t1", seq: 1, item: { type: "agentMessage", id: "a1", text: 7 } },
+        // Passes the checks, then trips the card (a change kind that is not an object).
+        { turnId: "t1", seq: 2, item: { type: "fileChange", id: "f1", status: "completed", changes: [{ path: "a.rs", diff: "+x", kind: null }] } },
+        { turnId: "t1", seq: 3, item: { type: "agentMessage", id: "a2", text: "Still here." } },
+      ],
+      hasOlder: false,
+      hasNewer: false,
+    } as unknown as Transcript;
+    const view = reduceSession(emptySessionView("s1"), { type: "transcript", transcript });
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    // React reports the error its boundary caught; the test expects that one.
+    const errors = vi.mocked(console.error);
+    const reportWarnings = errors.getMockImplementation();
+    errors.mockImplementation(() => {});
+    try {
+      const html = await render(
+        { ...loaded, sessions: [sessionInfo({ id: "s1", title: "Odd rows" })], selectedId: "s1", views: { s1: view } },
+        "[data-kind=agentMessage]",
+      );
+      expect(html).toContain("cannot show (written by a newer version, or damaged)");
+      expect(html).toContain("This fileChange item could not be shown.");
+      expect(html).toContain("Still here.");
+      expect(warn).toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+      if (reportWarnings) errors.mockImplementation(reportWarnings);
+    }
   });
 });

@@ -2,6 +2,7 @@ import { memo, useCallback, useMemo, useRef, useState, type KeyboardEvent, type 
 import { Virtuoso, type VirtuosoHandle } from "react-virtuoso";
 import { useController } from "../state/hooks";
 import { isTurnRunning, orderedEntries, type Entry, type SessionView } from "../state/sessionView";
+import { CardBoundary } from "./CardBoundary";
 import { EntryView } from "./EntryView";
 
 /** Virtuoso wants indexes that only grow downwards: older pages count down from here. */
@@ -45,7 +46,9 @@ const components = { Header, Footer };
 const Row = memo(function Row({ entry, sessionId, focused }: { entry: Entry; sessionId: string; focused: boolean }) {
   return (
     <div className={focused ? "transcript-item focused" : "transcript-item"} data-entry-id={entry.id} data-focused={focused || undefined}>
-      <EntryView entry={entry} sessionId={sessionId} />
+      <CardBoundary kind={entry.kind === "item" ? entry.item.type : entry.kind}>
+        <EntryView entry={entry} sessionId={sessionId} />
+      </CardBoundary>
     </div>
   );
 });

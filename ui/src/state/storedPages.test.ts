@@ -165,6 +165,43 @@ describe("a session opened at an item", () => {
   });
 });
 
+describe("items this version cannot read", () => {
+  it("shows a row written by a newer app, or damaged, as a card naming its kind; the rest as usual", () => {
+    const odd: unknown[] = [
+      null,
+      { type: "agentMessage", id: "a1", text: { rich: true } },
+      { type: "userMessage", id: "u1", content: "not a list" },
+      { type: "fileChange", id: "f1", changes: [{ path: "a.rs", diff: 42 }] },
+      { id: "x1" },
+      { type: "holographicPreview", id: "h1", frames: [1, 2] },
+    ];
+    const items: StoredItem[] = odd.map((item, i) => ({ turnId: "t1", seq: i + 1, item: item as StoredItem["item"] }));
+    items.push({ turnId: "t1", seq: 7, item: agentMessage("ok", "still fine") });
+    const transcript: Transcript = {
+      session: sessionInfo({ status: "idle" }),
+      turns: [{ id: "t1", status: "completed", error: null, startedAt: 1, completedAt: 2 }],
+      items,
+      hasOlder: false,
+      hasNewer: false,
+    };
+    const view = reduceSession(emptySessionView("s1"), { type: "transcript", transcript });
+    const shown = view.order.map((id) => {
+      const entry = view.entries[id];
+      return entry?.kind === "item" ? [entry.item.type, (entry.item as { kind?: string }).kind ?? null] : [entry?.kind, null];
+    });
+    expect(shown).toEqual([
+      ["deskUnreadable", "unknown"],
+      ["deskUnreadable", "agentMessage"],
+      ["deskUnreadable", "userMessage"],
+      ["deskUnreadable", "fileChange"],
+      ["deskUnreadable", "unknown"],
+      // A kind this version does not know, but whole: the generic card shows it.
+      ["holographicPreview", null],
+      ["agentMessage", null],
+    ]);
+  });
+});
+
 describe("cost", () => {
   /** The fastest of a few runs of `work`, in ms: the run least disturbed by other work on the machine. */
   function fastest(work: () => void): number {

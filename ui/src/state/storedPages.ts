@@ -8,6 +8,7 @@ import type { TranscriptPage } from "../generated/desk/TranscriptPage";
 import type { TurnInfo } from "../generated/desk/TurnInfo";
 import type { ThreadItem } from "../generated/codex/v2/ThreadItem";
 import { errorEntry, errorEntryId, newItemEntry } from "./entries";
+import { readableStored } from "./items";
 import type { Entry, ErrorEntry, ItemEntry, SessionView, TurnView } from "./sessionView";
 
 /** Entries in order, built in place. */
@@ -86,8 +87,9 @@ function placeStored(
   for (const turn of itemlessTurns) placeError(turn.id);
 }
 
+/** Items in `seq` order, each one the cards can show ([`readableStored`]). */
 function sortedItems(items: readonly StoredItem[]): StoredItem[] {
-  const sorted = items.slice();
+  const sorted = items.map(readableStored);
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i - 1].seq > sorted[i].seq) return sorted.sort((a, b) => a.seq - b.seq);
   }
@@ -265,7 +267,8 @@ export function applyOlderPage(view: SessionView, page: TranscriptPage): Session
 }
 
 /** Replaces an item shown cut with the whole item, in its place. */
-export function applyWholeItem(view: SessionView, stored: StoredItem): SessionView {
+export function applyWholeItem(view: SessionView, whole: StoredItem): SessionView {
+  const stored = readableStored(whole);
   const id = itemId(stored);
   const existing = view.entries[id];
   if (existing?.kind !== "item" || existing.cutBytes === null) return view;

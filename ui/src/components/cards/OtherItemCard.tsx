@@ -10,6 +10,7 @@ const names: Record<string, string> = {
   contextCompaction: "Context compacted",
   enteredReviewMode: "Review started",
   exitedReviewMode: "Review finished",
+  deskUnreadable: "Not shown",
 };
 
 function describe(item: ThreadItem): string {
@@ -24,15 +25,22 @@ function describe(item: ThreadItem): string {
       return item.query;
     case "imageView":
       return item.path;
-    default:
+    default: {
+      const unreadable = item as unknown as { type: string; kind?: string };
+      if (unreadable.type === "deskUnreadable") {
+        return `A “${unreadable.kind ?? "unknown"}” item stored in a form this version of Codex Desk cannot show (written by a newer version, or damaged). Update Codex Desk to see it; nothing else is affected.`;
+      }
       return "";
+    }
   }
 }
 
 /** Item kinds without a dedicated card yet: a one-line summary. */
 export function OtherItemCard({ item }: { item: ThreadItem }) {
   const id = (item as { id?: string }).id ?? "";
-  const text = describe(item);
+  // Fields of kinds this version knows little about may hold anything: only text is shown.
+  const described: unknown = describe(item);
+  const text = typeof described === "string" ? described : "";
   return (
     <Card kind={item.type} itemId={id} label={names[item.type] ?? item.type}>
       <p className="small muted">
