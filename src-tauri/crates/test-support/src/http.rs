@@ -125,7 +125,12 @@ async fn handle(mut stream: TcpStream, router: Router) -> std::io::Result<()> {
             stream
                 .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n")
                 .await?;
-            for event in events {
+            // The window bench measures from the last delta sent to the text on screen.
+            let report = std::env::var_os("MOCK_MODEL_REPORT_STREAMS").is_some();
+            let last_delta = events.iter().rposition(|e| {
+                e.get("type").and_then(Value::as_str) == Some("response.output_text.delta")
+            });
+            for (index, event) in events.into_iter().enumerate() {
                 if !delay.is_zero() {
                     tokio::time::sleep(delay).await;
                 }
@@ -137,6 +142,15 @@ async fn handle(mut stream: TcpStream, router: Router) -> std::io::Result<()> {
                     .write_all(format!("event: {kind}\ndata: {event}\n\n").as_bytes())
                     .await?;
                 stream.flush().await?;
+                if report && Some(index) == last_delta {
+                    let at = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_millis());
+                    #[allow(clippy::print_stdout)]
+                    {
+                        println!("LAST_DELTA_AT={at}");
+                    }
+                }
             }
             stream.shutdown().await
         }

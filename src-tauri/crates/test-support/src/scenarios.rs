@@ -12,6 +12,8 @@ use crate::{reply, ModelRequest, Reply, Script};
 /// - "hostile": markdown that tries to restyle, script, frame and navigate the window;
 /// - "fail": HTTP 500;
 /// - "slow": a long, slow answer (for Stop);
+/// - "stream 130k": a 130 KB Markdown answer in 20,000 deltas, as fast as they go (the window
+///   bench), ending with `END-OF-STREAM`;
 /// - anything else: a markdown answer streamed in small pieces.
 pub fn by_keyword() -> Script {
     Arc::new(|req: &ModelRequest| -> Reply {
@@ -47,6 +49,11 @@ pub fn by_keyword() -> Script {
         if lower.contains("fail") {
             return reply::http_error(500, "mock model failure");
         }
+        if lower.contains("stream 130k") {
+            let chunks = long_answer();
+            let refs: Vec<&str> = chunks.iter().map(String::as_str).collect();
+            return reply::text(&refs);
+        }
         if lower.contains("slow") {
             return reply::slow_text("tick ", 200, Duration::from_millis(100));
         }
@@ -57,6 +64,24 @@ pub fn by_keyword() -> Script {
             "\n\n```sh\necho streamed\n```\n",
         ])
     })
+}
+
+/// 20,000 deltas, 130 KB in all: paragraphs of words, a list and a code block now and then, as
+/// a long answer has.
+pub fn long_answer() -> Vec<String> {
+    const DELTAS: usize = 20_000;
+    let mut chunks = Vec::with_capacity(DELTAS);
+    for i in 0..DELTAS - 1 {
+        chunks.push(match i % 400 {
+            0 => format!("\n\n## Part {}\n\n", i / 400),
+            120 => "\n\n- one item\n- two ".into(),
+            240 => "\n\n```rust\nfn x() {}\n```\n\n".into(),
+            _ if i % 60 == 0 => ".\n\n".into(),
+            _ => format!("word{:02} ", i % 97),
+        });
+    }
+    chunks.push("END-OF-STREAM".into());
+    chunks
 }
 
 /// Model output steered by a malicious README: everything a renderer must not let through.
