@@ -57,18 +57,28 @@ export function SessionPane({ app, session }: { app: AppView; session: SessionIn
 /** Export as Markdown or JSON; the app asks where to save. */
 function ExportMenu({ sessionId }: { sessionId: string }) {
   const controller = useController();
+  const close = (details: HTMLDetailsElement | null) => {
+    if (!details) return;
+    details.removeAttribute("open");
+    details.querySelector("summary")?.focus();
+  };
   const run = (event: React.MouseEvent<HTMLButtonElement>, format: "markdown" | "json") => {
-    event.currentTarget.closest("details")?.removeAttribute("open");
+    close(event.currentTarget.closest("details"));
     void controller.exportSession(sessionId, format);
   };
   return (
-    <details className="menu">
+    <details
+      className="menu"
+      onKeyDown={(e) => {
+        if (e.key === "Escape") close(e.currentTarget);
+      }}
+    >
       <summary>Export</summary>
-      <div className="menu-items" role="menu">
-        <button type="button" role="menuitem" onClick={(e) => run(e, "markdown")}>
+      <div className="menu-items">
+        <button type="button" onClick={(e) => run(e, "markdown")}>
           As Markdown (to read)…
         </button>
-        <button type="button" role="menuitem" onClick={(e) => run(e, "json")}>
+        <button type="button" onClick={(e) => run(e, "json")}>
           As JSON (to import)…
         </button>
       </div>

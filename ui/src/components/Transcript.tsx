@@ -46,7 +46,7 @@ const components = { Header, Footer };
 const Row = memo(function Row({ entry, sessionId, focused }: { entry: Entry; sessionId: string; focused: boolean }) {
   return (
     <div className={focused ? "transcript-item focused" : "transcript-item"} data-entry-id={entry.id} data-focused={focused || undefined}>
-      <CardBoundary kind={entry.kind === "item" ? entry.item.type : entry.kind}>
+      <CardBoundary kind={entry.kind === "item" ? entry.item.type : entry.kind} content={entry}>
         <EntryView entry={entry} sessionId={sessionId} />
       </CardBoundary>
     </div>

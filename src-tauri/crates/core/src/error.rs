@@ -102,7 +102,7 @@ pub enum CoreError {
     #[error("{0}")]
     InvalidInput(String),
 
-    #[error("{path} cannot be imported: {reason}. Choose a .json file made with Export → JSON in Codex Desk.")]
+    #[error("{path} cannot be imported: {reason}.")]
     NotAnExport { path: PathBuf, reason: String },
 
     #[error("{context}: {source}")]

@@ -16,6 +16,8 @@ use crate::store::{now_ms, Order};
 const AUDIT_PAGE: usize = 200;
 /// Items read at a time while exporting.
 const EXPORT_PAGE: usize = 1_000;
+/// The largest file imported (it is read whole, and stored in one transaction).
+const LARGEST_IMPORT: u64 = 512 * 1024 * 1024;
 
 impl Engine {
     /// The newest commands and file changes matching `query`; `before` is the `next` of the
@@ -70,6 +72,9 @@ impl Engine {
         path: &Path,
     ) -> Result<u64> {
         let session = self.session(id).await?;
+        // What is stored now, and nothing written while the export runs (a running turn's next
+        // items would come after turns already written).
+        let last = self.inner.store.last_seq(id).await?;
         let turns = self.inner.store.all_turns(id).await?;
         let now = now_ms();
         let mut out = Output::create(path).await?;
@@ -85,13 +90,14 @@ impl Engine {
         let mut after = 0;
         let mut written = 0u64;
         loop {
-            let items = self
+            let mut items = self
                 .inner
                 .store
                 .archived_items(id, after, EXPORT_PAGE)
                 .await?;
-            let Some(last) = items.last() else { break };
-            after = last.seq;
+            items.retain(|i| i.seq <= last);
+            let Some(newest) = items.last() else { break };
+            after = newest.seq;
             let mut text = String::new();
             for item in &items {
                 match format {
@@ -124,25 +130,40 @@ impl Engine {
         }
         let file = path.to_path_buf();
         let archive = blocking(move || {
-            let bytes = std::fs::read(&file)
-                .map_err(|e| CoreError::io(format!("{} could not be read", file.display()), e))?;
+            let unreadable = |e| CoreError::io(format!("{} could not be read", file.display()), e);
+            let size = std::fs::metadata(&file).map_err(unreadable)?.len();
+            if size > LARGEST_IMPORT {
+                return Err(CoreError::NotAnExport {
+                    path: file.clone(),
+                    reason: format!(
+                        "it is {} MB, more than the {} MB this version imports",
+                        size >> 20,
+                        LARGEST_IMPORT >> 20
+                    ),
+                });
+            }
+            let bytes = std::fs::read(&file).map_err(unreadable)?;
             archive::read(&bytes).map_err(|reason| CoreError::NotAnExport {
                 path: file.clone(),
                 reason,
             })
         })
         .await?;
-        let workspace = archive.session.workspace.clone();
+        let mut workspace = archive.session.workspace.clone();
         // A folder that is gone is fine (the session asks where it went); one the app would
         // refuse for a new session is refused here too.
         if !Path::new(&workspace).is_absolute() {
             return Err(CoreError::NotAnExport {
                 path: path.to_path_buf(),
-                reason: format!("its folder {workspace:?} is not a full path"),
+                reason: format!(
+                    "its folder {workspace:?} is not a full path. Export the session again"
+                ),
             });
         }
         if Path::new(&workspace).exists() {
-            validate_workspace(&workspace, &self.guard(), false)?;
+            workspace = validate_workspace(&workspace, &self.guard(), false)?
+                .display()
+                .to_string();
         }
         let id = uuid::Uuid::new_v4().to_string();
         let info = SessionInfo {
@@ -166,6 +187,7 @@ impl Engine {
                 if t.status == "inProgress" {
                     t.status = "interrupted".into();
                     t.error = Some("The session was exported while this turn ran.".into());
+                    t.completed_at = Some(archive.exported_at);
                 }
                 t
             })
@@ -396,6 +418,16 @@ mod tests {
                 text.replace(&original.workspace, "relative/dir"),
                 "is not a full path",
             ),
+            (
+                "orphan.json",
+                text.replace("\"turnId\":\"t1\"", "\"turnId\":\"t9\""),
+                "belongs to a turn the file does not have",
+            ),
+            (
+                "twice.json",
+                text.replace("\"itemId\":\"r1\"", "\"itemId\":\"u1\""),
+                "is in it twice",
+            ),
         ];
         for (name, content, expected) in cases {
             let path = s.out.path().join(name);
@@ -403,8 +435,15 @@ mod tests {
             let err = s.engine.import_session(&path).await.expect_err(name);
             let message = err.to_string();
             assert!(message.contains(expected), "{name}: {message}");
+            // Each says what to do.
             assert!(
-                message.contains("Export → JSON") || name == "missing",
+                [
+                    "Export → JSON",
+                    "Update Codex Desk",
+                    "Export the session again"
+                ]
+                .iter()
+                .any(|todo| message.contains(todo)),
                 "{message}"
             );
         }
@@ -431,6 +470,25 @@ mod tests {
             .expect("write");
         let imported = s.engine.import_session(&moved).await.expect("import");
         assert_eq!(imported.workspace, "/no/longer/here");
+
+        // Places the file invents never reach the store: items are numbered again, in order.
+        let mut archive = archive::read(text.as_bytes()).expect("archive");
+        archive.items[0].seq = i64::MAX;
+        archive.items[1].seq = -5;
+        let renumbered = s.out.path().join("renumbered.json");
+        std::fs::write(&renumbered, serde_json::to_string(&archive).expect("json")).expect("write");
+        let copy = s.engine.import_session(&renumbered).await.expect("import");
+        let shown = s.engine.open_session(&copy.id).await.expect("open");
+        let seqs: Vec<i64> = shown.items.iter().map(|i| i.seq).collect();
+        assert_eq!(seqs, [1, 2, 3, 4, 5, 6]);
+        assert_eq!(
+            shown.items[0].item["id"], "r1",
+            "the item at -5 comes first"
+        );
+        assert_eq!(
+            shown.items[5].item["id"], "u1",
+            "the item at i64::MAX comes last"
+        );
     }
 
     #[tokio::test]

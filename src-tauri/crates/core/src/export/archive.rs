@@ -92,10 +92,13 @@ pub fn read(bytes: &[u8]) -> Result<Archive, String> {
         format: Option<String>,
         version: Option<u32>,
     }
+    const CHOOSE: &str = "Choose a .json file made with Export → JSON in Codex Desk";
     let kind: Kind = serde_json::from_slice(bytes)
-        .map_err(|e| format!("it is not a JSON file written by Codex Desk ({e})"))?;
+        .map_err(|e| format!("it is not a JSON file written by Codex Desk ({e}). {CHOOSE}"))?;
     if kind.format.as_deref() != Some(FORMAT) {
-        return Err("it is JSON, but not a session exported by Codex Desk".into());
+        return Err(format!(
+            "it is JSON, but not a session exported by Codex Desk. {CHOOSE}"
+        ));
     }
     match kind.version {
         Some(v) if v > VERSION => {
@@ -104,13 +107,40 @@ pub fn read(bytes: &[u8]) -> Result<Archive, String> {
             ))
         }
         Some(_) => {}
-        None => return Err("it has no format version".into()),
+        None => return Err(format!("it has no format version. {CHOOSE}")),
     }
-    let archive: Archive =
-        serde_json::from_slice(bytes).map_err(|e| format!("it is damaged or incomplete ({e})"))?;
-    let mut seqs = std::collections::HashSet::new();
-    if let Some(dup) = archive.items.iter().find(|i| !seqs.insert(i.seq)) {
-        return Err(format!("two items share the place {}", dup.seq));
-    }
+    let mut archive: Archive = serde_json::from_slice(bytes)
+        .map_err(|e| format!("it is damaged or incomplete ({e}). Export the session again"))?;
+    checked(&mut archive).map_err(|e| format!("{e}. Export the session again"))?;
     Ok(archive)
+}
+
+/// Holds the file to what the app itself writes: each turn once, each item once and in a turn
+/// of the file, kinds as the items say. Items are numbered again 1, 2, 3... in their order, so a
+/// place the file invents (negative, huge) never reaches the store.
+fn checked(archive: &mut Archive) -> Result<(), String> {
+    let mut turns = std::collections::HashSet::new();
+    if let Some(dup) = archive.turns.iter().find(|t| !turns.insert(t.id.as_str())) {
+        return Err(format!("the turn {:?} is in it twice", dup.id));
+    }
+    let mut items = std::collections::HashSet::new();
+    for item in &archive.items {
+        if !turns.contains(item.turn_id.as_str()) {
+            return Err(format!(
+                "the item {:?} belongs to a turn the file does not have",
+                item.item_id
+            ));
+        }
+        if !items.insert((item.turn_id.as_str(), item.item_id.as_str())) {
+            return Err(format!("the item {:?} is in it twice", item.item_id));
+        }
+    }
+    archive.items.sort_by_key(|i| i.seq);
+    for (n, item) in archive.items.iter_mut().enumerate() {
+        item.seq = i64::try_from(n).unwrap_or(i64::MAX - 1) + 1;
+        if let Some(kind) = item.item.get("type").and_then(serde_json::Value::as_str) {
+            item.kind = kind.to_string();
+        }
+    }
+    Ok(())
 }

@@ -63,7 +63,13 @@ pub fn line(format: AuditFormat, entry: &AuditEntry) -> String {
                 text(&entry.move_path),
                 text(&entry.diff),
             ];
-            let cells: Vec<String> = fields.iter().map(|f| cell(f)).collect();
+            // Numbers and times as they are; only text a person or the agent wrote is defused.
+            const NUMBERS: [usize; 4] = [0, 5, 11, 12];
+            let cells: Vec<String> = fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| cell(f, !NUMBERS.contains(&i)))
+                .collect();
             format!("{}\r\n", cells.join(","))
         }
     }
@@ -87,8 +93,8 @@ pub fn approval(approval: AuditApproval) -> &'static str {
 /// A CSV cell (RFC 4180). A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a
 /// tab or a carriage return first: a command or a diff can start so) is prefixed with `'`, as
 /// OWASP advises; the JSON Lines export keeps every value as it was.
-fn cell(value: &str) -> String {
-    let formula = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
+fn cell(value: &str, text: bool) -> String {
+    let formula = text && value.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let value = if formula {
         format!("'{value}")
     } else {
@@ -142,6 +148,10 @@ mod tests {
             formula.contains(",\"'=HYPERLINK(\"\"x\"\")\","),
             "{formula}"
         );
+        // A negative exit code stays a number.
+        let mut killed = command("sleep 9");
+        killed.exit_code = Some(-1);
+        assert!(line(AuditFormat::Csv, &killed).contains(",/w,-1,12,"));
     }
 
     #[test]

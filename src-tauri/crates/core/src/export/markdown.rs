@@ -110,10 +110,10 @@ fn body(item: &ArchivedItem) -> String {
                     _ => {}
                 }
             }
-            format!("### You\n\n{}\n", parts.join("\n\n"))
+            format!("### You\n\n{}\n", closed(&parts.join("\n\n")))
         }
-        "agentMessage" => format!("### Codex\n\n{}\n", text("text")),
-        "plan" => format!("**Plan**\n\n{}\n", text("text")),
+        "agentMessage" => format!("### Codex\n\n{}\n", closed(text("text"))),
+        "plan" => format!("**Plan**\n\n{}\n", closed(text("text"))),
         "reasoning" => {
             let summary: Vec<&str> = v
                 .get("summary")
@@ -185,6 +185,35 @@ fn body(item: &ArchivedItem) -> String {
             one_line(other),
             fence("json", &serde_json::to_string_pretty(v).unwrap_or_default())
         ),
+    }
+}
+
+/// Markdown as written, with a code block left open (an answer cut short) closed, so it never
+/// swallows the rest of the transcript.
+fn closed(text: &str) -> String {
+    let mut open: Option<String> = None;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let fence: String = trimmed
+            .chars()
+            .take_while(|&c| c == '`' || c == '~')
+            .collect();
+        if fence.len() < 3
+            || !fence
+                .chars()
+                .all(|c| c == fence.chars().next().unwrap_or('`'))
+        {
+            continue;
+        }
+        match &open {
+            None => open = Some(fence),
+            Some(o) if fence.starts_with(o.as_str()) && trimmed.trim() == fence => open = None,
+            Some(_) => {}
+        }
+    }
+    match open {
+        Some(fence) => format!("{text}\n{fence}"),
+        None => text.to_string(),
     }
 }
 
@@ -287,7 +316,11 @@ mod tests {
                 4,
                 json!({"type": "fileChange", "status": "completed", "changes": [{"path": "src/a.rs", "kind": {"type": "update", "move_path": null}, "diff": "-a\n+b\n"}]}),
             ),
-            item("t1", 5, json!({"type": "agentMessage", "text": "Done."})),
+            item(
+                "t1",
+                5,
+                json!({"type": "agentMessage", "text": "Done.\n\n```rust\nfn cut_short("}),
+            ),
         ] {
             md.push_str(&t.item(&i));
         }
@@ -300,7 +333,11 @@ mod tests {
         // Backticks in a command or its output never end the block early.
         assert!(md.contains("**Command** (in `/w/proj`, completed, exit 0, 1.5 s)\n\n````sh\n$ echo ```\n````\n\n````text\n```\n````\n"), "{md}");
         assert!(md.contains("`src/a.rs` (update)\n\n```diff\n-a\n+b\n```\n"));
-        assert!(md.contains("### Codex\n\nDone.\n"));
+        // An answer cut short inside a code block is closed, so the next turn is not code.
+        assert!(
+            md.contains("### Codex\n\nDone.\n\n```rust\nfn cut_short(\n```\n"),
+            "{md}"
+        );
         // A turn with no item still shows, with its error.
         assert!(md.ends_with(
             "## Turn 2 · 1970-01-01T00:00:00Z · failed\n\n> **Error:** model refused\n"

@@ -19,6 +19,9 @@ pub enum Order {
 /// Up to `limit` items' entries after the cursor `from` (`None`: from the start in `order`).
 /// The cursor is the item's `seq` when one session is asked for, its rowid otherwise (the order
 /// the items were stored in either way).
+/// A command or diff longer than this is cut in the window's pages (exports hold it whole).
+const LONGEST_SHOWN: usize = 64 * 1024;
+
 pub(super) fn page(
     conn: &Connection,
     query: &AuditQuery,
@@ -26,6 +29,12 @@ pub(super) fn page(
     from: Option<i64>,
     limit: usize,
 ) -> Result<AuditPage> {
+    // One session: its own index, in its order (an `OR` would keep SQLite from using it).
+    let in_session = if query.session.is_some() {
+        "i.session_id = ?1"
+    } else {
+        "?1 IS NULL"
+    };
     let (key, cmp, dir) = match (query.session.is_some(), order) {
         (true, Order::NewestFirst) => ("i.seq", "<", "DESC"),
         (true, Order::OldestFirst) => ("i.seq", ">", "ASC"),
@@ -41,7 +50,7 @@ pub(super) fn page(
                 i.created_at
          FROM items i JOIN sessions s ON s.id = i.session_id
          WHERE i.kind IN ('commandExecution', 'fileChange')
-           AND (?1 IS NULL OR i.session_id = ?1)
+           AND {in_session}
            AND (?2 IS NULL OR s.workspace = ?2)
            AND (?3 IS NULL OR i.created_at >= ?3)
            AND (?4 IS NULL OR i.created_at < ?4)
@@ -69,12 +78,36 @@ pub(super) fn page(
         }
         taken += 1;
         last = Some(row.get::<_, i64>(0)?);
-        entries.extend(entries_of(row)?);
+        let mut found = entries_of(row)?;
+        if order == Order::NewestFirst {
+            for entry in &mut found {
+                cut(&mut entry.command);
+                cut(&mut entry.diff);
+            }
+        }
+        entries.extend(found);
     }
     Ok(AuditPage {
         entries,
         next: if more { last } else { None },
     })
+}
+
+/// A very long text cut to its start, saying how much more the export holds.
+fn cut(text: &mut Option<String>) {
+    let Some(t) = text else { return };
+    if t.len() <= LONGEST_SHOWN {
+        return;
+    }
+    let mut end = LONGEST_SHOWN;
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    let more = (t.len() - end) / 1024;
+    t.truncate(end);
+    t.push_str(&format!(
+        "\n… {more} KB more: export the trail for all of it"
+    ));
 }
 
 /// The entries one stored item makes: one for a command, one per file for a file change.

@@ -405,6 +405,19 @@ impl Store {
             .await
     }
 
+    /// The `seq` of a session's newest item (0 when it has none).
+    pub async fn last_seq(&self, session_id: &str) -> Result<i64> {
+        let id = session_id.to_string();
+        self.read(move |c| {
+            Ok(c.query_row(
+                "SELECT COALESCE(MAX(seq), 0) FROM items WHERE session_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?)
+        })
+        .await
+    }
+
     /// Every turn of a session, in order (an export).
     pub async fn all_turns(&self, session_id: &str) -> Result<Vec<TurnInfo>> {
         let id = session_id.to_string();

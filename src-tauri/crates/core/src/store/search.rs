@@ -268,7 +268,7 @@ fn terms(text: &str) -> Option<Terms> {
         fts: query(true),
         exact: query(false),
         words,
-        prefix: typed[last].chars().count() >= SHORTEST_PREFIX,
+        prefix: typed[last].chars().filter(|c| c.is_alphanumeric()).count() >= SHORTEST_PREFIX,
     })
 }
 
@@ -278,17 +278,22 @@ impl Terms {
     /// quarter of a second for a word in a million items), while a whole word streams newest
     /// first. So when the words as typed already match more items than could be ranked, the
     /// prefix is left out and the newest matches come first.
-    fn query(&mut self, conn: &Connection) -> rusqlite::Result<(String, bool)> {
+    /// `filters` (kinds, folders) are counted in: a word common everywhere may be rare in
+    /// one folder, and is then ranked with its prefix there.
+    fn query(&mut self, conn: &Connection, filters: &str) -> rusqlite::Result<(String, bool)> {
         let exact: i64 = conn
             .prepare_cached(
                 "SELECT count(*) FROM
                      (SELECT rowid FROM item_text WHERE item_text MATCH ?1 LIMIT ?2)",
             )?
-            .query_row(params![self.exact, MOST_RANKED], |r| r.get(0))?;
+            .query_row(
+                params![format!("{}{filters}", self.exact), MOST_RANKED],
+                |r| r.get(0),
+            )?;
         let common = exact >= MOST_RANKED;
         self.prefix &= !common;
         let fts = if self.prefix { &self.fts } else { &self.exact };
-        Ok((fts.clone(), !common))
+        Ok((format!("{fts}{filters}"), !common))
     }
 
     fn matches(&self, word: &str) -> bool {
@@ -404,9 +409,9 @@ pub(super) fn search(conn: &Connection, query: &SearchQuery) -> Result<SearchRes
         return Ok(empty(sessions));
     };
     // Filters are part of the FTS query, so a filter that leaves few items is fast too.
-    let (mut fts, ranked) = terms.query(conn)?;
+    let mut filters = String::new();
     if let Some(kinds) = any_of("kind", query.kinds.iter().map(|k| token("", k))) {
-        fts = format!("{fts} AND {kinds}");
+        filters = format!(" AND {kinds}");
     }
     if let Some(workspace) = &query.workspace {
         let ids: Vec<String> = conn
@@ -414,10 +419,11 @@ pub(super) fn search(conn: &Connection, query: &SearchQuery) -> Result<SearchRes
             .query_map([workspace], |r| r.get::<_, String>(0))?
             .collect::<rusqlite::Result<_>>()?;
         match any_of("session", ids.iter().map(|id| token("s", id))) {
-            Some(in_workspace) => fts = format!("{fts} AND {in_workspace}"),
+            Some(in_workspace) => filters = format!("{filters} AND {in_workspace}"),
             None => return Ok(empty(sessions)),
         }
     }
+    let (fts, ranked) = terms.query(conn, &filters)?;
     let mut stmt = conn.prepare_cached(
         "WITH matches AS (
              SELECT item_text.rowid AS id,
@@ -789,7 +795,23 @@ mod tests {
             .iter()
             .flat_map(|h| h.snippet.iter().filter(|p| p.hit))
             .all(|p| p.text == "build"));
-        // A one-letter last word is never a prefix.
+        // In a folder where it is rare, the same word is ranked with its prefix again.
+        let folder = store
+            .session("a")
+            .await
+            .expect("read")
+            .expect("a")
+            .workspace;
+        let there = store
+            .search(SearchQuery {
+                workspace: Some(folder),
+                ..query("build")
+            })
+            .await
+            .expect("search");
+        assert_eq!(found(&there).len(), 2, "{:?}", found(&there));
+        // A one-letter last word is never a prefix, punctuation not counted.
+        assert!(!terms("b.").expect("terms").prefix);
         let t = terms("b").expect("terms");
         assert!(!t.prefix);
     }
