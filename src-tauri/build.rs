@@ -8,6 +8,8 @@ const COMMANDS: &[&str] = &[
     "app_state",
     "create_session",
     "relocate_session",
+    "rename_session",
+    "delete_session",
     "open_session",
     "older_items",
     "whole_item",

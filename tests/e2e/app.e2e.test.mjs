@@ -185,6 +185,22 @@ test("signed in with ChatGPT, a prompt streams a reply and a command card, and b
     fs.writeFileSync(path.join(artifacts, "audit.png"), await wd.screenshot());
     await wd.click(await wd.element('[aria-label="Commands and file changes"] .link-button'));
     await wd.element('.transcript-item.focused [data-kind="commandExecution"]', { contains: "hello-from-e2e" });
+
+    // Renamed, then deleted after the question: gone from the list, the workspace untouched.
+    await wd.click(await wd.element(".session-actions button", { contains: "Rename" }));
+    const name = await wd.element('input[aria-label="Session name"]');
+    await wd.script(`document.querySelector('input[aria-label="Session name"]').select()`);
+    await wd.type(name, "Echo check\uE007");
+    await wd.element('[aria-label="Sessions"] button[title^="Echo check"]');
+    await wd.click(await wd.element(".session-actions button", { contains: "Delete" }));
+    const question = await wd.element('[role="alertdialog"]', { contains: "is not touched" });
+    assert.match(await wd.text(question), /Delete “Echo check”\?/);
+    fs.writeFileSync(path.join(artifacts, "delete-session.png"), await wd.screenshot());
+    await wd.click(await wd.element('[role="alertdialog"] button', { contains: "Delete session" }));
+    await wd.waitFor("the session to leave the list", async () =>
+      (await wd.script(`return document.querySelector('[aria-label="Sessions"] button[title^="Echo check"]') === null`)) || null,
+    );
+    assert.ok(fs.existsSync(workspace), "the workspace is still there");
   });
 
   // The app keeps its own log in the data folder (chosen here), and no token is in any file of

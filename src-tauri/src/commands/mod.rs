@@ -18,6 +18,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sessions::app_state,
         sessions::create_session,
         sessions::relocate_session,
+        sessions::rename_session,
+        sessions::delete_session,
         sessions::open_session,
         sessions::older_items,
         sessions::whole_item,

@@ -136,3 +136,22 @@ pub async fn send_prompt(
 pub async fn interrupt(engine: State<'_, Engine>, session_id: String) -> CmdResult<()> {
     engine.interrupt(&session_id).await.map_err(to_ui)
 }
+
+/// Gives a session a name of the user's.
+#[tauri::command]
+pub async fn rename_session(
+    engine: State<'_, Engine>,
+    session_id: String,
+    title: String,
+) -> CmdResult<SessionInfo> {
+    engine
+        .rename_session(&session_id, &title)
+        .await
+        .map_err(to_ui)
+}
+
+/// Deletes a session (the window asked the user first); its workspace is never touched.
+#[tauri::command]
+pub async fn delete_session(engine: State<'_, Engine>, session_id: String) -> CmdResult<()> {
+    engine.delete_session(&session_id).await.map_err(to_ui)
+}

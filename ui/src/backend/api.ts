@@ -36,6 +36,10 @@ export interface Backend {
   createSession(workspace: string, confirmed?: boolean): Promise<SessionInfo>;
   /** Points a session at its folder's new place. */
   relocateSession(sessionId: string, workspace: string, confirmed?: boolean): Promise<SessionInfo>;
+  /** Gives a session a name of the user's; resolves to the session as it is now. */
+  renameSession(sessionId: string, title: string): Promise<SessionInfo>;
+  /** Deletes a session: its transcript and its folder in the app's data, never its workspace. */
+  deleteSession(sessionId: string): Promise<void>;
   /** `reload` says why the window asks again (it missed live updates). */
   openSession(sessionId: string, reload?: string): Promise<Transcript>;
   /** The page of stored items before `beforeSeq` (scrolling up). */

@@ -203,6 +203,18 @@ export function createFakeBackend(): Backend {
       sessions.set(id, { info, turns: [], items: [], listeners: [], seq: 0, timer: null, turnId: null });
       return { ...info };
     },
+    async renameSession(sessionId, title) {
+      const session = get(sessionId);
+      const name = title.split(/\s+/).filter(Boolean).join(" ");
+      if (!name) throw fail(null, "A session needs a name: type one, or press Esc to keep the old one.");
+      session.info.title = name;
+      return { ...session.info };
+    },
+    async deleteSession(sessionId) {
+      const session = get(sessionId);
+      if (session.timer) throw fail("turnRunning", "A turn is still running in this session. Wait for it to finish or press Stop.");
+      sessions.delete(sessionId);
+    },
     async openSession(sessionId) {
       const session = get(sessionId);
       lastSessionId = sessionId;

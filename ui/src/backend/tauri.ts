@@ -33,6 +33,8 @@ export function createTauriBackend(): Backend {
       normalized(invoke<SessionInfo>("create_session", { workspace, confirmed: confirmed ?? false })),
     relocateSession: (sessionId, workspace, confirmed) =>
       normalized(invoke<SessionInfo>("relocate_session", { sessionId, workspace, confirmed: confirmed ?? false })),
+    renameSession: (sessionId, title) => normalized(invoke<SessionInfo>("rename_session", { sessionId, title })),
+    deleteSession: (sessionId) => normalized(invoke<void>("delete_session", { sessionId })),
     openSession: (sessionId, reload) => normalized(invoke<Transcript>("open_session", { sessionId, reload: reload ?? null })),
     olderItems: (sessionId, beforeSeq) => normalized(invoke<TranscriptPage>("older_items", { sessionId, beforeSeq })),
     openSessionAt: (sessionId, seq) => normalized(invoke<Transcript>("open_session_at", { sessionId, seq })),

@@ -1,3 +1,5 @@
+import { useState } from "react";
+import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
 import type { AppView } from "../state/appState";
 import { useController } from "../state/hooks";
@@ -13,33 +15,10 @@ export function SessionPane({ app, session }: { app: AppView; session: SessionIn
   const view = app.views[session.id] ?? emptySessionView(session.id);
   const dot = sessionDot(session, app.views[session.id]);
   const actionError = app.actionErrors[session.id];
-  const controller = useController();
 
   return (
     <section className="session-pane" aria-label={session.title || "Session"}>
-      <header className="session-header">
-        <div className="session-heading">
-          <h1 className="session-name">{session.title || "Untitled session"}</h1>
-          <span className="small muted path" title={session.workspace}>
-            {session.workspace}
-          </span>
-        </div>
-        <span className="session-status">
-          <StatusDot state={dot} />
-          <span data-testid="session-status">{dotLabel[dot]}</span>
-        </span>
-        <div className="session-actions">
-          <button
-            type="button"
-            className="quiet"
-            title="Every command this session ran and every file it changed"
-            onClick={() => void controller.showAudit({ session: session.id, workspace: null, since: null, until: null })}
-          >
-            Audit
-          </button>
-          <ExportMenu sessionId={session.id} />
-        </div>
-      </header>
+      <SessionHeader key={session.id} session={session} dot={dot} running={isTurnRunning(view)} />
       {(view.workspaceMissing || actionError?.code === "workspaceMissing") && (
         <WorkspaceGone sessionId={session.id} path={view.workspaceMissing ?? session.workspace} />
       )}
@@ -51,6 +30,98 @@ export function SessionPane({ app, session }: { app: AppView; session: SessionIn
       )}
       <Composer key={`composer-${session.id}`} sessionId={session.id} running={isTurnRunning(view)} />
     </section>
+  );
+}
+
+/** The session's name (renamable), folder, status and actions; deleting asks first. */
+function SessionHeader({ session, dot, running }: { session: SessionInfo; dot: ReturnType<typeof sessionDot>; running: boolean }) {
+  const controller = useController();
+  const [naming, setNaming] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState(false);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const rename = async () => {
+    if (naming === null) return;
+    const failed = await controller.renameSession(session.id, naming);
+    setError(failed);
+    if (!failed) setNaming(null);
+  };
+  const remove = async () => {
+    const failed = await controller.deleteSession(session.id);
+    if (failed) setError(failed);
+  };
+  return (
+    <>
+      <header className="session-header">
+        <div className="session-heading">
+          {naming === null ? (
+            <h1 className="session-name" title="Double-click to rename" onDoubleClick={() => setNaming(session.title)}>
+              {session.title || "Untitled session"}
+            </h1>
+          ) : (
+            <input
+              className="session-name-input"
+              aria-label="Session name"
+              value={naming}
+              autoFocus
+              maxLength={200}
+              onChange={(e) => setNaming(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === "Enter") void rename();
+                if (e.key === "Escape") {
+                  setNaming(null);
+                  setError(null);
+                }
+              }}
+              onBlur={() => void rename()}
+            />
+          )}
+          <span className="small muted path" title={session.workspace}>
+            {session.workspace}
+          </span>
+        </div>
+        <span className="session-status">
+          <StatusDot state={dot} />
+          <span data-testid="session-status">{dotLabel[dot]}</span>
+        </span>
+        <div className="session-actions">
+          <button type="button" className="quiet" onClick={() => setNaming(session.title)}>
+            Rename
+          </button>
+          <button
+            type="button"
+            className="quiet"
+            title="Every command this session ran and every file it changed"
+            onClick={() => void controller.showAudit({ session: session.id, workspace: null, since: null, until: null })}
+          >
+            Audit
+          </button>
+          <ExportMenu sessionId={session.id} />
+          <button type="button" className="quiet" onClick={() => setDeleting(true)}>
+            Delete…
+          </button>
+        </div>
+      </header>
+      {deleting && (
+        <div className="banner confirm-delete" role="alertdialog" aria-label="Delete this session?">
+          <span className="banner-message">
+            {running
+              ? "A turn is running: press Stop first, then delete the session."
+              : `Delete “${session.title || "Untitled session"}”? Its transcript and its folder in Codex Desk's data are removed for good. Your folder ${session.workspace} is not touched.`}
+          </span>
+          <button type="button" className="danger" disabled={running} onClick={() => void remove()}>
+            Delete session
+          </button>
+          <button type="button" className="quiet" autoFocus onClick={() => setDeleting(false)}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {error && (
+        <p className="inline-error pad" role="alert">
+          {error.message}
+        </p>
+      )}
+    </>
   );
 }
 

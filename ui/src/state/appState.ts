@@ -120,6 +120,9 @@ export type AppAction =
   | { type: "loadFailed"; error: ErrorPayload }
   | { type: "sessionsRefreshed"; sessions: SessionInfo[] }
   | { type: "sessionCreated"; session: SessionInfo }
+  /** A session renamed (or otherwise changed) by the user. */
+  | { type: "sessionChanged"; session: SessionInfo }
+  | { type: "sessionDeleted"; sessionId: string }
   /** `restored`: the app reopening the last session, which must not close a panel the user opened. */
   | { type: "selected"; sessionId: string; restored?: boolean }
   | { type: "newSessionShown"; shown: boolean }
@@ -221,6 +224,23 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
         signingIn: false,
         audit: hiddenAudit(state.audit),
       };
+    case "sessionChanged":
+      return { ...state, sessions: state.sessions.map((s) => (s.id === action.session.id ? action.session : s)) };
+    case "sessionDeleted": {
+      const without = <T,>(record: Record<string, T>) => {
+        const rest = { ...record };
+        delete rest[action.sessionId];
+        return rest;
+      };
+      return {
+        ...state,
+        sessions: state.sessions.filter((s) => s.id !== action.sessionId),
+        views: without(state.views),
+        health: without(state.health),
+        actionErrors: without(state.actionErrors),
+        selectedId: state.selectedId === action.sessionId ? null : state.selectedId,
+      };
+    }
     case "selected":
       if (action.restored) return { ...state, selectedId: action.sessionId };
       return {

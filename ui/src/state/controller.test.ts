@@ -54,4 +54,28 @@ describe("controller", () => {
     await createController(backend, store).openLink("x");
     expect(store.getSnapshot().notices).toEqual(["Codex Desk opens only web and mail links; this one was not opened: x"]);
   });
+
+  it("renames a session (a blank name is refused) and deletes it from the list and the views", async () => {
+    const backend = createFakeBackend();
+    const store = createAppStore();
+    const controller = createController(backend, store);
+    await controller.load();
+    const a = await backend.createSession("/tmp/a");
+    const b = await backend.createSession("/tmp/b");
+    store.dispatch({ type: "sessionsRefreshed", sessions: (await backend.appState()).sessions });
+    await controller.select(a.id);
+
+    expect(await controller.renameSession(a.id, "  Parser\n work ")).toBeNull();
+    expect(store.getSnapshot().sessions.find((s) => s.id === a.id)?.title).toBe("Parser work");
+    const blank = await controller.renameSession(a.id, "   ");
+    expect(blank?.message).toContain("needs a name");
+    expect(store.getSnapshot().sessions.find((s) => s.id === a.id)?.title).toBe("Parser work");
+
+    expect(await controller.deleteSession(a.id)).toBeNull();
+    const state = store.getSnapshot();
+    expect(state.sessions.map((s) => s.id)).toEqual([b.id]);
+    expect(state.selectedId).toBeNull();
+    expect(a.id in state.views).toBe(false);
+    expect((await backend.appState()).sessions.map((s) => s.id)).toEqual([b.id]);
+  });
 });

@@ -22,6 +22,10 @@ export interface Controller {
   createSession(workspace: string, confirmed?: boolean): Promise<ErrorPayload | null>;
   /** Resolves to the error to show, or null when the session moved. */
   relocateSession(sessionId: string, workspace: string, confirmed?: boolean): Promise<ErrorPayload | null>;
+  /** Resolves to the error to show at the name, or null when it was renamed. */
+  renameSession(sessionId: string, title: string): Promise<ErrorPayload | null>;
+  /** Resolves to the error to show, or null when the session is gone. */
+  deleteSession(sessionId: string): Promise<ErrorPayload | null>;
   /** Loads the page before the oldest item shown (scrolling up); one request at a time. */
   loadOlder(sessionId: string): Promise<void>;
   /** Loads the page after the newest item shown (scrolling down from an item opened in the middle). */
@@ -208,6 +212,23 @@ export function createController(backend: Backend, store: AppStore): Controller 
         const session = await backend.relocateSession(sessionId, workspace, confirmed);
         store.dispatch({ type: "sessionsRefreshed", sessions: store.getSnapshot().sessions.map((s) => (s.id === session.id ? session : s)) });
         store.dispatch({ type: "actionError", sessionId, error: null });
+        return null;
+      } catch (error) {
+        return toErrorPayload(error);
+      }
+    },
+    async renameSession(sessionId, title) {
+      try {
+        store.dispatch({ type: "sessionChanged", session: await backend.renameSession(sessionId, title) });
+        return null;
+      } catch (error) {
+        return toErrorPayload(error);
+      }
+    },
+    async deleteSession(sessionId) {
+      try {
+        await backend.deleteSession(sessionId);
+        store.dispatch({ type: "sessionDeleted", sessionId });
         return null;
       } catch (error) {
         return toErrorPayload(error);

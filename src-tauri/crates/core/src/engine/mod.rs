@@ -3,6 +3,7 @@
 
 mod drafts;
 mod exports;
+mod manage;
 mod pump;
 mod watch;
 
@@ -371,7 +372,12 @@ impl Engine {
             sessions: self.inner.store.list_sessions().await?,
             codex,
             codex_error,
-            last_session_id: self.inner.store.setting(LAST_SESSION_KEY).await?,
+            last_session_id: self
+                .inner
+                .store
+                .setting(LAST_SESSION_KEY)
+                .await?
+                .filter(|id| !id.is_empty()),
             account: self.inner.account.state(),
             storage: self.inner.store.health(),
             notices: self.inner.notices.clone(),

@@ -405,6 +405,20 @@ impl Store {
             .await
     }
 
+    /// Deletes a session's rows: its turns, items and search index go with it.
+    pub async fn delete_session(&self, id: &str) -> Result<()> {
+        let id = id.to_string();
+        self.read(move |c| {
+            let tx = c.unchecked_transaction()?;
+            tx.execute("DELETE FROM items WHERE session_id = ?1", [&id])?;
+            tx.execute("DELETE FROM turns WHERE session_id = ?1", [&id])?;
+            tx.execute("DELETE FROM sessions WHERE id = ?1", [&id])?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
     /// The `seq` of a session's newest item (0 when it has none).
     pub async fn last_seq(&self, session_id: &str) -> Result<i64> {
         let id = session_id.to_string();
