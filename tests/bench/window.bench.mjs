@@ -10,6 +10,8 @@ import path from "node:path";
 import { WebDriver } from "../e2e/webdriver.mjs";
 
 const quick = process.argv.includes("--quick");
+// `--only=stream` runs just the streamed answer, with a timeline of what the page did.
+const onlyStream = process.argv.includes("--only=stream");
 const root = path.resolve(import.meta.dirname, "../..");
 const target = process.env.CARGO_TARGET_DIR ?? path.join(root, "target");
 const app = path.join(target, "release", "codex-desk");
@@ -19,14 +21,14 @@ const data = path.join(work, "data");
 const workspace = path.join(work, "workspace");
 fs.mkdirSync(workspace, { recursive: true });
 
-const sizes = quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
+const sizes = onlyStream ? [10_000] : quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
 const RUNS = 3;
 const budgets = { open10k: 300, open100k: 500, frame: 50, switch: 100, memory: 50, streamed: 100 };
 
 function seedSession(items, title) {
   execFileSync(seed, [data, workspace, String(items), title]);
 }
-for (const size of sizes) for (let run = 0; run < RUNS; run++) seedSession(size, `bench ${size} #${run}`);
+for (const size of sizes) for (let run = 0; run < (onlyStream ? 1 : RUNS); run++) seedSession(size, `bench ${size} #${run}`);
 seedSession(20, "bench small");
 
 function waitForPort(port) {
@@ -143,9 +145,18 @@ async function streamed(wd, title) {
   await wd.click(await wd.element(`[aria-label="Sessions"] button[title^="${title}"]`));
   await wd.element('[data-kind="agentMessage"]');
   lastDeltaAt = null;
+  if (process.env.BENCH_CSS) {
+    await wd.script(`const s = document.createElement('style'); s.textContent = arguments[0]; document.head.append(s);`, [process.env.BENCH_CSS]);
+  }
+  if (process.env.BENCH_NO_ROLE) await wd.script(`document.querySelector('.transcript').removeAttribute('role')`);
   await wd.type(await wd.element('textarea[aria-label="Message"]'), "Please stream 130k of text");
   await wd.script(
-    `window.__stream = null;
+    `window.__stream = null; window.__deskPerf = []; window.__cb = [];
+     for (const [id, callback] of window.__TAURI_INTERNALS__.callbacks) {
+       window.__TAURI_INTERNALS__.callbacks.set(id, (data) => {
+         const t = performance.now(); const r = callback(data); window.__cb.push(performance.now() - t); return r;
+       });
+     }
      const frames = []; let last = performance.now();
      const ended = () => {
        const cards = document.querySelectorAll('[data-kind="agentMessage"]');
@@ -155,20 +166,76 @@ async function streamed(wd, title) {
        const c = card.getBoundingClientRect(), l = list.getBoundingClientRect();
        return c.bottom <= l.bottom + 2 && c.bottom > l.top;
      };
+     const layouts = [];
      const tick = (t) => {
        frames.push(t - last); last = t;
-       if (ended()) requestAnimationFrame(() => requestAnimationFrame(() => {
-         window.__stream = { endAt: performance.timeOrigin + performance.now(), frames };
+       const before = performance.now();
+       const done = ended();
+       layouts.push(performance.now() - before);
+       if (done) requestAnimationFrame(() => requestAnimationFrame(() => {
+         window.__stream = { endAt: performance.timeOrigin + performance.now(), frames, layouts, cb: window.__cb, origin: performance.timeOrigin, log: window.__deskPerf };
+         window.__deskPerf = undefined;
        }));
        else requestAnimationFrame(tick);
      };
      requestAnimationFrame(tick);`,
   );
+  const cpuBefore = cpuByProcess();
+  const sentAt = Date.now();
   await wd.click(await wd.element('button[aria-label="Send"]'));
   const result = await wd.waitFor(`${title}: the streamed answer's end`, () => wd.script("return window.__stream"), 180000);
   await wd.element('[data-testid="session-status"]', { contains: "Idle", timeoutMs: 60000 });
   if (lastDeltaAt === null) throw new Error("the mock did not report its last delta");
+  if (onlyStream) {
+    cpuUsed(cpuBefore, cpuByProcess(), Date.now() - sentAt);
+    timeline(result, lastDeltaAt);
+  }
   return { latency: result.endAt - lastDeltaAt, frames: result.frames.slice(1) };
+}
+
+/** CPU time (ms) used so far by each process on the machine, by pid: [name, ms]. */
+function cpuByProcess() {
+  const ticks = new Map();
+  for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks.set(pid, [name, (Number(fields[11]) + Number(fields[12])) * 10]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return ticks;
+}
+
+/** Prints the processes that used the most CPU between two `cpuByProcess` snapshots. */
+function cpuUsed(before, after, ms) {
+  const used = new Map();
+  for (const [pid, [name, total]] of after) {
+    const spent = total - (before.get(pid)?.[1] ?? 0);
+    if (spent > 0) used.set(name, (used.get(name) ?? 0) + spent);
+  }
+  const top = [...used].sort((a, b) => b[1] - a[1]).slice(0, 8);
+  console.log(`CPU over ${ms.toFixed(0)} ms (2 cores): ${top.map(([n, t]) => `${n} ${t} ms`).join(", ")}`);
+}
+
+/** What the page did while the answer streamed: batches in, publishes, React commits. */
+function timeline({ log, origin, endAt, layouts, cb }, lastDelta) {
+  console.log(`IPC callbacks: ${cb.length}, total ${cb.reduce((a, b) => a + b, 0).toFixed(0)} ms, worst ${Math.max(...cb).toFixed(1)} ms`);
+  console.log(`layout forced in each frame: median ${median(layouts).toFixed(1)} ms, p95 ${percentile(layouts, 0.95).toFixed(1)} ms, worst ${Math.max(...layouts).toFixed(1)} ms`);
+  const rel = (at) => (origin + at - lastDelta).toFixed(0);
+  const of = (what) => log.filter((n) => n.what === what);
+  const batches = of("batch");
+  const renders = [];
+  for (const publish of of("publish")) {
+    const commit = log.find((n) => n.what === "commit" && n.at >= publish.at);
+    if (commit) renders.push(commit.at - publish.at);
+  }
+  console.log(`batches: ${batches.length}, first at ${rel(batches[0]?.at ?? 0)} ms, last at ${rel(batches.at(-1)?.at ?? 0)} ms after the mock's last delta`);
+  console.log(`publishes: ${of("publish").length}; publish → commit: median ${median(renders)?.toFixed(1)} ms, p95 ${percentile(renders, 0.95)?.toFixed(1)} ms, worst ${Math.max(...renders).toFixed(1)} ms`);
+  console.log(`end on screen at ${(endAt - lastDelta).toFixed(0)} ms after the mock's last delta`);
+  if (process.env.BENCH_TIMELINE) fs.writeFileSync(process.env.BENCH_TIMELINE, JSON.stringify({ log, origin, endAt, lastDelta }));
 }
 
 /** Scrolls the open transcript up `frames` frames, 400 px a frame; returns frame times (ms). */
@@ -200,7 +267,7 @@ try {
     await timedOpen(wd, "bench small", "item-19");
     await new Promise((r) => setTimeout(r, 1000)); // let the page settle before the memory baseline
     const baseline = webviewMiB();
-    for (const size of sizes) {
+    for (const size of onlyStream ? [] : sizes) {
       const times = [];
       for (let run = 0; run < RUNS; run++) {
         times.push(await timedOpen(wd, `bench ${size} #${run}`, `item-${size - 1}`));
@@ -209,6 +276,7 @@ try {
       results.push({ what: `open a ${size.toLocaleString("en")}-item session (click → newest card painted), median of ${RUNS}`, ms: median(times), budget: size >= 100_000 ? budgets.open100k : size >= 10_000 ? budgets.open10k : null });
     }
     const big = sizes.at(-1);
+    if (!onlyStream) {
     await timedOpen(wd, `bench 10000 #0`, "item-9999");
     const frames = await scrollFrames(wd, quick ? 60 : 240);
     // The worst frame is what the budget is about, but one stray frame (the machine busy with
@@ -226,6 +294,7 @@ try {
     await timedOpen(wd, `bench ${big} #0`, `item-${big - 1}`);
     const grown = webviewMiB() - baseline;
     results.push({ what: `webview memory growth after all of the above (baseline ${baseline.toFixed(0)} MiB PSS)`, ms: grown, unit: "MiB", budget: budgets.memory });
+    }
 
     // A 140 KB answer in 20,000 deltas, in a short session and at the end of a 10,000-item one.
     // Measured, not yet gated: it is still about twenty times over budget (see the README).

@@ -1,7 +1,8 @@
-import { memo, useCallback, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type WheelEvent } from "react";
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type WheelEvent } from "react";
 import { Virtuoso, type VirtuosoHandle } from "react-virtuoso";
 import { useController } from "../state/hooks";
 import { isTurnRunning, orderedEntries, type Entry, type SessionView } from "../state/sessionView";
+import { perfNote } from "../perf";
 import { CardBoundary } from "./CardBoundary";
 import { EntryView } from "./EntryView";
 
@@ -73,6 +74,7 @@ export function Transcript({ view }: { view: SessionView }) {
   const userMoved = useRef(view.focus === null);
   const entries = useMemo(() => orderedEntries(view), [view.order, view.entries]); // eslint-disable-line react-hooks/exhaustive-deps
   const { sessionId, hasOlder, hasNewer, retrying, loaded } = view;
+  useLayoutEffect(() => perfNote("commit", entries.length));
   const focusSeq = view.focus?.seq ?? null;
   const marked = view.focus?.mark ?? false;
   // Where the list opens: at its end, or at the item it was opened at. Read once, at mount.

@@ -8,6 +8,7 @@ import type { SessionFormat } from "../generated/desk/SessionFormat";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { SearchQuery } from "../generated/desk/SearchQuery";
 import type { AppStore } from "./store";
+import { perfNote } from "../perf";
 
 export interface Controller {
   load(): Promise<void>;
@@ -106,6 +107,7 @@ export function createController(backend: Backend, store: AppStore): Controller 
     subscribed.add(sessionId);
     try {
       await backend.subscribe(sessionId, (batch) => {
+        perfNote("batch", batch.events.length);
         const before = lastSeq.get(batch.sessionId);
         lastSeq.set(batch.sessionId, batch.seq);
         store.dispatchThrottled({ type: "batch", batch });

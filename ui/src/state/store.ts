@@ -1,5 +1,6 @@
 // The app store: holds AppView, applies actions through the pure reducer, and publishes
 // snapshots to React (useSyncExternalStore) at most every ~50 ms while events stream.
+import { perfNote } from "../perf";
 import { initialAppView, reduceApp, type AppAction, type AppView } from "./appState";
 
 export const RENDER_INTERVAL_MS = 50;
@@ -28,7 +29,9 @@ export function createAppStore(initial: AppView = initialAppView): AppStore {
     lastPublish = Date.now();
     if (published === working) return;
     published = working;
+    perfNote("publish", listeners.size);
     for (const listener of listeners) listener();
+    perfNote("published", listeners.size);
   };
 
   return {
