@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "subscribe",
     "send_prompt",
     "interrupt",
+    "answer_approval",
     "confirm_account",
     "sign_in_chatgpt",
     "sign_in_device_code",

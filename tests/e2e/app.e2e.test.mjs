@@ -274,6 +274,39 @@ test("hostile model output renders as text: nothing runs, restyles or navigates;
   });
 });
 
+test("a command that needs approval waits for the user: Approve runs it, Decline leaves the disk untouched", async () => {
+  // Outside the workspace, so the sandbox would refuse it: codex asks first.
+  const outside = path.join(work, "outside");
+  fs.mkdirSync(outside, { recursive: true });
+  const approved = path.join(outside, "approved.txt");
+  const declined = path.join(outside, "declined.txt");
+  await withWindow("approvals", async (wd) => {
+    await newSession(wd);
+    await prompt(wd, `Please escalate touch ${approved}`);
+    const card = await wd.element('[data-kind="approval"]', { contains: "Codex asks to run a command" });
+    assert.match(await wd.text(card), /approved\.txt/);
+    assert.match(await wd.text(card), /It has to write outside the workspace\./, "codex's reason is shown");
+    await wd.element('[data-testid="session-status"]', { contains: "Waiting for you" });
+    await wd.element('.sidebar .badge', { contains: "1" });
+    assert.equal(fs.existsSync(approved), false, "nothing runs before the user answers");
+    fs.writeFileSync(path.join(artifacts, "approval.png"), await wd.screenshot());
+
+    await wd.click(await wd.element('.approval-waiting button', { contains: "Approve" }));
+    await wd.element('[data-kind="approval"]', { contains: "You approved it." });
+    await wd.element('[data-kind="agentMessage"]', { contains: "The tool said" });
+    await wd.element('[data-testid="session-status"]', { contains: "Idle" });
+    assert.equal(fs.existsSync(approved), true, "the approved command ran");
+
+    await prompt(wd, `Please escalate touch ${declined}`);
+    await wd.click(await wd.element('.approval-waiting button', { contains: "Decline" }));
+    await wd.element('[data-kind="approval"]', { contains: "You declined it" });
+    await wd.element('[data-testid="session-status"]', { contains: "Idle" });
+    assert.equal(fs.existsSync(declined), false, "a declined command never runs");
+    assert.equal(await wd.script("return document.querySelectorAll('.approval-waiting').length"), 0);
+    fs.writeFileSync(path.join(artifacts, "approval-declined.png"), await wd.screenshot());
+  });
+});
+
 test("a 10,000-item session opens at its newest items, scrolls back to its first, and switching sessions keeps one transcript", async () => {
   const seed = path.join(target, "debug", "seed-session");
   const data = path.join(work, "data");

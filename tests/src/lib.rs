@@ -256,6 +256,12 @@ impl Events {
                 SessionEvent::SetupWarning { message } => format!("setupWarning: {message}"),
                 SessionEvent::WorkspaceMissing { path } => format!("workspaceMissing: {path}"),
                 SessionEvent::WorkspaceMoved { path } => format!("workspaceMoved: {path}"),
+                SessionEvent::ApprovalRequested { request } => {
+                    format!("approvalRequested: {}", request.key)
+                }
+                SessionEvent::ApprovalResolved { key, outcome } => {
+                    format!("approvalResolved: {key} {outcome:?}")
+                }
             })
             .collect()
     }

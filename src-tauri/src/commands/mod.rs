@@ -33,6 +33,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sessions::subscribe,
         sessions::send_prompt,
         sessions::interrupt,
+        sessions::answer_approval,
         account::confirm_account,
         account::sign_in_chatgpt,
         account::sign_in_device_code,

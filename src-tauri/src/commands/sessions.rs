@@ -2,8 +2,8 @@
 
 use codex_desk_core::Engine;
 use codex_desk_protocol::{
-    AppState, EventBatch, SearchQuery, SearchResults, SessionInfo, StoredItem, Transcript,
-    TranscriptPage,
+    AppState, ApprovalChoice, EventBatch, SearchQuery, SearchResults, SessionInfo, StoredItem,
+    Transcript, TranscriptPage,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -135,6 +135,20 @@ pub async fn send_prompt(
 #[tauri::command]
 pub async fn interrupt(engine: State<'_, Engine>, session_id: String) -> CmdResult<()> {
     engine.interrupt(&session_id).await.map_err(to_ui)
+}
+
+/// The user's answer to a question codex asked (approve a command, a change to files).
+#[tauri::command]
+pub async fn answer_approval(
+    engine: State<'_, Engine>,
+    session_id: String,
+    key: String,
+    choice: ApprovalChoice,
+) -> CmdResult<()> {
+    engine
+        .answer_approval(&session_id, &key, choice)
+        .await
+        .map_err(to_ui)
 }
 
 /// Gives a session a name of the user's.

@@ -1,6 +1,7 @@
 //! The core against the real `codex app-server` (the pinned npm package) and a mock model.
 
 mod account;
+mod approvals;
 mod concurrency;
 mod control;
 mod faults;

@@ -1,3 +1,4 @@
+import type { ApprovalChoice } from "../generated/desk/ApprovalChoice";
 // The interface the UI uses to reach the backend. Two implementations: the Tauri one
 // (tauri.ts) and an in-memory fake for a plain browser (fake.ts).
 import type { AccountState } from "../generated/desk/AccountState";
@@ -64,6 +65,10 @@ export interface Backend {
   subscribe(sessionId: string, onBatch: (batch: EventBatch) => void): Promise<void>;
   sendPrompt(sessionId: string, text: string): Promise<void>;
   interrupt(sessionId: string): Promise<void>;
+  /** Sets the window's title (the OS shows it in the task bar and window switcher). */
+  setWindowTitle(title: string): Promise<void>;
+  /** The user's answer to a question codex asked (see ApprovalRequest.choices). */
+  answerApproval(sessionId: string, key: string, choice: ApprovalChoice): Promise<void>;
   /** Asks the user for a folder; null when they cancel. */
   pickFolder(): Promise<string | null>;
 

@@ -219,7 +219,7 @@ export function createFakeBackend(): Backend {
       const session = get(sessionId);
       lastSessionId = sessionId;
       const { turns, items, hasOlder } = page(session, Number.POSITIVE_INFINITY);
-      return { session: { ...session.info }, turns, items, hasOlder, hasNewer: false };
+      return { session: { ...session.info }, turns, items, hasOlder, hasNewer: false , approvals: []};
     },
     async olderItems(sessionId, beforeSeq) {
       return { sessionId, ...page(get(sessionId), beforeSeq), hasNewer: false };
@@ -234,7 +234,7 @@ export function createFakeBackend(): Backend {
       const ids = new Set(items.map((i) => i.turnId));
       const turns = session.turns.filter((t) => ids.has(t.id) || after.turns.includes(t));
       const hasOlder = session.items.some((i) => i.seq < (items[0]?.seq ?? 0));
-      return { session: { ...session.info }, turns, items, hasOlder, hasNewer: after.hasNewer };
+      return { session: { ...session.info }, turns, items, hasOlder, hasNewer: after.hasNewer , approvals: []};
     },
     async newerItems(sessionId, afterSeq) {
       return { sessionId, ...pageAfter(get(sessionId), afterSeq), hasOlder: false };
@@ -323,6 +323,12 @@ export function createFakeBackend(): Backend {
         { type: "status", status: "idle", message: null, threadId },
       ]);
       session.turnId = null;
+    },
+    async setWindowTitle(title) {
+      document.title = title;
+    },
+    async answerApproval(sessionId, key, choice) {
+      emit(get(sessionId), [{ type: "approvalResolved", key, outcome: { by: "user", choice } }]);
     },
     async pickFolder() {
       return window.prompt("Folder for the new session (demo backend)", "/home/you/projects/demo");

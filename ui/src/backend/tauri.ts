@@ -1,5 +1,6 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
+import { getCurrentWindow } from "@tauri-apps/api/window";
 import { open } from "@tauri-apps/plugin-dialog";
 import type { AccountState } from "../generated/desk/AccountState";
 import type { AppState } from "../generated/desk/AppState";
@@ -52,6 +53,8 @@ export function createTauriBackend(): Backend {
     },
     sendPrompt: (sessionId, text) => normalized(invoke<void>("send_prompt", { sessionId, text })),
     interrupt: (sessionId) => normalized(invoke<void>("interrupt", { sessionId })),
+    setWindowTitle: (title) => normalized(getCurrentWindow().setTitle(title)),
+    answerApproval: (sessionId, key, choice) => normalized(invoke<void>("answer_approval", { sessionId, key, choice })),
     pickFolder: async () => {
       const picked = await normalized(open({ directory: true, multiple: false }));
       return typeof picked === "string" ? picked : null;

@@ -3,6 +3,7 @@ import { useController } from "../state/hooks";
 import { userMessageText } from "../state/items";
 import { formatBytes } from "./format";
 import type { Entry } from "../state/sessionView";
+import { ApprovalCard } from "./cards/ApprovalCard";
 import { AgentMessageCard } from "./cards/AgentMessageCard";
 import { CommandCard } from "./cards/CommandCard";
 import { ErrorCard } from "./cards/ErrorCard";
@@ -14,7 +15,7 @@ import { UserMessageCard } from "./cards/UserMessageCard";
 
 /** One transcript entry as its card. Memoized: entries keep their identity until they change. */
 export const EntryView = memo(function EntryView({ entry, sessionId }: { entry: Entry; sessionId: string }) {
-  const card = <EntryCard entry={entry} />;
+  const card = entry.kind === "approval" ? <ApprovalCard entry={entry} sessionId={sessionId} /> : <EntryCard entry={entry} />;
   if (entry.kind !== "item" || entry.cutBytes === null || entry.seq === null) return card;
   return (
     <>
@@ -45,6 +46,8 @@ function EntryCard({ entry }: { entry: Entry }) {
       return <ErrorCard entry={entry} />;
     case "notice":
       return <NoticeCard entry={entry} />;
+    case "approval":
+      return null;
     case "item": {
       const { item, streaming, cutShort } = entry;
       switch (item.type) {

@@ -1,4 +1,4 @@
-import { memo, useMemo } from "react";
+import { memo, useEffect, useMemo } from "react";
 import type { AppView } from "../state/appState";
 import { dotLabel, groupSessionsByWorkspace, sessionDot, type DotState } from "../state/sessionGroups";
 import { shallowEqual, useAppSelector, useController } from "../state/hooks";
@@ -23,6 +23,7 @@ export const Sidebar = memo(function Sidebar() {
   const { query } = app;
   const groups = useMemo(() => groupSessionsByWorkspace(app.sessions), [app.sessions]);
   const waiting = Object.values(app.dots).filter((dot) => dot === "waiting").length;
+  useEffect(() => controller.showWaiting(waiting), [controller, waiting]);
 
   return (
     <nav className="sidebar" aria-label="Sessions sidebar">

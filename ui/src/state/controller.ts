@@ -2,6 +2,7 @@
 import type { Backend } from "../backend/api";
 import { toErrorPayload } from "../backend/errors";
 import type { AccountState } from "../generated/desk/AccountState";
+import type { ApprovalChoice } from "../generated/desk/ApprovalChoice";
 import type { AuditFormat } from "../generated/desk/AuditFormat";
 import type { AuditQuery } from "../generated/desk/AuditQuery";
 import type { SessionFormat } from "../generated/desk/SessionFormat";
@@ -53,6 +54,9 @@ export interface Controller {
   showWhole(sessionId: string, seq: number): Promise<void>;
   sendPrompt(sessionId: string, text: string): Promise<boolean>;
   interrupt(sessionId: string): Promise<void>;
+  answerApproval(sessionId: string, key: string, choice: ApprovalChoice): Promise<void>;
+  /** Says in the window's title how many sessions wait for the user. */
+  showWaiting(sessions: number): void;
   showSignIn(shown: boolean): void;
   signInWithChatGpt(): Promise<void>;
   signInWithDeviceCode(): Promise<void>;
@@ -364,6 +368,18 @@ export function createController(backend: Backend, store: AppStore): Controller 
     async interrupt(sessionId) {
       try {
         await backend.interrupt(sessionId);
+      } catch (error) {
+        store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+      }
+    },
+    showWaiting(sessions) {
+      const title = sessions === 0 ? "Codex Desk" : `Codex Desk — ${sessions === 1 ? "a session waits" : `${sessions} sessions wait`} for you`;
+      backend.setWindowTitle(title).catch(() => {});
+    },
+    async answerApproval(sessionId, key, choice) {
+      try {
+        await backend.answerApproval(sessionId, key, choice);
+        store.dispatch({ type: "actionError", sessionId, error: null });
       } catch (error) {
         store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
       }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ThreadItem } from "../generated/codex/v2/ThreadItem";
 import type { Transcript } from "../generated/desk/Transcript";
 import { reduceSession, reduceSessionEvents, type SessionAction } from "./reduceSession";
+import { sessionDot } from "./sessionGroups";
 import { emptySessionView, isTurnRunning, orderedEntries, type SessionView } from "./sessionView";
 import {
   agentDelta,
@@ -178,6 +179,85 @@ describe("turns, status, errors, notices", () => {
   });
 });
 
+describe("approvals", () => {
+  const request = {
+    key: "7",
+    kind: "command" as const,
+    turnId: "t1",
+    itemId: "call_1",
+    command: "touch /x",
+    cwd: "/w",
+    reason: null,
+    grantRoot: null,
+    allowPrefix: null,
+    choices: ["approve" as const, "decline" as const, "cancelTurn" as const],
+    askedAt: 1,
+  };
+
+  it("shows a question as a card in the flow, waiting, until it is answered", () => {
+    const asked = run([turnStarted("t1"), { type: "approvalRequested", request }]);
+    expect(asked.order.at(-1)).toBe("approval-7");
+    expect(asked.approvalsWaiting).toBe(1);
+    expect(sessionDot(sessionInfo(), asked)).toBe("waiting");
+    const answered = run([{ type: "approvalResolved", key: "7", outcome: { by: "user", choice: "approve" } }], asked);
+    expect(answered.entries["approval-7"]).toMatchObject({ kind: "approval", outcome: { by: "user", choice: "approve" } });
+    expect(answered.approvalsWaiting).toBe(0);
+    expect(sessionDot(sessionInfo(), { ...answered, status: "running" })).toBe("running");
+    // A late "withdrawn" or a repeated request never reopens or recounts it.
+    const again = run(
+      [
+        { type: "approvalResolved", key: "7", outcome: { by: "withdrawn" } },
+        { type: "approvalRequested", request },
+      ],
+      answered,
+    );
+    expect(again.entries["approval-7"]).toMatchObject({ outcome: { by: "user", choice: "approve" } });
+    expect(again.approvalsWaiting).toBe(0);
+    expect(run([{ type: "approvalResolved", key: "nope", outcome: { by: "stopped" } }], asked)).toBe(asked);
+  });
+
+  it("keeps an answered question after its command when the transcript is read again", () => {
+    const stored = (turnId: string, seq: number, item: ThreadItem) => ({ turnId, seq, item });
+    const transcript: Transcript = {
+      session: sessionInfo({ status: "idle" }),
+      turns: [
+        { id: "t1", status: "completed", error: null, startedAt: 1, completedAt: 2 },
+        { id: "t2", status: "completed", error: null, startedAt: 3, completedAt: 4 },
+      ],
+      items: [
+        stored("t1", 1, userMessage("u1", "touch /x")),
+        stored("t1", 2, agentMessage("call_1", "(the command)")),
+        stored("t1", 3, agentMessage("a1", "Done.")),
+        stored("t2", 4, userMessage("u2", "again")),
+        stored("t2", 5, agentMessage("a2", "Done again.")),
+      ],
+      hasOlder: false,
+      hasNewer: false,
+      approvals: [],
+    };
+    const answered = run([
+      { type: "approvalRequested", request },
+      { type: "approvalResolved", key: "7", outcome: { by: "user", choice: "approve" } },
+    ]);
+    const reread = reduceSession(answered, { type: "transcript", transcript });
+    expect(reread.order).toEqual(["u1", "call_1", "approval-7", "a1", "u2", "a2"]);
+    expect(reread.approvalsWaiting).toBe(0);
+  });
+
+  it("shows the questions a transcript read while codex waits brings, once", () => {
+    const transcript: Transcript = { session: sessionInfo({ status: "running" }), turns: [], items: [], hasOlder: false, hasNewer: false, approvals: [request] };
+    const opened = reduceSession(emptySessionView("s1"), { type: "transcript", transcript });
+    expect(opened.order).toEqual(["approval-7"]);
+    expect(opened.approvalsWaiting).toBe(1);
+    const live = run([{ type: "approvalRequested", request }], opened);
+    expect(live.order).toEqual(["approval-7"]);
+    expect(live.approvalsWaiting).toBe(1);
+    const reread = reduceSession(live, { type: "transcript", transcript });
+    expect(reread.order).toEqual(["approval-7"]);
+    expect(reread.approvalsWaiting).toBe(1);
+  });
+});
+
 describe("stored transcript", () => {
   it("shows an item written while it streamed as cut short", () => {
     const draft = { ...agentMessage("a", "half an ans"), deskDraft: true } as unknown as ThreadItem;
@@ -188,7 +268,7 @@ describe("stored transcript", () => {
         turns: [{ id: "t1", status: "interrupted", error: "Codex Desk closed during this turn.", startedAt: 1, completedAt: 2 }],
         items: [{ turnId: "t1", seq: 1, item: draft }],
         hasOlder: false,
-        hasNewer: false,
+        hasNewer: false, approvals: [],
       },
     });
     expect(view.entries.a).toMatchObject({ kind: "item", cutShort: true, streaming: false });
@@ -203,7 +283,7 @@ describe("stored transcript", () => {
       turns: [{ id: "t1", status: "inProgress", error: null, startedAt: 1, completedAt: null }],
       items: [{ turnId: "t1", seq: 1, item: draft }],
       hasOlder: false,
-      hasNewer: false,
+      hasNewer: false, approvals: [],
     };
     // Opened while the answer streams (nothing live yet): the checkpoint is where it goes on.
     let view = reduceSession(emptySessionView("s1"), { type: "transcript", transcript: running });
@@ -232,7 +312,7 @@ describe("stored transcript", () => {
       { turnId: "t2", seq: 3, item: userMessage("u2", "second") },
     ],
     hasOlder: false,
-    hasNewer: false,
+    hasNewer: false, approvals: [],
   };
 
   it("shows stored items in order with the failed turn's error, then live events", () => {
@@ -274,7 +354,7 @@ describe("stored transcript", () => {
       turns: [{ id: "t1", status: "inProgress", error: null, startedAt: 1, completedAt: null }],
       items: [{ turnId: "t1", seq: 1, item: userMessage("u1", "go") }],
       hasOlder: false,
-      hasNewer: false,
+      hasNewer: false, approvals: [],
     };
     const view = run([{ type: "promptAccepted", text: "go" }, { type: "transcript", transcript: running }]);
     expect(view.order).toEqual(["u1"]);

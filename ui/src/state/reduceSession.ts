@@ -6,7 +6,7 @@ import type { Transcript } from "../generated/desk/Transcript";
 import type { TranscriptPage } from "../generated/desk/TranscriptPage";
 import { hasErrorMessage, putEntry, putError, putSignInRequired, stopStreaming } from "./entries";
 import { reduceNotification } from "./reduceNotification";
-import type { SessionView } from "./sessionView";
+import { approvalEntry, type SessionView } from "./sessionView";
 import { applyNewerPage, applyOlderPage, applyTranscript, applyWholeItem } from "./storedPages";
 
 export type SessionAction =
@@ -61,6 +61,19 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
         { ...view, localCounter: counter },
         { kind: "notice", id: `notice-${counter}`, variant: "setupWarning", method: "setup", summary: action.message },
       );
+    }
+    case "approvalRequested": {
+      const entry = approvalEntry(action.request);
+      const existing = view.entries[entry.id];
+      // Already shown (the stored transcript brought it): keep how it ended, if it did.
+      if (existing?.kind === "approval") return putEntry(view, { ...entry, outcome: existing.outcome });
+      return putEntry({ ...view, approvalsWaiting: view.approvalsWaiting + 1 }, entry);
+    }
+    case "approvalResolved": {
+      const id = `approval-${action.key}`;
+      const existing = view.entries[id];
+      if (existing?.kind !== "approval" || existing.outcome !== null) return view;
+      return putEntry({ ...view, approvalsWaiting: Math.max(0, view.approvalsWaiting - 1) }, { ...existing, outcome: action.outcome });
     }
     case "signInRequired":
       return putSignInRequired(view, action.turnId ?? view.activeTurnId, action.message);

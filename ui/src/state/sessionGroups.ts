@@ -37,7 +37,7 @@ export type DotState = SessionStatus | "waiting";
 
 /** The live status of a session: its stream when we have one, else the listed status. */
 export function sessionDot(info: SessionInfo, view: SessionView | undefined): DotState {
-  if (view?.waitingForUser) return "waiting";
+  if (view?.waitingForUser || (view?.approvalsWaiting ?? 0) > 0) return "waiting";
   return view?.status ?? info.status;
 }
 

@@ -1,3 +1,5 @@
+import type { ApprovalOutcome } from "../generated/desk/ApprovalOutcome";
+import type { ApprovalRequest } from "../generated/desk/ApprovalRequest";
 // What a session's transcript looks like to the UI, derived only by the reducer.
 import type { ThreadItem } from "../generated/codex/v2/ThreadItem";
 import type { ThreadTokenUsage } from "../generated/codex/v2/ThreadTokenUsage";
@@ -55,7 +57,27 @@ export interface NoticeEntry {
   summary: string;
 }
 
-export type Entry = ItemEntry | PromptEntry | ErrorEntry | NoticeEntry;
+/** A question codex asks the user (run a command, change files), and how it ended. */
+export interface ApprovalEntry {
+  kind: "approval";
+  id: string;
+  request: ApprovalRequest;
+  /** null while codex waits for the answer. */
+  outcome: ApprovalOutcome | null;
+}
+
+export function approvalEntry(request: ApprovalRequest): ApprovalEntry {
+  return { kind: "approval", id: `approval-${request.key}`, request, outcome: null };
+}
+
+/** How many questions in `entries` wait for the user's answer. */
+export function countWaiting(entries: Record<string, Entry>): number {
+  let waiting = 0;
+  for (const entry of Object.values(entries)) if (entry.kind === "approval" && entry.outcome === null) waiting++;
+  return waiting;
+}
+
+export type Entry = ItemEntry | PromptEntry | ErrorEntry | NoticeEntry | ApprovalEntry;
 
 export interface TurnView {
   id: string;
@@ -76,6 +98,8 @@ export interface SessionView {
   threadId: string | null;
   /** codex thread status: true while it waits for an approval or user input. */
   waitingForUser: boolean;
+  /** Questions (approval cards) waiting for the user's answer. */
+  approvalsWaiting: number;
   /** The folder that disappeared while the session lives, until the user points it elsewhere. */
   workspaceMissing: string | null;
   tokenUsage: ThreadTokenUsage | null;
@@ -111,6 +135,7 @@ export function emptySessionView(sessionId: string): SessionView {
     statusMessage: null,
     threadId: null,
     waitingForUser: false,
+    approvalsWaiting: 0,
     workspaceMissing: null,
     tokenUsage: null,
     retrying: null,

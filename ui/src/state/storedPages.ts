@@ -9,7 +9,7 @@ import type { TurnInfo } from "../generated/desk/TurnInfo";
 import type { ThreadItem } from "../generated/codex/v2/ThreadItem";
 import { errorEntry, errorEntryId, newItemEntry } from "./entries";
 import { readableStored } from "./items";
-import type { Entry, ErrorEntry, ItemEntry, SessionView, TurnView } from "./sessionView";
+import { approvalEntry, countWaiting, type ApprovalEntry, type Entry, type ErrorEntry, type ItemEntry, type SessionView, type TurnView } from "./sessionView";
 
 /** Entries in order, built in place. */
 class EntryList {
@@ -21,6 +21,24 @@ class EntryList {
   put(entry: Entry): void {
     if (!(entry.id in this.entries)) this.order.push(entry.id);
     this.entries[entry.id] = entry;
+  }
+  /** Puts each approval card right after the item it is about (at the end when that item is
+   * not among these), in the order given. */
+  placeApprovals(approvals: ApprovalEntry[]): void {
+    const after = new Map<string, ApprovalEntry[]>();
+    for (const approval of approvals) {
+      if (approval.id in this.entries) continue;
+      this.entries[approval.id] = approval;
+      const item = approval.request.itemId in this.entries ? approval.request.itemId : "";
+      after.set(item, [...(after.get(item) ?? []), approval]);
+    }
+    if (after.size === 0) return;
+    const order = this.order.splice(0);
+    for (const id of order) {
+      this.order.push(id);
+      for (const approval of after.get(id) ?? []) this.order.push(approval.id);
+    }
+    for (const approval of after.get("") ?? []) this.order.push(approval.id);
   }
 }
 
@@ -175,10 +193,20 @@ export function applyTranscript(
     },
     transcript.turns.filter((t) => !turnsWithItems.has(t.id)).map(turnView),
   );
+  const approvals: ApprovalEntry[] = [];
   for (const id of live.order) {
     const entry = live.entries[id];
-    if (entry && !list.has(id) && !consumedPrompts.has(id)) list.put(entry);
+    if (entry?.kind === "approval") approvals.push(entry);
+    else if (entry && !list.has(id) && !consumedPrompts.has(id)) list.put(entry);
   }
+  // Questions asked, and what codex waits on the user for now (opened, or read again, while
+  // it asks), each after its command or change.
+  const shownApprovals = new Set(approvals.map((a) => a.id));
+  for (const request of transcript.approvals ?? []) {
+    const entry = approvalEntry(request);
+    if (!shownApprovals.has(entry.id)) approvals.push(entry);
+  }
+  list.placeApprovals(approvals);
 
   const keptOlder = live.oldestSeq !== null && live.oldestSeq < pageStart;
   const storedActive = running ? transcript.turns.find((t) => t.status === "inProgress")?.id ?? null : null;
@@ -192,6 +220,7 @@ export function applyTranscript(
     statusMessage: live.status ? live.statusMessage : session.lastError,
     threadId: live.threadId ?? session.threadId,
     loaded: true,
+    approvalsWaiting: countWaiting(list.entries),
     hasOlder: keptOlder ? live.hasOlder : hasOlder,
     oldestSeq: keptOlder ? live.oldestSeq : items[0]?.seq ?? live.oldestSeq,
     hasNewer: transcript.hasNewer,

@@ -33,6 +33,9 @@ pub enum CoreError {
     #[error("A turn is still running in this session. Wait for it to finish or press Stop.")]
     TurnRunning,
 
+    #[error("Codex no longer asks this (the turn ended, or it was answered already).")]
+    NotAsked,
+
     #[error("Your codex configuration {path} could not be read: {reason}. Fix the file, or move it away, and try again.")]
     UserConfig { path: PathBuf, reason: String },
 

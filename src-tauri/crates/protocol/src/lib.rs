@@ -9,10 +9,12 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 mod account;
+mod approvals;
 mod audit;
 mod export;
 mod search;
 pub use account::{AccountAuth, AccountState, LoginProgress, PromptInfo, ProviderInfo};
+pub use approvals::{ApprovalChoice, ApprovalKind, ApprovalOutcome, ApprovalRequest};
 pub use audit::{
     AuditApproval, AuditEntry, AuditFormat, AuditKind, AuditPage, AuditQuery, Exported,
     SessionFormat,
@@ -122,6 +124,8 @@ pub struct Transcript {
     pub has_older: bool,
     /// Whether the session has items newer than these (opened at an item, not at its end).
     pub has_newer: bool,
+    /// Questions codex is waiting on the user for, oldest first.
+    pub approvals: Vec<ApprovalRequest>,
 }
 
 /// Items of a session before or after those already shown, in order (`seq` increasing).
@@ -171,6 +175,13 @@ pub enum SessionEvent {
     WorkspaceMissing { path: String },
     /// The session now works in another folder (the user pointed it there).
     WorkspaceMoved { path: String },
+    /// Codex waits for the user to answer a question (approve a command, a change to files).
+    ApprovalRequested { request: ApprovalRequest },
+    /// A question was answered, or is no longer asked.
+    ApprovalResolved {
+        key: String,
+        outcome: ApprovalOutcome,
+    },
 }
 
 /// A group of session events, in order. `seq` increases by one per batch and session, so the

@@ -97,6 +97,18 @@ pub fn exec_command(call_id: &str, cmd: &str, workdir: Option<&str>) -> Reply {
     )
 }
 
+/// The model asks codex to run `cmd` outside the sandbox (`sandbox_permissions:
+/// "require_escalated"`), saying why: under the `on-request` policy codex asks the user first.
+pub fn exec_command_escalated(call_id: &str, cmd: &str, justification: &str) -> Reply {
+    let arguments = json!({"cmd": cmd, "sandbox_permissions": "require_escalated", "login": false,
+                           "justification": justification})
+    .to_string();
+    one_item(
+        json!({"type": "function_call", "id": format!("fc_{call_id}"), "call_id": call_id,
+                    "name": "exec_command", "arguments": arguments, "status": "completed"}),
+    )
+}
+
 /// The model asks codex to apply `patch` (freeform `apply_patch` tool).
 pub fn apply_patch(call_id: &str, patch: &str) -> Reply {
     one_item(

@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::{reply, ModelRequest, Reply, Script};
 
 /// - a follow-up after a tool call: a short summary quoting the tool's output;
+/// - "escalate <command>": codex asks the user before it runs the command outside the sandbox;
 /// - "run <command>": codex runs the command (`exec_command`);
 /// - "create <file>": codex adds the file with apply_patch;
 /// - "hostile": markdown that tries to restyle, script, frame and navigate the window;
@@ -28,6 +29,16 @@ pub fn by_keyword() -> Script {
         }
         let prompt = req.last_user_text();
         let lower = prompt.to_lowercase();
+        if let Some(cmd) = prompt
+            .split_once("escalate ")
+            .map(|(_, rest)| rest.trim().to_string())
+        {
+            return reply::exec_command_escalated(
+                "call_escalate",
+                &cmd,
+                "It has to write outside the workspace.",
+            );
+        }
         if let Some(cmd) = prompt
             .split_once("run ")
             .map(|(_, rest)| rest.trim().to_string())

@@ -16,7 +16,7 @@ export function NoticeCard({ entry }: { entry: NoticeEntry }) {
         <strong>Declined automatically:</strong> {entry.summary}
       </p>
       <p className="small muted" title={entry.method}>
-        Codex asked for approval. This version of Codex Desk cannot ask you yet, so it said no.
+        Codex asked for something this version of Codex Desk cannot show you, so it said no.
       </p>
     </Card>
   );

@@ -2,6 +2,7 @@
 //! session (one app-server and its thread), answers to codex's own requests, and the typed parts
 //! of codex's messages the core reads.
 
+pub mod approvals;
 pub mod client;
 pub mod discovery;
 pub mod process;

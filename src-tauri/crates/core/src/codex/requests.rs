@@ -1,6 +1,7 @@
-//! Answers to requests codex sends us. This version approves nothing by itself: approval
-//! requests are declined (the safe default) and the user is told; anything unknown gets a
-//! JSON-RPC error so codex never waits forever.
+//! Answers to requests codex sends us that the user is not asked about (command and file
+//! approvals go to the user: see `approvals`). An approval this version cannot show (input for
+//! a terminal, a network rule) is declined, the safe default, and the user is told; anything
+//! unknown gets a JSON-RPC error so codex never waits forever.
 
 use serde_json::{json, Value};
 
@@ -32,13 +33,13 @@ pub fn answer(method: &str, params: &Value) -> Answer {
         "item/commandExecution/requestApproval" => Answer::Result {
             result: json!({ "decision": "decline" }),
             summary: format!(
-                "Codex asked to run `{}` with more access than the sandbox allows. Codex Desk declined it: approving commands is not available yet.",
-                text("command")
+                "Codex asked for an approval this version of Codex Desk cannot show (input for a running command, or a network rule){}; it was declined.",
+                Some(text("command")).filter(|c| !c.is_empty()).map(|c| format!(" for `{c}`")).unwrap_or_default()
             ),
         },
         "item/fileChange/requestApproval" => Answer::Result {
             result: json!({ "decision": "decline" }),
-            summary: "Codex asked to change files outside what the sandbox allows. Codex Desk declined it: approving changes is not available yet.".into(),
+            summary: "Codex asked to change files in a way this version of Codex Desk cannot show; it was declined.".into(),
         },
         "execCommandApproval" | "applyPatchApproval" => Answer::Result {
             result: json!({ "decision": { "denied": { "rejection": "Approvals are not available in this version of Codex Desk." } } }),

@@ -8,6 +8,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
+use super::approvals::Approvals;
 use super::client::{CodexClient, Incoming};
 use super::process::{CodexProcess, ProcessControl, SpawnSpec};
 use super::wire;
@@ -17,7 +18,7 @@ use crate::secrets::Secret;
 use crate::sessions::{SessionFolder, SessionOverrides};
 
 /// Sandbox and approval policy of every thread in this version: codex works freely inside the
-/// workspace and asks before anything else (which is then declined; see `requests`).
+/// workspace and asks the user before anything else (see `approvals`).
 pub const SANDBOX: &str = "workspace-write";
 pub const APPROVAL_POLICY: &str = "on-request";
 
@@ -60,6 +61,8 @@ pub struct LiveSession {
     credentials_gate: tokio::sync::Mutex<()>,
     /// What could not be carried over from the user's codex setup.
     pub setup_warnings: Vec<String>,
+    /// Questions codex waits on the user for.
+    pub approvals: Approvals,
 }
 
 impl LiveSession {
@@ -181,6 +184,7 @@ impl LiveSession {
             credentials_generation: AtomicU64::new(l.credentials_generation),
             credentials_gate: tokio::sync::Mutex::new(()),
             setup_warnings: prepared.warnings,
+            approvals: Approvals::default(),
         };
         Ok((live, incoming))
     }
@@ -280,9 +284,18 @@ impl LiveSession {
     }
 
     /// Asks codex to stop the running turn; `turn/completed` (interrupted) follows.
-    pub async fn interrupt(&self) -> Result<()> {
+    /// Stops the running turn. A question codex waits on is answered first ("cancel": the
+    /// turn ends), so none is left open; returns the keys of those answered.
+    pub async fn interrupt(&self) -> Result<Vec<String>> {
+        let mut stopped = Vec::new();
+        for parked in self.approvals.drain() {
+            let reply = parked.reply(codex_desk_protocol::ApprovalChoice::CancelTurn);
+            if self.client.respond(parked.id, reply).await.is_ok() {
+                stopped.push(parked.request.key);
+            }
+        }
         let Some(turn_id) = self.running_turn().filter(|_| self.is_busy()) else {
-            return Ok(());
+            return Ok(stopped);
         };
         self.client
             .request_with_timeout(
@@ -291,7 +304,7 @@ impl LiveSession {
                 Duration::from_secs(5),
             )
             .await?;
-        Ok(())
+        Ok(stopped)
     }
 
     pub fn turn_finished(&self) {

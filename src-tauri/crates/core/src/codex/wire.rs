@@ -17,6 +17,7 @@ pub mod method {
     pub const ITEM_COMPLETED: &str = "item/completed";
     pub const TURN_COMPLETED: &str = "turn/completed";
     pub const ERROR: &str = "error";
+    pub const SERVER_REQUEST_RESOLVED: &str = "serverRequest/resolved";
     pub const AGENT_MESSAGE_DELTA: &str = "item/agentMessage/delta";
     pub const COMMAND_OUTPUT_DELTA: &str = "item/commandExecution/outputDelta";
     pub const REASONING_SUMMARY_DELTA: &str = "item/reasoning/summaryTextDelta";

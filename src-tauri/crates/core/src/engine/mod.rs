@@ -14,8 +14,9 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use codex_desk_protocol::{
-    AppState, EventBatch, PromptInfo, SearchQuery, SearchResults, SessionEvent, SessionInfo,
-    SessionStatus, StoredItem, Transcript, TranscriptPage,
+    AppState, ApprovalChoice, ApprovalOutcome, ApprovalRequest, EventBatch, PromptInfo,
+    SearchQuery, SearchResults, SessionEvent, SessionInfo, SessionStatus, StoredItem, Transcript,
+    TranscriptPage,
 };
 
 use crate::account::{self, Account, AccountConfig};
@@ -258,7 +259,9 @@ impl Engine {
         if let Some(live) = live {
             // A turn still running in the old folder is stopped and recorded before codex goes.
             if live.is_busy() {
-                let _ = live.interrupt().await;
+                if let Ok(stopped) = live.interrupt().await {
+                    self.approvals_stopped(id, stopped).await;
+                }
                 let _ = tokio::time::timeout(MOVE_WAIT, live.until_idle()).await;
             }
             let cut_off = live.is_busy();
@@ -441,6 +444,7 @@ impl Engine {
             items,
             has_older,
             has_newer: false,
+            approvals: self.pending_approvals(id),
         })
     }
 
@@ -456,6 +460,7 @@ impl Engine {
             items,
             has_older,
             has_newer,
+            approvals: self.pending_approvals(id),
         })
     }
 
@@ -577,9 +582,65 @@ impl Engine {
         self.session(id).await?;
         let live = lock(&self.inner.live).get(id).cloned();
         match live {
-            Some(live) => live.interrupt().await,
+            Some(live) => {
+                let stopped = live.interrupt().await?;
+                self.approvals_stopped(id, stopped).await;
+                Ok(())
+            }
             None => Ok(()),
         }
+    }
+
+    /// Tells the window the questions Stop answered.
+    async fn approvals_stopped(&self, id: &str, keys: Vec<String>) {
+        for key in keys {
+            tracing::info!(session = %id, %key, "a question was answered by Stop");
+            self.emit(
+                id,
+                SessionEvent::ApprovalResolved {
+                    key,
+                    outcome: ApprovalOutcome::Stopped,
+                },
+            )
+            .await;
+        }
+    }
+
+    /// Answers the question `key` codex waits on in session `id`.
+    pub async fn answer_approval(&self, id: &str, key: &str, choice: ApprovalChoice) -> Result<()> {
+        self.session(id).await?;
+        let live = lock(&self.inner.live).get(id).cloned();
+        let parked = live
+            .as_ref()
+            .and_then(|live| live.approvals.take(key).map(|p| (live.clone(), p)));
+        let Some((live, parked)) = parked else {
+            return Err(CoreError::NotAsked);
+        };
+        if !parked.request.choices.contains(&choice) {
+            live.approvals.park(parked);
+            return Err(CoreError::NotAsked);
+        }
+        live.client()
+            .respond(parked.id.clone(), parked.reply(choice))
+            .await?;
+        tracing::info!(session = %id, %key, ?choice, kind = ?parked.request.kind, "the user answered a question");
+        self.emit(
+            id,
+            SessionEvent::ApprovalResolved {
+                key: key.to_string(),
+                outcome: ApprovalOutcome::User(choice),
+            },
+        )
+        .await;
+        Ok(())
+    }
+
+    /// The questions the session's codex waits on now.
+    fn pending_approvals(&self, id: &str) -> Vec<ApprovalRequest> {
+        lock(&self.inner.live)
+            .get(id)
+            .map(|live| live.approvals.pending())
+            .unwrap_or_default()
     }
 
     /// The pid of the session's codex process, if it runs.

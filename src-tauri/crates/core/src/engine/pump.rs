@@ -4,17 +4,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use codex_desk_protocol::{SessionEvent, SessionStatus};
+use codex_desk_protocol::{ApprovalOutcome, SessionEvent, SessionStatus};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
 use super::drafts::{Drafts, CHECKPOINT_EVERY};
 use super::Engine;
+use crate::codex::approvals;
 use crate::codex::client::Incoming;
 use crate::codex::requests::{self, Answer};
 use crate::codex::session::LiveSession;
 use crate::codex::wire;
-use crate::store::NewItem;
+use crate::store::{now_ms, NewItem};
 
 pub(super) async fn run(
     engine: Engine,
@@ -41,6 +42,9 @@ pub(super) async fn run(
         match message {
             Incoming::Notification { method, params } => {
                 drafts.apply(&method, &params);
+                if method == wire::method::SERVER_REQUEST_RESOLVED {
+                    withdrawn(&engine, &id, &live, &params).await;
+                }
                 if let Err(e) =
                     on_notification(&engine, &id, &live, &mut drafts, &method, &params).await
                 {
@@ -87,6 +91,18 @@ pub(super) async fn run(
                 method,
                 params,
             } => {
+                // A question for the user waits for their answer (or Stop, or codex's exit).
+                if let Some(parked) =
+                    approvals::Parked::read(request_id.clone(), &method, &params, now_ms())
+                {
+                    tracing::info!(session = %id, key = %parked.request.key, kind = ?parked.request.kind, "codex asks the user");
+                    let request = parked.request.clone();
+                    live.approvals.park(parked);
+                    engine
+                        .emit(&id, SessionEvent::ApprovalRequested { request })
+                        .await;
+                    continue;
+                }
                 let summary = match requests::answer(&method, &params) {
                     Answer::Result { result, summary } => {
                         let _ = live.client().respond(request_id, result).await;
@@ -114,7 +130,39 @@ pub(super) async fn run(
     for item in drafts.finish_all(&id) {
         engine.store().upsert_item(item);
     }
+    // Codex is gone: nothing it asked can be answered any more.
+    for parked in live.approvals.drain() {
+        engine
+            .emit(
+                &id,
+                SessionEvent::ApprovalResolved {
+                    key: parked.request.key,
+                    outcome: ApprovalOutcome::Withdrawn,
+                },
+            )
+            .await;
+    }
     on_exit(&engine, &id, &live).await;
+}
+
+/// Codex no longer waits on a question (answered, or dropped as its turn ended): one still
+/// parked is withdrawn from the window.
+async fn withdrawn(engine: &Engine, id: &str, live: &LiveSession, params: &Value) {
+    let Some(request_id) = params.get("requestId") else {
+        return;
+    };
+    if let Some(parked) = live.approvals.take(&approvals::key_of(request_id)) {
+        tracing::info!(session = %id, key = %parked.request.key, "codex withdrew a question");
+        engine
+            .emit(
+                id,
+                SessionEvent::ApprovalResolved {
+                    key: parked.request.key,
+                    outcome: ApprovalOutcome::Withdrawn,
+                },
+            )
+            .await;
+    }
 }
 
 async fn on_notification(

@@ -1,0 +1,239 @@
+//! Approval requests from codex, parked until the user answers: what is asked, which answers
+//! codex offers, and the reply each answer becomes on the wire.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use codex_desk_protocol::{ApprovalChoice, ApprovalKind, ApprovalRequest};
+use serde_json::{json, Value};
+
+pub const COMMAND_APPROVAL: &str = "item/commandExecution/requestApproval";
+pub const FILE_CHANGE_APPROVAL: &str = "item/fileChange/requestApproval";
+
+/// One question waiting for the user, with the id codex gave it.
+#[derive(Debug, Clone)]
+pub struct Parked {
+    pub id: Value,
+    pub request: ApprovalRequest,
+}
+
+impl Parked {
+    /// Reads an approval request codex sent (`None` when it is not one this version shows).
+    pub fn read(id: Value, method: &str, params: &Value, now_ms: i64) -> Option<Parked> {
+        let text = |key: &str| params.get(key).and_then(Value::as_str).map(str::to_string);
+        let kind = match method {
+            COMMAND_APPROVAL => ApprovalKind::Command,
+            FILE_CHANGE_APPROVAL => ApprovalKind::FileChange,
+            _ => return None,
+        };
+        // Input for a terminal, or a network-only question: not shown yet, declined by default.
+        if kind == ApprovalKind::Command
+            && (text("kind").is_some_and(|k| k != "command") || text("command").is_none())
+        {
+            return None;
+        }
+        let allow_prefix: Option<Vec<String>> = params
+            .get("proposedExecpolicyAmendment")
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .filter(|p: &Vec<String>| !p.is_empty());
+        let choices = match kind {
+            ApprovalKind::FileChange => vec![
+                ApprovalChoice::Approve,
+                ApprovalChoice::ApproveForSession,
+                ApprovalChoice::Decline,
+                ApprovalChoice::CancelTurn,
+            ],
+            ApprovalKind::Command => command_choices(params, allow_prefix.is_some()),
+        };
+        Some(Parked {
+            request: ApprovalRequest {
+                key: key_of(&id),
+                kind,
+                turn_id: text("turnId")?,
+                item_id: text("itemId")?,
+                command: text("command"),
+                cwd: text("cwd"),
+                reason: text("reason").filter(|r| !r.trim().is_empty()),
+                grant_root: text("grantRoot"),
+                allow_prefix,
+                choices,
+                asked_at: params
+                    .get("startedAtMs")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(now_ms),
+            },
+            id,
+        })
+    }
+
+    /// The reply codex expects for `choice`.
+    pub fn reply(&self, choice: ApprovalChoice) -> Value {
+        let decision = match choice {
+            ApprovalChoice::Approve => json!("accept"),
+            ApprovalChoice::ApproveForSession => json!("acceptForSession"),
+            ApprovalChoice::AllowPrefix => match &self.request.allow_prefix {
+                Some(prefix) => json!({
+                    "acceptWithExecpolicyAmendment": { "execpolicy_amendment": prefix }
+                }),
+                None => json!("accept"),
+            },
+            ApprovalChoice::Decline => json!("decline"),
+            ApprovalChoice::CancelTurn => json!("cancel"),
+        };
+        json!({ "decision": decision })
+    }
+}
+
+/// The answers codex offers for a command, in its order; Decline is always offered (codex
+/// takes it even when it does not list it, and it is the safe answer).
+fn command_choices(params: &Value, has_prefix: bool) -> Vec<ApprovalChoice> {
+    let mut choices = Vec::new();
+    match params.get("availableDecisions").and_then(Value::as_array) {
+        Some(offered) => {
+            for decision in offered {
+                let choice = match decision {
+                    Value::String(s) if s == "accept" => Some(ApprovalChoice::Approve),
+                    Value::String(s) if s == "acceptForSession" => {
+                        Some(ApprovalChoice::ApproveForSession)
+                    }
+                    Value::String(s) if s == "decline" => Some(ApprovalChoice::Decline),
+                    Value::String(s) if s == "cancel" => Some(ApprovalChoice::CancelTurn),
+                    Value::Object(o) if o.contains_key("acceptWithExecpolicyAmendment") => {
+                        has_prefix.then_some(ApprovalChoice::AllowPrefix)
+                    }
+                    // A network rule, or an answer newer than this version: not offered.
+                    _ => None,
+                };
+                if let Some(choice) = choice.filter(|c| !choices.contains(c)) {
+                    choices.push(choice);
+                }
+            }
+        }
+        None => choices.extend([ApprovalChoice::Approve, ApprovalChoice::CancelTurn]),
+    }
+    if !choices.contains(&ApprovalChoice::Decline) {
+        let at = choices
+            .iter()
+            .position(|c| *c == ApprovalChoice::CancelTurn)
+            .unwrap_or(choices.len());
+        choices.insert(at, ApprovalChoice::Decline);
+    }
+    choices
+}
+
+/// A request id as the key the window uses (ids are numbers or strings).
+pub fn key_of(id: &Value) -> String {
+    match id {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The questions of one live session, by key.
+#[derive(Default)]
+pub struct Approvals {
+    parked: Mutex<BTreeMap<String, Parked>>,
+}
+
+impl Approvals {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Parked>> {
+        self.parked.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn park(&self, parked: Parked) {
+        self.lock().insert(parked.request.key.clone(), parked);
+    }
+
+    /// Takes the question `key` to answer it; `None` when it is no longer asked.
+    pub fn take(&self, key: &str) -> Option<Parked> {
+        self.lock().remove(key)
+    }
+
+    /// Takes every question (Stop, exit).
+    pub fn drain(&self) -> Vec<Parked> {
+        std::mem::take(&mut *self.lock()).into_values().collect()
+    }
+
+    /// What is asked now, oldest first.
+    pub fn pending(&self) -> Vec<codex_desk_protocol::ApprovalRequest> {
+        let mut pending: Vec<_> = self.lock().values().map(|p| p.request.clone()).collect();
+        pending.sort_by_key(|r| r.asked_at);
+        pending
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_request_offers_codexs_answers_and_decline() {
+        let params = json!({
+            "kind": "command", "threadId": "t", "turnId": "turn", "itemId": "call_1",
+            "startedAtMs": 5, "environmentId": "local", "reason": "Needs to write outside",
+            "command": "/bin/bash -lc 'touch /x'", "cwd": "/w",
+            "proposedExecpolicyAmendment": ["touch", "/x"],
+            "availableDecisions": ["accept", {"acceptWithExecpolicyAmendment": {"execpolicy_amendment": ["touch", "/x"]}}, "cancel",
+                {"applyNetworkPolicyAmendment": {"network_policy_amendment": {"host": "h", "action": "allow"}}}]
+        });
+        let parked = Parked::read(json!(0), COMMAND_APPROVAL, &params, 9).expect("an approval");
+        assert_eq!(parked.request.key, "0");
+        assert_eq!(
+            parked.request.choices,
+            vec![
+                ApprovalChoice::Approve,
+                ApprovalChoice::AllowPrefix,
+                ApprovalChoice::Decline,
+                ApprovalChoice::CancelTurn
+            ]
+        );
+        assert_eq!(parked.request.asked_at, 5);
+        assert_eq!(
+            parked.reply(ApprovalChoice::Approve),
+            json!({"decision": "accept"})
+        );
+        assert_eq!(
+            parked.reply(ApprovalChoice::AllowPrefix),
+            json!({"decision": {"acceptWithExecpolicyAmendment": {"execpolicy_amendment": ["touch", "/x"]}}})
+        );
+        assert_eq!(
+            parked.reply(ApprovalChoice::CancelTurn),
+            json!({"decision": "cancel"})
+        );
+    }
+
+    #[test]
+    fn a_file_change_offers_all_four_and_other_requests_are_not_parked() {
+        let params = json!({"threadId": "t", "turnId": "turn", "itemId": "p", "startedAtMs": 1, "reason": null, "grantRoot": null});
+        let parked =
+            Parked::read(json!("r-1"), FILE_CHANGE_APPROVAL, &params, 0).expect("an approval");
+        assert_eq!(parked.request.key, "r-1");
+        assert_eq!(parked.request.choices.len(), 4);
+        assert_eq!(
+            parked.reply(ApprovalChoice::ApproveForSession),
+            json!({"decision": "acceptForSession"})
+        );
+        let stdin = json!({"kind": "writeStdin", "threadId": "t", "turnId": "turn", "itemId": "c", "startedAtMs": 1});
+        assert!(Parked::read(json!(1), COMMAND_APPROVAL, &stdin, 0).is_none());
+        assert!(Parked::read(json!(2), "item/tool/requestUserInput", &params, 0).is_none());
+        let no_turn = json!({"threadId": "t", "itemId": "p"});
+        assert!(Parked::read(json!(3), FILE_CHANGE_APPROVAL, &no_turn, 0).is_none());
+    }
+
+    #[test]
+    fn parked_questions_are_taken_once_and_drained_oldest_first() {
+        let approvals = Approvals::default();
+        for (id, at) in [(1, 20), (2, 10)] {
+            let params =
+                json!({"threadId": "t", "turnId": "turn", "itemId": "p", "startedAtMs": at});
+            approvals
+                .park(Parked::read(json!(id), FILE_CHANGE_APPROVAL, &params, 0).expect("read"));
+        }
+        let keys: Vec<_> = approvals.pending().into_iter().map(|r| r.key).collect();
+        assert_eq!(keys, vec!["2", "1"]);
+        assert!(approvals.take("2").is_some());
+        assert!(approvals.take("2").is_none());
+        assert_eq!(approvals.drain().len(), 1);
+        assert!(approvals.pending().is_empty());
+    }
+}

@@ -1,0 +1,70 @@
+//! Questions codex asks the user during a turn (approve a command, a change to files) and the
+//! answers the user gives.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What codex asks to be allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ApprovalKind {
+    /// Run a command with more access than the sandbox gives.
+    Command,
+    /// Change files the sandbox does not let it write.
+    FileChange,
+}
+
+/// An answer the user can give, as the buttons name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ApprovalChoice {
+    /// Allow it this once.
+    Approve,
+    /// Allow it, and the same again, for the rest of the session.
+    ApproveForSession,
+    /// Allow it, and from now on every command starting as codex proposes
+    /// ([`ApprovalRequest::allow_prefix`]), in this and later sessions.
+    AllowPrefix,
+    /// Refuse it; the turn goes on without it.
+    Decline,
+    /// Refuse it and end the turn.
+    CancelTurn,
+}
+
+/// A question codex is waiting on, until the user answers or codex withdraws it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovalRequest {
+    /// Names the question within its session (codex's request id, as text).
+    pub key: String,
+    pub kind: ApprovalKind,
+    pub turn_id: String,
+    /// The command or file change item it is about.
+    pub item_id: String,
+    /// The command, for a command.
+    pub command: Option<String>,
+    /// The folder it would run in, for a command.
+    pub cwd: Option<String>,
+    /// Why codex asks, in its words.
+    pub reason: Option<String>,
+    /// For a file change: the folder codex asks to write in for the rest of the session.
+    pub grant_root: Option<String>,
+    /// The command prefix codex proposes to allow from now on ([`ApprovalChoice::AllowPrefix`]).
+    pub allow_prefix: Option<Vec<String>>,
+    /// The answers offered, in the order to show them.
+    pub choices: Vec<ApprovalChoice>,
+    /// When codex asked (Unix milliseconds).
+    pub asked_at: i64,
+}
+
+/// How a question ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", tag = "by", content = "choice")]
+pub enum ApprovalOutcome {
+    /// The user answered.
+    User(ApprovalChoice),
+    /// Stop was pressed, or the session was closed, while it waited: the turn was cancelled.
+    Stopped,
+    /// Codex withdrew it (the turn ended) or exited.
+    Withdrawn,
+}

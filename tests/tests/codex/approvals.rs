@@ -1,0 +1,147 @@
+//! Approvals: codex asks before running a command outside the sandbox, the user answers, and
+//! no question is ever left open (Stop answers it).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use codex_desk_core::CoreError;
+use codex_desk_protocol::{
+    ApprovalChoice, ApprovalKind, ApprovalOutcome, ApprovalRequest, SessionEvent,
+};
+use codex_desk_test_support::{reply, ModelRequest, Reply};
+use codex_desk_tests::{Events, TestEnv};
+
+/// "touch <path>" asks to run outside the sandbox; after the command, a short answer.
+fn escalating() -> codex_desk_test_support::Script {
+    Arc::new(|req: &ModelRequest| -> Reply {
+        if let Some(output) = req.tool_output() {
+            return reply::text(&["Done: ", &output]);
+        }
+        let prompt = req.last_user_text();
+        reply::exec_command_escalated("call_touch", &prompt, "It writes outside the workspace.")
+    })
+}
+
+/// Waits for the question about a command containing `needle`.
+async fn asked(events: &mut Events, needle: &str) -> ApprovalRequest {
+    let found = events
+        .until(&format!("a question about {needle}"), |e| {
+            matches!(e, SessionEvent::ApprovalRequested { request }
+                if request.command.as_deref().is_some_and(|c| c.contains(needle)))
+        })
+        .await;
+    match found {
+        SessionEvent::ApprovalRequested { request } => request,
+        _ => unreachable!("matched above"),
+    }
+}
+
+async fn resolved(events: &mut Events, key: &str) -> ApprovalOutcome {
+    let key = key.to_string();
+    match events
+        .until(
+            "the question resolved",
+            |e| matches!(e, SessionEvent::ApprovalResolved { key: k, .. } if *k == key),
+        )
+        .await
+    {
+        SessionEvent::ApprovalResolved { outcome, .. } => outcome,
+        _ => unreachable!("matched above"),
+    }
+}
+
+fn touch(path: &Path) -> String {
+    format!("touch {}", path.display())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn approve_runs_the_command_decline_and_stop_do_not() {
+    let env = TestEnv::new(escalating()).await;
+    // Outside the workspace and every writable root of the sandbox.
+    let outside = env.root.path().join("outside");
+    std::fs::create_dir_all(&outside).expect("outside folder");
+    let (engine, session, mut events) = env.start_session().await;
+
+    // Approve: the command runs, once the user said so.
+    let approved = outside.join("approved.txt");
+    engine
+        .send_prompt(&session.id, &touch(&approved))
+        .await
+        .expect("send");
+    let request = asked(&mut events, "approved.txt").await;
+    assert_eq!(request.kind, ApprovalKind::Command);
+    assert_eq!(
+        request.reason.as_deref(),
+        Some("It writes outside the workspace.")
+    );
+    assert!(request.choices.contains(&ApprovalChoice::Approve));
+    assert!(request.choices.contains(&ApprovalChoice::Decline));
+    assert!(!approved.exists(), "nothing runs before the answer");
+    // A window opening the session now sees the question too.
+    let open = engine.open_session(&session.id).await.expect("open");
+    assert_eq!(open.approvals, vec![request.clone()]);
+
+    engine
+        .answer_approval(&session.id, &request.key, ApprovalChoice::Approve)
+        .await
+        .expect("approve");
+    assert_eq!(
+        resolved(&mut events, &request.key).await,
+        ApprovalOutcome::User(ApprovalChoice::Approve)
+    );
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    assert!(
+        approved.exists(),
+        "the approved command ran: {:#?} {:#?}",
+        events.methods(),
+        events.notifications("item/completed")
+    );
+    assert!(matches!(
+        engine
+            .answer_approval(&session.id, &request.key, ApprovalChoice::Approve)
+            .await,
+        Err(CoreError::NotAsked)
+    ));
+
+    // Decline: the turn goes on without the command.
+    let declined = outside.join("declined.txt");
+    engine
+        .send_prompt(&session.id, &touch(&declined))
+        .await
+        .expect("send");
+    let request = asked(&mut events, "declined.txt").await;
+    engine
+        .answer_approval(&session.id, &request.key, ApprovalChoice::Decline)
+        .await
+        .expect("decline");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    assert!(!declined.exists(), "a declined command never runs");
+    let command = events
+        .completed_items("commandExecution")
+        .into_iter()
+        .find(|c| {
+            c["command"]
+                .as_str()
+                .is_some_and(|c| c.contains("declined.txt"))
+        })
+        .expect("the declined command's item");
+    assert_eq!(command["status"], "declined");
+
+    // Stop while codex waits: the question is answered (the turn is cancelled), never left open.
+    let stopped = outside.join("stopped.txt");
+    engine
+        .send_prompt(&session.id, &touch(&stopped))
+        .await
+        .expect("send");
+    let request = asked(&mut events, "stopped.txt").await;
+    engine.interrupt(&session.id).await.expect("stop");
+    assert_eq!(
+        resolved(&mut events, &request.key).await,
+        ApprovalOutcome::Stopped
+    );
+    assert_eq!(events.turn_completed().await["status"], "interrupted");
+    assert!(!stopped.exists());
+    let open = engine.open_session(&session.id).await.expect("open");
+    assert!(open.approvals.is_empty(), "nothing left waiting");
+    engine.shutdown();
+}

@@ -1,0 +1,84 @@
+// @vitest-environment jsdom
+// An approval card as the user meets it: what codex asks, why, the answers it offers as named
+// buttons; a click sends that answer, and the answered card says what was decided.
+import { act } from "react";
+import { createRoot } from "react-dom/client";
+import { afterEach, describe, expect, it } from "vitest";
+import { createFakeBackend } from "../../backend/fake";
+import type { ApprovalChoice } from "../../generated/desk/ApprovalChoice";
+import type { ApprovalRequest } from "../../generated/desk/ApprovalRequest";
+import { initialAppView } from "../../state/appState";
+import { createController } from "../../state/controller";
+import { AppContext } from "../../state/hooks";
+import { approvalEntry, type ApprovalEntry } from "../../state/sessionView";
+import { createAppStore } from "../../state/store";
+import { ApprovalCard } from "./ApprovalCard";
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+const request: ApprovalRequest = {
+  key: "0",
+  kind: "command",
+  turnId: "t1",
+  itemId: "call_1",
+  command: "/bin/bash -lc 'touch /outside/x'",
+  cwd: "/work/project",
+  reason: "It writes outside the workspace.",
+  grantRoot: null,
+  allowPrefix: ["touch", "/outside/x"],
+  choices: ["approve", "allowPrefix", "decline", "cancelTurn"],
+  askedAt: 1,
+};
+
+describe("ApprovalCard", () => {
+  let host: HTMLElement | null = null;
+  afterEach(() => host?.remove());
+
+  async function render(entry: ApprovalEntry) {
+    const answers: [string, string, ApprovalChoice][] = [];
+    const backend = { ...createFakeBackend(), answerApproval: async (s: string, k: string, c: ApprovalChoice) => void answers.push([s, k, c]) };
+    const store = createAppStore({ ...initialAppView, loading: false });
+    const controller = createController(backend, store);
+    host = document.createElement("div");
+    document.body.append(host);
+    const root = createRoot(host);
+    await act(async () =>
+      root.render(
+        <AppContext.Provider value={{ store, controller, backendKind: "fake" }}>
+          <ApprovalCard entry={entry} sessionId="s1" />
+        </AppContext.Provider>,
+      ),
+    );
+    return { answers, host, root };
+  }
+
+  it("shows what is asked and sends the answer clicked", async () => {
+    const { answers, host, root } = await render(approvalEntry(request));
+    expect(host.textContent).toContain("Codex asks to run a command");
+    expect(host.textContent).toContain("touch /outside/x");
+    expect(host.textContent).toContain("in /work/project");
+    expect(host.textContent).toContain("It writes outside the workspace.");
+    expect(host.textContent).toContain("Waiting for you");
+    const buttons = [...host.querySelectorAll("button")].map((b) => b.textContent);
+    expect(buttons).toEqual(["Approve", "Always allow `touch /outside/x`", "Decline", "Cancel turn"]);
+    const decline = [...host.querySelectorAll("button")].find((b) => b.textContent === "Decline");
+    await act(async () => decline?.click());
+    expect(answers).toEqual([["s1", "0", "decline"]]);
+    await act(async () => root.unmount());
+  });
+
+  it("answered or withdrawn, says so and offers nothing", async () => {
+    for (const [outcome, text] of [
+      [{ by: "user", choice: "approveForSession" }, "You approved it for this session."],
+      [{ by: "stopped" }, "Stopped before you answered"],
+      [{ by: "withdrawn" }, "Codex no longer asks"],
+    ] as const) {
+      const { host, root } = await render({ ...approvalEntry(request), outcome });
+      expect(host.textContent).toContain(text);
+      expect(host.querySelectorAll("button")).toHaveLength(0);
+      expect(host.textContent).not.toContain("Waiting for you");
+      await act(async () => root.unmount());
+      host.remove();
+    }
+  });
+});
