@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use codex_desk_core::CoreError;
 use codex_desk_protocol::{
-    ApprovalChoice, ApprovalKind, ApprovalOutcome, ApprovalRequest, SessionEvent,
+    ApprovalChoice, ApprovalKind, ApprovalOutcome, ApprovalRequest, AuditApproval, AuditQuery,
+    SessionEvent,
 };
 use codex_desk_test_support::{reply, ModelRequest, Reply};
 use codex_desk_tests::{Events, TestEnv};
@@ -127,6 +128,27 @@ async fn approve_runs_the_command_decline_and_stop_do_not() {
         .expect("the declined command's item");
     assert_eq!(command["status"], "declined");
 
+    // The audit trail says who allowed what.
+    let audit = engine
+        .audit(
+            AuditQuery {
+                session: Some(session.id.clone()),
+                ..AuditQuery::default()
+            },
+            None,
+        )
+        .await
+        .expect("audit");
+    let approval_of = |file: &str| {
+        audit
+            .entries
+            .iter()
+            .find(|e| e.command.as_deref().is_some_and(|c| c.contains(file)))
+            .map(|e| e.approval)
+    };
+    assert_eq!(approval_of("approved.txt"), Some(AuditApproval::Approved));
+    assert_eq!(approval_of("declined.txt"), Some(AuditApproval::Declined));
+
     // Stop while codex waits: the question is answered (the turn is cancelled), never left open.
     let stopped = outside.join("stopped.txt");
     engine
@@ -143,5 +165,90 @@ async fn approve_runs_the_command_decline_and_stop_do_not() {
     assert!(!stopped.exists());
     let open = engine.open_session(&session.id).await.expect("open");
     assert!(open.approvals.is_empty(), "nothing left waiting");
+    engine.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_outside_the_workspace_waits_for_the_user() {
+    // "<path>": the model adds that file with apply_patch; after it, a short answer.
+    let env = TestEnv::new(Arc::new(|req: &ModelRequest| -> Reply {
+        if req.tool_output().is_some() {
+            return reply::text(&["Patched."]);
+        }
+        let path = req.last_user_text();
+        reply::apply_patch(
+            "call_patch",
+            &format!("*** Begin Patch\n*** Add File: {path}\n+from codex\n*** End Patch"),
+        )
+    }))
+    .await;
+    let outside = env.root.path().join("outside");
+    std::fs::create_dir_all(&outside).expect("outside folder");
+    let (engine, session, mut events) = env.start_session().await;
+
+    let declined = outside.join("declined.txt");
+    engine
+        .send_prompt(&session.id, &declined.display().to_string())
+        .await
+        .expect("send");
+    let request = match events
+        .until("a file change question", |e| {
+            matches!(e, SessionEvent::ApprovalRequested { request } if request.kind == ApprovalKind::FileChange)
+        })
+        .await
+    {
+        SessionEvent::ApprovalRequested { request } => request,
+        _ => unreachable!("matched above"),
+    };
+    assert_eq!(
+        request.choices,
+        vec![
+            ApprovalChoice::Approve,
+            ApprovalChoice::ApproveForSession,
+            ApprovalChoice::Decline,
+            ApprovalChoice::CancelTurn
+        ]
+    );
+    // The change itself is on the item codex started before asking: the card above it.
+    let started = events.notifications("item/started");
+    assert!(
+        started
+            .iter()
+            .any(|p| p["item"]["id"] == request.item_id.as_str()
+                && p["item"]["type"] == "fileChange"),
+        "{started:#?}"
+    );
+    engine
+        .answer_approval(&session.id, &request.key, ApprovalChoice::Decline)
+        .await
+        .expect("decline");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    assert!(!declined.exists(), "a declined change is not written");
+
+    let approved = outside.join("approved.txt");
+    engine
+        .send_prompt(&session.id, &approved.display().to_string())
+        .await
+        .expect("send");
+    let key = request.key.clone();
+    let request = match events
+        .until(
+            "a second file change question",
+            |e| matches!(e, SessionEvent::ApprovalRequested { request } if request.key != key),
+        )
+        .await
+    {
+        SessionEvent::ApprovalRequested { request } => request,
+        _ => unreachable!("matched above"),
+    };
+    engine
+        .answer_approval(&session.id, &request.key, ApprovalChoice::Approve)
+        .await
+        .expect("approve");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    assert_eq!(
+        std::fs::read_to_string(&approved).expect("the approved change is written"),
+        "from codex\n"
+    );
     engine.shutdown();
 }

@@ -16,6 +16,9 @@ function sameAuditState(a: ReturnType<typeof auditState>, b: ReturnType<typeof a
 export const APPROVAL_LABEL: Record<AuditEntry["approval"], string> = {
   policy: "By policy",
   user: "Run by you",
+  approved: "Approved by you",
+  approvedForSession: "Approved by you for the session",
+  allowedPrefix: "Allowed by your rule",
   declined: "Declined",
 };
 

@@ -34,6 +34,12 @@ pub enum AuditApproval {
     Policy,
     /// The user ran it themselves (a `!` shell command).
     User,
+    /// Codex asked and the user approved it, this once.
+    Approved,
+    /// Codex asked and the user approved it for the rest of the session.
+    ApprovedForSession,
+    /// Codex asked and the user allowed every command starting as it proposed, from then on.
+    AllowedPrefix,
     /// It was declined, so it did not run.
     Declined,
 }

@@ -3,4 +3,4 @@
 /**
  * How an action came to run.
  */
-export type AuditApproval = "policy" | "user" | "declined";
+export type AuditApproval = "policy" | "user" | "approved" | "approvedForSession" | "allowedPrefix" | "declined";

@@ -623,6 +623,12 @@ impl Engine {
         live.client()
             .respond(parked.id.clone(), parked.reply(choice))
             .await?;
+        self.inner.store.record_decision(
+            id,
+            &parked.request.turn_id,
+            &parked.request.item_id,
+            choice,
+        );
         tracing::info!(session = %id, %key, ?choice, kind = ?parked.request.kind, "the user answered a question");
         self.emit(
             id,

@@ -86,6 +86,9 @@ pub fn approval(approval: AuditApproval) -> &'static str {
     match approval {
         AuditApproval::Policy => "policy",
         AuditApproval::User => "user",
+        AuditApproval::Approved => "approved",
+        AuditApproval::ApprovedForSession => "approvedForSession",
+        AuditApproval::AllowedPrefix => "allowedPrefix",
         AuditApproval::Declined => "declined",
     }
 }

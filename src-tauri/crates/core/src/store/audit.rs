@@ -47,8 +47,10 @@ pub(super) fn page(
     });
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {key}, i.session_id, s.title, s.workspace, i.turn_id, i.seq, i.kind, i.json,
-                i.created_at
+                i.created_at, d.choice
          FROM items i JOIN sessions s ON s.id = i.session_id
+              LEFT JOIN decisions d
+                ON d.session_id = i.session_id AND d.turn_id = i.turn_id AND d.item_id = i.item_id
          WHERE i.kind IN ('commandExecution', 'fileChange')
            AND {in_session}
            AND (?2 IS NULL OR s.workspace = ?2)
@@ -110,6 +112,16 @@ fn cut(text: &mut Option<String>) {
     ));
 }
 
+/// How the user allowed an item, from their recorded answer (`None`: they refused it).
+fn user_approval(choice: &str) -> Option<AuditApproval> {
+    match choice {
+        "approve" => Some(AuditApproval::Approved),
+        "approveForSession" => Some(AuditApproval::ApprovedForSession),
+        "allowPrefix" => Some(AuditApproval::AllowedPrefix),
+        _ => None,
+    }
+}
+
 /// The entries one stored item makes: one for a command, one per file for a file change.
 fn entries_of(row: &Row<'_>) -> rusqlite::Result<Vec<AuditEntry>> {
     let kind: String = row.get(6)?;
@@ -118,8 +130,11 @@ fn entries_of(row: &Row<'_>) -> rusqlite::Result<Vec<AuditEntry>> {
     let item: Value = serde_json::from_str(&json).unwrap_or(Value::Null);
     let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
     let status = text(&item, "status").unwrap_or_else(|| "unknown".into());
+    let decided: Option<String> = row.get(9)?;
     let approval = if status == "declined" {
         AuditApproval::Declined
+    } else if let Some(by_user) = decided.as_deref().and_then(user_approval) {
+        by_user
     } else if item.get("source").and_then(Value::as_str) == Some("userShell") {
         AuditApproval::User
     } else {

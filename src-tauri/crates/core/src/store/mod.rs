@@ -5,6 +5,7 @@
 
 mod archive;
 mod audit;
+mod decisions;
 mod health;
 mod items;
 mod open;
@@ -19,8 +20,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use codex_desk_protocol::{
-    AuditPage, AuditQuery, SearchQuery, SearchResults, SessionInfo, SessionStatus, StorageHealth,
-    StoredItem, TurnInfo,
+    ApprovalChoice, AuditPage, AuditQuery, SearchQuery, SearchResults, SessionInfo, SessionStatus,
+    StorageHealth, StoredItem, TurnInfo,
 };
 use rusqlite::Connection;
 use tokio::sync::oneshot;
@@ -43,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     turns::MIGRATION_2,
     search::MIGRATION_3,
     search::MIGRATION_4,
+    decisions::MIGRATION_5,
 ];
 
 /// How long closing waits for the last writes.
@@ -98,6 +100,13 @@ pub(crate) enum Write {
         key: String,
         value: String,
     },
+    Decision {
+        session_id: String,
+        turn_id: String,
+        item_id: String,
+        choice: &'static str,
+        at: i64,
+    },
 }
 
 impl Write {
@@ -137,6 +146,13 @@ impl Write {
             } => turns::close_open(conn, session_id, status, error, *at),
             Write::Item { item, at } => items::upsert(conn, item, *at),
             Write::Setting { key, value } => settings::set(conn, key, value),
+            Write::Decision {
+                session_id,
+                turn_id,
+                item_id,
+                choice,
+                at,
+            } => decisions::record(conn, session_id, turn_id, item_id, choice, *at),
         }
     }
 
@@ -153,6 +169,7 @@ impl Write {
             Write::CloseOpenTurns { .. } => "close open turns",
             Write::Item { .. } => "item",
             Write::Setting { .. } => "setting",
+            Write::Decision { .. } => "decision",
         }
     }
 }
@@ -411,6 +428,7 @@ impl Store {
         self.read(move |c| {
             let tx = c.unchecked_transaction()?;
             tx.execute("DELETE FROM items WHERE session_id = ?1", [&id])?;
+            tx.execute("DELETE FROM decisions WHERE session_id = ?1", [&id])?;
             tx.execute("DELETE FROM turns WHERE session_id = ?1", [&id])?;
             tx.execute("DELETE FROM sessions WHERE id = ?1", [&id])?;
             tx.commit()?;
@@ -570,6 +588,29 @@ impl Store {
 
     pub fn upsert_item(&self, item: NewItem) {
         self.write(Write::Item { item, at: now_ms() });
+    }
+
+    /// Keeps what the user answered about an item, for the audit trail.
+    pub fn record_decision(
+        &self,
+        session_id: &str,
+        turn_id: &str,
+        item_id: &str,
+        choice: ApprovalChoice,
+    ) {
+        self.write(Write::Decision {
+            session_id: session_id.into(),
+            turn_id: turn_id.into(),
+            item_id: item_id.into(),
+            choice: match choice {
+                ApprovalChoice::Approve => "approve",
+                ApprovalChoice::ApproveForSession => "approveForSession",
+                ApprovalChoice::AllowPrefix => "allowPrefix",
+                ApprovalChoice::Decline => "decline",
+                ApprovalChoice::CancelTurn => "cancelTurn",
+            },
+            at: now_ms(),
+        });
     }
 
     pub fn set_setting(&self, key: &str, value: &str) {
