@@ -81,7 +81,7 @@ function SessionHeader({ session, dot, running }: { session: SessionInfo; dot: R
         </div>
         <span className="session-status">
           <StatusDot state={dot} />
-          <span data-testid="session-status">{dotLabel[dot]}</span>
+          <span data-testid="session-status" role="status">{dotLabel[dot]}</span>
         </span>
         <div className="session-actions">
           <button type="button" className="quiet" onClick={() => setNaming(session.title)}>

@@ -213,7 +213,35 @@ describe("approvals", () => {
     );
     expect(again.entries["approval-7"]).toMatchObject({ outcome: { by: "user", choice: "approve" } });
     expect(again.approvalsWaiting).toBe(0);
-    expect(run([{ type: "approvalResolved", key: "nope", outcome: { by: "stopped" } }], asked)).toBe(asked);
+    const unknown = run([{ type: "approvalResolved", key: "nope", outcome: { by: "stopped" } }], asked);
+    expect(unknown.entries).toBe(asked.entries);
+    expect(unknown.approvalsWaiting).toBe(1);
+  });
+
+  it("a question answered before the transcript listing it arrives stays answered", () => {
+    const transcript: Transcript = { session: sessionInfo({ status: "running" }), turns: [], items: [], hasOlder: false, hasNewer: false, approvals: [request] };
+    const heard = run([{ type: "approvalResolved", key: "7", outcome: { by: "withdrawn" } }]);
+    const opened = reduceSession(heard, { type: "transcript", transcript });
+    expect(opened.entries["approval-7"]).toMatchObject({ outcome: { by: "withdrawn" } });
+    expect(opened.approvalsWaiting).toBe(0);
+    const late = run([{ type: "approvalRequested", request }], heard);
+    expect(late.entries["approval-7"]).toMatchObject({ outcome: { by: "withdrawn" } });
+    expect(late.approvalsWaiting).toBe(0);
+  });
+
+  it("a question still waiting stays when the session is opened at an item elsewhere", () => {
+    const asked = run([turnStarted("t1"), { type: "approvalRequested", request }]);
+    const transcript: Transcript = {
+      session: sessionInfo({ status: "running" }),
+      turns: [{ id: "t0", status: "completed", error: null, startedAt: 1, completedAt: 2 }],
+      items: [{ turnId: "t0", seq: 5, item: userMessage("u5", "old") }],
+      hasOlder: true,
+      hasNewer: true,
+      approvals: [request],
+    };
+    const middle = reduceSession(asked, { type: "transcript", transcript, focusSeq: 5 });
+    expect(middle.order).toEqual(["u5", "approval-7"]);
+    expect(middle.approvalsWaiting).toBe(1);
   });
 
   it("keeps an answered question after its command when the transcript is read again", () => {

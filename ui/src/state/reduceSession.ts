@@ -67,12 +67,18 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
       const existing = view.entries[entry.id];
       // Already shown (the stored transcript brought it): keep how it ended, if it did.
       if (existing?.kind === "approval") return putEntry(view, { ...entry, outcome: existing.outcome });
+      const settled = view.settledApprovals[action.request.key];
+      if (settled) return putEntry(view, { ...entry, outcome: settled });
       return putEntry({ ...view, approvalsWaiting: view.approvalsWaiting + 1 }, entry);
     }
     case "approvalResolved": {
       const id = `approval-${action.key}`;
       const existing = view.entries[id];
-      if (existing?.kind !== "approval" || existing.outcome !== null) return view;
+      if (existing === undefined) {
+        // Not shown yet (a transcript read now may still list it as asked): remember the end.
+        return { ...view, settledApprovals: { ...view.settledApprovals, [action.key]: action.outcome } };
+      }
+      if (existing.kind !== "approval" || existing.outcome !== null) return view;
       return putEntry({ ...view, approvalsWaiting: Math.max(0, view.approvalsWaiting - 1) }, { ...existing, outcome: action.outcome });
     }
     case "signInRequired":

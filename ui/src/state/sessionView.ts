@@ -100,6 +100,8 @@ export interface SessionView {
   waitingForUser: boolean;
   /** Questions (approval cards) waiting for the user's answer. */
   approvalsWaiting: number;
+  /** How questions ended that had no card yet (heard before the transcript that lists them). */
+  settledApprovals: Record<string, ApprovalOutcome>;
   /** The folder that disappeared while the session lives, until the user points it elsewhere. */
   workspaceMissing: string | null;
   tokenUsage: ThreadTokenUsage | null;
@@ -136,6 +138,7 @@ export function emptySessionView(sessionId: string): SessionView {
     threadId: null,
     waitingForUser: false,
     approvalsWaiting: 0,
+    settledApprovals: {},
     workspaceMissing: null,
     tokenUsage: null,
     retrying: null,

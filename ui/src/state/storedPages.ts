@@ -116,7 +116,17 @@ function sortedItems(items: readonly StoredItem[]): StoredItem[] {
 
 /** What is stored of a view dropped: a page that is not next to what is shown starts afresh. */
 function withoutStored(view: SessionView): SessionView {
-  return { ...view, order: [], entries: {}, prepended: 0, hasOlder: false, oldestSeq: null, hasNewer: false, newestSeq: null };
+  // A question still waiting stays: it must stay answerable wherever the session is opened.
+  const entries: Record<string, Entry> = {};
+  const order: string[] = [];
+  for (const id of view.order) {
+    const entry = view.entries[id];
+    if (entry?.kind === "approval" && entry.outcome === null) {
+      entries[id] = entry;
+      order.push(id);
+    }
+  }
+  return { ...view, order, entries, prepended: 0, hasOlder: false, oldestSeq: null, hasNewer: false, newestSeq: null };
 }
 
 /**
@@ -149,6 +159,9 @@ export function applyTranscript(
       list.put(entry);
     } else if (entry?.kind === "error" && entry.turnId !== null && olderTurns.has(entry.turnId)) {
       list.put(entry);
+    } else if (entry?.kind === "approval") {
+      // Placed again after its item below.
+      continue;
     } else break;
   }
 
@@ -203,7 +216,8 @@ export function applyTranscript(
   // it asks), each after its command or change.
   const shownApprovals = new Set(approvals.map((a) => a.id));
   for (const request of transcript.approvals ?? []) {
-    const entry = approvalEntry(request);
+    // Read before an answer the window already heard of: it stays answered.
+    const entry = { ...approvalEntry(request), outcome: live.settledApprovals[request.key] ?? null };
     if (!shownApprovals.has(entry.id)) approvals.push(entry);
   }
   list.placeApprovals(approvals);

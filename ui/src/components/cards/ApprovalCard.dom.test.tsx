@@ -60,10 +60,18 @@ describe("ApprovalCard", () => {
     expect(host.textContent).toContain("It writes outside the workspace.");
     expect(host.textContent).toContain("Waiting for you");
     const buttons = [...host.querySelectorAll("button")].map((b) => b.textContent);
-    expect(buttons).toEqual(["Approve", "Always allow `touch /outside/x`", "Decline", "Cancel turn"]);
+    expect(buttons).toEqual(["Approve", "Always allow: touch /outside/x", "Decline", "Cancel turn"]);
     const decline = [...host.querySelectorAll("button")].find((b) => b.textContent === "Decline");
     await act(async () => decline?.click());
     expect(answers).toEqual([["s1", "0", "decline"]]);
+    await act(async () => root.unmount());
+  });
+
+  it("shows characters that would hide what runs, and quotes a prefix as a shell reads it", async () => {
+    const sneaky = { ...request, command: "rm -rf \u202Etxt.exe\u202C safe", allowPrefix: ["rm", "my file"] };
+    const { host, root } = await render(approvalEntry(sneaky));
+    expect(host.querySelector("pre")?.textContent).toBe("rm -rf ⟨U+202E⟩txt.exe⟨U+202C⟩ safe");
+    expect(host.textContent).toContain("Always allow: rm 'my file'");
     await act(async () => root.unmount());
   });
 

@@ -1,9 +1,20 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ApprovalChoice } from "../../generated/desk/ApprovalChoice";
 import type { ApprovalOutcome } from "../../generated/desk/ApprovalOutcome";
 import { useController } from "../../state/hooks";
 import type { ApprovalEntry } from "../../state/sessionView";
 import { Card } from "./Card";
+
+/** A command prefix as a shell would read it: words with spaces or quotes are quoted. */
+function shellWords(words: string[] | null): string {
+  return (words ?? []).map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(" ");
+}
+
+/** Characters that make text read differently from what runs (bidi controls, zero-width
+ * spaces) shown as visible codes. */
+export function revealHidden(text: string): string {
+  return text.replace(/[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}⟩`);
+}
 
 /** The buttons' names, as the user reads them. */
 function choiceLabel(choice: ApprovalChoice, prefix: string[] | null): string {
@@ -13,7 +24,7 @@ function choiceLabel(choice: ApprovalChoice, prefix: string[] | null): string {
     case "approveForSession":
       return "Approve for this session";
     case "allowPrefix":
-      return `Always allow \`${(prefix ?? []).join(" ")}\``;
+      return `Always allow: ${shellWords(prefix)}`;
     case "decline":
       return "Decline";
     case "cancelTurn":
@@ -30,7 +41,7 @@ function outcomeText(outcome: ApprovalOutcome, prefix: string[] | null): string 
         case "approveForSession":
           return "You approved it for this session.";
         case "allowPrefix":
-          return `You allowed \`${(prefix ?? []).join(" ")}\` from now on.`;
+          return `You allowed commands starting ${shellWords(prefix)} from now on.`;
         case "decline":
           return "You declined it; codex goes on without it.";
         case "cancelTurn":
@@ -54,9 +65,16 @@ export function ApprovalCard({ entry, sessionId }: { entry: ApprovalEntry; sessi
   const [sending, setSending] = useState(false);
   const { request, outcome } = entry;
   const waiting = outcome === null;
+  // Answered with a click: the buttons go, so the focus moves to what was decided.
+  const outcomeLine = useRef<HTMLParagraphElement>(null);
+  const answeredHere = useRef(false);
+  useEffect(() => {
+    if (!waiting && answeredHere.current) outcomeLine.current?.focus();
+  }, [waiting]);
   const title = request.kind === "command" ? "Codex asks to run a command" : "Codex asks to change files";
   const answer = async (choice: ApprovalChoice) => {
     setSending(true);
+    answeredHere.current = true;
     try {
       await controller.answerApproval(sessionId, request.key, choice);
     } finally {
@@ -69,8 +87,8 @@ export function ApprovalCard({ entry, sessionId }: { entry: ApprovalEntry; sessi
         <span className="card-title">{title}</span>
         {waiting && <span className="pill pill-wait">Waiting for you</span>}
       </div>
-      {request.command && <pre className="approval-command">{request.command}</pre>}
-      {request.cwd && <p className="small muted meta">in {request.cwd}</p>}
+      {request.command && <pre className="approval-command">{revealHidden(request.command)}</pre>}
+      {request.cwd && <p className="small muted meta">in {revealHidden(request.cwd)}</p>}
       {request.kind === "fileChange" && (
         <p className="small">
           The change is shown above.{request.grantRoot ? ` Codex also asks to write in ${request.grantRoot} for the rest of the session.` : ""}
@@ -97,7 +115,9 @@ export function ApprovalCard({ entry, sessionId }: { entry: ApprovalEntry; sessi
           ))}
         </div>
       ) : (
-        <p className="small muted approval-outcome">{outcomeText(outcome, request.allowPrefix)}</p>
+        <p className="small muted approval-outcome" ref={outcomeLine} tabIndex={-1}>
+          {outcomeText(outcome, request.allowPrefix)}
+        </p>
       )}
     </Card>
   );

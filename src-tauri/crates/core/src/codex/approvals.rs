@@ -19,16 +19,29 @@ pub struct Parked {
 
 impl Parked {
     /// Reads an approval request codex sent (`None` when it is not one this version shows).
-    pub fn read(id: Value, method: &str, params: &Value, now_ms: i64) -> Option<Parked> {
+    /// `process` names the codex process that asked: its request ids start again at 0.
+    pub fn read(
+        process: &str,
+        id: Value,
+        method: &str,
+        params: &Value,
+        now_ms: i64,
+    ) -> Option<Parked> {
         let text = |key: &str| params.get(key).and_then(Value::as_str).map(str::to_string);
         let kind = match method {
             COMMAND_APPROVAL => ApprovalKind::Command,
             FILE_CHANGE_APPROVAL => ApprovalKind::FileChange,
             _ => return None,
         };
-        // Input for a terminal, or a network-only question: not shown yet, declined by default.
+        // Input for a terminal, a network rule, or more access than the command itself: the
+        // card cannot show all that is asked yet, so it is declined by default (never approved
+        // unseen).
+        let set = |key: &str| params.get(key).is_some_and(|v| !v.is_null());
         if kind == ApprovalKind::Command
-            && (text("kind").is_some_and(|k| k != "command") || text("command").is_none())
+            && (text("kind").is_some_and(|k| k != "command")
+                || text("command").is_none()
+                || set("additionalPermissions")
+                || set("networkApprovalContext"))
         {
             return None;
         }
@@ -47,7 +60,7 @@ impl Parked {
         };
         Some(Parked {
             request: ApprovalRequest {
-                key: key_of(&id),
+                key: key_of(process, &id),
                 kind,
                 turn_id: text("turnId")?,
                 item_id: text("itemId")?,
@@ -109,7 +122,14 @@ fn command_choices(params: &Value, has_prefix: bool) -> Vec<ApprovalChoice> {
                 }
             }
         }
-        None => choices.extend([ApprovalChoice::Approve, ApprovalChoice::CancelTurn]),
+        // Codex's own default: approve, the proposed rule when there is one, cancel.
+        None => {
+            choices.push(ApprovalChoice::Approve);
+            if has_prefix {
+                choices.push(ApprovalChoice::AllowPrefix);
+            }
+            choices.push(ApprovalChoice::CancelTurn);
+        }
     }
     if !choices.contains(&ApprovalChoice::Decline) {
         let at = choices
@@ -121,11 +141,12 @@ fn command_choices(params: &Value, has_prefix: bool) -> Vec<ApprovalChoice> {
     choices
 }
 
-/// A request id as the key the window uses (ids are numbers or strings).
-pub fn key_of(id: &Value) -> String {
+/// The key the window knows a request by: the codex process that asked, and its request id
+/// (a number or a string).
+pub fn key_of(process: &str, id: &Value) -> String {
     match id {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => format!("{process}:{s}"),
+        other => format!("{process}:{other}"),
     }
 }
 
@@ -147,6 +168,27 @@ impl Approvals {
     /// Takes the question `key` to answer it; `None` when it is no longer asked.
     pub fn take(&self, key: &str) -> Option<Parked> {
         self.lock().remove(key)
+    }
+
+    /// Takes the question `key` if `choice` is among its answers; `None` otherwise (then it
+    /// stays asked, when it was).
+    pub fn take_for(&self, key: &str, choice: ApprovalChoice) -> Option<Parked> {
+        let mut parked = self.lock();
+        if !parked.get(key)?.request.choices.contains(&choice) {
+            return None;
+        }
+        parked.remove(key)
+    }
+
+    /// Takes the questions of a turn that ended.
+    pub fn take_turn(&self, turn_id: &str) -> Vec<Parked> {
+        let mut parked = self.lock();
+        let keys: Vec<String> = parked
+            .iter()
+            .filter(|(_, p)| p.request.turn_id == turn_id)
+            .map(|(k, _)| k.clone())
+            .collect();
+        keys.iter().filter_map(|k| parked.remove(k)).collect()
     }
 
     /// Takes every question (Stop, exit).
@@ -176,8 +218,9 @@ mod tests {
             "availableDecisions": ["accept", {"acceptWithExecpolicyAmendment": {"execpolicy_amendment": ["touch", "/x"]}}, "cancel",
                 {"applyNetworkPolicyAmendment": {"network_policy_amendment": {"host": "h", "action": "allow"}}}]
         });
-        let parked = Parked::read(json!(0), COMMAND_APPROVAL, &params, 9).expect("an approval");
-        assert_eq!(parked.request.key, "0");
+        let parked =
+            Parked::read("p", json!(0), COMMAND_APPROVAL, &params, 9).expect("an approval");
+        assert_eq!(parked.request.key, "p:0");
         assert_eq!(
             parked.request.choices,
             vec![
@@ -206,18 +249,38 @@ mod tests {
     fn a_file_change_offers_all_four_and_other_requests_are_not_parked() {
         let params = json!({"threadId": "t", "turnId": "turn", "itemId": "p", "startedAtMs": 1, "reason": null, "grantRoot": null});
         let parked =
-            Parked::read(json!("r-1"), FILE_CHANGE_APPROVAL, &params, 0).expect("an approval");
-        assert_eq!(parked.request.key, "r-1");
+            Parked::read("p", json!("r-1"), FILE_CHANGE_APPROVAL, &params, 0).expect("an approval");
+        assert_eq!(parked.request.key, "p:r-1");
         assert_eq!(parked.request.choices.len(), 4);
         assert_eq!(
             parked.reply(ApprovalChoice::ApproveForSession),
             json!({"decision": "acceptForSession"})
         );
         let stdin = json!({"kind": "writeStdin", "threadId": "t", "turnId": "turn", "itemId": "c", "startedAtMs": 1});
-        assert!(Parked::read(json!(1), COMMAND_APPROVAL, &stdin, 0).is_none());
-        assert!(Parked::read(json!(2), "item/tool/requestUserInput", &params, 0).is_none());
+        assert!(Parked::read("p", json!(1), COMMAND_APPROVAL, &stdin, 0).is_none());
+        assert!(Parked::read("p", json!(2), "item/tool/requestUserInput", &params, 0).is_none());
+        // More access than the command shows: never parked, so never approved unseen.
+        let wider = json!({"kind": "command", "threadId": "t", "turnId": "turn", "itemId": "c",
+            "startedAtMs": 1, "command": "ls", "additionalPermissions": {"network": {"enabled": true}, "fileSystem": null}});
+        assert!(Parked::read("p", json!(4), COMMAND_APPROVAL, &wider, 0).is_none());
+        let network = json!({"kind": "command", "threadId": "t", "turnId": "turn", "itemId": "c",
+            "startedAtMs": 1, "command": "curl x", "networkApprovalContext": {"host": "x", "protocol": "https"}});
+        assert!(Parked::read("p", json!(5), COMMAND_APPROVAL, &network, 0).is_none());
+        // No list from codex: its default, with the proposed rule.
+        let plain = json!({"kind": "command", "threadId": "t", "turnId": "turn", "itemId": "c",
+            "startedAtMs": 1, "command": "touch /x", "proposedExecpolicyAmendment": ["touch"]});
+        let parked = Parked::read("p", json!(6), COMMAND_APPROVAL, &plain, 0).expect("an approval");
+        assert_eq!(
+            parked.request.choices,
+            vec![
+                ApprovalChoice::Approve,
+                ApprovalChoice::AllowPrefix,
+                ApprovalChoice::Decline,
+                ApprovalChoice::CancelTurn
+            ]
+        );
         let no_turn = json!({"threadId": "t", "itemId": "p"});
-        assert!(Parked::read(json!(3), FILE_CHANGE_APPROVAL, &no_turn, 0).is_none());
+        assert!(Parked::read("p", json!(3), FILE_CHANGE_APPROVAL, &no_turn, 0).is_none());
     }
 
     #[test]
@@ -226,13 +289,17 @@ mod tests {
         for (id, at) in [(1, 20), (2, 10)] {
             let params =
                 json!({"threadId": "t", "turnId": "turn", "itemId": "p", "startedAtMs": at});
-            approvals
-                .park(Parked::read(json!(id), FILE_CHANGE_APPROVAL, &params, 0).expect("read"));
+            approvals.park(
+                Parked::read("p", json!(id), FILE_CHANGE_APPROVAL, &params, 0).expect("read"),
+            );
         }
         let keys: Vec<_> = approvals.pending().into_iter().map(|r| r.key).collect();
-        assert_eq!(keys, vec!["2", "1"]);
-        assert!(approvals.take("2").is_some());
-        assert!(approvals.take("2").is_none());
+        assert_eq!(keys, vec!["p:2", "p:1"]);
+        assert!(approvals
+            .take_for("p:2", ApprovalChoice::AllowPrefix)
+            .is_none());
+        assert!(approvals.take_for("p:2", ApprovalChoice::Approve).is_some());
+        assert!(approvals.take("p:2").is_none());
         assert_eq!(approvals.drain().len(), 1);
         assert!(approvals.pending().is_empty());
     }

@@ -63,6 +63,8 @@ pub struct LiveSession {
     pub setup_warnings: Vec<String>,
     /// Questions codex waits on the user for.
     pub approvals: Approvals,
+    /// Names this codex process in the keys of its questions (its request ids restart at 0).
+    pub process: String,
 }
 
 impl LiveSession {
@@ -185,6 +187,7 @@ impl LiveSession {
             credentials_gate: tokio::sync::Mutex::new(()),
             setup_warnings: prepared.warnings,
             approvals: Approvals::default(),
+            process: uuid::Uuid::new_v4().simple().to_string()[..8].to_string(),
         };
         Ok((live, incoming))
     }
@@ -283,19 +286,24 @@ impl LiveSession {
         self.turn.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    /// Asks codex to stop the running turn; `turn/completed` (interrupted) follows.
-    /// Stops the running turn. A question codex waits on is answered first ("cancel": the
-    /// turn ends), so none is left open; returns the keys of those answered.
-    pub async fn interrupt(&self) -> Result<Vec<String>> {
+    /// Answers every question codex waits on with "cancel" (the turn ends); returns their keys
+    /// (answered, or gone with codex: either way no longer asked).
+    pub async fn cancel_approvals(&self) -> Vec<String> {
         let mut stopped = Vec::new();
         for parked in self.approvals.drain() {
             let reply = parked.reply(codex_desk_protocol::ApprovalChoice::CancelTurn);
-            if self.client.respond(parked.id, reply).await.is_ok() {
-                stopped.push(parked.request.key);
-            }
+            let _ = self.client.respond(parked.id, reply).await;
+            stopped.push(parked.request.key);
         }
+        stopped
+    }
+
+    /// Stops the running turn (`turn/completed`, interrupted, follows). A question codex waits
+    /// on is answered first, so none is ever left open.
+    pub async fn interrupt(&self) -> Result<()> {
+        self.cancel_approvals().await;
         let Some(turn_id) = self.running_turn().filter(|_| self.is_busy()) else {
-            return Ok(stopped);
+            return Ok(());
         };
         self.client
             .request_with_timeout(
@@ -304,7 +312,7 @@ impl LiveSession {
                 Duration::from_secs(5),
             )
             .await?;
-        Ok(stopped)
+        Ok(())
     }
 
     pub fn turn_finished(&self) {

@@ -259,9 +259,9 @@ impl Engine {
         if let Some(live) = live {
             // A turn still running in the old folder is stopped and recorded before codex goes.
             if live.is_busy() {
-                if let Ok(stopped) = live.interrupt().await {
-                    self.approvals_stopped(id, stopped).await;
-                }
+                let stopped = live.cancel_approvals().await;
+                self.approvals_stopped(id, stopped).await;
+                let _ = live.interrupt().await;
                 let _ = tokio::time::timeout(MOVE_WAIT, live.until_idle()).await;
             }
             let cut_off = live.is_busy();
@@ -583,9 +583,10 @@ impl Engine {
         let live = lock(&self.inner.live).get(id).cloned();
         match live {
             Some(live) => {
-                let stopped = live.interrupt().await?;
+                // The questions first: the window hears they ended even if the stop fails.
+                let stopped = live.cancel_approvals().await;
                 self.approvals_stopped(id, stopped).await;
-                Ok(())
+                live.interrupt().await
             }
             None => Ok(()),
         }
@@ -610,19 +611,30 @@ impl Engine {
     pub async fn answer_approval(&self, id: &str, key: &str, choice: ApprovalChoice) -> Result<()> {
         self.session(id).await?;
         let live = lock(&self.inner.live).get(id).cloned();
-        let parked = live
-            .as_ref()
-            .and_then(|live| live.approvals.take(key).map(|p| (live.clone(), p)));
+        let parked = live.as_ref().and_then(|live| {
+            live.approvals
+                .take_for(key, choice)
+                .map(|p| (live.clone(), p))
+        });
         let Some((live, parked)) = parked else {
             return Err(CoreError::NotAsked);
         };
-        if !parked.request.choices.contains(&choice) {
-            live.approvals.park(parked);
-            return Err(CoreError::NotAsked);
-        }
-        live.client()
+        if let Err(e) = live
+            .client()
             .respond(parked.id.clone(), parked.reply(choice))
-            .await?;
+            .await
+        {
+            // Codex is gone: nothing waits on the answer any more.
+            self.emit(
+                id,
+                SessionEvent::ApprovalResolved {
+                    key: key.to_string(),
+                    outcome: ApprovalOutcome::Withdrawn,
+                },
+            )
+            .await;
+            return Err(e);
+        }
         self.inner.store.record_decision(
             id,
             &parked.request.turn_id,

@@ -92,9 +92,13 @@ pub(super) async fn run(
                 params,
             } => {
                 // A question for the user waits for their answer (or Stop, or codex's exit).
-                if let Some(parked) =
-                    approvals::Parked::read(request_id.clone(), &method, &params, now_ms())
-                {
+                if let Some(parked) = approvals::Parked::read(
+                    &live.process,
+                    request_id.clone(),
+                    &method,
+                    &params,
+                    now_ms(),
+                ) {
                     tracing::info!(session = %id, key = %parked.request.key, kind = ?parked.request.kind, "codex asks the user");
                     let request = parked.request.clone();
                     live.approvals.park(parked);
@@ -151,7 +155,10 @@ async fn withdrawn(engine: &Engine, id: &str, live: &LiveSession, params: &Value
     let Some(request_id) = params.get("requestId") else {
         return;
     };
-    if let Some(parked) = live.approvals.take(&approvals::key_of(request_id)) {
+    if let Some(parked) = live
+        .approvals
+        .take(&approvals::key_of(&live.process, request_id))
+    {
         tracing::info!(session = %id, key = %parked.request.key, "codex withdrew a question");
         engine
             .emit(
@@ -203,6 +210,18 @@ async fn on_notification(
                 ),
             };
             if let Some(turn_id) = &turn_id {
+                // A question of the ended turn is no longer asked (codex says so too, normally).
+                for parked in live.approvals.take_turn(turn_id) {
+                    engine
+                        .emit(
+                            id,
+                            SessionEvent::ApprovalResolved {
+                                key: parked.request.key,
+                                outcome: ApprovalOutcome::Withdrawn,
+                            },
+                        )
+                        .await;
+                }
                 // What still streamed is kept as it was, before the turn counts as ended.
                 for item in drafts.finish_turn(id, turn_id) {
                     store.upsert_item(item);
