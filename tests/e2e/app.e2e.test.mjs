@@ -289,12 +289,26 @@ test("a command that needs approval waits for the user: Approve runs it, Decline
     await wd.element('[data-testid="session-status"]', { contains: "Waiting for you" });
     await wd.element('.sidebar .badge', { contains: "1" });
     assert.equal(fs.existsSync(approved), false, "nothing runs before the user answers");
+
+    // While the turn waits, Enter queues a follow-up: listed, removable, sent when the turn ends.
+    await wd.element('button[aria-label="Steer"]');
+    await wd.type(await wd.element('textarea[aria-label="Message"]'), "Queued: say hello\uE007");
+    // (WebKitWebDriver leaves text cut with an ellipsis out of an element's text: read the page.)
+    const queuedTexts = "return [...document.querySelectorAll('[aria-label=\"Queued follow-ups\"] .queued-text')].map((e) => e.textContent)";
+    await wd.waitFor("the queued follow-up to be listed", async () => (await wd.script(queuedTexts)).includes("Queued: say hello"));
+    await wd.type(await wd.element('textarea[aria-label="Message"]'), "Queued: never sent\uE007");
+    await wd.waitFor("the second follow-up to be listed", async () => (await wd.script(queuedTexts)).length === 2);
+    await wd.click(await wd.element('button[aria-label="Remove queued follow-up 2"]'));
+    await wd.waitFor("the removed follow-up to go", async () => JSON.stringify(await wd.script(queuedTexts)) === '["Queued: say hello"]');
     fs.writeFileSync(path.join(artifacts, "approval.png"), await wd.screenshot());
 
     await wd.click(await wd.element('.approval-waiting button', { contains: "Approve" }));
     await wd.element('[data-kind="approval"]', { contains: "You approved it." });
     await wd.element('[data-kind="agentMessage"]', { contains: "The tool said" });
+    await wd.element('[data-kind="agentMessage"]', { contains: "You said: Queued: say hello" });
     await wd.element('[data-testid="session-status"]', { contains: "Idle" });
+    assert.equal(await wd.script("return document.querySelectorAll('[aria-label=\"Queued follow-ups\"]').length"), 0);
+    assert.equal(await wd.script("return document.body.innerText.includes('never sent')"), false, "a removed follow-up is never sent");
     assert.equal(fs.existsSync(approved), true, "the approved command ran");
 
     await prompt(wd, `Please escalate touch ${declined}`);

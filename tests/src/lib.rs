@@ -262,6 +262,7 @@ impl Events {
                 SessionEvent::ApprovalResolved { key, outcome } => {
                     format!("approvalResolved: {key} {outcome:?}")
                 }
+                SessionEvent::QueueChanged { queued } => format!("queueChanged: {}", queued.len()),
             })
             .collect()
     }

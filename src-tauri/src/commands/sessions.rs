@@ -137,6 +137,32 @@ pub async fn interrupt(engine: State<'_, Engine>, session_id: String) -> CmdResu
     engine.interrupt(&session_id).await.map_err(to_ui)
 }
 
+/// Adds the user's text to the running turn.
+#[tauri::command]
+pub async fn steer(engine: State<'_, Engine>, session_id: String, text: String) -> CmdResult<()> {
+    engine.steer(&session_id, &text).await.map_err(to_ui)
+}
+
+/// Queues a follow-up for when the running turn completes.
+#[tauri::command]
+pub async fn queue_prompt(
+    engine: State<'_, Engine>,
+    session_id: String,
+    text: String,
+) -> CmdResult<()> {
+    engine.queue_prompt(&session_id, &text).await.map_err(to_ui)
+}
+
+/// Removes a queued follow-up.
+#[tauri::command]
+pub async fn unqueue(
+    engine: State<'_, Engine>,
+    session_id: String,
+    queued_id: String,
+) -> CmdResult<()> {
+    engine.unqueue(&session_id, &queued_id).await.map_err(to_ui)
+}
+
 /// The user's answer to a question codex asked (approve a command, a change to files).
 #[tauri::command]
 pub async fn answer_approval(

@@ -67,6 +67,12 @@ export interface Backend {
   interrupt(sessionId: string): Promise<void>;
   /** Sets the window's title (the OS shows it in the task bar and window switcher). */
   setWindowTitle(title: string): Promise<void>;
+  /** Adds text to the running turn (codex reads it at its next step). */
+  steer(sessionId: string, text: string): Promise<void>;
+  /** Queues a follow-up sent when the running turn completes. */
+  queuePrompt(sessionId: string, text: string): Promise<void>;
+  /** Removes a queued follow-up. */
+  unqueue(sessionId: string, queuedId: string): Promise<void>;
   /** The user's answer to a question codex asked (see ApprovalRequest.choices). */
   answerApproval(sessionId: string, key: string, choice: ApprovalChoice): Promise<void>;
   /** Asks the user for a folder; null when they cancel. */

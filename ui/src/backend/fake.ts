@@ -1,5 +1,6 @@
 // In-memory backend for a plain browser: same interface as the Tauri one, replays a demo
 // turn (demoScript.ts) when a prompt is sent.
+import type { QueuedPrompt } from "../generated/desk/QueuedPrompt";
 import type { AppState } from "../generated/desk/AppState";
 import type { AuditEntry } from "../generated/desk/AuditEntry";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
@@ -20,6 +21,7 @@ interface FakeSession {
   seq: number;
   timer: ReturnType<typeof setTimeout> | null;
   turnId: string | null;
+  queued: QueuedPrompt[];
 }
 
 const fail = (code: ErrorPayload["code"], message: string, detail: string | null = null): ErrorPayload => ({
@@ -142,18 +144,38 @@ export function createFakeBackend(): Backend {
     }
   };
 
+  let queueCounter = 0;
   const play = (session: FakeSession, steps: ReturnType<typeof demoTurn>) => {
     const [step, ...rest] = steps;
     if (!step) {
       session.timer = null;
       session.turnId = null;
       emit(session, [{ type: "status", status: "idle", message: null, threadId: session.info.threadId }]);
+      // A completed turn sends the next queued follow-up, as the core does.
+      const next = session.queued.shift();
+      if (next) {
+        emit(session, [{ type: "queueChanged", queued: [...session.queued] }]);
+        startTurn(session, next.text);
+      }
       return;
     }
     session.timer = setTimeout(() => {
       emit(session, step.events);
       play(session, rest);
     }, step.delayMs);
+  };
+
+  const startTurn = (session: FakeSession, text: string) => {
+    turnCounter += 1;
+      session.info.threadId ??= `demo-thread-${session.info.id}`;
+      if (session.items.length === 0) session.info.title = text.slice(0, 60);
+      session.info.updatedAt = Date.now();
+      session.turnId = `demo-turn-${turnCounter}`;
+      emit(session, [
+        { type: "promptAccepted", text },
+        { type: "status", status: "running", message: null, threadId: session.info.threadId },
+      ]);
+      play(session, demoTurn(text, turnCounter, session.info.threadId, session.info.workspace));
   };
 
   return {
@@ -200,7 +222,7 @@ export function createFakeBackend(): Backend {
         createdAt: now,
         updatedAt: now,
       };
-      sessions.set(id, { info, turns: [], items: [], listeners: [], seq: 0, timer: null, turnId: null });
+      sessions.set(id, { info, turns: [], items: [], listeners: [], seq: 0, timer: null, turnId: null, queued: [] });
       return { ...info };
     },
     async renameSession(sessionId, title) {
@@ -219,7 +241,7 @@ export function createFakeBackend(): Backend {
       const session = get(sessionId);
       lastSessionId = sessionId;
       const { turns, items, hasOlder } = page(session, Number.POSITIVE_INFINITY);
-      return { session: { ...session.info }, turns, items, hasOlder, hasNewer: false , approvals: []};
+      return { session: { ...session.info }, turns, items, hasOlder, hasNewer: false, approvals: [], queued: [] };
     },
     async olderItems(sessionId, beforeSeq) {
       return { sessionId, ...page(get(sessionId), beforeSeq), hasNewer: false };
@@ -234,7 +256,7 @@ export function createFakeBackend(): Backend {
       const ids = new Set(items.map((i) => i.turnId));
       const turns = session.turns.filter((t) => ids.has(t.id) || after.turns.includes(t));
       const hasOlder = session.items.some((i) => i.seq < (items[0]?.seq ?? 0));
-      return { session: { ...session.info }, turns, items, hasOlder, hasNewer: after.hasNewer , approvals: []};
+      return { session: { ...session.info }, turns, items, hasOlder, hasNewer: after.hasNewer, approvals: [], queued: [] };
     },
     async newerItems(sessionId, afterSeq) {
       return { sessionId, ...pageAfter(get(sessionId), afterSeq), hasOlder: false };
@@ -301,16 +323,7 @@ export function createFakeBackend(): Backend {
     async sendPrompt(sessionId, text) {
       const session = get(sessionId);
       if (session.timer) throw fail("turnRunning", "A turn is already running. Stop it or wait for it to finish.");
-      turnCounter += 1;
-      session.info.threadId ??= `demo-thread-${sessionId}`;
-      if (session.items.length === 0) session.info.title = text.slice(0, 60);
-      session.info.updatedAt = Date.now();
-      session.turnId = `demo-turn-${turnCounter}`;
-      emit(session, [
-        { type: "promptAccepted", text },
-        { type: "status", status: "running", message: null, threadId: session.info.threadId },
-      ]);
-      play(session, demoTurn(text, turnCounter, session.info.threadId, session.info.workspace));
+      startTurn(session, text);
     },
     async interrupt(sessionId) {
       const session = get(sessionId);
@@ -323,6 +336,22 @@ export function createFakeBackend(): Backend {
         { type: "status", status: "idle", message: null, threadId },
       ]);
       session.turnId = null;
+    },
+    async steer(sessionId, text) {
+      const session = get(sessionId);
+      if (!session.timer) throw fail("nothingToSteer", "No turn is running to add this to.");
+      emit(session, [{ type: "promptAccepted", text }]);
+    },
+    async queuePrompt(sessionId, text) {
+      const session = get(sessionId);
+      if (!session.timer) return startTurn(session, text);
+      session.queued.push({ id: `queued-${++queueCounter}`, text });
+      emit(session, [{ type: "queueChanged", queued: [...session.queued] }]);
+    },
+    async unqueue(sessionId, queuedId) {
+      const session = get(sessionId);
+      session.queued = session.queued.filter((q) => q.id !== queuedId);
+      emit(session, [{ type: "queueChanged", queued: [...session.queued] }]);
     },
     async setWindowTitle(title) {
       document.title = title;

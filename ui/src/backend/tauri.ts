@@ -53,6 +53,9 @@ export function createTauriBackend(): Backend {
     },
     sendPrompt: (sessionId, text) => normalized(invoke<void>("send_prompt", { sessionId, text })),
     interrupt: (sessionId) => normalized(invoke<void>("interrupt", { sessionId })),
+    steer: (sessionId, text) => normalized(invoke<void>("steer", { sessionId, text })),
+    queuePrompt: (sessionId, text) => normalized(invoke<void>("queue_prompt", { sessionId, text })),
+    unqueue: (sessionId, queuedId) => normalized(invoke<void>("unqueue", { sessionId, queuedId })),
     setWindowTitle: (title) => normalized(getCurrentWindow().setTitle(title)),
     answerApproval: (sessionId, key, choice) => normalized(invoke<void>("answer_approval", { sessionId, key, choice })),
     pickFolder: async () => {

@@ -1,17 +1,22 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { useAppView, useController } from "../state/hooks";
+import type { QueuedPrompt } from "../generated/desk/QueuedPrompt";
 import { completePrompt, matchingPrompts, namesPrompt } from "../state/promptMenu";
 
 interface Props {
   sessionId: string;
   running: boolean;
+  /** Follow-ups waiting for the running turn to end. */
+  queued: QueuedPrompt[];
 }
 
 /**
- * Enter sends, Shift+Enter adds a line, Esc (or Stop) interrupts the running turn. Typing `/`
- * offers the user's custom prompts; Tab or Enter picks the highlighted one.
+ * Enter sends, Shift+Enter adds a line, Esc (or Stop) interrupts the running turn. While a turn
+ * runs, Enter queues a follow-up (sent when the turn completes) and Ctrl+Enter (or Steer) adds the
+ * text to the running turn. Typing `/` offers the user's custom prompts; Tab or Enter picks the
+ * highlighted one.
  */
-export function Composer({ sessionId, running }: Props) {
+export function Composer({ sessionId, running, queued }: Props) {
   const controller = useController();
   const { prompts } = useAppView();
   const [text, setText] = useState("");
@@ -32,12 +37,18 @@ export function Composer({ sessionId, running }: Props) {
     ref.current?.focus();
   }, []);
 
-  const send = async () => {
+  /** Sends now, or while a turn runs queues it (or steers the turn with it). */
+  const send = async (how: "send" | "steer" = "send") => {
     const prompt = text.trim();
-    if (!prompt || running) return;
+    if (!prompt) return;
     setText("");
-    const ok = await controller.sendPrompt(sessionId, prompt);
+    const ok = !running
+      ? await controller.sendPrompt(sessionId, prompt)
+      : how === "steer"
+        ? await controller.steer(sessionId, prompt)
+        : await controller.queuePrompt(sessionId, prompt);
     if (!ok) setText((current) => current || prompt);
+    ref.current?.focus();
   };
 
   const stop = () => {
@@ -73,7 +84,7 @@ export function Composer({ sessionId, running }: Props) {
     }
     if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
-      void send();
+      void send(event.ctrlKey || event.metaKey ? "steer" : "send");
     } else if (event.key === "Escape" && running) {
       event.preventDefault();
       stop();
@@ -83,11 +94,13 @@ export function Composer({ sessionId, running }: Props) {
   return (
     <form
       className="composer"
+      aria-label="Composer"
       onSubmit={(e) => {
         e.preventDefault();
         void send();
       }}
     >
+      {queued.length > 0 && <QueuedList sessionId={sessionId} queued={queued} running={running} />}
       {suggestions.length > 0 && (
         <ul id={`prompt-menu-${sessionId}`} className="prompt-menu" role="listbox" aria-label="Custom prompts">
           {suggestions.map((p) => (
@@ -117,7 +130,11 @@ export function Composer({ sessionId, running }: Props) {
         aria-expanded={suggestions.length > 0}
         aria-controls={suggestions.length > 0 ? `prompt-menu-${sessionId}` : undefined}
         aria-activedescendant={chosen ? `prompt-${sessionId}-${chosen.name}` : undefined}
-        placeholder={running ? "Codex is working… (Esc to stop)" : "Ask codex to do something (Enter to send, Shift+Enter for a new line)"}
+        placeholder={
+          running
+            ? "Codex is working… Enter queues a follow-up, Ctrl+Enter steers this turn, Esc stops"
+            : "Ask codex to do something (Enter to send, Shift+Enter for a new line)"
+        }
         rows={3}
         value={text}
         onChange={(e) => {
@@ -130,10 +147,58 @@ export function Composer({ sessionId, running }: Props) {
         <button type="button" aria-label="Stop" title="Stop (Esc)" disabled={!running} onClick={stop}>
           Stop
         </button>
-        <button type="submit" className="primary" aria-label="Send" title="Send (Enter)" disabled={running || !text.trim()}>
-          Send
-        </button>
+        {running && (
+          <button
+            type="button"
+            aria-label="Steer"
+            title="Add this to the running turn now (Ctrl+Enter)"
+            disabled={!text.trim()}
+            onClick={() => void send("steer")}
+          >
+            Steer
+          </button>
+        )}
+        {running ? (
+          <button type="submit" className="primary" aria-label="Queue" title="Send when this turn ends (Enter)" disabled={!text.trim()}>
+            Queue
+          </button>
+        ) : (
+          <button type="submit" className="primary" aria-label="Send" title="Send (Enter)" disabled={!text.trim()}>
+            Send
+          </button>
+        )}
       </div>
     </form>
+  );
+}
+
+/** The follow-ups waiting for the turn to end; after a turn that failed or was stopped they wait for the user. */
+function QueuedList({ sessionId, queued, running }: { sessionId: string; queued: QueuedPrompt[]; running: boolean }) {
+  const controller = useController();
+  return (
+    <section className="queued" aria-label="Queued follow-ups">
+      <p className="small muted">
+        {running
+          ? `Sent when this turn ends${queued.length > 1 ? ", one turn after another" : ""}:`
+          : "Waiting: the last turn did not complete. Send now, or remove:"}
+      </p>
+      <ol>
+        {queued.map((q, i) => (
+          <li key={q.id} className="queued-item">
+            <span className="queued-text" title={q.text}>
+              {q.text}
+            </span>
+            {!running && i === 0 && (
+              <button type="button" className="small" onClick={() => void controller.sendQueuedNow(sessionId, q.id, q.text)}>
+                Send now
+              </button>
+            )}
+            <button type="button" className="small" aria-label={`Remove queued follow-up ${i + 1}`} onClick={() => void controller.unqueue(sessionId, q.id)}>
+              Remove
+            </button>
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }

@@ -28,7 +28,7 @@ export function SessionPane({ app, session }: { app: AppView; session: SessionIn
           {actionError.message}
         </p>
       )}
-      <Composer key={`composer-${session.id}`} sessionId={session.id} running={isTurnRunning(view)} />
+      <Composer key={`composer-${session.id}`} sessionId={session.id} running={isTurnRunning(view)} queued={view.queued} />
     </section>
   );
 }

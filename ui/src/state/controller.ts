@@ -55,6 +55,12 @@ export interface Controller {
   sendPrompt(sessionId: string, text: string): Promise<boolean>;
   interrupt(sessionId: string): Promise<void>;
   answerApproval(sessionId: string, key: string, choice: ApprovalChoice): Promise<void>;
+  /** Adds text to the running turn; if it just ended, sends it as a new message. */
+  steer(sessionId: string, text: string): Promise<boolean>;
+  queuePrompt(sessionId: string, text: string): Promise<boolean>;
+  unqueue(sessionId: string, queuedId: string): Promise<void>;
+  /** Sends a queued follow-up now (the queue waits after a turn that did not complete). */
+  sendQueuedNow(sessionId: string, queuedId: string, text: string): Promise<void>;
   /** Says in the window's title how many sessions wait for the user. */
   showWaiting(sessions: number): void;
   showSignIn(shown: boolean): void;
@@ -174,7 +180,7 @@ export function createController(backend: Backend, store: AppStore): Controller 
     }
   };
 
-  return {
+  const controller: Controller = {
     async load() {
       try {
         const problem = await backend.startupProblem();
@@ -376,6 +382,40 @@ export function createController(backend: Backend, store: AppStore): Controller 
       const title = sessions === 0 ? "Codex Desk" : `Codex Desk — ${sessions === 1 ? "a session waits" : `${sessions} sessions wait`} for you`;
       backend.setWindowTitle(title).catch(() => {});
     },
+    async steer(sessionId, text) {
+      try {
+        await backend.steer(sessionId, text);
+        store.dispatch({ type: "actionError", sessionId, error: null });
+        return true;
+      } catch (error) {
+        const payload = toErrorPayload(error);
+        // The turn ended meanwhile: what the user meant for now goes as the next message.
+        if (payload.code === "nothingToSteer") return controller.sendPrompt(sessionId, text);
+        store.dispatch({ type: "actionError", sessionId, error: payload });
+        return false;
+      }
+    },
+    async queuePrompt(sessionId, text) {
+      try {
+        await backend.queuePrompt(sessionId, text);
+        store.dispatch({ type: "actionError", sessionId, error: null });
+        return true;
+      } catch (error) {
+        store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+        return false;
+      }
+    },
+    async unqueue(sessionId, queuedId) {
+      try {
+        await backend.unqueue(sessionId, queuedId);
+      } catch (error) {
+        store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+      }
+    },
+    async sendQueuedNow(sessionId, queuedId, text) {
+      await controller.unqueue(sessionId, queuedId);
+      await controller.sendPrompt(sessionId, text);
+    },
     async answerApproval(sessionId, key, choice) {
       try {
         await backend.answerApproval(sessionId, key, choice);
@@ -400,4 +440,5 @@ export function createController(backend: Backend, store: AppStore): Controller 
     signOut: () => accountCall(backend.signOut),
     dismissAccountError: () => accountCall(backend.dismissAccountError),
   };
+  return controller;
 }

@@ -219,7 +219,7 @@ describe("approvals", () => {
   });
 
   it("a question answered before the transcript listing it arrives stays answered", () => {
-    const transcript: Transcript = { session: sessionInfo({ status: "running" }), turns: [], items: [], hasOlder: false, hasNewer: false, approvals: [request] };
+    const transcript: Transcript = { session: sessionInfo({ status: "running" }), turns: [], items: [], hasOlder: false, hasNewer: false, approvals: [request], queued: [] };
     const heard = run([{ type: "approvalResolved", key: "7", outcome: { by: "withdrawn" } }]);
     const opened = reduceSession(heard, { type: "transcript", transcript });
     expect(opened.entries["approval-7"]).toMatchObject({ outcome: { by: "withdrawn" } });
@@ -237,7 +237,7 @@ describe("approvals", () => {
       items: [{ turnId: "t0", seq: 5, item: userMessage("u5", "old") }],
       hasOlder: true,
       hasNewer: true,
-      approvals: [request],
+      approvals: [request], queued: [],
     };
     const middle = reduceSession(asked, { type: "transcript", transcript, focusSeq: 5 });
     expect(middle.order).toEqual(["u5", "approval-7"]);
@@ -261,7 +261,7 @@ describe("approvals", () => {
       ],
       hasOlder: false,
       hasNewer: false,
-      approvals: [],
+      approvals: [], queued: [],
     };
     const answered = run([
       { type: "approvalRequested", request },
@@ -273,7 +273,7 @@ describe("approvals", () => {
   });
 
   it("shows the questions a transcript read while codex waits brings, once", () => {
-    const transcript: Transcript = { session: sessionInfo({ status: "running" }), turns: [], items: [], hasOlder: false, hasNewer: false, approvals: [request] };
+    const transcript: Transcript = { session: sessionInfo({ status: "running" }), turns: [], items: [], hasOlder: false, hasNewer: false, approvals: [request], queued: [] };
     const opened = reduceSession(emptySessionView("s1"), { type: "transcript", transcript });
     expect(opened.order).toEqual(["approval-7"]);
     expect(opened.approvalsWaiting).toBe(1);
@@ -283,6 +283,26 @@ describe("approvals", () => {
     const reread = reduceSession(live, { type: "transcript", transcript });
     expect(reread.order).toEqual(["approval-7"]);
     expect(reread.approvalsWaiting).toBe(1);
+  });
+});
+
+describe("queued follow-ups", () => {
+  it("shows the queue the core reports, replaced whole each time, and the one a transcript brings", () => {
+    const queued = run([
+      { type: "queueChanged", queued: [{ id: "q1", text: "one" }, { id: "q2", text: "two" }] },
+      { type: "queueChanged", queued: [{ id: "q2", text: "two" }] },
+    ]);
+    expect(queued.queued).toEqual([{ id: "q2", text: "two" }]);
+    const transcript: Transcript = {
+      session: sessionInfo({ status: "idle" }),
+      turns: [],
+      items: [],
+      hasOlder: false,
+      hasNewer: false,
+      approvals: [],
+      queued: [{ id: "q3", text: "waiting" }],
+    };
+    expect(reduceSession(queued, { type: "transcript", transcript }).queued).toEqual([{ id: "q3", text: "waiting" }]);
   });
 });
 
@@ -296,7 +316,7 @@ describe("stored transcript", () => {
         turns: [{ id: "t1", status: "interrupted", error: "Codex Desk closed during this turn.", startedAt: 1, completedAt: 2 }],
         items: [{ turnId: "t1", seq: 1, item: draft }],
         hasOlder: false,
-        hasNewer: false, approvals: [],
+        hasNewer: false, approvals: [], queued: [],
       },
     });
     expect(view.entries.a).toMatchObject({ kind: "item", cutShort: true, streaming: false });
@@ -311,7 +331,7 @@ describe("stored transcript", () => {
       turns: [{ id: "t1", status: "inProgress", error: null, startedAt: 1, completedAt: null }],
       items: [{ turnId: "t1", seq: 1, item: draft }],
       hasOlder: false,
-      hasNewer: false, approvals: [],
+      hasNewer: false, approvals: [], queued: [],
     };
     // Opened while the answer streams (nothing live yet): the checkpoint is where it goes on.
     let view = reduceSession(emptySessionView("s1"), { type: "transcript", transcript: running });
@@ -340,7 +360,7 @@ describe("stored transcript", () => {
       { turnId: "t2", seq: 3, item: userMessage("u2", "second") },
     ],
     hasOlder: false,
-    hasNewer: false, approvals: [],
+    hasNewer: false, approvals: [], queued: [],
   };
 
   it("shows stored items in order with the failed turn's error, then live events", () => {
@@ -382,7 +402,7 @@ describe("stored transcript", () => {
       turns: [{ id: "t1", status: "inProgress", error: null, startedAt: 1, completedAt: null }],
       items: [{ turnId: "t1", seq: 1, item: userMessage("u1", "go") }],
       hasOlder: false,
-      hasNewer: false, approvals: [],
+      hasNewer: false, approvals: [], queued: [],
     };
     const view = run([{ type: "promptAccepted", text: "go" }, { type: "transcript", transcript: running }]);
     expect(view.order).toEqual(["u1"]);

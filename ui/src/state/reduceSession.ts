@@ -81,6 +81,8 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
       if (existing.kind !== "approval" || existing.outcome !== null) return view;
       return putEntry({ ...view, approvalsWaiting: Math.max(0, view.approvalsWaiting - 1) }, { ...existing, outcome: action.outcome });
     }
+    case "queueChanged":
+      return { ...view, queued: action.queued };
     case "signInRequired":
       return putSignInRequired(view, action.turnId ?? view.activeTurnId, action.message);
     case "transcript":

@@ -1,3 +1,4 @@
+import type { QueuedPrompt } from "../generated/desk/QueuedPrompt";
 import type { ApprovalOutcome } from "../generated/desk/ApprovalOutcome";
 import type { ApprovalRequest } from "../generated/desk/ApprovalRequest";
 // What a session's transcript looks like to the UI, derived only by the reducer.
@@ -100,6 +101,8 @@ export interface SessionView {
   waitingForUser: boolean;
   /** Questions (approval cards) waiting for the user's answer. */
   approvalsWaiting: number;
+  /** Follow-ups the user queued, sent one by one as turns complete. */
+  queued: QueuedPrompt[];
   /** How questions ended that had no card yet (heard before the transcript that lists them). */
   settledApprovals: Record<string, ApprovalOutcome>;
   /** The folder that disappeared while the session lives, until the user points it elsewhere. */
@@ -139,6 +142,7 @@ export function emptySessionView(sessionId: string): SessionView {
     waitingForUser: false,
     approvalsWaiting: 0,
     settledApprovals: {},
+    queued: [],
     workspaceMissing: null,
     tokenUsage: null,
     retrying: null,

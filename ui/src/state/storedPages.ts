@@ -235,6 +235,7 @@ export function applyTranscript(
     threadId: live.threadId ?? session.threadId,
     loaded: true,
     approvalsWaiting: countWaiting(list.entries),
+    queued: transcript.queued ?? live.queued,
     hasOlder: keptOlder ? live.hasOlder : hasOlder,
     oldestSeq: keptOlder ? live.oldestSeq : items[0]?.seq ?? live.oldestSeq,
     hasNewer: transcript.hasNewer,

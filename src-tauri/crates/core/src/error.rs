@@ -36,6 +36,9 @@ pub enum CoreError {
     #[error("Codex no longer asks this (the turn ended, or it was answered already).")]
     NotAsked,
 
+    #[error("No turn is running to add this to; send it as a new message.")]
+    NothingToSteer,
+
     #[error("Your codex configuration {path} could not be read: {reason}. Fix the file, or move it away, and try again.")]
     UserConfig { path: PathBuf, reason: String },
 
@@ -137,6 +140,7 @@ impl CoreError {
             }
             CoreError::SessionNotFound(_) => Some(ErrorCode::SessionNotFound),
             CoreError::TurnRunning => Some(ErrorCode::TurnRunning),
+            CoreError::NothingToSteer => Some(ErrorCode::NothingToSteer),
             CoreError::Keychain(_) => Some(ErrorCode::KeychainUnavailable),
             CoreError::LoginPortBusy { .. } => Some(ErrorCode::LoginPortBusy),
             CoreError::Login(_) => Some(ErrorCode::LoginFailed),

@@ -126,6 +126,8 @@ pub struct Transcript {
     pub has_newer: bool,
     /// Questions codex is waiting on the user for, oldest first.
     pub approvals: Vec<ApprovalRequest>,
+    /// Follow-ups waiting for the running turn to end, in the order they will be sent.
+    pub queued: Vec<QueuedPrompt>,
 }
 
 /// Items of a session before or after those already shown, in order (`seq` increasing).
@@ -182,6 +184,16 @@ pub enum SessionEvent {
         key: String,
         outcome: ApprovalOutcome,
     },
+    /// The follow-ups waiting for the running turn to end changed (queued, sent, removed).
+    QueueChanged { queued: Vec<QueuedPrompt> },
+}
+
+/// A follow-up the user queued while a turn ran: it is sent when the turn completes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct QueuedPrompt {
+    pub id: String,
+    pub text: String,
 }
 
 /// A group of session events, in order. `seq` increases by one per batch and session, so the
@@ -247,6 +259,8 @@ pub enum ErrorCode {
     WorkspaceNeedsConfirmation,
     SessionNotFound,
     TurnRunning,
+    /// Steering found no running turn (it just ended): the text can go as a new message.
+    NothingToSteer,
     /// The OS keychain cannot be used (no Secret Service, locked, denied).
     KeychainUnavailable,
     /// Codex's sign-in callback port (1455) is taken by another program.

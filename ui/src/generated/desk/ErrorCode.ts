@@ -3,4 +3,4 @@
 /**
  * Error codes the UI branches on. Most errors carry no code, only a message.
  */
-export type ErrorCode = "codexNotFound" | "codexTooOld" | "workspaceInvalid" | "workspaceMissing" | "workspaceNeedsConfirmation" | "sessionNotFound" | "turnRunning" | "keychainUnavailable" | "loginPortBusy" | "loginFailed" | "apiKeyRejected" | "apiKeyUnchecked" | "signInRequired" | "startupFailed";
+export type ErrorCode = "codexNotFound" | "codexTooOld" | "workspaceInvalid" | "workspaceMissing" | "workspaceNeedsConfirmation" | "sessionNotFound" | "turnRunning" | "nothingToSteer" | "keychainUnavailable" | "loginPortBusy" | "loginFailed" | "apiKeyRejected" | "apiKeyUnchecked" | "signInRequired" | "startupFailed";

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
@@ -52,6 +52,8 @@ pub struct LiveSession {
     /// Woken when a turn ends.
     turn_ended: tokio::sync::Notify,
     closing: AtomicBool,
+    /// When the user last used this codex (launched, a turn ended, a prompt came).
+    last_active: Mutex<Instant>,
     /// The token this codex was given, to tell a stale one from a renewed one.
     token: Mutex<Option<Secret>>,
     /// The account's credentials generation this codex holds.
@@ -182,6 +184,7 @@ impl LiveSession {
             busy: AtomicBool::new(false),
             turn_ended: tokio::sync::Notify::new(),
             closing: AtomicBool::new(false),
+            last_active: Mutex::new(Instant::now()),
             token: Mutex::new(token),
             credentials_generation: AtomicU64::new(l.credentials_generation),
             credentials_gate: tokio::sync::Mutex::new(()),
@@ -281,6 +284,24 @@ impl LiveSession {
         }
     }
 
+    /// Adds the user's text to the running turn (codex reads it at its next step).
+    pub async fn steer(&self, text: &str) -> Result<()> {
+        let Some(turn_id) = self.running_turn().filter(|_| self.is_busy()) else {
+            return Err(CoreError::NothingToSteer);
+        };
+        let params = json!({
+            "threadId": self.thread_id,
+            "expectedTurnId": turn_id,
+            "input": [{ "type": "text", "text": text, "text_elements": [] }],
+        });
+        match self.client.request("turn/steer", params).await {
+            Ok(_) => Ok(()),
+            // The turn ended meanwhile (or cannot take input): send it as a new message.
+            Err(CoreError::Rpc { .. }) => Err(CoreError::NothingToSteer),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The id of the turn running now, if any.
     pub fn running_turn(&self) -> Option<String> {
         self.turn.lock().unwrap_or_else(|p| p.into_inner()).clone()
@@ -317,6 +338,7 @@ impl LiveSession {
 
     pub fn turn_finished(&self) {
         *self.turn.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.touch();
         self.busy.store(false, Ordering::SeqCst);
         self.turn_ended.notify_waiters();
     }
@@ -330,6 +352,25 @@ impl LiveSession {
             }
             ended.await;
         }
+    }
+
+    /// Notes that the user is using this codex now (it is not idle).
+    pub fn touch(&self) {
+        *self.last_active.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
+    }
+
+    /// How long this codex has had nothing to do: no turn, no question waiting for the user.
+    /// `None` while it works or waits.
+    pub fn idle_for(&self) -> Option<Duration> {
+        if self.is_busy() || !self.approvals.pending().is_empty() {
+            return None;
+        }
+        Some(
+            self.last_active
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .elapsed(),
+        )
     }
 
     /// Stops codex on purpose (app exit, session closed): its end is not a crash.

@@ -39,6 +39,7 @@ impl Engine {
             live.close();
         }
         lock(&self.inner.relays).remove(id);
+        lock(&self.inner.queues).remove(id);
         self.inner.store.delete_session(id).await?;
         if self.inner.store.setting(LAST_SESSION_KEY).await?.as_deref() == Some(id) {
             self.inner.store.set_setting(LAST_SESSION_KEY, "");

@@ -3,6 +3,8 @@
 
 mod drafts;
 mod exports;
+mod followups;
+mod idle;
 mod manage;
 mod pump;
 mod watch;
@@ -15,8 +17,8 @@ use std::time::Duration;
 
 use codex_desk_protocol::{
     AppState, ApprovalChoice, ApprovalOutcome, ApprovalRequest, EventBatch, PromptInfo,
-    SearchQuery, SearchResults, SessionEvent, SessionInfo, SessionStatus, StoredItem, Transcript,
-    TranscriptPage,
+    QueuedPrompt, SearchQuery, SearchResults, SessionEvent, SessionInfo, SessionStatus, StoredItem,
+    Transcript, TranscriptPage,
 };
 
 use crate::account::{self, Account, AccountConfig};
@@ -52,6 +54,9 @@ pub struct EngineConfig {
     /// Extra environment for every codex process (tests point sign-in at a mock issuer).
     pub codex_env: Vec<(String, String)>,
     pub relay: RelayConfig,
+    /// A session's codex is released after this long unused (`None`: never); the next prompt
+    /// resumes its thread.
+    pub idle_release: Option<Duration>,
 }
 
 impl EngineConfig {
@@ -64,6 +69,7 @@ impl EngineConfig {
             codex_args: Vec::new(),
             codex_env: Vec::new(),
             relay: RelayConfig::default(),
+            idle_release: idle::idle_release_from_env(),
         }
     }
 }
@@ -86,6 +92,8 @@ struct Inner {
     /// One lock per session so two prompts cannot start two codex processes.
     launching: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     relays: Mutex<HashMap<String, RelayInput>>,
+    /// Follow-ups queued while a turn runs, per session.
+    queues: Mutex<HashMap<String, Vec<QueuedPrompt>>>,
     /// The task following each live codex, to let it finish writing at exit.
     pumps: Mutex<Vec<tokio::task::JoinHandle<()>>>,
     /// Notices workspaces that disappear; what it finds arrives on `gone` (taken once, by the
@@ -95,6 +103,7 @@ struct Inner {
     /// Tells the hand-off worker that the account's credentials changed (their generation).
     handoff: tokio::sync::watch::Sender<u64>,
     handoff_running: AtomicBool,
+    idle_watch_running: AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -158,11 +167,13 @@ impl Engine {
                 live: Mutex::new(HashMap::new()),
                 launching: Mutex::new(HashMap::new()),
                 relays: Mutex::new(HashMap::new()),
+                queues: Mutex::new(HashMap::new()),
                 pumps: Mutex::new(Vec::new()),
                 workspaces,
                 gone: Mutex::new(Some(gone)),
                 handoff: tokio::sync::watch::channel(0).0,
                 handoff_running: AtomicBool::new(false),
+                idle_watch_running: AtomicBool::new(false),
             }
         });
         let engine = Self { inner };
@@ -445,6 +456,7 @@ impl Engine {
             has_older,
             has_newer: false,
             approvals: self.pending_approvals(id),
+            queued: self.queued(id),
         })
     }
 
@@ -461,6 +473,7 @@ impl Engine {
             has_older,
             has_newer,
             approvals: self.pending_approvals(id),
+            queued: self.queued(id),
         })
     }
 
@@ -752,6 +765,7 @@ impl Engine {
             .clone();
         let _guard = gate.lock().await;
         if let Some(live) = lock(&self.inner.live).get(&session.id).cloned() {
+            live.touch();
             return Ok(live);
         }
         let id = session.id.as_str();
@@ -800,9 +814,12 @@ impl Engine {
             live.clone(),
             incoming,
         ));
-        let mut pumps = lock(&self.inner.pumps);
-        pumps.retain(|p| !p.is_finished());
-        pumps.push(pump);
+        {
+            let mut pumps = lock(&self.inner.pumps);
+            pumps.retain(|p| !p.is_finished());
+            pumps.push(pump);
+        }
+        self.watch_idle();
         Ok(live)
     }
 

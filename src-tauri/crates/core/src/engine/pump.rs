@@ -242,6 +242,11 @@ async fn on_notification(
                 .await;
             live.turn_finished();
             recorded?;
+            // The next follow-up the user queued, once this one completed (a failed or stopped
+            // turn leaves the queue to the user). Its own task: it waits on codex's answer.
+            if status == wire::TurnStatus::Completed {
+                tokio::spawn(next_queued(engine.clone(), id.to_string()));
+            }
         }
         _ => {}
     }
@@ -382,4 +387,13 @@ async fn on_exit(engine: &Engine, id: &str, live: &Arc<LiveSession>) {
     {
         tracing::error!(session = %id, error = %e, "could not record the crash");
     }
+}
+
+/// Sends the session's next queued follow-up. Boxed: sending may start codex, whose pump is
+/// this very function's caller.
+fn next_queued(
+    engine: Engine,
+    id: String,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+    Box::pin(async move { engine.send_next_queued(&id).await })
 }

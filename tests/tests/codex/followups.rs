@@ -1,0 +1,200 @@
+//! While a turn runs: steering reaches the model in the same turn; queued follow-ups go, in
+//! order, as the next turns; a removed one never goes.
+
+use std::sync::Arc;
+
+use codex_desk_core::CoreError;
+use codex_desk_protocol::SessionEvent;
+use codex_desk_test_support::{reply, ModelRequest, Reply};
+use codex_desk_tests::TestEnv;
+
+/// A first prompt runs a 2-second command; steered text is answered "Heard …" in that turn;
+/// any other prompt is answered "Answer to: …".
+fn working() -> codex_desk_test_support::Script {
+    Arc::new(|req: &ModelRequest| -> Reply {
+        let last = req.last_user_text();
+        if last.contains("STEER") {
+            return reply::text(&["Heard ", &last]);
+        }
+        if req.tool_output().is_some() {
+            return reply::text(&["The command finished."]);
+        }
+        if last.contains("start working") {
+            return reply::exec_command("call_sleep", "sleep 2", None);
+        }
+        reply::text(&["Answer to: ", &last])
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn steering_joins_the_running_turn_and_queued_prompts_follow_it() {
+    let env = TestEnv::new(working()).await;
+    let (engine, session, mut events) = env.start_session().await;
+
+    // Nothing runs: there is nothing to steer.
+    assert!(matches!(
+        engine.steer(&session.id, "STEER too early").await,
+        Err(CoreError::NothingToSteer)
+    ));
+
+    engine
+        .send_prompt(&session.id, "start working")
+        .await
+        .expect("send");
+    events
+        .until("the command to start", |e| {
+            matches!(e, SessionEvent::Codex { notification }
+                if notification["method"] == "item/started"
+                    && notification["params"]["item"]["type"] == "commandExecution")
+        })
+        .await;
+    engine
+        .steer(&session.id, "STEER: also mention bananas")
+        .await
+        .expect("steer");
+    engine
+        .queue_prompt(&session.id, "first follow-up")
+        .await
+        .expect("queue");
+    engine
+        .queue_prompt(&session.id, "dropped follow-up")
+        .await
+        .expect("queue");
+    let queued = engine.open_session(&session.id).await.expect("open").queued;
+    assert_eq!(
+        queued.iter().map(|q| q.text.as_str()).collect::<Vec<_>>(),
+        vec!["first follow-up", "dropped follow-up"]
+    );
+    engine
+        .unqueue(&session.id, &queued[1].id)
+        .await
+        .expect("unqueue");
+
+    // The steered text reached the model within the first turn.
+    let first = events.turn_completed().await;
+    assert_eq!(first["status"], "completed");
+    let answers: Vec<_> = events
+        .notifications("item/completed")
+        .into_iter()
+        .filter(|p| p["item"]["type"] == "agentMessage")
+        .collect();
+    assert!(
+        answers.iter().any(|p| p["turnId"] == first["id"]
+            && p["item"]["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("Heard STEER: also mention bananas"))),
+        "{answers:#?}"
+    );
+
+    // Codex records the steered text as the user's words in that turn, so the window shows it
+    // there, once.
+    let steered: Vec<_> = events
+        .notifications("item/completed")
+        .into_iter()
+        .filter(|p| p["item"]["type"] == "userMessage" && p["turnId"] == first["id"])
+        .map(|p| p["item"]["content"].to_string())
+        .collect();
+    assert!(
+        steered
+            .iter()
+            .any(|c| c.contains("STEER: also mention bananas")),
+        "{steered:#?}"
+    );
+
+    // The queued follow-up went by itself as the next turn; the removed one never did.
+    let second = events.turn_completed().await;
+    assert_ne!(second["id"], first["id"]);
+    let answers: Vec<String> = events
+        .completed_items("agentMessage")
+        .iter()
+        .filter_map(|i| i["text"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        answers.iter().any(|t| t == "Answer to: first follow-up"),
+        "{answers:#?}"
+    );
+    assert!(
+        !answers.iter().any(|t| t.contains("dropped")),
+        "{answers:#?}"
+    );
+    events
+        .until(
+            "the queue to empty",
+            |e| matches!(e, SessionEvent::QueueChanged { queued } if queued.is_empty()),
+        )
+        .await;
+    assert!(engine
+        .open_session(&session.id)
+        .await
+        .expect("open")
+        .queued
+        .is_empty());
+    engine.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_turn_leaves_the_queue_to_the_user() {
+    let env = TestEnv::new(working()).await;
+    let (engine, session, mut events) = env.start_session().await;
+    engine
+        .send_prompt(&session.id, "start working")
+        .await
+        .expect("send");
+    events
+        .until("the command to start", |e| {
+            matches!(e, SessionEvent::Codex { notification }
+                if notification["method"] == "item/started"
+                    && notification["params"]["item"]["type"] == "commandExecution")
+        })
+        .await;
+    engine
+        .queue_prompt(&session.id, "after the stop")
+        .await
+        .expect("queue");
+    engine.interrupt(&session.id).await.expect("stop");
+    let stopped = events.turn_completed().await;
+    assert_eq!(stopped["status"], "interrupted");
+
+    // Nothing was sent by itself: the follow-up waits, and the user sends it when they choose.
+    let waiting = engine.open_session(&session.id).await.expect("open").queued;
+    assert_eq!(
+        waiting.iter().map(|q| q.text.as_str()).collect::<Vec<_>>(),
+        vec!["after the stop"]
+    );
+    assert_eq!(
+        env.mock
+            .requests()
+            .iter()
+            .filter(|r| r.last_user_text().contains("after the stop"))
+            .count(),
+        0
+    );
+    // Queuing again while nothing runs sends the waiting one first, then the new one.
+    engine
+        .queue_prompt(&session.id, "one more")
+        .await
+        .expect("queue");
+    let next = events.turn_completed().await;
+    assert_eq!(next["status"], "completed");
+    let answers: Vec<String> = events
+        .completed_items("agentMessage")
+        .iter()
+        .filter_map(|i| i["text"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        answers.iter().any(|t| t == "Answer to: after the stop"),
+        "{answers:#?}"
+    );
+    let last = events.turn_completed().await;
+    assert_ne!(last["id"], next["id"]);
+    let answers: Vec<String> = events
+        .completed_items("agentMessage")
+        .iter()
+        .filter_map(|i| i["text"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        answers.iter().any(|t| t == "Answer to: one more"),
+        "{answers:#?}"
+    );
+    engine.shutdown();
+}

@@ -1,0 +1,142 @@
+// @vitest-environment jsdom
+// The composer while a turn runs: Enter queues a follow-up, Ctrl+Enter or Steer adds the text to
+// the running turn, queued follow-ups are listed and removable, and after a turn that did not
+// complete the first one can be sent by hand.
+import { act } from "react";
+import { createRoot, type Root } from "react-dom/client";
+import { afterEach, describe, expect, it } from "vitest";
+import { createFakeBackend } from "../backend/fake";
+import type { QueuedPrompt } from "../generated/desk/QueuedPrompt";
+import { initialAppView } from "../state/appState";
+import { createController } from "../state/controller";
+import { AppContext } from "../state/hooks";
+import { createAppStore } from "../state/store";
+import { Composer } from "./Composer";
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+type Call = [string, ...string[]];
+
+describe("Composer", () => {
+  let host: HTMLElement | null = null;
+  let root: Root | null = null;
+  afterEach(() => {
+    act(() => root?.unmount());
+    host?.remove();
+  });
+
+  async function render(running: boolean, queued: QueuedPrompt[] = [], steerFails = false) {
+    const calls: Call[] = [];
+    const backend = {
+      ...createFakeBackend(),
+      subscribe: async () => {},
+      sendPrompt: async (s: string, text: string) => void calls.push(["send", s, text]),
+      queuePrompt: async (s: string, text: string) => void calls.push(["queue", s, text]),
+      unqueue: async (s: string, id: string) => void calls.push(["unqueue", s, id]),
+      steer: async (s: string, text: string) => {
+        if (steerFails) throw { code: "nothingToSteer", message: "No turn is running.", detail: null };
+        calls.push(["steer", s, text]);
+      },
+    };
+    const store = createAppStore({ ...initialAppView, loading: false });
+    const controller = createController(backend, store);
+    host = document.createElement("div");
+    document.body.append(host);
+    root = createRoot(host);
+    await act(async () =>
+      root?.render(
+        <AppContext.Provider value={{ store, controller, backendKind: "fake" }}>
+          <Composer sessionId="s1" running={running} queued={queued} />
+        </AppContext.Provider>,
+      ),
+    );
+    const box = host.querySelector("textarea") as HTMLTextAreaElement;
+    return { calls, host, box };
+  }
+
+  /** Types as a user does: React sees the input event. */
+  async function type(box: HTMLTextAreaElement, text: string) {
+    const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value")?.set;
+    await act(async () => {
+      setter?.call(box, text);
+      box.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  }
+
+  async function press(box: HTMLTextAreaElement, init: KeyboardEventInit) {
+    await act(async () => {
+      box.dispatchEvent(new KeyboardEvent("keydown", { bubbles: true, cancelable: true, ...init }));
+    });
+  }
+
+  const button = (host: HTMLElement, label: string) => host.querySelector<HTMLButtonElement>(`button[aria-label="${label}"]`);
+
+  it("while a turn runs, Enter queues and Ctrl+Enter steers", async () => {
+    const { calls, host, box } = await render(true);
+    expect(button(host, "Send")).toBeNull();
+    expect(button(host, "Queue")).not.toBeNull();
+    expect(button(host, "Steer")?.disabled).toBe(true);
+
+    await type(box, "then run the tests");
+    await press(box, { key: "Enter" });
+    expect(calls).toEqual([["queue", "s1", "then run the tests"]]);
+    expect(box.value).toBe("");
+
+    await type(box, "use pytest, not unittest");
+    await press(box, { key: "Enter", ctrlKey: true });
+    expect(calls.at(-1)).toEqual(["steer", "s1", "use pytest, not unittest"]);
+
+    await type(box, "and keep it short");
+    await act(async () => button(host, "Steer")?.click());
+    expect(calls.at(-1)).toEqual(["steer", "s1", "and keep it short"]);
+
+    await type(box, "a new line");
+    await press(box, { key: "Enter", shiftKey: true });
+    expect(calls).toHaveLength(3);
+  });
+
+  it("when idle, Enter sends", async () => {
+    const { calls, host, box } = await render(false);
+    expect(button(host, "Queue")).toBeNull();
+    expect(button(host, "Steer")).toBeNull();
+    await type(box, "hello");
+    await press(box, { key: "Enter" });
+    expect(calls).toEqual([["send", "s1", "hello"]]);
+  });
+
+  it("a steer that comes after the turn ended is sent as the next message", async () => {
+    const { calls, box } = await render(true, [], true);
+    await type(box, "too late to steer");
+    await press(box, { key: "Enter", ctrlKey: true });
+    expect(calls).toEqual([["send", "s1", "too late to steer"]]);
+  });
+
+  it("lists queued follow-ups, each removable", async () => {
+    const queued = [
+      { id: "q1", text: "first follow-up" },
+      { id: "q2", text: "second follow-up" },
+    ];
+    const { calls, host } = await render(true, queued);
+    const list = host.querySelector('[aria-label="Queued follow-ups"]');
+    expect(list?.textContent).toContain("Sent when this turn ends");
+    expect([...(list?.querySelectorAll("li") ?? [])].map((li) => li.querySelector(".queued-text")?.textContent)).toEqual([
+      "first follow-up",
+      "second follow-up",
+    ]);
+    expect(list?.textContent).not.toContain("Send now");
+    await act(async () => button(host, "Remove queued follow-up 2")?.click());
+    expect(calls).toEqual([["unqueue", "s1", "q2"]]);
+  });
+
+  it("after a turn that did not complete, the first follow-up waits to be sent by hand", async () => {
+    const { calls, host } = await render(false, [{ id: "q1", text: "first follow-up" }]);
+    const list = host.querySelector('[aria-label="Queued follow-ups"]');
+    expect(list?.textContent).toContain("the last turn did not complete");
+    const sendNow = [...(list?.querySelectorAll("button") ?? [])].find((b) => b.textContent === "Send now");
+    await act(async () => sendNow?.click());
+    expect(calls).toEqual([
+      ["unqueue", "s1", "q1"],
+      ["send", "s1", "first follow-up"],
+    ]);
+  });
+});
