@@ -262,7 +262,10 @@ impl Events {
                 SessionEvent::ApprovalResolved { key, outcome } => {
                     format!("approvalResolved: {key} {outcome:?}")
                 }
-                SessionEvent::QueueChanged { queued } => format!("queueChanged: {}", queued.len()),
+                SessionEvent::QueueChanged { queued, held } => {
+                    format!("queueChanged: {} held={held}", queued.len())
+                }
+                SessionEvent::OptionsChanged { options } => format!("optionsChanged: {options:?}"),
             })
             .collect()
     }

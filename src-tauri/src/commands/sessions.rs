@@ -2,8 +2,8 @@
 
 use codex_desk_core::Engine;
 use codex_desk_protocol::{
-    AppState, ApprovalChoice, EventBatch, SearchQuery, SearchResults, SessionInfo, StoredItem,
-    Transcript, TranscriptPage,
+    AppState, ApprovalChoice, EventBatch, ModelList, SearchQuery, SearchResults, SessionInfo,
+    SessionOptions, StoredItem, Transcript, TranscriptPage,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -161,6 +161,38 @@ pub async fn unqueue(
     queued_id: String,
 ) -> CmdResult<()> {
     engine.unqueue(&session_id, &queued_id).await.map_err(to_ui)
+}
+
+/// Sends a queued follow-up now (the queue waits after a turn that did not complete).
+#[tauri::command]
+pub async fn send_queued_now(
+    engine: State<'_, Engine>,
+    session_id: String,
+    queued_id: String,
+) -> CmdResult<()> {
+    engine
+        .send_queued_now(&session_id, &queued_id)
+        .await
+        .map_err(to_ui)
+}
+
+/// Changes a session's options (from its next turn).
+#[tauri::command]
+pub async fn set_session_options(
+    engine: State<'_, Engine>,
+    session_id: String,
+    options: SessionOptions,
+) -> CmdResult<SessionOptions> {
+    engine
+        .set_session_options(&session_id, options)
+        .await
+        .map_err(to_ui)
+}
+
+/// The models the session's codex offers, and the one it uses now.
+#[tauri::command]
+pub async fn list_models(engine: State<'_, Engine>, session_id: String) -> CmdResult<ModelList> {
+    engine.models(&session_id).await.map_err(to_ui)
 }
 
 /// The user's answer to a question codex asked (approve a command, a change to files).

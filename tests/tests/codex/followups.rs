@@ -120,7 +120,7 @@ async fn steering_joins_the_running_turn_and_queued_prompts_follow_it() {
     events
         .until(
             "the queue to empty",
-            |e| matches!(e, SessionEvent::QueueChanged { queued } if queued.is_empty()),
+            |e| matches!(e, SessionEvent::QueueChanged { queued, .. } if queued.is_empty()),
         )
         .await;
     assert!(engine
@@ -156,35 +156,40 @@ async fn a_stopped_turn_leaves_the_queue_to_the_user() {
     assert_eq!(stopped["status"], "interrupted");
 
     // Nothing was sent by itself: the follow-up waits, and the user sends it when they choose.
-    let waiting = engine.open_session(&session.id).await.expect("open").queued;
+    let opened = engine.open_session(&session.id).await.expect("open");
+    assert!(opened.queue_held);
     assert_eq!(
-        waiting.iter().map(|q| q.text.as_str()).collect::<Vec<_>>(),
+        opened
+            .queued
+            .iter()
+            .map(|q| q.text.as_str())
+            .collect::<Vec<_>>(),
         vec!["after the stop"]
     );
-    assert_eq!(
+    let sent = |text: &str| {
         env.mock
             .requests()
             .iter()
-            .filter(|r| r.last_user_text().contains("after the stop"))
-            .count(),
-        0
-    );
-    // Queuing again while nothing runs sends the waiting one first, then the new one.
+            .filter(|r| r.last_user_text().contains(text))
+            .count()
+    };
+    assert_eq!(sent("after the stop"), 0);
+    // Queuing more while the queue waits adds to it; nothing goes.
     engine
         .queue_prompt(&session.id, "one more")
         .await
         .expect("queue");
+    let waiting = engine.open_session(&session.id).await.expect("open").queued;
+    assert_eq!(waiting.len(), 2);
+    assert_eq!(sent("after the stop") + sent("one more"), 0);
+
+    // Send now: that one goes, and the rest follow as turns complete.
+    engine
+        .send_queued_now(&session.id, &waiting[0].id)
+        .await
+        .expect("send now");
     let next = events.turn_completed().await;
     assert_eq!(next["status"], "completed");
-    let answers: Vec<String> = events
-        .completed_items("agentMessage")
-        .iter()
-        .filter_map(|i| i["text"].as_str().map(str::to_string))
-        .collect();
-    assert!(
-        answers.iter().any(|t| t == "Answer to: after the stop"),
-        "{answers:#?}"
-    );
     let last = events.turn_completed().await;
     assert_ne!(last["id"], next["id"]);
     let answers: Vec<String> = events
@@ -192,9 +197,16 @@ async fn a_stopped_turn_leaves_the_queue_to_the_user() {
         .iter()
         .filter_map(|i| i["text"].as_str().map(str::to_string))
         .collect();
+    let first = answers
+        .iter()
+        .position(|t| t == "Answer to: after the stop");
+    let second = answers.iter().position(|t| t == "Answer to: one more");
     assert!(
-        answers.iter().any(|t| t == "Answer to: one more"),
+        matches!((first, second), (Some(a), Some(b)) if a < b),
         "{answers:#?}"
     );
+    assert_eq!((sent("after the stop"), sent("one more")), (1, 1));
+    let opened = engine.open_session(&session.id).await.expect("open");
+    assert!(opened.queued.is_empty() && !opened.queue_held);
     engine.shutdown();
 }

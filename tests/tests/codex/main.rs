@@ -8,6 +8,7 @@ mod faults;
 mod followups;
 mod generated;
 mod idle;
+mod options;
 mod restart;
 mod setup;
 mod turns;

@@ -1,6 +1,8 @@
-import type { ApprovalChoice } from "../generated/desk/ApprovalChoice";
 // The interface the UI uses to reach the backend. Two implementations: the Tauri one
 // (tauri.ts) and an in-memory fake for a plain browser (fake.ts).
+import type { ModelList } from "../generated/desk/ModelList";
+import type { SessionOptions } from "../generated/desk/SessionOptions";
+import type { ApprovalChoice } from "../generated/desk/ApprovalChoice";
 import type { AccountState } from "../generated/desk/AccountState";
 import type { AppState } from "../generated/desk/AppState";
 import type { AuditFormat } from "../generated/desk/AuditFormat";
@@ -73,6 +75,12 @@ export interface Backend {
   queuePrompt(sessionId: string, text: string): Promise<void>;
   /** Removes a queued follow-up. */
   unqueue(sessionId: string, queuedId: string): Promise<void>;
+  /** Sends a queued follow-up now (after a turn that did not complete the queue waits). */
+  sendQueuedNow(sessionId: string, queuedId: string): Promise<void>;
+  /** Changes a session's options (from its next turn); resolves to them as stored. */
+  setSessionOptions(sessionId: string, options: SessionOptions): Promise<SessionOptions>;
+  /** The models the session's codex offers (starts codex if needed) and the one it uses. */
+  listModels(sessionId: string): Promise<ModelList>;
   /** The user's answer to a question codex asked (see ApprovalRequest.choices). */
   answerApproval(sessionId: string, key: string, choice: ApprovalChoice): Promise<void>;
   /** Asks the user for a folder; null when they cancel. */

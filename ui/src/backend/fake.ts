@@ -1,6 +1,8 @@
 // In-memory backend for a plain browser: same interface as the Tauri one, replays a demo
 // turn (demoScript.ts) when a prompt is sent.
+import type { ModelList } from "../generated/desk/ModelList";
 import type { QueuedPrompt } from "../generated/desk/QueuedPrompt";
+import type { SessionOptions } from "../generated/desk/SessionOptions";
 import type { AppState } from "../generated/desk/AppState";
 import type { AuditEntry } from "../generated/desk/AuditEntry";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
@@ -12,6 +14,7 @@ import type { TurnInfo } from "../generated/desk/TurnInfo";
 import type { Backend } from "./api";
 import { demoTurn, demoTurnObject } from "./demoScript";
 import { createFakeAccount } from "./fakeAccount";
+import { defaultSessionOptions } from "../state/sessionView";
 
 interface FakeSession {
   info: SessionInfo;
@@ -22,6 +25,9 @@ interface FakeSession {
   timer: ReturnType<typeof setTimeout> | null;
   turnId: string | null;
   queued: QueuedPrompt[];
+  /** The queue waits for the user (the last turn was stopped). */
+  held: boolean;
+  options: SessionOptions;
 }
 
 const fail = (code: ErrorPayload["code"], message: string, detail: string | null = null): ErrorPayload => ({
@@ -152,9 +158,9 @@ export function createFakeBackend(): Backend {
       session.turnId = null;
       emit(session, [{ type: "status", status: "idle", message: null, threadId: session.info.threadId }]);
       // A completed turn sends the next queued follow-up, as the core does.
-      const next = session.queued.shift();
+      const next = session.held ? undefined : session.queued.shift();
       if (next) {
-        emit(session, [{ type: "queueChanged", queued: [...session.queued] }]);
+        emit(session, [{ type: "queueChanged", queued: [...session.queued], held: session.held }]);
         startTurn(session, next.text);
       }
       return;
@@ -222,7 +228,7 @@ export function createFakeBackend(): Backend {
         createdAt: now,
         updatedAt: now,
       };
-      sessions.set(id, { info, turns: [], items: [], listeners: [], seq: 0, timer: null, turnId: null, queued: [] });
+      sessions.set(id, { info, turns: [], items: [], listeners: [], seq: 0, timer: null, turnId: null, queued: [], held: false, options: { ...defaultSessionOptions } });
       return { ...info };
     },
     async renameSession(sessionId, title) {
@@ -241,7 +247,7 @@ export function createFakeBackend(): Backend {
       const session = get(sessionId);
       lastSessionId = sessionId;
       const { turns, items, hasOlder } = page(session, Number.POSITIVE_INFINITY);
-      return { session: { ...session.info }, turns, items, hasOlder, hasNewer: false, approvals: [], queued: [] };
+      return { session: { ...session.info }, turns, items, hasOlder, hasNewer: false, approvals: [], queued: [...session.queued], queueHeld: session.held, options: { ...session.options } };
     },
     async olderItems(sessionId, beforeSeq) {
       return { sessionId, ...page(get(sessionId), beforeSeq), hasNewer: false };
@@ -256,7 +262,7 @@ export function createFakeBackend(): Backend {
       const ids = new Set(items.map((i) => i.turnId));
       const turns = session.turns.filter((t) => ids.has(t.id) || after.turns.includes(t));
       const hasOlder = session.items.some((i) => i.seq < (items[0]?.seq ?? 0));
-      return { session: { ...session.info }, turns, items, hasOlder, hasNewer: after.hasNewer, approvals: [], queued: [] };
+      return { session: { ...session.info }, turns, items, hasOlder, hasNewer: after.hasNewer, approvals: [], queued: [...session.queued], queueHeld: session.held, options: { ...session.options } };
     },
     async newerItems(sessionId, afterSeq) {
       return { sessionId, ...pageAfter(get(sessionId), afterSeq), hasOlder: false };
@@ -336,6 +342,10 @@ export function createFakeBackend(): Backend {
         { type: "status", status: "idle", message: null, threadId },
       ]);
       session.turnId = null;
+      if (session.queued.length > 0) {
+        session.held = true;
+        emit(session, [{ type: "queueChanged", queued: [...session.queued], held: true }]);
+      }
     },
     async steer(sessionId, text) {
       const session = get(sessionId);
@@ -344,14 +354,54 @@ export function createFakeBackend(): Backend {
     },
     async queuePrompt(sessionId, text) {
       const session = get(sessionId);
-      if (!session.timer) return startTurn(session, text);
+      if (!session.timer && !session.held) return startTurn(session, text);
       session.queued.push({ id: `queued-${++queueCounter}`, text });
-      emit(session, [{ type: "queueChanged", queued: [...session.queued] }]);
+      emit(session, [{ type: "queueChanged", queued: [...session.queued], held: session.held }]);
     },
     async unqueue(sessionId, queuedId) {
       const session = get(sessionId);
       session.queued = session.queued.filter((q) => q.id !== queuedId);
-      emit(session, [{ type: "queueChanged", queued: [...session.queued] }]);
+      if (session.queued.length === 0) session.held = false;
+      emit(session, [{ type: "queueChanged", queued: [...session.queued], held: session.held }]);
+    },
+    async sendQueuedNow(sessionId, queuedId) {
+      const session = get(sessionId);
+      if (session.timer) throw fail("turnRunning", "A turn is already running. Stop it or wait for it to finish.");
+      const next = session.queued.find((q) => q.id === queuedId);
+      if (!next) return;
+      session.queued = session.queued.filter((q) => q.id !== queuedId);
+      session.held = false;
+      emit(session, [{ type: "queueChanged", queued: [...session.queued], held: false }]);
+      startTurn(session, next.text);
+    },
+    async setSessionOptions(sessionId, options) {
+      const session = get(sessionId);
+      if (options.network && options.sandbox === "readOnly") {
+        throw fail(null, "Network access needs the workspace-write sandbox: read-only blocks the network.");
+      }
+      session.options = { ...options };
+      emit(session, [{ type: "optionsChanged", options: { ...options } }]);
+      return { ...options };
+    },
+    async listModels(sessionId): Promise<ModelList> {
+      const session = get(sessionId);
+      return {
+        models: [
+          { id: "demo-model", name: "Demo", description: "The demo's only thinker.", efforts: [], defaultEffort: null },
+          {
+            id: "demo-model-deep",
+            name: "Demo Deep",
+            description: "Thinks longer.",
+            efforts: [
+              { effort: "low", description: "Quick" },
+              { effort: "high", description: "Thorough" },
+            ],
+            defaultEffort: "low",
+          },
+        ],
+        current: session.options.model ?? "demo-model",
+        currentEffort: session.options.effort,
+      };
     },
     async setWindowTitle(title) {
       document.title = title;

@@ -8,7 +8,9 @@ import type { AuditPage } from "../generated/desk/AuditPage";
 import type { Exported } from "../generated/desk/Exported";
 import type { EventBatch } from "../generated/desk/EventBatch";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
+import type { ModelList } from "../generated/desk/ModelList";
 import type { PromptInfo } from "../generated/desk/PromptInfo";
+import type { SessionOptions } from "../generated/desk/SessionOptions";
 import type { StorageHealth } from "../generated/desk/StorageHealth";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
 import type { SearchResults } from "../generated/desk/SearchResults";
@@ -56,6 +58,9 @@ export function createTauriBackend(): Backend {
     steer: (sessionId, text) => normalized(invoke<void>("steer", { sessionId, text })),
     queuePrompt: (sessionId, text) => normalized(invoke<void>("queue_prompt", { sessionId, text })),
     unqueue: (sessionId, queuedId) => normalized(invoke<void>("unqueue", { sessionId, queuedId })),
+    sendQueuedNow: (sessionId, queuedId) => normalized(invoke<void>("send_queued_now", { sessionId, queuedId })),
+    setSessionOptions: (sessionId, options) => normalized(invoke<SessionOptions>("set_session_options", { sessionId, options })),
+    listModels: (sessionId) => normalized(invoke<ModelList>("list_models", { sessionId })),
     setWindowTitle: (title) => normalized(getCurrentWindow().setTitle(title)),
     answerApproval: (sessionId, key, choice) => normalized(invoke<void>("answer_approval", { sessionId, key, choice })),
     pickFolder: async () => {

@@ -12,7 +12,7 @@ import { emptyAudit, emptySearch, initialAppView } from "../state/appState";
 import { createController } from "../state/controller";
 import { AppContext } from "../state/hooks";
 import { reduceSession, reduceSessionEvents } from "../state/reduceSession";
-import { emptySessionView } from "../state/sessionView";
+import { defaultSessionOptions, emptySessionView } from "../state/sessionView";
 import { createAppStore } from "../state/store";
 import { accountState, sessionInfo } from "../state/testBuilders";
 import { fixtureEvents } from "../state/testFixtures";
@@ -261,6 +261,10 @@ describe("App", () => {
       ],
       hasOlder: false,
       hasNewer: false,
+      approvals: [],
+      queued: [],
+      queueHeld: false,
+      options: defaultSessionOptions,
     } as unknown as Transcript;
     const view = reduceSession(emptySessionView("s1"), { type: "transcript", transcript });
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});

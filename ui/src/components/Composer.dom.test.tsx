@@ -25,7 +25,7 @@ describe("Composer", () => {
     host?.remove();
   });
 
-  async function render(running: boolean, queued: QueuedPrompt[] = [], steerFails = false) {
+  async function render(running: boolean, queued: QueuedPrompt[] = [], steerFails = false, held = false) {
     const calls: Call[] = [];
     const backend = {
       ...createFakeBackend(),
@@ -33,6 +33,7 @@ describe("Composer", () => {
       sendPrompt: async (s: string, text: string) => void calls.push(["send", s, text]),
       queuePrompt: async (s: string, text: string) => void calls.push(["queue", s, text]),
       unqueue: async (s: string, id: string) => void calls.push(["unqueue", s, id]),
+      sendQueuedNow: async (s: string, id: string) => void calls.push(["sendNow", s, id]),
       steer: async (s: string, text: string) => {
         if (steerFails) throw { code: "nothingToSteer", message: "No turn is running.", detail: null };
         calls.push(["steer", s, text]);
@@ -46,7 +47,7 @@ describe("Composer", () => {
     await act(async () =>
       root?.render(
         <AppContext.Provider value={{ store, controller, backendKind: "fake" }}>
-          <Composer sessionId="s1" running={running} queued={queued} />
+          <Composer sessionId="s1" running={running} queued={queued} queueHeld={held} />
         </AppContext.Provider>,
       ),
     );
@@ -104,11 +105,11 @@ describe("Composer", () => {
     expect(calls).toEqual([["send", "s1", "hello"]]);
   });
 
-  it("a steer that comes after the turn ended is sent as the next message", async () => {
+  it("a steer that comes after the turn ended goes next, after what is queued", async () => {
     const { calls, box } = await render(true, [], true);
     await type(box, "too late to steer");
     await press(box, { key: "Enter", ctrlKey: true });
-    expect(calls).toEqual([["send", "s1", "too late to steer"]]);
+    expect(calls).toEqual([["queue", "s1", "too late to steer"]]);
   });
 
   it("lists queued follow-ups, each removable", async () => {
@@ -129,14 +130,19 @@ describe("Composer", () => {
   });
 
   it("after a turn that did not complete, the first follow-up waits to be sent by hand", async () => {
-    const { calls, host } = await render(false, [{ id: "q1", text: "first follow-up" }]);
+    const { calls, host, box } = await render(false, [{ id: "q1", text: "first follow-up" }], false, true);
     const list = host.querySelector('[aria-label="Queued follow-ups"]');
     expect(list?.textContent).toContain("the last turn did not complete");
     const sendNow = [...(list?.querySelectorAll("button") ?? [])].find((b) => b.textContent === "Send now");
     await act(async () => sendNow?.click());
-    expect(calls).toEqual([
-      ["unqueue", "s1", "q1"],
-      ["send", "s1", "first follow-up"],
-    ]);
+    expect(calls).toEqual([["sendNow", "s1", "q1"]]);
+    expect(document.activeElement).toBe(box);
+  });
+
+  it("between a completed turn and the next follow-up, the queue says it is sending, with no Send now", async () => {
+    const { host } = await render(false, [{ id: "q1", text: "next" }]);
+    const list = host.querySelector('[aria-label="Queued follow-ups"]');
+    expect(list?.textContent).toContain("Sending…");
+    expect(list?.textContent).not.toContain("Send now");
   });
 });

@@ -8,7 +8,12 @@ interface Props {
   running: boolean;
   /** Follow-ups waiting for the running turn to end. */
   queued: QueuedPrompt[];
+  /** They wait for the user: the last turn did not complete. */
+  queueHeld: boolean;
 }
+
+/** How the steer shortcut is written on this machine. */
+const STEER_KEYS = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform) ? "⌘Enter" : "Ctrl+Enter";
 
 /**
  * Enter sends, Shift+Enter adds a line, Esc (or Stop) interrupts the running turn. While a turn
@@ -16,7 +21,7 @@ interface Props {
  * text to the running turn. Typing `/` offers the user's custom prompts; Tab or Enter picks the
  * highlighted one.
  */
-export function Composer({ sessionId, running, queued }: Props) {
+export function Composer({ sessionId, running, queued, queueHeld }: Props) {
   const controller = useController();
   const { prompts } = useAppView();
   const [text, setText] = useState("");
@@ -70,7 +75,8 @@ export function Composer({ sessionId, running, queued }: Props) {
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.nativeEvent.isComposing) return;
-    const completes = event.key === "Tab" || (event.key === "Enter" && !event.shiftKey && !namesPrompt(text, prompts));
+    const steering = event.ctrlKey || event.metaKey;
+    const completes = event.key === "Tab" || (event.key === "Enter" && !event.shiftKey && !steering && !namesPrompt(text, prompts));
     if (chosen && completes) {
       event.preventDefault();
       pick(chosen.name);
@@ -84,7 +90,7 @@ export function Composer({ sessionId, running, queued }: Props) {
     }
     if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
-      void send(event.ctrlKey || event.metaKey ? "steer" : "send");
+      void send(steering ? "steer" : "send");
     } else if (event.key === "Escape" && running) {
       event.preventDefault();
       stop();
@@ -100,7 +106,7 @@ export function Composer({ sessionId, running, queued }: Props) {
         void send();
       }}
     >
-      {queued.length > 0 && <QueuedList sessionId={sessionId} queued={queued} running={running} />}
+      {queued.length > 0 && <QueuedList sessionId={sessionId} queued={queued} running={running} held={queueHeld} onDone={() => ref.current?.focus()} />}
       {suggestions.length > 0 && (
         <ul id={`prompt-menu-${sessionId}`} className="prompt-menu" role="listbox" aria-label="Custom prompts">
           {suggestions.map((p) => (
@@ -132,7 +138,7 @@ export function Composer({ sessionId, running, queued }: Props) {
         aria-activedescendant={chosen ? `prompt-${sessionId}-${chosen.name}` : undefined}
         placeholder={
           running
-            ? "Codex is working… Enter queues a follow-up, Ctrl+Enter steers this turn, Esc stops"
+            ? `Codex is working… Enter queues a follow-up, ${STEER_KEYS} steers this turn, Esc stops`
             : "Ask codex to do something (Enter to send, Shift+Enter for a new line)"
         }
         rows={3}
@@ -151,7 +157,7 @@ export function Composer({ sessionId, running, queued }: Props) {
           <button
             type="button"
             aria-label="Steer"
-            title="Add this to the running turn now (Ctrl+Enter)"
+            title={`Add this to the running turn now (${STEER_KEYS})`}
             disabled={!text.trim()}
             onClick={() => void send("steer")}
           >
@@ -173,14 +179,31 @@ export function Composer({ sessionId, running, queued }: Props) {
 }
 
 /** The follow-ups waiting for the turn to end; after a turn that failed or was stopped they wait for the user. */
-function QueuedList({ sessionId, queued, running }: { sessionId: string; queued: QueuedPrompt[]; running: boolean }) {
+function QueuedList({
+  sessionId,
+  queued,
+  running,
+  held,
+  onDone,
+}: {
+  sessionId: string;
+  queued: QueuedPrompt[];
+  running: boolean;
+  held: boolean;
+  /** Gives the focus back to the message box once a button it was on is gone. */
+  onDone: () => void;
+}) {
   const controller = useController();
+  const waitsForUser = held && !running;
+  const status = running
+    ? `Sent when this turn ends${queued.length > 1 ? ", one turn after another" : ""}:`
+    : held
+      ? "Waiting: the last turn did not complete. Send now, or remove:"
+      : "Sending…";
   return (
     <section className="queued" aria-label="Queued follow-ups">
-      <p className="small muted">
-        {running
-          ? `Sent when this turn ends${queued.length > 1 ? ", one turn after another" : ""}:`
-          : "Waiting: the last turn did not complete. Send now, or remove:"}
+      <p className="small muted" aria-live="polite">
+        {status}
       </p>
       <ol>
         {queued.map((q, i) => (
@@ -188,12 +211,27 @@ function QueuedList({ sessionId, queued, running }: { sessionId: string; queued:
             <span className="queued-text" title={q.text}>
               {q.text}
             </span>
-            {!running && i === 0 && (
-              <button type="button" className="small" onClick={() => void controller.sendQueuedNow(sessionId, q.id, q.text)}>
+            {waitsForUser && i === 0 && (
+              <button
+                type="button"
+                className="small"
+                onClick={async () => {
+                  await controller.sendQueuedNow(sessionId, q.id);
+                  onDone();
+                }}
+              >
                 Send now
               </button>
             )}
-            <button type="button" className="small" aria-label={`Remove queued follow-up ${i + 1}`} onClick={() => void controller.unqueue(sessionId, q.id)}>
+            <button
+              type="button"
+              className="small"
+              aria-label={`Remove queued follow-up ${i + 1}`}
+              onClick={async () => {
+                await controller.unqueue(sessionId, q.id);
+                onDone();
+              }}
+            >
               Remove
             </button>
           </li>

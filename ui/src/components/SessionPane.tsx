@@ -6,6 +6,7 @@ import { useController } from "../state/hooks";
 import { dotLabel, sessionDot } from "../state/sessionGroups";
 import { emptySessionView, isTurnRunning } from "../state/sessionView";
 import { Composer } from "./Composer";
+import { SessionOptionsBar } from "./SessionOptionsBar";
 import { StatusDot } from "./StatusDot";
 import { Transcript } from "./Transcript";
 import { WorkspaceGone } from "./WorkspaceGone";
@@ -28,7 +29,8 @@ export function SessionPane({ app, session }: { app: AppView; session: SessionIn
           {actionError.message}
         </p>
       )}
-      <Composer key={`composer-${session.id}`} sessionId={session.id} running={isTurnRunning(view)} queued={view.queued} />
+      <SessionOptionsBar key={`options-${session.id}`} sessionId={session.id} options={view.options} running={isTurnRunning(view)} />
+      <Composer key={`composer-${session.id}`} sessionId={session.id} running={isTurnRunning(view)} queued={view.queued} queueHeld={view.queueHeld} />
     </section>
   );
 }

@@ -1,4 +1,6 @@
 // The app's flows: load, select, create, send, stop. They call the backend and feed the store.
+import type { ModelList } from "../generated/desk/ModelList";
+import type { SessionOptions } from "../generated/desk/SessionOptions";
 import type { Backend } from "../backend/api";
 import { toErrorPayload } from "../backend/errors";
 import type { AccountState } from "../generated/desk/AccountState";
@@ -55,12 +57,16 @@ export interface Controller {
   sendPrompt(sessionId: string, text: string): Promise<boolean>;
   interrupt(sessionId: string): Promise<void>;
   answerApproval(sessionId: string, key: string, choice: ApprovalChoice): Promise<void>;
-  /** Adds text to the running turn; if it just ended, sends it as a new message. */
+  /** Adds text to the running turn; if it just ended, queues it (sent at once if nothing waits). */
   steer(sessionId: string, text: string): Promise<boolean>;
   queuePrompt(sessionId: string, text: string): Promise<boolean>;
   unqueue(sessionId: string, queuedId: string): Promise<void>;
   /** Sends a queued follow-up now (the queue waits after a turn that did not complete). */
-  sendQueuedNow(sessionId: string, queuedId: string, text: string): Promise<void>;
+  sendQueuedNow(sessionId: string, queuedId: string): Promise<void>;
+  /** Changes a session's options; resolves to the error to show next to them, or null. */
+  setSessionOptions(sessionId: string, options: SessionOptions): Promise<ErrorPayload | null>;
+  /** The models to choose from, or the error to show instead. */
+  listModels(sessionId: string): Promise<ModelList | ErrorPayload>;
   /** Says in the window's title how many sessions wait for the user. */
   showWaiting(sessions: number): void;
   showSignIn(shown: boolean): void;
@@ -389,8 +395,8 @@ export function createController(backend: Backend, store: AppStore): Controller 
         return true;
       } catch (error) {
         const payload = toErrorPayload(error);
-        // The turn ended meanwhile: what the user meant for now goes as the next message.
-        if (payload.code === "nothingToSteer") return controller.sendPrompt(sessionId, text);
+        // The turn ended meanwhile: what the user meant for now goes next, after anything queued.
+        if (payload.code === "nothingToSteer") return controller.queuePrompt(sessionId, text);
         store.dispatch({ type: "actionError", sessionId, error: payload });
         return false;
       }
@@ -412,9 +418,31 @@ export function createController(backend: Backend, store: AppStore): Controller 
         store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
       }
     },
-    async sendQueuedNow(sessionId, queuedId, text) {
-      await controller.unqueue(sessionId, queuedId);
-      await controller.sendPrompt(sessionId, text);
+    async sendQueuedNow(sessionId, queuedId) {
+      try {
+        await ensureSubscribed(sessionId);
+        await backend.sendQueuedNow(sessionId, queuedId);
+        store.dispatch({ type: "actionError", sessionId, error: null });
+        void refreshSessions();
+      } catch (error) {
+        store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+      }
+    },
+    async setSessionOptions(sessionId, options) {
+      try {
+        await ensureSubscribed(sessionId);
+        await backend.setSessionOptions(sessionId, options);
+        return null;
+      } catch (error) {
+        return toErrorPayload(error);
+      }
+    },
+    async listModels(sessionId) {
+      try {
+        return await backend.listModels(sessionId);
+      } catch (error) {
+        return toErrorPayload(error);
+      }
     },
     async answerApproval(sessionId, key, choice) {
       try {

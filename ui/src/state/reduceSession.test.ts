@@ -3,7 +3,7 @@ import type { ThreadItem } from "../generated/codex/v2/ThreadItem";
 import type { Transcript } from "../generated/desk/Transcript";
 import { reduceSession, reduceSessionEvents, type SessionAction } from "./reduceSession";
 import { sessionDot } from "./sessionGroups";
-import { emptySessionView, isTurnRunning, orderedEntries, type SessionView } from "./sessionView";
+import { emptySessionView, isTurnRunning, orderedEntries, type SessionView, defaultSessionOptions } from "./sessionView";
 import {
   agentDelta,
   agentMessage,
@@ -219,7 +219,7 @@ describe("approvals", () => {
   });
 
   it("a question answered before the transcript listing it arrives stays answered", () => {
-    const transcript: Transcript = { session: sessionInfo({ status: "running" }), turns: [], items: [], hasOlder: false, hasNewer: false, approvals: [request], queued: [] };
+    const transcript: Transcript = { session: sessionInfo({ status: "running" }), turns: [], items: [], hasOlder: false, hasNewer: false, approvals: [request], queued: [], queueHeld: false, options: defaultSessionOptions };
     const heard = run([{ type: "approvalResolved", key: "7", outcome: { by: "withdrawn" } }]);
     const opened = reduceSession(heard, { type: "transcript", transcript });
     expect(opened.entries["approval-7"]).toMatchObject({ outcome: { by: "withdrawn" } });
@@ -237,7 +237,7 @@ describe("approvals", () => {
       items: [{ turnId: "t0", seq: 5, item: userMessage("u5", "old") }],
       hasOlder: true,
       hasNewer: true,
-      approvals: [request], queued: [],
+      approvals: [request], queued: [], queueHeld: false, options: defaultSessionOptions,
     };
     const middle = reduceSession(asked, { type: "transcript", transcript, focusSeq: 5 });
     expect(middle.order).toEqual(["u5", "approval-7"]);
@@ -261,7 +261,7 @@ describe("approvals", () => {
       ],
       hasOlder: false,
       hasNewer: false,
-      approvals: [], queued: [],
+      approvals: [], queued: [], queueHeld: false, options: defaultSessionOptions,
     };
     const answered = run([
       { type: "approvalRequested", request },
@@ -273,7 +273,7 @@ describe("approvals", () => {
   });
 
   it("shows the questions a transcript read while codex waits brings, once", () => {
-    const transcript: Transcript = { session: sessionInfo({ status: "running" }), turns: [], items: [], hasOlder: false, hasNewer: false, approvals: [request], queued: [] };
+    const transcript: Transcript = { session: sessionInfo({ status: "running" }), turns: [], items: [], hasOlder: false, hasNewer: false, approvals: [request], queued: [], queueHeld: false, options: defaultSessionOptions };
     const opened = reduceSession(emptySessionView("s1"), { type: "transcript", transcript });
     expect(opened.order).toEqual(["approval-7"]);
     expect(opened.approvalsWaiting).toBe(1);
@@ -289,8 +289,8 @@ describe("approvals", () => {
 describe("queued follow-ups", () => {
   it("shows the queue the core reports, replaced whole each time, and the one a transcript brings", () => {
     const queued = run([
-      { type: "queueChanged", queued: [{ id: "q1", text: "one" }, { id: "q2", text: "two" }] },
-      { type: "queueChanged", queued: [{ id: "q2", text: "two" }] },
+      { type: "queueChanged", queued: [{ id: "q1", text: "one" }, { id: "q2", text: "two" }], held: false },
+      { type: "queueChanged", queued: [{ id: "q2", text: "two" }], held: false },
     ]);
     expect(queued.queued).toEqual([{ id: "q2", text: "two" }]);
     const transcript: Transcript = {
@@ -301,6 +301,8 @@ describe("queued follow-ups", () => {
       hasNewer: false,
       approvals: [],
       queued: [{ id: "q3", text: "waiting" }],
+      queueHeld: true,
+      options: defaultSessionOptions,
     };
     expect(reduceSession(queued, { type: "transcript", transcript }).queued).toEqual([{ id: "q3", text: "waiting" }]);
   });
@@ -316,7 +318,7 @@ describe("stored transcript", () => {
         turns: [{ id: "t1", status: "interrupted", error: "Codex Desk closed during this turn.", startedAt: 1, completedAt: 2 }],
         items: [{ turnId: "t1", seq: 1, item: draft }],
         hasOlder: false,
-        hasNewer: false, approvals: [], queued: [],
+        hasNewer: false, approvals: [], queued: [], queueHeld: false, options: defaultSessionOptions,
       },
     });
     expect(view.entries.a).toMatchObject({ kind: "item", cutShort: true, streaming: false });
@@ -331,7 +333,7 @@ describe("stored transcript", () => {
       turns: [{ id: "t1", status: "inProgress", error: null, startedAt: 1, completedAt: null }],
       items: [{ turnId: "t1", seq: 1, item: draft }],
       hasOlder: false,
-      hasNewer: false, approvals: [], queued: [],
+      hasNewer: false, approvals: [], queued: [], queueHeld: false, options: defaultSessionOptions,
     };
     // Opened while the answer streams (nothing live yet): the checkpoint is where it goes on.
     let view = reduceSession(emptySessionView("s1"), { type: "transcript", transcript: running });
@@ -360,7 +362,7 @@ describe("stored transcript", () => {
       { turnId: "t2", seq: 3, item: userMessage("u2", "second") },
     ],
     hasOlder: false,
-    hasNewer: false, approvals: [], queued: [],
+    hasNewer: false, approvals: [], queued: [], queueHeld: false, options: defaultSessionOptions,
   };
 
   it("shows stored items in order with the failed turn's error, then live events", () => {
@@ -402,7 +404,7 @@ describe("stored transcript", () => {
       turns: [{ id: "t1", status: "inProgress", error: null, startedAt: 1, completedAt: null }],
       items: [{ turnId: "t1", seq: 1, item: userMessage("u1", "go") }],
       hasOlder: false,
-      hasNewer: false, approvals: [], queued: [],
+      hasNewer: false, approvals: [], queued: [], queueHeld: false, options: defaultSessionOptions,
     };
     const view = run([{ type: "promptAccepted", text: "go" }, { type: "transcript", transcript: running }]);
     expect(view.order).toEqual(["u1"]);

@@ -82,7 +82,9 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
       return putEntry({ ...view, approvalsWaiting: Math.max(0, view.approvalsWaiting - 1) }, { ...existing, outcome: action.outcome });
     }
     case "queueChanged":
-      return { ...view, queued: action.queued };
+      return { ...view, queued: action.queued, queueHeld: action.held };
+    case "optionsChanged":
+      return { ...view, options: action.options };
     case "signInRequired":
       return putSignInRequired(view, action.turnId ?? view.activeTurnId, action.message);
     case "transcript":

@@ -1,4 +1,5 @@
 import type { QueuedPrompt } from "../generated/desk/QueuedPrompt";
+import type { SessionOptions } from "../generated/desk/SessionOptions";
 import type { ApprovalOutcome } from "../generated/desk/ApprovalOutcome";
 import type { ApprovalRequest } from "../generated/desk/ApprovalRequest";
 // What a session's transcript looks like to the UI, derived only by the reducer.
@@ -103,6 +104,10 @@ export interface SessionView {
   approvalsWaiting: number;
   /** Follow-ups the user queued, sent one by one as turns complete. */
   queued: QueuedPrompt[];
+  /** The queued follow-ups wait for the user (the last turn did not complete). */
+  queueHeld: boolean;
+  /** The session's options (model, effort, sandbox, approvals), from the store. */
+  options: SessionOptions;
   /** How questions ended that had no card yet (heard before the transcript that lists them). */
   settledApprovals: Record<string, ApprovalOutcome>;
   /** The folder that disappeared while the session lives, until the user points it elsewhere. */
@@ -129,6 +134,15 @@ export interface SessionView {
   focus: { seq: number; serial: number; mark: boolean } | null;
 }
 
+/** A session's options until the store says otherwise (the core's defaults). */
+export const defaultSessionOptions: SessionOptions = {
+  model: null,
+  effort: null,
+  sandbox: "workspaceWrite",
+  approvals: "onRequest",
+  network: false,
+};
+
 export function emptySessionView(sessionId: string): SessionView {
   return {
     sessionId,
@@ -143,6 +157,8 @@ export function emptySessionView(sessionId: string): SessionView {
     approvalsWaiting: 0,
     settledApprovals: {},
     queued: [],
+    queueHeld: false,
+    options: defaultSessionOptions,
     workspaceMissing: null,
     tokenUsage: null,
     retrying: null,

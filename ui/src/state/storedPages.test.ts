@@ -3,7 +3,7 @@ import type { StoredItem } from "../generated/desk/StoredItem";
 import type { Transcript } from "../generated/desk/Transcript";
 import type { TurnInfo } from "../generated/desk/TurnInfo";
 import { reduceSession, reduceSessionEvents } from "./reduceSession";
-import { emptySessionView, type SessionView } from "./sessionView";
+import { emptySessionView, type SessionView, defaultSessionOptions } from "./sessionView";
 import { agentDelta, agentMessage, itemStarted, sessionInfo, turnStarted, userMessage } from "./testBuilders";
 
 /** A stored session of `count` items, two per turn (a prompt and its answer), every fifth turn failed. */
@@ -31,7 +31,7 @@ function pageOf(all: ReturnType<typeof storedSession>, before: number, size: num
 
 function opened(all: ReturnType<typeof storedSession>, size: number): SessionView {
   const page = pageOf(all, Number.POSITIVE_INFINITY, size);
-  const transcript: Transcript = { session: sessionInfo({ status: "idle" }), ...page, approvals: [], queued: [] };
+  const transcript: Transcript = { session: sessionInfo({ status: "idle" }), ...page, approvals: [], queued: [], queueHeld: false, options: defaultSessionOptions };
   return reduceSession(emptySessionView("s1"), { type: "transcript", transcript });
 }
 
@@ -78,7 +78,7 @@ describe("stored pages", () => {
     const before = view.order.slice();
     const again = reduceSession(view, {
       type: "transcript",
-      transcript: { session: sessionInfo({ status: "running" }), ...pageOf(all, Number.POSITIVE_INFINITY, 10), approvals: [], queued: [] },
+      transcript: { session: sessionInfo({ status: "running" }), ...pageOf(all, Number.POSITIVE_INFINITY, 10), approvals: [], queued: [], queueHeld: false, options: defaultSessionOptions },
     });
     expect(again.order).toEqual(before);
     expect(again.oldestSeq).toBe(21);
@@ -95,7 +95,7 @@ describe("stored pages", () => {
         { turnId: "t1", seq: 2, item: cut },
       ],
       hasOlder: false,
-      hasNewer: false, approvals: [], queued: [],
+      hasNewer: false, approvals: [], queued: [], queueHeld: false, options: defaultSessionOptions,
     };
     let view = reduceSession(emptySessionView("s1"), { type: "transcript", transcript });
     expect(view.entries.big).toMatchObject({ cutBytes: 9_000_000, seq: 2 });
@@ -119,7 +119,7 @@ describe("a session opened at an item", () => {
       items,
       turns: all.turns.filter((t) => ids.has(t.id)),
       hasOlder: before[0].seq > 1,
-      hasNewer: after[after.length - 1].seq < 40, approvals: [], queued: [],
+      hasNewer: after[after.length - 1].seq < 40, approvals: [], queued: [], queueHeld: false, options: defaultSessionOptions,
     };
   };
   const after = (seq: number, size: number) => {
@@ -146,7 +146,7 @@ describe("a session opened at an item", () => {
   });
 
   it("opens at the start without marking it, and without the pages in between", () => {
-    const start = { session: sessionInfo({ status: "idle" }), items: all.items.slice(0, 4), turns: all.turns.slice(0, 2), hasOlder: false, hasNewer: true, approvals: [], queued: [] };
+    const start = { session: sessionInfo({ status: "idle" }), items: all.items.slice(0, 4), turns: all.turns.slice(0, 2), hasOlder: false, hasNewer: true, approvals: [], queued: [], queueHeld: false, options: defaultSessionOptions };
     const middle = reduceSession(opened(all, 10), { type: "transcript", transcript: around(15, 6), focusSeq: 15 });
     const view = reduceSession(middle, { type: "transcript", transcript: start, focusSeq: 1, mark: false });
     expect(view.order).toEqual(["u1", "a2", "u3", "a4"]);
@@ -158,7 +158,7 @@ describe("a session opened at an item", () => {
     const middle = reduceSession(opened(all, 10), { type: "transcript", transcript: around(15, 6), focusSeq: 15 });
     const latest = reduceSession(middle, {
       type: "transcript",
-      transcript: { session: sessionInfo({ status: "idle" }), ...pageOf(all, Number.POSITIVE_INFINITY, 4), approvals: [], queued: [] },
+      transcript: { session: sessionInfo({ status: "idle" }), ...pageOf(all, Number.POSITIVE_INFINITY, 4), approvals: [], queued: [], queueHeld: false, options: defaultSessionOptions },
     });
     expect(latest.order).toEqual(["u37", "a38", "u39", "a40", "error-t20"]);
     expect(latest).toMatchObject({ hasNewer: false, focus: null, oldestSeq: 37 });
@@ -182,7 +182,7 @@ describe("items this version cannot read", () => {
       turns: [{ id: "t1", status: "completed", error: null, startedAt: 1, completedAt: 2 }],
       items,
       hasOlder: false,
-      hasNewer: false, approvals: [], queued: [],
+      hasNewer: false, approvals: [], queued: [], queueHeld: false, options: defaultSessionOptions,
     };
     const view = reduceSession(emptySessionView("s1"), { type: "transcript", transcript });
     const shown = view.order.map((id) => {

@@ -12,6 +12,7 @@ mod account;
 mod approvals;
 mod audit;
 mod export;
+mod options;
 mod search;
 pub use account::{AccountAuth, AccountState, LoginProgress, PromptInfo, ProviderInfo};
 pub use approvals::{ApprovalChoice, ApprovalKind, ApprovalOutcome, ApprovalRequest};
@@ -20,6 +21,9 @@ pub use audit::{
     SessionFormat,
 };
 pub use export::export_all;
+pub use options::{
+    ApprovalMode, EffortChoice, ModelChoice, ModelList, SandboxMode, SessionOptions,
+};
 pub use search::{SearchHit, SearchQuery, SearchResults, SnippetPart};
 
 /// Where a session is in its life, as the session list shows it.
@@ -128,6 +132,10 @@ pub struct Transcript {
     pub approvals: Vec<ApprovalRequest>,
     /// Follow-ups waiting for the running turn to end, in the order they will be sent.
     pub queued: Vec<QueuedPrompt>,
+    /// The queued follow-ups wait for the user: the last turn did not complete.
+    pub queue_held: bool,
+    /// The session's options (model, effort, sandbox, approvals).
+    pub options: SessionOptions,
 }
 
 /// Items of a session before or after those already shown, in order (`seq` increasing).
@@ -185,7 +193,13 @@ pub enum SessionEvent {
         outcome: ApprovalOutcome,
     },
     /// The follow-ups waiting for the running turn to end changed (queued, sent, removed).
-    QueueChanged { queued: Vec<QueuedPrompt> },
+    QueueChanged {
+        queued: Vec<QueuedPrompt>,
+        /// They wait for the user (the last turn did not complete) instead of going by themselves.
+        held: bool,
+    },
+    /// The session's options changed (they apply from the next turn).
+    OptionsChanged { options: SessionOptions },
 }
 
 /// A follow-up the user queued while a turn ran: it is sent when the turn completes.

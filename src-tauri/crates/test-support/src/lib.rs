@@ -27,8 +27,11 @@ pub use issuer::{ACCOUNT_ID, EMAIL, PLAN};
 /// The model catalog codex needs for the mock's model slug (gives it the apply_patch tool).
 pub const MODEL_CATALOG: &str = include_str!("../fixtures/model_catalog.json");
 
-/// The slug the catalog describes.
+/// The slug the catalog describes, codex's default in the mock's configuration.
 pub const MOCK_MODEL: &str = "mock-model";
+
+/// A second model of the catalog, with reasoning efforts (low, high) to choose from.
+pub const DEEP_MODEL: &str = "mock-model-deep";
 
 /// A request codex sent to the model.
 #[derive(Debug, Clone)]

@@ -2,6 +2,7 @@
 import type { ApprovalRequest } from "./ApprovalRequest";
 import type { QueuedPrompt } from "./QueuedPrompt";
 import type { SessionInfo } from "./SessionInfo";
+import type { SessionOptions } from "./SessionOptions";
 import type { StoredItem } from "./StoredItem";
 import type { TurnInfo } from "./TurnInfo";
 
@@ -33,4 +34,12 @@ approvals: Array<ApprovalRequest>,
 /**
  * Follow-ups waiting for the running turn to end, in the order they will be sent.
  */
-queued: Array<QueuedPrompt>, };
+queued: Array<QueuedPrompt>, 
+/**
+ * The queued follow-ups wait for the user: the last turn did not complete.
+ */
+queueHeld: boolean, 
+/**
+ * The session's options (model, effort, sandbox, approvals).
+ */
+options: SessionOptions, };

@@ -10,17 +10,14 @@ use tokio::sync::mpsc;
 
 use super::approvals::Approvals;
 use super::client::{CodexClient, Incoming};
+use super::options;
 use super::process::{CodexProcess, ProcessControl, SpawnSpec};
 use super::wire;
 use crate::account::Credentials;
 use crate::error::{CoreError, Result};
 use crate::secrets::Secret;
 use crate::sessions::{SessionFolder, SessionOverrides};
-
-/// Sandbox and approval policy of every thread in this version: codex works freely inside the
-/// workspace and asks the user before anything else (see `approvals`).
-pub const SANDBOX: &str = "workspace-write";
-pub const APPROVAL_POLICY: &str = "on-request";
+use codex_desk_protocol::SessionOptions;
 
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(20);
 const THREAD_TIMEOUT: Duration = Duration::from_secs(60);
@@ -39,6 +36,8 @@ pub struct Launch<'a> {
     pub credentials: Option<Credentials>,
     /// The account's credentials generation `credentials` belong to.
     pub credentials_generation: u64,
+    /// The session's options (sandbox, approvals, model) the thread starts with.
+    pub options: &'a SessionOptions,
 }
 
 pub struct LiveSession {
@@ -67,6 +66,8 @@ pub struct LiveSession {
     pub approvals: Approvals,
     /// Names this codex process in the keys of its questions (its request ids restart at 0).
     pub process: String,
+    /// The model and reasoning effort the thread runs with, as codex last said or was told.
+    model: Mutex<(Option<String>, Option<String>)>,
 }
 
 impl LiveSession {
@@ -151,8 +152,14 @@ impl LiveSession {
         };
 
         let workspace = l.workspace.display().to_string();
-        let mut params =
-            json!({ "cwd": workspace, "approvalPolicy": APPROVAL_POLICY, "sandbox": SANDBOX });
+        let mut params = json!({
+            "cwd": workspace,
+            "approvalPolicy": options::approval_policy(l.options.approvals),
+            "sandbox": options::sandbox_mode(l.options.sandbox),
+        });
+        if let Some(model) = &l.options.model {
+            params["model"] = Value::String(model.clone());
+        }
         let response = match l.thread_id {
             Some(thread_id) => {
                 params["threadId"] = Value::String(thread_id.to_string());
@@ -169,12 +176,11 @@ impl LiveSession {
             }
         }
         .map_err(explain)?;
-        let thread_id = wire::read::<wire::ThreadOpened>("the thread/start answer", &response)
+        let opened = wire::read::<wire::ThreadOpened>("the thread/start answer", &response)
             .ok_or_else(|| {
                 CoreError::CodexGone("it answered with a thread this app cannot read".into())
-            })?
-            .thread
-            .id;
+            })?;
+        let thread_id = opened.thread.id;
         tracing::info!(%thread_id, resumed = l.thread_id.is_some(), pid = ?control.pid, "codex session live");
         let live = Self {
             thread_id,
@@ -191,6 +197,7 @@ impl LiveSession {
             setup_warnings: prepared.warnings,
             approvals: Approvals::default(),
             process: uuid::Uuid::new_v4().simple().to_string()[..8].to_string(),
+            model: Mutex::new((opened.model, opened.reasoning_effort)),
         };
         Ok((live, incoming))
     }
@@ -253,16 +260,39 @@ impl LiveSession {
         self.busy.load(Ordering::SeqCst)
     }
 
-    /// Starts a turn with the user's text; returns codex's turn id.
-    pub async fn start_turn(&self, text: &str) -> Result<String> {
+    /// The model and reasoning effort the thread runs with.
+    pub fn model(&self) -> (Option<String>, Option<String>) {
+        self.model.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Starts a turn with the user's text under the session's options; returns codex's turn id.
+    pub async fn start_turn(&self, text: &str, options: &SessionOptions) -> Result<String> {
         let _no_account_change = self.credentials_gate.lock().await;
         if self.busy.swap(true, Ordering::SeqCst) {
             return Err(CoreError::TurnRunning);
         }
-        let params = json!({
+        let mut params = json!({
             "threadId": self.thread_id,
             "input": [{ "type": "text", "text": text, "text_elements": [] }],
+            "approvalPolicy": options::approval_policy(options.approvals),
+            "sandboxPolicy": options::sandbox_policy(options),
         });
+        // Only what the user chose: otherwise the thread keeps what codex's configuration says.
+        if let Some(model) = &options.model {
+            params["model"] = Value::String(model.clone());
+        }
+        if let Some(effort) = &options.effort {
+            params["effort"] = Value::String(effort.clone());
+        }
+        {
+            let mut current = self.model.lock().unwrap_or_else(|p| p.into_inner());
+            if options.model.is_some() {
+                current.0.clone_from(&options.model);
+            }
+            if options.effort.is_some() {
+                current.1.clone_from(&options.effort);
+            }
+        }
         match self.client.request("turn/start", params).await {
             Ok(response) => {
                 let Some(started) =

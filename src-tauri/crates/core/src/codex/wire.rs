@@ -43,6 +43,11 @@ pub fn read<'a, T: Deserialize<'a>>(what: &str, value: &'a Value) -> Option<T> {
 #[cfg_attr(feature = "wire-schema", derive(JsonSchema))]
 pub struct ThreadOpened {
     pub thread: Thread,
+    /// The model the thread runs with.
+    #[serde(default)]
+    pub model: Option<String>,
+    #[serde(default, rename = "reasoningEffort")]
+    pub reasoning_effort: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

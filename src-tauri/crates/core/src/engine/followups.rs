@@ -36,7 +36,8 @@ impl Engine {
         Ok(())
     }
 
-    /// Queues a follow-up to send when the running turn completes (at once when none runs).
+    /// Queues a follow-up to send when the running turn completes (at once when none runs,
+    /// unless earlier follow-ups wait for the user).
     pub async fn queue_prompt(&self, id: &str, text: &str) -> Result<()> {
         let text = text.trim();
         if text.is_empty() {
@@ -71,10 +72,43 @@ impl Engine {
             let queue = queues.entry(id.to_string()).or_default();
             let before = queue.len();
             queue.retain(|q| q.id != queued_id);
+            if queue.is_empty() {
+                lock(&self.inner.held).remove(id);
+            }
             queue.len() != before
         };
         if removed {
             self.queue_changed(id).await;
+        }
+        Ok(())
+    }
+
+    /// Sends one queued follow-up now, and lets the rest follow as turns complete (after a turn
+    /// that did not complete, the queue waits for this). On failure it goes back where it was.
+    pub async fn send_queued_now(&self, id: &str, queued_id: &str) -> Result<()> {
+        self.session(id).await?;
+        let gate = self.send_gate(id);
+        let _one_send_at_a_time = gate.lock().await;
+        if self.turn_running(id) {
+            return Err(CoreError::TurnRunning);
+        }
+        let taken = {
+            let mut queues = lock(&self.inner.queues);
+            let queue = queues.entry(id.to_string()).or_default();
+            queue
+                .iter()
+                .position(|q| q.id == queued_id)
+                .map(|at| (at, queue.remove(at)))
+        };
+        // Already sent or removed: nothing to do.
+        let Some((at, next)) = taken else {
+            return Ok(());
+        };
+        lock(&self.inner.held).remove(id);
+        self.queue_changed(id).await;
+        if let Err(e) = self.send_prompt_locked(id, &next.text).await {
+            self.put_back(id, at, next).await;
+            return Err(e);
         }
         Ok(())
     }
@@ -87,9 +121,29 @@ impl Engine {
             .unwrap_or_default()
     }
 
-    /// Sends the first queued follow-up as a new turn. Called when a turn completed; a failed
-    /// or stopped turn leaves the queue for the user to send or clear.
+    /// Whether session `id`'s follow-ups wait for the user.
+    pub(super) fn queue_held(&self, id: &str) -> bool {
+        lock(&self.inner.held).contains(id)
+    }
+
+    /// A turn ended without completing: what is queued waits for the user.
+    pub(super) async fn hold_queue(&self, id: &str) {
+        let waiting = lock(&self.inner.queues)
+            .get(id)
+            .is_some_and(|q| !q.is_empty());
+        if waiting && lock(&self.inner.held).insert(id.to_string()) {
+            self.queue_changed(id).await;
+        }
+    }
+
+    /// Sends the first queued follow-up as a new turn, unless a turn runs or the queue waits
+    /// for the user. Called when a turn completed and when a follow-up is queued while idle.
     pub(super) async fn send_next_queued(&self, id: &str) {
+        let gate = self.send_gate(id);
+        let _one_send_at_a_time = gate.lock().await;
+        if self.turn_running(id) || self.queue_held(id) {
+            return;
+        }
         let next = {
             let mut queues = lock(&self.inner.queues);
             match queues.get_mut(id) {
@@ -100,15 +154,25 @@ impl Engine {
         let Some(next) = next else { return };
         self.queue_changed(id).await;
         tracing::info!(session = %id, "sending a queued follow-up");
-        if let Err(e) = self.send_prompt(id, &next.text).await {
+        if let Err(e) = self.send_prompt_locked(id, &next.text).await {
             tracing::warn!(session = %id, error = %e, "a queued follow-up could not be sent");
-            // Back at the front, as the user left it; the session's status says what failed.
-            lock(&self.inner.queues)
-                .entry(id.to_string())
-                .or_default()
-                .insert(0, next);
-            self.queue_changed(id).await;
+            self.put_back(id, 0, next).await;
         }
+    }
+
+    /// A follow-up that could not be sent goes back where it was, and the queue waits for the
+    /// user (the session's status says what failed). Not for a session deleted meanwhile.
+    async fn put_back(&self, id: &str, at: usize, prompt: QueuedPrompt) {
+        if self.inner.store.session(id).await.ok().flatten().is_none() {
+            return;
+        }
+        {
+            let mut queues = lock(&self.inner.queues);
+            let queue = queues.entry(id.to_string()).or_default();
+            queue.insert(at.min(queue.len()), prompt);
+        }
+        lock(&self.inner.held).insert(id.to_string());
+        self.queue_changed(id).await;
     }
 
     fn turn_running(&self, id: &str) -> bool {
@@ -119,6 +183,8 @@ impl Engine {
 
     async fn queue_changed(&self, id: &str) {
         let queued = self.queued(id);
-        self.emit(id, SessionEvent::QueueChanged { queued }).await;
+        let held = self.queue_held(id);
+        self.emit(id, SessionEvent::QueueChanged { queued, held })
+            .await;
     }
 }

@@ -40,6 +40,7 @@ impl Engine {
         }
         lock(&self.inner.relays).remove(id);
         lock(&self.inner.queues).remove(id);
+        lock(&self.inner.held).remove(id);
         self.inner.store.delete_session(id).await?;
         if self.inner.store.setting(LAST_SESSION_KEY).await?.as_deref() == Some(id) {
             self.inner.store.set_setting(LAST_SESSION_KEY, "");

@@ -6,6 +6,7 @@ mod exports;
 mod followups;
 mod idle;
 mod manage;
+mod options;
 mod pump;
 mod watch;
 
@@ -17,8 +18,8 @@ use std::time::Duration;
 
 use codex_desk_protocol::{
     AppState, ApprovalChoice, ApprovalOutcome, ApprovalRequest, EventBatch, PromptInfo,
-    QueuedPrompt, SearchQuery, SearchResults, SessionEvent, SessionInfo, SessionStatus, StoredItem,
-    Transcript, TranscriptPage,
+    QueuedPrompt, SearchQuery, SearchResults, SessionEvent, SessionInfo, SessionOptions,
+    SessionStatus, StoredItem, Transcript, TranscriptPage,
 };
 
 use crate::account::{self, Account, AccountConfig};
@@ -89,6 +90,10 @@ struct Inner {
     account: Account,
     codex: Mutex<Option<CodexBinary>>,
     live: Mutex<HashMap<String, Arc<LiveSession>>>,
+    /// One lock per session so two sends cannot both start a turn.
+    sending: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Sessions whose queued follow-ups wait for the user (the last turn did not complete).
+    held: Mutex<std::collections::HashSet<String>>,
     /// One lock per session so two prompts cannot start two codex processes.
     launching: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     relays: Mutex<HashMap<String, RelayInput>>,
@@ -104,6 +109,8 @@ struct Inner {
     handoff: tokio::sync::watch::Sender<u64>,
     handoff_running: AtomicBool,
     idle_watch_running: AtomicBool,
+    /// The model and effort the user last chose: new sessions start with them.
+    new_session_model: Mutex<Option<(Option<String>, Option<String>)>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -166,6 +173,8 @@ impl Engine {
                 codex: Mutex::new(None),
                 live: Mutex::new(HashMap::new()),
                 launching: Mutex::new(HashMap::new()),
+                sending: Mutex::new(HashMap::new()),
+                held: Mutex::new(std::collections::HashSet::new()),
                 relays: Mutex::new(HashMap::new()),
                 queues: Mutex::new(HashMap::new()),
                 pumps: Mutex::new(Vec::new()),
@@ -174,6 +183,7 @@ impl Engine {
                 handoff: tokio::sync::watch::channel(0).0,
                 handoff_running: AtomicBool::new(false),
                 idle_watch_running: AtomicBool::new(false),
+                new_session_model: Mutex::new(None),
             }
         });
         let engine = Self { inner };
@@ -439,6 +449,10 @@ impl Engine {
         };
         self.folder(&id).create(&id, &info.workspace, now)?;
         self.inner.store.insert_session(info.clone());
+        let options = self.options_for_new_session();
+        if options != SessionOptions::default() {
+            self.inner.store.set_session_options(&id, &options);
+        }
         tracing::info!(session = %id, workspace = %info.workspace, "session created");
         Ok(info)
     }
@@ -457,6 +471,8 @@ impl Engine {
             has_newer: false,
             approvals: self.pending_approvals(id),
             queued: self.queued(id),
+            queue_held: self.queue_held(id),
+            options: self.inner.store.session_options(id).await?,
         })
     }
 
@@ -474,6 +490,8 @@ impl Engine {
             has_newer,
             approvals: self.pending_approvals(id),
             queued: self.queued(id),
+            queue_held: self.queue_held(id),
+            options: self.inner.store.session_options(id).await?,
         })
     }
 
@@ -540,6 +558,22 @@ impl Engine {
     /// Starts a turn with `text`, starting codex (and resuming the thread) first if needed.
     /// Returns once codex has accepted the turn; the rest arrives as events.
     pub async fn send_prompt(&self, id: &str, text: &str) -> Result<()> {
+        let gate = self.send_gate(id);
+        let _one_send_at_a_time = gate.lock().await;
+        self.send_prompt_locked(id, text).await
+    }
+
+    /// One send per session at a time: a second waits, then finds the turn running before
+    /// anything of it is shown.
+    fn send_gate(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
+        lock(&self.inner.sending)
+            .entry(id.to_string())
+            .or_default()
+            .clone()
+    }
+
+    /// [`Engine::send_prompt`] for a caller holding the session's send gate.
+    async fn send_prompt_locked(&self, id: &str, text: &str) -> Result<()> {
         let text = text.trim();
         if text.is_empty() {
             return Ok(());
@@ -568,9 +602,10 @@ impl Engine {
             },
         )
         .await;
+        let options = self.inner.store.session_options(id).await?;
         self.set_status(id, SessionStatus::Running, None, Some(&live.thread_id))
             .await?;
-        match live.start_turn(text).await {
+        match live.start_turn(text, &options).await {
             Ok(turn_id) => {
                 self.inner.store.turn_started(id, &turn_id);
                 Ok(())
@@ -844,6 +879,7 @@ impl Engine {
         let config = &self.inner.config;
         let credentials_generation = self.inner.account.generation();
         let credentials = self.inner.account.credentials().await?;
+        let options = self.inner.store.session_options(&session.id).await?;
         LiveSession::launch(Launch {
             binary: &codex.path,
             folder: &folder,
@@ -855,6 +891,7 @@ impl Engine {
             extra_env: &config.codex_env,
             credentials,
             credentials_generation,
+            options: &options,
         })
         .await
     }

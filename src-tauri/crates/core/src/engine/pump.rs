@@ -242,10 +242,12 @@ async fn on_notification(
                 .await;
             live.turn_finished();
             recorded?;
-            // The next follow-up the user queued, once this one completed (a failed or stopped
-            // turn leaves the queue to the user). Its own task: it waits on codex's answer.
+            // The next follow-up the user queued, once this one completed; a failed or stopped
+            // turn leaves the queue to the user. Its own task: it waits on codex's answer.
             if status == wire::TurnStatus::Completed {
                 tokio::spawn(next_queued(engine.clone(), id.to_string()));
+            } else {
+                engine.hold_queue(id).await;
             }
         }
         _ => {}
@@ -375,6 +377,7 @@ async fn on_exit(engine: &Engine, id: &str, live: &Arc<LiveSession>) {
         ),
     };
     tracing::warn!(session = %id, %message, "codex crashed");
+    engine.hold_queue(id).await;
     engine.store().fail_open_turns(id, &message);
     if let Err(e) = engine
         .set_status(

@@ -9,6 +9,7 @@ mod decisions;
 mod health;
 mod items;
 mod open;
+mod options;
 mod search;
 pub(crate) mod sessions;
 mod settings;
@@ -20,8 +21,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use codex_desk_protocol::{
-    ApprovalChoice, AuditPage, AuditQuery, SearchQuery, SearchResults, SessionInfo, SessionStatus,
-    StorageHealth, StoredItem, TurnInfo,
+    ApprovalChoice, AuditPage, AuditQuery, SearchQuery, SearchResults, SessionInfo, SessionOptions,
+    SessionStatus, StorageHealth, StoredItem, TurnInfo,
 };
 use rusqlite::Connection;
 use tokio::sync::oneshot;
@@ -45,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     search::MIGRATION_3,
     search::MIGRATION_4,
     decisions::MIGRATION_5,
+    options::MIGRATION_6,
 ];
 
 /// How long closing waits for the last writes.
@@ -107,6 +109,10 @@ pub(crate) enum Write {
         choice: &'static str,
         at: i64,
     },
+    Options {
+        session_id: String,
+        json: String,
+    },
 }
 
 impl Write {
@@ -153,6 +159,7 @@ impl Write {
                 choice,
                 at,
             } => decisions::record(conn, session_id, turn_id, item_id, choice, *at),
+            Write::Options { session_id, json } => options::set(conn, session_id, json),
         }
     }
 
@@ -170,6 +177,7 @@ impl Write {
             Write::Item { .. } => "item",
             Write::Setting { .. } => "setting",
             Write::Decision { .. } => "decision",
+            Write::Options { .. } => "session options",
         }
     }
 }
@@ -611,6 +619,22 @@ impl Store {
             },
             at: now_ms(),
         });
+    }
+
+    /// The session's options (the defaults when none were set).
+    pub async fn session_options(&self, id: &str) -> Result<SessionOptions> {
+        let id = id.to_string();
+        self.read(move |c| options::get(c, &id)).await
+    }
+
+    pub fn set_session_options(&self, id: &str, options: &SessionOptions) {
+        match serde_json::to_string(options) {
+            Ok(json) => self.write(Write::Options {
+                session_id: id.into(),
+                json,
+            }),
+            Err(e) => tracing::error!(error = %e, "could not write the session options"),
+        }
     }
 
     pub fn set_setting(&self, key: &str, value: &str) {

@@ -1,0 +1,179 @@
+//! A session's options as codex's protocol spells them (thread/start, turn/start), the checks
+//! that explain a bad combination before a turn starts, and the models codex offers.
+
+use codex_desk_protocol::{ApprovalMode, EffortChoice, ModelChoice, SandboxMode, SessionOptions};
+use serde_json::{json, Value};
+
+use super::client::CodexClient;
+use crate::error::{CoreError, Result};
+
+/// The reasoning efforts codex knows.
+const EFFORTS: &[&str] = &["none", "minimal", "low", "medium", "high", "xhigh"];
+
+/// At most this many pages of `model/list`.
+const MOST_MODEL_PAGES: usize = 10;
+
+pub fn approval_policy(mode: ApprovalMode) -> &'static str {
+    match mode {
+        ApprovalMode::Untrusted => "untrusted",
+        ApprovalMode::OnRequest => "on-request",
+        ApprovalMode::Never => "never",
+    }
+}
+
+/// The sandbox as `thread/start` names it.
+pub fn sandbox_mode(mode: SandboxMode) -> &'static str {
+    match mode {
+        SandboxMode::ReadOnly => "read-only",
+        SandboxMode::WorkspaceWrite => "workspace-write",
+        SandboxMode::FullAccess => "danger-full-access",
+    }
+}
+
+/// The sandbox as `turn/start` takes it.
+pub fn sandbox_policy(options: &SessionOptions) -> Value {
+    match options.sandbox {
+        SandboxMode::ReadOnly => json!({ "type": "readOnly", "networkAccess": false }),
+        SandboxMode::WorkspaceWrite => json!({
+            "type": "workspaceWrite",
+            "writableRoots": [],
+            "networkAccess": options.network,
+            "excludeTmpdirEnvVar": false,
+            "excludeSlashTmp": false,
+        }),
+        SandboxMode::FullAccess => json!({ "type": "dangerFullAccess" }),
+    }
+}
+
+/// Tidies the user's options, or says what is wrong with them.
+pub fn checked(mut options: SessionOptions) -> Result<SessionOptions> {
+    options.model = options
+        .model
+        .map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty());
+    if let Some(model) = &options.model {
+        if model.len() > 200 || model.chars().any(char::is_control) {
+            return Err(CoreError::InvalidInput(
+                "That model name cannot be right: pick one from the list.".into(),
+            ));
+        }
+    }
+    options.effort = options
+        .effort
+        .map(|e| e.trim().to_ascii_lowercase())
+        .filter(|e| !e.is_empty());
+    if let Some(effort) = &options.effort {
+        if !EFFORTS.contains(&effort.as_str()) {
+            return Err(CoreError::InvalidInput(format!(
+                "Codex knows no reasoning effort \"{effort}\": use one of {}.",
+                EFFORTS.join(", ")
+            )));
+        }
+    }
+    if options.network && options.sandbox == SandboxMode::ReadOnly {
+        return Err(CoreError::InvalidInput(
+            "Network access needs the workspace-write sandbox: read-only blocks the network. Pick \"Workspace write\", or turn network access off.".into(),
+        ));
+    }
+    if options.sandbox == SandboxMode::FullAccess {
+        // Full access has the network anyway.
+        options.network = false;
+    }
+    Ok(options)
+}
+
+/// The models codex offers, in its order (hidden ones left out).
+pub async fn list_models(client: &CodexClient) -> Result<Vec<ModelChoice>> {
+    let mut models = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..MOST_MODEL_PAGES {
+        let params = match &cursor {
+            Some(c) => json!({ "cursor": c }),
+            None => json!({}),
+        };
+        let page = client.request("model/list", params).await?;
+        for m in page["data"].as_array().into_iter().flatten() {
+            if m["hidden"].as_bool() == Some(true) {
+                continue;
+            }
+            let Some(id) = m["model"].as_str().or_else(|| m["id"].as_str()) else {
+                continue;
+            };
+            let text = |k: &str| m[k].as_str().unwrap_or_default().to_string();
+            models.push(ModelChoice {
+                id: id.to_string(),
+                name: m["displayName"].as_str().unwrap_or(id).to_string(),
+                description: text("description"),
+                efforts: m["supportedReasoningEfforts"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|e| {
+                        Some(EffortChoice {
+                            effort: e["reasoningEffort"].as_str()?.to_string(),
+                            description: e["description"].as_str().unwrap_or_default().into(),
+                        })
+                    })
+                    .collect(),
+                default_effort: m["defaultReasoningEffort"]
+                    .as_str()
+                    .filter(|e| *e != "none")
+                    .map(str::to_string),
+            });
+        }
+        cursor = page["nextCursor"].as_str().map(str::to_string);
+        if cursor.is_none() {
+            break;
+        }
+    }
+    Ok(models)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_combination_is_explained() {
+        let read_only_online = SessionOptions {
+            sandbox: SandboxMode::ReadOnly,
+            network: true,
+            ..SessionOptions::default()
+        };
+        let err = checked(read_only_online).expect_err("refused");
+        assert!(err.to_string().contains("Network access needs"), "{err}");
+        let err = checked(SessionOptions {
+            effort: Some("extreme".into()),
+            ..SessionOptions::default()
+        })
+        .expect_err("refused");
+        assert!(err.to_string().contains("no reasoning effort"), "{err}");
+    }
+
+    #[test]
+    fn options_are_tidied() {
+        let tidy = checked(SessionOptions {
+            model: Some("  ".into()),
+            effort: Some(" High ".into()),
+            sandbox: SandboxMode::FullAccess,
+            network: true,
+            ..SessionOptions::default()
+        })
+        .expect("fine");
+        assert_eq!(tidy.model, None);
+        assert_eq!(tidy.effort.as_deref(), Some("high"));
+        assert!(!tidy.network);
+    }
+
+    #[test]
+    fn the_sandbox_as_codex_spells_it() {
+        let online = SessionOptions {
+            network: true,
+            ..SessionOptions::default()
+        };
+        assert_eq!(sandbox_policy(&online)["type"], "workspaceWrite");
+        assert_eq!(sandbox_policy(&online)["networkAccess"], true);
+        assert_eq!(sandbox_mode(SandboxMode::FullAccess), "danger-full-access");
+        assert_eq!(approval_policy(ApprovalMode::OnRequest), "on-request");
+    }
+}

@@ -1,0 +1,78 @@
+//! A session's options (model, effort, sandbox, approvals): remembered per session, changed
+//! between turns (they apply from the next one), and the models to choose from.
+
+use codex_desk_protocol::{ModelList, SessionEvent, SessionOptions};
+
+use super::{lock, Engine};
+use crate::codex::options;
+use crate::error::Result;
+
+/// Where the model and effort the user last chose are kept (JSON `[model, effort]`).
+const NEW_SESSION_MODEL_KEY: &str = "new_session_model";
+
+impl Engine {
+    /// Changes session `id`'s options; they apply from its next turn. The model and effort
+    /// become what new sessions start with; the sandbox and approvals of a new session are
+    /// always the safe defaults.
+    pub async fn set_session_options(
+        &self,
+        id: &str,
+        options: SessionOptions,
+    ) -> Result<SessionOptions> {
+        self.session(id).await?;
+        let options = options::checked(options)?;
+        self.inner.store.set_session_options(id, &options);
+        let model = (options.model.clone(), options.effort.clone());
+        if let Ok(json) = serde_json::to_string(&model) {
+            self.inner.store.set_setting(NEW_SESSION_MODEL_KEY, &json);
+        }
+        *lock(&self.inner.new_session_model) = Some(model);
+        tracing::info!(session = %id, ?options, "session options changed");
+        self.emit(
+            id,
+            SessionEvent::OptionsChanged {
+                options: options.clone(),
+            },
+        )
+        .await;
+        Ok(options)
+    }
+
+    /// The models the session's codex offers (starting codex if it is not running) and the one
+    /// its thread uses now.
+    pub async fn models(&self, id: &str) -> Result<ModelList> {
+        let session = self.session(id).await?;
+        let chosen = self.inner.store.session_options(id).await?;
+        let live = self.ensure_live(&session).await?;
+        let models = options::list_models(live.client()).await?;
+        let (model, effort) = live.model();
+        Ok(ModelList {
+            models,
+            current: chosen.model.or(model),
+            current_effort: chosen.effort.or(effort),
+        })
+    }
+
+    /// The options a new session starts with: the last chosen model and effort, the rest as
+    /// the defaults.
+    pub(super) fn options_for_new_session(&self) -> SessionOptions {
+        let mut cached = lock(&self.inner.new_session_model);
+        if cached.is_none() {
+            // Once per run, from the settings (a small read; sessions are created rarely).
+            let stored = self
+                .inner
+                .store
+                .setting_blocking(NEW_SESSION_MODEL_KEY)
+                .ok()
+                .flatten()
+                .and_then(|json| serde_json::from_str(&json).ok());
+            *cached = Some(stored.unwrap_or((None, None)));
+        }
+        let (model, effort) = cached.clone().unwrap_or((None, None));
+        SessionOptions {
+            model,
+            effort,
+            ..SessionOptions::default()
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! A session's options reach codex: the model and reasoning effort the user picked are what the
+//! model service is asked for, and the sandbox and approval policy decide what codex may do.
+
+use std::sync::Arc;
+
+use codex_desk_core::CoreError;
+use codex_desk_protocol::{ApprovalMode, SandboxMode, SessionEvent, SessionOptions};
+use codex_desk_test_support::{reply, ModelRequest, Reply, DEEP_MODEL, MOCK_MODEL};
+use codex_desk_tests::TestEnv;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chosen_model_and_effort_reach_the_model_service_and_are_remembered() {
+    let env = TestEnv::new(Arc::new(|req: &ModelRequest| -> Reply {
+        reply::text(&["Answer to: ", &req.last_user_text()])
+    }))
+    .await;
+    let (engine, session, mut events) = env.start_session().await;
+
+    // Codex's models, and the one its configuration picks.
+    let list = engine.models(&session.id).await.expect("models");
+    let ids: Vec<_> = list.models.iter().map(|m| m.id.as_str()).collect();
+    assert!(
+        ids.contains(&MOCK_MODEL) && ids.contains(&DEEP_MODEL),
+        "{ids:?}"
+    );
+    assert_eq!(list.current.as_deref(), Some(MOCK_MODEL));
+    let deep = list
+        .models
+        .iter()
+        .find(|m| m.id == DEEP_MODEL)
+        .expect("deep model");
+    assert_eq!(
+        deep.efforts
+            .iter()
+            .map(|e| e.effort.as_str())
+            .collect::<Vec<_>>(),
+        vec!["low", "high"]
+    );
+
+    engine
+        .send_prompt(&session.id, "first")
+        .await
+        .expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    let first = env.mock.requests().last().expect("request").body.clone();
+    assert_eq!(first["model"], MOCK_MODEL);
+
+    // Between turns the user picks the deep model, thinking hard: the next turn asks for it.
+    let chosen = SessionOptions {
+        model: Some(DEEP_MODEL.into()),
+        effort: Some("high".into()),
+        ..SessionOptions::default()
+    };
+    let saved = engine
+        .set_session_options(&session.id, chosen.clone())
+        .await
+        .expect("options");
+    assert_eq!(saved, chosen);
+    events
+        .until(
+            "the window to hear of it",
+            |e| matches!(e, SessionEvent::OptionsChanged { options } if *options == chosen),
+        )
+        .await;
+    engine
+        .send_prompt(&session.id, "second")
+        .await
+        .expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    let second = env.mock.requests().last().expect("request").body.clone();
+    assert_eq!(second["model"], DEEP_MODEL);
+    assert_eq!(second["reasoning"]["effort"], "high", "{second:#}");
+    let list = engine.models(&session.id).await.expect("models");
+    assert_eq!(list.current.as_deref(), Some(DEEP_MODEL));
+    assert_eq!(list.current_effort.as_deref(), Some("high"));
+    engine.shutdown();
+
+    // Remembered: after a restart the session has them, and a new session starts with the
+    // model and effort (its sandbox and approvals are the safe defaults).
+    let engine = env.engine();
+    let reopened = engine.open_session(&session.id).await.expect("open");
+    assert_eq!(reopened.options, chosen);
+    let fresh = engine
+        .create_session(&env.workspace().display().to_string())
+        .expect("new session");
+    let fresh = engine.open_session(&fresh.id).await.expect("open new");
+    assert_eq!(fresh.options, chosen);
+    engine.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sandbox_and_approval_policy_decide_what_codex_may_do() {
+    // "<path>": the model adds that file with apply_patch; after it, a short answer.
+    let env = TestEnv::new(Arc::new(|req: &ModelRequest| -> Reply {
+        if req.tool_output().is_some() {
+            return reply::text(&["Patched."]);
+        }
+        let path = req.last_user_text();
+        reply::apply_patch(
+            "call_patch",
+            &format!("*** Begin Patch\n*** Add File: {path}\n+from codex\n*** End Patch"),
+        )
+    }))
+    .await;
+    let (engine, session, mut events) = env.start_session().await;
+
+    // Read-only, never ask: not even the workspace can be written, and nobody is asked.
+    engine
+        .set_session_options(
+            &session.id,
+            SessionOptions {
+                sandbox: SandboxMode::ReadOnly,
+                approvals: ApprovalMode::Never,
+                ..SessionOptions::default()
+            },
+        )
+        .await
+        .expect("read-only");
+    let inside = env.workspace().join("inside.txt");
+    engine
+        .send_prompt(&session.id, &inside.display().to_string())
+        .await
+        .expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    assert!(!inside.exists(), "a read-only sandbox writes nothing");
+
+    // Full access, never ask: even outside the workspace, without a question.
+    engine
+        .set_session_options(
+            &session.id,
+            SessionOptions {
+                sandbox: SandboxMode::FullAccess,
+                approvals: ApprovalMode::Never,
+                ..SessionOptions::default()
+            },
+        )
+        .await
+        .expect("full access");
+    let outside_dir = env.root.path().join("outside");
+    std::fs::create_dir_all(&outside_dir).expect("outside folder");
+    let outside = outside_dir.join("outside.txt");
+    engine
+        .send_prompt(&session.id, &outside.display().to_string())
+        .await
+        .expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    assert_eq!(
+        std::fs::read_to_string(&outside).expect("written with full access"),
+        "from codex\n"
+    );
+    assert!(
+        !events
+            .seen
+            .iter()
+            .any(|e| matches!(e, SessionEvent::ApprovalRequested { .. })),
+        "never asks"
+    );
+    engine.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_combination_is_explained_and_changes_nothing() {
+    let env = TestEnv::new(Arc::new(|_: &ModelRequest| -> Reply {
+        reply::text(&["ok"])
+    }))
+    .await;
+    let engine = env.engine();
+    let session = engine
+        .create_session(&env.workspace().display().to_string())
+        .expect("create");
+    let err = engine
+        .set_session_options(
+            &session.id,
+            SessionOptions {
+                sandbox: SandboxMode::ReadOnly,
+                network: true,
+                ..SessionOptions::default()
+            },
+        )
+        .await
+        .expect_err("refused");
+    assert!(matches!(err, CoreError::InvalidInput(_)), "{err:?}");
+    assert!(err.to_string().contains("Network access needs"), "{err}");
+    let opened = engine.open_session(&session.id).await.expect("open");
+    assert_eq!(opened.options, SessionOptions::default());
+    engine.shutdown();
+}

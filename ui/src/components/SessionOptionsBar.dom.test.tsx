@@ -1,0 +1,127 @@
+// @vitest-environment jsdom
+// The session's options as the user changes them: each change goes to the core whole, the
+// model list is asked for only when the user opens it, and what cannot work is explained.
+import { act } from "react";
+import { createRoot, type Root } from "react-dom/client";
+import { afterEach, describe, expect, it } from "vitest";
+import { createFakeBackend } from "../backend/fake";
+import type { ModelList } from "../generated/desk/ModelList";
+import type { SessionOptions } from "../generated/desk/SessionOptions";
+import { initialAppView } from "../state/appState";
+import { createController } from "../state/controller";
+import { AppContext } from "../state/hooks";
+import { defaultSessionOptions } from "../state/sessionView";
+import { createAppStore } from "../state/store";
+import { SessionOptionsBar } from "./SessionOptionsBar";
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+const models: ModelList = {
+  models: [
+    { id: "plain", name: "Plain", description: "", efforts: [], defaultEffort: null },
+    {
+      id: "deep",
+      name: "Deep",
+      description: "",
+      efforts: [
+        { effort: "low", description: "Quick" },
+        { effort: "high", description: "Thorough" },
+      ],
+      defaultEffort: "low",
+    },
+  ],
+  current: "plain",
+  currentEffort: null,
+};
+
+describe("SessionOptionsBar", () => {
+  let host: HTMLElement | null = null;
+  let root: Root | null = null;
+  afterEach(() => {
+    act(() => root?.unmount());
+    host?.remove();
+  });
+
+  async function render(options: SessionOptions, refuse = false) {
+    const saved: SessionOptions[] = [];
+    let asked = 0;
+    const backend = {
+      ...createFakeBackend(),
+      subscribe: async () => {},
+      setSessionOptions: async (_: string, next: SessionOptions) => {
+        if (refuse) throw { code: null, message: "Network access needs the workspace-write sandbox.", detail: null };
+        saved.push(next);
+        return next;
+      },
+      listModels: async () => {
+        asked += 1;
+        return models;
+      },
+    };
+    const controller = createController(backend, createAppStore({ ...initialAppView, loading: false }));
+    host = document.createElement("div");
+    document.body.append(host);
+    root = createRoot(host);
+    const draw = async (next: SessionOptions) =>
+      act(async () =>
+        root?.render(
+          <AppContext.Provider value={{ store: createAppStore(initialAppView), controller, backendKind: "fake" }}>
+            <SessionOptionsBar sessionId="s1" options={next} running={false} />
+          </AppContext.Provider>,
+        ),
+      );
+    await draw(options);
+    return { saved, asks: () => asked, host, draw };
+  }
+
+  const pick = async (select: HTMLSelectElement | null | undefined, value: string) => {
+    await act(async () => {
+      if (!select) throw new Error("no such select");
+      select.value = value;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  };
+
+  it("changes the sandbox and approvals, and network only where it can work", async () => {
+    const { saved, host, asks } = await render(defaultSessionOptions);
+    const network = host.querySelector<HTMLInputElement>('input[aria-label="Network access"]');
+    expect(network?.disabled).toBe(false);
+    await act(async () => network?.click());
+    expect(saved.at(-1)).toMatchObject({ sandbox: "workspaceWrite", network: true });
+
+    await pick(host.querySelector<HTMLSelectElement>('select[aria-label="Sandbox"]'), "readOnly");
+    // Read-only has no network: switching to it turns network access off with it.
+    expect(saved.at(-1)).toMatchObject({ sandbox: "readOnly", network: false });
+    await pick(host.querySelector<HTMLSelectElement>('select[aria-label="Approvals"]'), "never");
+    expect(saved.at(-1)).toMatchObject({ approvals: "never" });
+    expect(asks()).toBe(0);
+  });
+
+  it("asks codex for its models only when the user opens the choice, and picks the model's effort", async () => {
+    const { saved, host, asks } = await render(defaultSessionOptions);
+    const button = host.querySelector<HTMLButtonElement>('button[aria-label="Model"]');
+    expect(button?.textContent).toContain("Codex's default model");
+    await act(async () => button?.click());
+    expect(asks()).toBe(1);
+    expect(button?.textContent).toContain("Plain");
+    await pick(host.querySelector<HTMLSelectElement>('select[aria-label="Model choice"]'), "deep");
+    expect(saved.at(-1)).toMatchObject({ model: "deep", effort: "low" });
+  });
+
+  it("offers the efforts of the chosen model", async () => {
+    const { saved, host } = await render({ ...defaultSessionOptions, model: "deep", effort: "low" });
+    await act(async () => host.querySelector<HTMLButtonElement>('button[aria-label="Model"]')?.click());
+    const efforts = host.querySelector<HTMLSelectElement>('select[aria-label="Reasoning effort"]');
+    expect([...(efforts?.options ?? [])].map((o) => o.value)).toEqual(["low", "high"]);
+    await pick(efforts, "high");
+    expect(saved.at(-1)).toMatchObject({ model: "deep", effort: "high" });
+  });
+
+  it("warns about full access without questions, and shows a refusal where the user looks", async () => {
+    const { host, draw } = await render({ ...defaultSessionOptions, sandbox: "fullAccess", approvals: "never" }, true);
+    expect(host.querySelector('[role="note"]')?.textContent).toContain("without telling you");
+    await draw({ ...defaultSessionOptions });
+    await pick(host.querySelector<HTMLSelectElement>('select[aria-label="Approvals"]'), "never");
+    expect(host.querySelector('[role="alert"]')?.textContent).toContain("Network access needs");
+  });
+});

@@ -1,0 +1,178 @@
+import { useState } from "react";
+import type { ApprovalMode } from "../generated/desk/ApprovalMode";
+import type { ErrorPayload } from "../generated/desk/ErrorPayload";
+import type { ModelList } from "../generated/desk/ModelList";
+import type { SandboxMode } from "../generated/desk/SandboxMode";
+import type { SessionOptions } from "../generated/desk/SessionOptions";
+import { useController } from "../state/hooks";
+import { optionsWarning, withModel } from "../state/sessionOptions";
+
+const SANDBOXES: { value: SandboxMode; label: string; title: string }[] = [
+  { value: "readOnly", label: "Read only", title: "Codex reads files anywhere and writes nowhere." },
+  { value: "workspaceWrite", label: "Workspace write", title: "Codex writes inside the workspace; everything else is read-only." },
+  { value: "fullAccess", label: "Full access", title: "No sandbox: commands run with all your rights on this computer." },
+];
+
+const APPROVALS: { value: ApprovalMode; label: string; title: string }[] = [
+  { value: "untrusted", label: "Ask before most commands", title: "Codex asks before any command not known to be safe." },
+  { value: "onRequest", label: "Ask when needed", title: "Codex asks when it wants to go beyond the sandbox." },
+  { value: "never", label: "Never ask", title: "Codex never asks; what the sandbox refuses fails." },
+];
+
+/**
+ * A session's options above the message box: the model and its reasoning effort (the list comes
+ * from codex when the user opens it), the sandbox, when codex asks, and network access. Changes
+ * apply from the next turn; a combination that cannot work is explained here, before any turn.
+ */
+export function SessionOptionsBar({ sessionId, options, running }: { sessionId: string; options: SessionOptions; running: boolean }) {
+  const controller = useController();
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const [models, setModels] = useState<ModelList | "loading" | null>(null);
+  const [choosing, setChoosing] = useState(false);
+
+  const change = async (next: SessionOptions) => {
+    setError(await controller.setSessionOptions(sessionId, next));
+  };
+
+  const openModels = async () => {
+    setChoosing((open) => !open);
+    if (models !== null && models !== "loading") return;
+    setModels("loading");
+    const listed = await controller.listModels(sessionId);
+    if ("models" in listed) {
+      setModels(listed);
+    } else {
+      setModels(null);
+      setError(listed);
+    }
+  };
+
+  const list = models !== null && models !== "loading" ? models : null;
+  const current = options.model ?? list?.current ?? null;
+  const currentModel = list?.models.find((m) => m.id === current);
+  const effort = options.effort ?? list?.currentEffort ?? null;
+  const warning = optionsWarning(options);
+  const modelLabel = `${currentModel?.name ?? current ?? "Codex's default model"}${effort ? ` · ${effort}` : ""}`;
+
+  return (
+    <div className="session-options" role="group" aria-label="Session options">
+      <div className="session-options-row">
+        <button
+          type="button"
+          className="chip"
+          aria-label="Model"
+          aria-expanded={choosing}
+          title="The model and how hard it thinks (from the next turn)"
+          onClick={() => void openModels()}
+        >
+          {modelLabel} ▾
+        </button>
+        <label className="option">
+          <span className="visually-hidden">Sandbox</span>
+          <select
+            aria-label="Sandbox"
+            value={options.sandbox}
+            title={SANDBOXES.find((s) => s.value === options.sandbox)?.title}
+            onChange={(e) => {
+              const sandbox = e.target.value as SandboxMode;
+              void change({ ...options, sandbox, network: sandbox === "workspaceWrite" ? options.network : false });
+            }}
+          >
+            {SANDBOXES.map((s) => (
+              <option key={s.value} value={s.value} title={s.title}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="option">
+          <span className="visually-hidden">Approvals</span>
+          <select
+            aria-label="Approvals"
+            value={options.approvals}
+            title={APPROVALS.find((a) => a.value === options.approvals)?.title}
+            onChange={(e) => void change({ ...options, approvals: e.target.value as ApprovalMode })}
+          >
+            {APPROVALS.map((a) => (
+              <option key={a.value} value={a.value} title={a.title}>
+                {a.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label
+          className="option"
+          title={
+            options.sandbox === "workspaceWrite"
+              ? "Let commands reach the network"
+              : options.sandbox === "fullAccess"
+                ? "Full access always has the network"
+                : "Read-only blocks the network: pick Workspace write to allow it"
+          }
+        >
+          <input
+            type="checkbox"
+            aria-label="Network access"
+            checked={options.sandbox === "fullAccess" || options.network}
+            disabled={options.sandbox !== "workspaceWrite"}
+            onChange={(e) => void change({ ...options, network: e.target.checked })}
+          />
+          <span className="small">Network</span>
+        </label>
+        {running && <span className="small muted">Changes apply from the next turn.</span>}
+      </div>
+      {choosing && (
+        <div className="session-options-row" aria-label="Model choice">
+          {models === "loading" && (
+            <span className="small muted">
+              <span className="spinner" aria-hidden="true" /> Asking codex for its models…
+            </span>
+          )}
+          {list && (
+            <>
+              <select
+                aria-label="Model choice"
+                value={current ?? ""}
+                onChange={(e) => {
+                  const picked = list.models.find((m) => m.id === e.target.value);
+                  if (picked) void change(withModel(options, picked));
+                }}
+              >
+                {current && !currentModel && <option value={current}>{current}</option>}
+                {list.models.map((m) => (
+                  <option key={m.id} value={m.id} title={m.description}>
+                    {m.name}
+                  </option>
+                ))}
+              </select>
+              {currentModel && currentModel.efforts.length > 0 && (
+                <select
+                  aria-label="Reasoning effort"
+                  value={effort ?? currentModel.defaultEffort ?? ""}
+                  onChange={(e) => void change({ ...options, model: currentModel.id, effort: e.target.value })}
+                >
+                  {currentModel.efforts.map((e) => (
+                    <option key={e.effort} value={e.effort} title={e.description}>
+                      {e.effort}
+                      {e.description ? ` — ${e.description}` : ""}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </>
+          )}
+        </div>
+      )}
+      {warning && (
+        <p className="small options-warning" role="note">
+          {warning}
+        </p>
+      )}
+      {error && (
+        <p className="small inline-error" role="alert">
+          {error.message}
+        </p>
+      )}
+    </div>
+  );
+}
