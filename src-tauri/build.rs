@@ -30,6 +30,8 @@ const COMMANDS: &[&str] = &[
     "send_queued_now",
     "set_session_options",
     "list_models",
+    "notify",
+    "set_notifications",
     "confirm_account",
     "sign_in_chatgpt",
     "sign_in_device_code",

@@ -62,6 +62,7 @@ fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Result<tauri::App<R>>
         .plugin(navigation_guard())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let config = EngineConfig::from_env();
             let data_dir = config.paths.data_dir().to_path_buf();

@@ -320,7 +320,7 @@ test("a command that needs approval waits for the user: Approve runs it, Decline
     fs.writeFileSync(path.join(artifacts, "approval-declined.png"), await wd.screenshot());
 
     // The session's options: codex's models when the user opens the choice; a pick is kept.
-    await wd.click(await wd.element('button[aria-label="Model"]'));
+    await wd.click(await wd.element('button[aria-label^="Model"]'));
     await wd.waitFor("codex's models", () =>
       wd.script(`return [...document.querySelectorAll('select[aria-label="Model choice"] option')].some((o) => o.textContent === "Mock Deep")`),
     );
@@ -329,7 +329,7 @@ test("a command that needs approval waits for the user: Approve runs it, Decline
       select.value = "mock-model-deep";
       select.dispatchEvent(new Event("change", { bubbles: true }));
       return true;`);
-    await wd.element('button[aria-label="Model"]', { contains: "Mock Deep · low" });
+    await wd.element('button[aria-label^="Model"]', { contains: "Mock Deep · low" });
     await wd.element('select[aria-label="Reasoning effort"]');
     fs.writeFileSync(path.join(artifacts, "session-options.png"), await wd.screenshot());
   });

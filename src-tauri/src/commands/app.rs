@@ -56,3 +56,34 @@ fn open_folder<R: Runtime>(app: &AppHandle<R>, what: &str, dir: &Path) -> CmdRes
             detail: None,
         })
 }
+
+/// Asks the OS to show a notification (the window decides when: it is in the background and
+/// the user wants them).
+#[tauri::command]
+pub async fn notify<R: Runtime>(app: AppHandle<R>, title: String, body: String) -> CmdResult<()> {
+    use tauri_plugin_notification::NotificationExt;
+    let clip = |s: &str, n: usize| s.chars().take(n).collect::<String>();
+    app.notification()
+        .builder()
+        .title(clip(&title, 120))
+        .body(clip(&body, 400))
+        .show()
+        .map_err(|e| {
+            tracing::warn!(error = %e, "the OS did not take a notification");
+            ErrorPayload {
+                code: None,
+                message: format!("The system did not show the notification: {e}"),
+                detail: None,
+            }
+        })
+}
+
+/// Turns OS notifications on or off (remembered).
+#[tauri::command]
+pub async fn set_notifications(
+    engine: State<'_, codex_desk_core::Engine>,
+    on: bool,
+) -> CmdResult<()> {
+    engine.set_notifications(on);
+    Ok(())
+}

@@ -40,6 +40,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sessions::send_queued_now,
         sessions::set_session_options,
         sessions::list_models,
+        app::notify,
+        app::set_notifications,
         account::confirm_account,
         account::sign_in_chatgpt,
         account::sign_in_device_code,

@@ -73,6 +73,38 @@ async fn the_chosen_model_and_effort_reach_the_model_service_and_are_remembered(
     let list = engine.models(&session.id).await.expect("models");
     assert_eq!(list.current.as_deref(), Some(DEEP_MODEL));
     assert_eq!(list.current_effort.as_deref(), Some("high"));
+
+    // Back to a model that does not reason: its effort ("none", as codex lists it) ends the
+    // high effort, which codex would otherwise keep for later turns.
+    let plain = list
+        .models
+        .iter()
+        .find(|m| m.id == MOCK_MODEL)
+        .expect("plain model");
+    assert_eq!(plain.default_effort.as_deref(), Some("none"));
+    engine
+        .set_session_options(
+            &session.id,
+            SessionOptions {
+                model: Some(MOCK_MODEL.into()),
+                effort: plain.default_effort.clone(),
+                ..SessionOptions::default()
+            },
+        )
+        .await
+        .expect("options");
+    engine
+        .send_prompt(&session.id, "third")
+        .await
+        .expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    let third = env.mock.requests().last().expect("request").body.clone();
+    assert_eq!(third["model"], MOCK_MODEL);
+    assert_ne!(third["reasoning"]["effort"], "high", "{third:#}");
+    engine
+        .set_session_options(&session.id, chosen.clone())
+        .await
+        .expect("options again");
     engine.shutdown();
 
     // Remembered: after a restart the session has them, and a new session starts with the

@@ -67,6 +67,10 @@ export interface Backend {
   subscribe(sessionId: string, onBatch: (batch: EventBatch) => void): Promise<void>;
   sendPrompt(sessionId: string, text: string): Promise<void>;
   interrupt(sessionId: string): Promise<void>;
+  /** Asks the OS to show a notification. */
+  notify(title: string, body: string): Promise<void>;
+  /** Turns OS notifications on or off (remembered). */
+  setNotifications(on: boolean): Promise<void>;
   /** Sets the window's title (the OS shows it in the task bar and window switcher). */
   setWindowTitle(title: string): Promise<void>;
   /** Adds text to the running turn (codex reads it at its next step). */

@@ -151,6 +151,7 @@ export function createFakeBackend(): Backend {
   };
 
   let queueCounter = 0;
+  let notifications = true;
   const play = (session: FakeSession, steps: ReturnType<typeof demoTurn>) => {
     const [step, ...rest] = steps;
     if (!step) {
@@ -202,6 +203,7 @@ export function createFakeBackend(): Backend {
         account: account.state(),
         storage: { problem: null, waiting: 0 },
         notices: [],
+        notifications,
       };
     },
     async relocateSession(sessionId, workspace) {
@@ -363,6 +365,12 @@ export function createFakeBackend(): Backend {
       session.queued = session.queued.filter((q) => q.id !== queuedId);
       if (session.queued.length === 0) session.held = false;
       emit(session, [{ type: "queueChanged", queued: [...session.queued], held: session.held }]);
+    },
+    async notify(title, body) {
+      console.info(`notification: ${title} — ${body}`);
+    },
+    async setNotifications(on) {
+      notifications = on;
     },
     async sendQueuedNow(sessionId, queuedId) {
       const session = get(sessionId);

@@ -58,6 +58,8 @@ export function createTauriBackend(): Backend {
     steer: (sessionId, text) => normalized(invoke<void>("steer", { sessionId, text })),
     queuePrompt: (sessionId, text) => normalized(invoke<void>("queue_prompt", { sessionId, text })),
     unqueue: (sessionId, queuedId) => normalized(invoke<void>("unqueue", { sessionId, queuedId })),
+    notify: (title, body) => normalized(invoke<void>("notify", { title, body })),
+    setNotifications: (on) => normalized(invoke<void>("set_notifications", { on })),
     sendQueuedNow: (sessionId, queuedId) => normalized(invoke<void>("send_queued_now", { sessionId, queuedId })),
     setSessionOptions: (sessionId, options) => normalized(invoke<SessionOptions>("set_session_options", { sessionId, options })),
     listModels: (sessionId) => normalized(invoke<ModelList>("list_models", { sessionId })),

@@ -66,7 +66,7 @@ describe("SessionOptionsBar", () => {
       act(async () =>
         root?.render(
           <AppContext.Provider value={{ store: createAppStore(initialAppView), controller, backendKind: "fake" }}>
-            <SessionOptionsBar sessionId="s1" options={next} running={false} />
+            <SessionOptionsBar sessionId="s1" options={next} running={false} loaded />
           </AppContext.Provider>,
         ),
       );
@@ -92,14 +92,19 @@ describe("SessionOptionsBar", () => {
     await pick(host.querySelector<HTMLSelectElement>('select[aria-label="Sandbox"]'), "readOnly");
     // Read-only has no network: switching to it turns network access off with it.
     expect(saved.at(-1)).toMatchObject({ sandbox: "readOnly", network: false });
+    // Never asking while read-only gives codex no more power: no question first.
     await pick(host.querySelector<HTMLSelectElement>('select[aria-label="Approvals"]'), "never");
-    expect(saved.at(-1)).toMatchObject({ approvals: "never" });
+    expect(saved.at(-1)).toMatchObject({ sandbox: "readOnly", approvals: "never" });
+    await pick(host.querySelector<HTMLSelectElement>('select[aria-label="Sandbox"]'), "workspaceWrite");
+    // Workspace write without asking does: it waits for a yes.
+    expect(saved.at(-1)).toMatchObject({ sandbox: "readOnly" });
+    expect(host.querySelector('[role="alertdialog"]')?.textContent).toContain("Apply this");
     expect(asks()).toBe(0);
   });
 
   it("asks codex for its models only when the user opens the choice, and picks the model's effort", async () => {
     const { saved, host, asks } = await render(defaultSessionOptions);
-    const button = host.querySelector<HTMLButtonElement>('button[aria-label="Model"]');
+    const button = host.querySelector<HTMLButtonElement>('button[aria-label^="Model"]');
     expect(button?.textContent).toContain("Codex's default model");
     await act(async () => button?.click());
     expect(asks()).toBe(1);
@@ -110,18 +115,36 @@ describe("SessionOptionsBar", () => {
 
   it("offers the efforts of the chosen model", async () => {
     const { saved, host } = await render({ ...defaultSessionOptions, model: "deep", effort: "low" });
-    await act(async () => host.querySelector<HTMLButtonElement>('button[aria-label="Model"]')?.click());
+    await act(async () => host.querySelector<HTMLButtonElement>('button[aria-label^="Model"]')?.click());
     const efforts = host.querySelector<HTMLSelectElement>('select[aria-label="Reasoning effort"]');
     expect([...(efforts?.options ?? [])].map((o) => o.value)).toEqual(["low", "high"]);
     await pick(efforts, "high");
     expect(saved.at(-1)).toMatchObject({ model: "deep", effort: "high" });
   });
 
-  it("warns about full access without questions, and shows a refusal where the user looks", async () => {
-    const { host, draw } = await render({ ...defaultSessionOptions, sandbox: "fullAccess", approvals: "never" }, true);
-    expect(host.querySelector('[role="note"]')?.textContent).toContain("without telling you");
-    await draw({ ...defaultSessionOptions });
-    await pick(host.querySelector<HTMLSelectElement>('select[aria-label="Approvals"]'), "never");
+  it("asks before giving codex full access, and warns while it has it", async () => {
+    const { saved, host, draw } = await render(defaultSessionOptions);
+    await pick(host.querySelector<HTMLSelectElement>('select[aria-label="Sandbox"]'), "fullAccess");
+    expect(saved).toEqual([]);
+    const confirm = host.querySelector('[role="alertdialog"]');
+    expect(confirm?.textContent).toContain("all your rights");
+    const cancel = [...(confirm?.querySelectorAll("button") ?? [])].find((b) => b.textContent === "Cancel");
+    await act(async () => cancel?.click());
+    expect(saved).toEqual([]);
+    expect(host.querySelector('[role="alertdialog"]')).toBeNull();
+
+    await pick(host.querySelector<HTMLSelectElement>('select[aria-label="Sandbox"]'), "fullAccess");
+    const give = [...(host.querySelector('[role="alertdialog"]')?.querySelectorAll("button") ?? [])].find((b) => b.textContent === "Give full access");
+    await act(async () => give?.click());
+    expect(saved.at(-1)).toMatchObject({ sandbox: "fullAccess" });
+    await draw({ ...defaultSessionOptions, sandbox: "fullAccess", approvals: "never" });
+    expect(host.querySelector(".options-warning")?.textContent).toContain("without telling you");
+  });
+
+  it("shows a refusal where the user looks, and the stored options again", async () => {
+    const { host } = await render(defaultSessionOptions, true);
+    await act(async () => host.querySelector<HTMLInputElement>('input[aria-label="Network access"]')?.click());
     expect(host.querySelector('[role="alert"]')?.textContent).toContain("Network access needs");
+    expect(host.querySelector<HTMLInputElement>('input[aria-label="Network access"]')?.checked).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useId, useState } from "react";
 import type { ApprovalMode } from "../generated/desk/ApprovalMode";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { ModelList } from "../generated/desk/ModelList";
@@ -24,14 +24,45 @@ const APPROVALS: { value: ApprovalMode; label: string; title: string }[] = [
  * from codex when the user opens it), the sandbox, when codex asks, and network access. Changes
  * apply from the next turn; a combination that cannot work is explained here, before any turn.
  */
-export function SessionOptionsBar({ sessionId, options, running }: { sessionId: string; options: SessionOptions; running: boolean }) {
+export function SessionOptionsBar({
+  sessionId,
+  options: stored,
+  running,
+  loaded,
+}: {
+  sessionId: string;
+  options: SessionOptions;
+  running: boolean;
+  /** The stored options are known (until then the controls wait). */
+  loaded: boolean;
+}) {
   const controller = useController();
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [models, setModels] = useState<ModelList | "loading" | null>(null);
   const [choosing, setChoosing] = useState(false);
+  // What the user set is shown at once, until the stored options catch up; each change builds
+  // on what is shown, not on a stale copy.
+  const [pending, setPending] = useState<{ over: SessionOptions; next: SessionOptions } | null>(null);
+  const options = pending && pending.over === stored ? pending.next : stored;
+  /** A change that gives codex more power, waiting for the user's yes. */
+  const [confirming, setConfirming] = useState<SessionOptions | null>(null);
+  const networkWhy = useId();
 
-  const change = async (next: SessionOptions) => {
-    setError(await controller.setSessionOptions(sessionId, next));
+  const save = async (next: SessionOptions) => {
+    setPending({ over: stored, next });
+    setConfirming(null);
+    const failed = await controller.setSessionOptions(sessionId, next);
+    setError(failed);
+    if (failed) setPending(null);
+  };
+
+  const change = async (patch: Partial<SessionOptions>) => {
+    const next = { ...options, ...patch };
+    // Writing without being asked is more power than reading without being asked.
+    const unasked = (o: SessionOptions) => o.approvals === "never" && o.sandbox !== "readOnly";
+    const riskier = (next.sandbox === "fullAccess" && options.sandbox !== "fullAccess") || (unasked(next) && !unasked(options));
+    if (riskier) setConfirming(next);
+    else await save(next);
   };
 
   const openModels = async () => {
@@ -52,15 +83,15 @@ export function SessionOptionsBar({ sessionId, options, running }: { sessionId: 
   const currentModel = list?.models.find((m) => m.id === current);
   const effort = options.effort ?? list?.currentEffort ?? null;
   const warning = optionsWarning(options);
-  const modelLabel = `${currentModel?.name ?? current ?? "Codex's default model"}${effort ? ` · ${effort}` : ""}`;
+  const modelLabel = `${currentModel?.name ?? current ?? "Codex's default model"}${effort && effort !== "none" ? ` · ${effort}` : ""}`;
 
   return (
-    <div className="session-options" role="group" aria-label="Session options">
+    <fieldset className="session-options" aria-label="Session options" disabled={!loaded}>
       <div className="session-options-row">
         <button
           type="button"
           className="chip"
-          aria-label="Model"
+          aria-label={`Model: ${modelLabel}`}
           aria-expanded={choosing}
           title="The model and how hard it thinks (from the next turn)"
           onClick={() => void openModels()}
@@ -75,7 +106,7 @@ export function SessionOptionsBar({ sessionId, options, running }: { sessionId: 
             title={SANDBOXES.find((s) => s.value === options.sandbox)?.title}
             onChange={(e) => {
               const sandbox = e.target.value as SandboxMode;
-              void change({ ...options, sandbox, network: sandbox === "workspaceWrite" ? options.network : false });
+              void change({ sandbox, network: sandbox === "workspaceWrite" ? options.network : false });
             }}
           >
             {SANDBOXES.map((s) => (
@@ -91,7 +122,7 @@ export function SessionOptionsBar({ sessionId, options, running }: { sessionId: 
             aria-label="Approvals"
             value={options.approvals}
             title={APPROVALS.find((a) => a.value === options.approvals)?.title}
-            onChange={(e) => void change({ ...options, approvals: e.target.value as ApprovalMode })}
+            onChange={(e) => void change({ approvals: e.target.value as ApprovalMode })}
           >
             {APPROVALS.map((a) => (
               <option key={a.value} value={a.value} title={a.title}>
@@ -100,34 +131,35 @@ export function SessionOptionsBar({ sessionId, options, running }: { sessionId: 
             ))}
           </select>
         </label>
-        <label
-          className="option"
-          title={
-            options.sandbox === "workspaceWrite"
-              ? "Let commands reach the network"
-              : options.sandbox === "fullAccess"
-                ? "Full access always has the network"
-                : "Read-only blocks the network: pick Workspace write to allow it"
-          }
-        >
+        <label className="option">
           <input
             type="checkbox"
             aria-label="Network access"
+            aria-describedby={networkWhy}
             checked={options.sandbox === "fullAccess" || options.network}
             disabled={options.sandbox !== "workspaceWrite"}
-            onChange={(e) => void change({ ...options, network: e.target.checked })}
+            onChange={(e) => void change({ network: e.target.checked })}
           />
           <span className="small">Network</span>
+          <span id={networkWhy} className={options.sandbox === "workspaceWrite" ? "visually-hidden" : "small muted"}>
+            {options.sandbox === "workspaceWrite"
+              ? "Lets commands reach the network."
+              : options.sandbox === "fullAccess"
+                ? "(always, with full access)"
+                : "(read only blocks it)"}
+          </span>
         </label>
         {running && <span className="small muted">Changes apply from the next turn.</span>}
       </div>
       {choosing && (
-        <div className="session-options-row" aria-label="Model choice">
-          {models === "loading" && (
-            <span className="small muted">
-              <span className="spinner" aria-hidden="true" /> Asking codex for its models…
-            </span>
-          )}
+        <div className="session-options-row">
+          <span className="small muted" aria-live="polite">
+            {models === "loading" && (
+              <>
+                <span className="spinner" aria-hidden="true" /> Asking codex for its models…
+              </>
+            )}
+          </span>
           {list && (
             <>
               <select
@@ -149,7 +181,7 @@ export function SessionOptionsBar({ sessionId, options, running }: { sessionId: 
                 <select
                   aria-label="Reasoning effort"
                   value={effort ?? currentModel.defaultEffort ?? ""}
-                  onChange={(e) => void change({ ...options, model: currentModel.id, effort: e.target.value })}
+                  onChange={(e) => void change({ model: currentModel.id, effort: e.target.value })}
                 >
                   {currentModel.efforts.map((e) => (
                     <option key={e.effort} value={e.effort} title={e.description}>
@@ -163,16 +195,27 @@ export function SessionOptionsBar({ sessionId, options, running }: { sessionId: 
           )}
         </div>
       )}
-      {warning && (
-        <p className="small options-warning" role="note">
-          {warning}
-        </p>
+      {confirming && (
+        <div className="options-confirm" role="alertdialog" aria-label="Give codex more power?">
+          <p className="small">{optionsWarning(confirming) ?? "Codex will ask less before it acts."} Apply this to the session?</p>
+          <div className="row">
+            <button type="button" className="small danger" autoFocus onClick={() => void save(confirming)}>
+              {confirming.sandbox === "fullAccess" && options.sandbox !== "fullAccess" ? "Give full access" : "Never ask"}
+            </button>
+            <button type="button" className="small" onClick={() => setConfirming(null)}>
+              Cancel
+            </button>
+          </div>
+        </div>
       )}
+      <p className="small options-warning" aria-live="polite">
+        {warning}
+      </p>
       {error && (
         <p className="small inline-error" role="alert">
           {error.message}
         </p>
       )}
-    </div>
+    </fieldset>
   );
 }

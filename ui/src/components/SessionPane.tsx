@@ -29,7 +29,7 @@ export function SessionPane({ app, session }: { app: AppView; session: SessionIn
           {actionError.message}
         </p>
       )}
-      <SessionOptionsBar key={`options-${session.id}`} sessionId={session.id} options={view.options} running={isTurnRunning(view)} />
+      <SessionOptionsBar key={`options-${session.id}`} sessionId={session.id} options={view.options} running={isTurnRunning(view)} loaded={view.loaded} />
       <Composer key={`composer-${session.id}`} sessionId={session.id} running={isTurnRunning(view)} queued={view.queued} queueHeld={view.queueHeld} />
     </section>
   );

@@ -10,11 +10,17 @@ function listState(app: AppView) {
   const dots: Record<string, DotState> = {};
   for (const session of app.sessions) dots[session.id] = sessionDot(session, app.views[session.id]);
   const selectedId = app.creating || app.signingIn || app.search.shown || app.audit.shown ? null : app.selectedId;
-  return { sessions: app.sessions, dots, selectedId, query: app.search.query };
+  return { sessions: app.sessions, dots, selectedId, query: app.search.query, notifications: app.notifications };
 }
 
 function sameListState(a: ReturnType<typeof listState>, b: ReturnType<typeof listState>): boolean {
-  return a.sessions === b.sessions && a.selectedId === b.selectedId && a.query === b.query && shallowEqual(a.dots, b.dots);
+  return (
+    a.sessions === b.sessions &&
+    a.selectedId === b.selectedId &&
+    a.query === b.query &&
+    a.notifications === b.notifications &&
+    shallowEqual(a.dots, b.dots)
+  );
 }
 
 export const Sidebar = memo(function Sidebar() {
@@ -99,6 +105,19 @@ export const Sidebar = memo(function Sidebar() {
         </button>
         <button type="button" className="quiet" title="Import a session exported as JSON" onClick={() => void controller.importSession()}>
           Import…
+        </button>
+        <button
+          type="button"
+          className="quiet"
+          aria-pressed={app.notifications}
+          title={
+            app.notifications
+              ? "The system tells you when a turn ends, fails or waits for you while this window is in the background. Click to turn off."
+              : "Notifications are off. Click to be told when a turn ends, fails or waits for you while this window is in the background."
+          }
+          onClick={() => void controller.setNotifications(!app.notifications)}
+        >
+          {app.notifications ? "Notify: on" : "Notify: off"}
         </button>
       </div>
       <AccountArea />

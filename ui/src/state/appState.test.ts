@@ -91,6 +91,7 @@ describe("reduceApp", () => {
       account: accountState(),
       storage: { problem: null, waiting: 0 },
       notices: [],
+      notifications: true,
     });
     const created = reduceApp({ ...loaded, creating: true }, { type: "sessionCreated", session: sessionInfo({ id: "new" }) });
     expect(created.sessions.map((s) => s.id)).toEqual(["new", "old"]);
@@ -135,6 +136,7 @@ describe("reduceApp", () => {
       account: accountState(),
       storage: { problem: null, waiting: 0 },
       notices: ["moved aside", "other"],
+      notifications: true,
     });
     state = reduceApp(state, { type: "noticeDismissed", index: 0 });
     expect(state.notices).toEqual(["other"]);

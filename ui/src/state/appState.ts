@@ -81,6 +81,8 @@ export interface AppView {
   storage: StorageHealth;
   /** Start-up news the user has not dismissed (a damaged database moved aside). */
   notices: string[];
+  /** The OS tells the user when a turn ends, fails or waits for them while the window is in the background. */
+  notifications: boolean;
   sessions: SessionInfo[];
   codex: CodexInfo | null;
   codexError: ErrorPayload | null;
@@ -111,7 +113,9 @@ export type AppAction =
       account: AccountState;
       storage: StorageHealth;
       notices: string[];
+      notifications: boolean;
     }
+  | { type: "notificationsChanged"; on: boolean }
   | { type: "startupFailed"; error: ErrorPayload }
   | { type: "storageChanged"; storage: StorageHealth }
   | { type: "noticeDismissed"; index: number }
@@ -153,6 +157,7 @@ export const initialAppView: AppView = {
   startupError: null,
   storage: { problem: null, waiting: 0 },
   notices: [],
+  notifications: true,
   sessions: [],
   codex: null,
   codexError: null,
@@ -202,7 +207,10 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
         account: action.account,
         storage: action.storage,
         notices: action.notices,
+        notifications: action.notifications,
       };
+    case "notificationsChanged":
+      return { ...state, notifications: action.on };
     case "startupFailed":
       return { ...state, loading: false, startupError: action.error };
     case "storageChanged":

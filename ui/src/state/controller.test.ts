@@ -3,7 +3,7 @@ import { createFakeBackend } from "../backend/fake";
 import type { EventBatch } from "../generated/desk/EventBatch";
 import { createController, RELOAD_DELAY_MS } from "./controller";
 import { createAppStore } from "./store";
-import { agentDelta } from "./testBuilders";
+import { agentDelta, turnCompleted } from "./testBuilders";
 
 describe("controller", () => {
   afterEach(() => vi.useRealTimers());
@@ -43,6 +43,33 @@ describe("controller", () => {
     await vi.advanceTimersByTimeAsync(RELOAD_DELAY_MS * 2);
     expect(reloads).toHaveLength(1);
     expect(reloads[0]).toContain("batch 3 was missed");
+  });
+
+  it("asks the OS to notify only while the window is in the background and the user wants it", async () => {
+    const backend = createFakeBackend();
+    const session = await backend.createSession("/tmp/demo");
+    let deliver: (batch: EventBatch) => void = () => {};
+    backend.subscribe = async (_id, onBatch) => {
+      deliver = onBatch;
+    };
+    const shown: string[] = [];
+    backend.notify = async (title) => void shown.push(title);
+    let focused = true;
+    const store = createAppStore();
+    const controller = createController(backend, store, () => focused);
+    await controller.select(session.id);
+    let seq = 0;
+    const finish = () => deliver({ sessionId: session.id, seq: ++seq, droppedDeltas: false, events: [turnCompleted("t1")] });
+
+    finish();
+    expect(shown).toEqual([]);
+    focused = false;
+    finish();
+    expect(shown).toEqual(["Codex finished"]);
+    await controller.setNotifications(false);
+    expect(store.getSnapshot().notifications).toBe(false);
+    finish();
+    expect(shown).toEqual(["Codex finished"]);
   });
 
   it("says so in the window when a link is not opened", async () => {

@@ -12,6 +12,7 @@ import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { SearchQuery } from "../generated/desk/SearchQuery";
 import type { AppStore } from "./store";
 import { perfNote } from "../perf";
+import { noticeFor } from "./notifications";
 
 export interface Controller {
   load(): Promise<void>;
@@ -67,6 +68,8 @@ export interface Controller {
   setSessionOptions(sessionId: string, options: SessionOptions): Promise<ErrorPayload | null>;
   /** The models to choose from, or the error to show instead. */
   listModels(sessionId: string): Promise<ModelList | ErrorPayload>;
+  /** Turns OS notifications on or off. */
+  setNotifications(on: boolean): Promise<void>;
   /** Says in the window's title how many sessions wait for the user. */
   showWaiting(sessions: number): void;
   showSignIn(shown: boolean): void;
@@ -86,7 +89,11 @@ export const SEARCH_DELAY_MS = 120;
 /** How long after a gap the transcript is read again (gaps come in bursts under load). */
 export const RELOAD_DELAY_MS = 250;
 
-export function createController(backend: Backend, store: AppStore): Controller {
+/**
+ * `focused` says whether the window has the user's attention (notifications are for when it
+ * has not).
+ */
+export function createController(backend: Backend, store: AppStore, focused: () => boolean = () => typeof document === "undefined" || document.hasFocus()): Controller {
   const subscribed = new Set<string>();
   /** Page reads under way, as "older:<session>" / "newer:<session>" (one of each at a time). */
   const loadingPages = new Set<string>();
@@ -131,6 +138,11 @@ export function createController(backend: Backend, store: AppStore): Controller 
         if (batch.droppedDeltas) scheduleReload(batch.sessionId, "updates were shed under load");
         else if (before !== undefined && batch.seq !== before + 1) {
           scheduleReload(batch.sessionId, `batch ${before + 1} was missed (got ${batch.seq})`);
+        }
+        if (store.getSnapshot().notifications && !focused()) {
+          const title = store.getSnapshot().sessions.find((s) => s.id === batch.sessionId)?.title ?? "";
+          const notice = noticeFor(batch.events, title);
+          if (notice) backend.notify(notice.title, notice.body).catch(() => {});
         }
         const turnEnded = batch.events.some(
           (e) => e.type === "status" && e.status !== "running" && e.status !== "starting",
@@ -207,6 +219,7 @@ export function createController(backend: Backend, store: AppStore): Controller 
           account: state.account,
           storage: state.storage,
           notices: state.notices,
+          notifications: state.notifications,
         });
         // Codex confirms the remembered account in the background; the window does not wait.
         if (state.codex && !state.account.confirmed) void backend.confirmAccount().then(accountChanged, () => {});
@@ -382,6 +395,15 @@ export function createController(backend: Backend, store: AppStore): Controller 
         await backend.interrupt(sessionId);
       } catch (error) {
         store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+      }
+    },
+    async setNotifications(on) {
+      store.dispatch({ type: "notificationsChanged", on });
+      try {
+        await backend.setNotifications(on);
+      } catch (error) {
+        store.dispatch({ type: "notificationsChanged", on: !on });
+        store.dispatch({ type: "noticeAdded", notice: toErrorPayload(error).message });
       }
     },
     showWaiting(sessions) {

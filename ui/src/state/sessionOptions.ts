@@ -16,7 +16,10 @@ export function optionsWarning(options: SessionOptions): string | null {
   return null;
 }
 
-/** The options with `model` picked: its effort stays if the model supports it, else its default. */
+/**
+ * The options with `model` picked: its effort stays if the model supports it, else its default
+ * ("none" for a model that does not reason: sent as such, it ends the effort of the last one).
+ */
 export function withModel(options: SessionOptions, model: ModelChoice): SessionOptions {
   const supported = options.effort !== null && model.efforts.some((e) => e.effort === options.effort);
   return { ...options, model: model.id, effort: supported ? options.effort : model.defaultEffort };

@@ -247,6 +247,9 @@ pub struct AppState {
     pub storage: StorageHealth,
     /// What happened at start-up that the user should know (a damaged database moved aside).
     pub notices: Vec<String>,
+    /// Whether the OS is asked to tell the user when a turn ends, fails or waits for them while
+    /// the window is in the background.
+    pub notifications: bool,
 }
 
 /// Whether the database takes what the app writes. While `problem` is set, changes are kept in

@@ -32,4 +32,9 @@ storage: StorageHealth,
 /**
  * What happened at start-up that the user should know (a damaged database moved aside).
  */
-notices: Array<string>, };
+notices: Array<string>, 
+/**
+ * Whether the OS is asked to tell the user when a turn ends, fails or waits for them while
+ * the window is in the background.
+ */
+notifications: boolean, };

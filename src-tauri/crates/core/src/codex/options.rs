@@ -7,9 +7,6 @@ use serde_json::{json, Value};
 use super::client::CodexClient;
 use crate::error::{CoreError, Result};
 
-/// The reasoning efforts codex knows.
-const EFFORTS: &[&str] = &["none", "minimal", "low", "medium", "high", "xhigh"];
-
 /// At most this many pages of `model/list`.
 const MOST_MODEL_PAGES: usize = 10;
 
@@ -63,10 +60,10 @@ pub fn checked(mut options: SessionOptions) -> Result<SessionOptions> {
         .map(|e| e.trim().to_ascii_lowercase())
         .filter(|e| !e.is_empty());
     if let Some(effort) = &options.effort {
-        if !EFFORTS.contains(&effort.as_str()) {
+        // The model says which it supports (model/list); codex refuses one it does not.
+        if effort.len() > 20 || !effort.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
             return Err(CoreError::InvalidInput(format!(
-                "Codex knows no reasoning effort \"{effort}\": use one of {}.",
-                EFFORTS.join(", ")
+                "\"{effort}\" is not a reasoning effort: pick one the model offers."
             )));
         }
     }
@@ -115,10 +112,9 @@ pub async fn list_models(client: &CodexClient) -> Result<Vec<ModelChoice>> {
                         })
                     })
                     .collect(),
-                default_effort: m["defaultReasoningEffort"]
-                    .as_str()
-                    .filter(|e| *e != "none")
-                    .map(str::to_string),
+                // "none" for a model that does not reason: sent as such, it ends an effort
+                // chosen for another model (turn/start keeps what it was last given).
+                default_effort: m["defaultReasoningEffort"].as_str().map(str::to_string),
             });
         }
         cursor = page["nextCursor"].as_str().map(str::to_string);
@@ -143,11 +139,14 @@ mod tests {
         let err = checked(read_only_online).expect_err("refused");
         assert!(err.to_string().contains("Network access needs"), "{err}");
         let err = checked(SessionOptions {
-            effort: Some("extreme".into()),
+            effort: Some("very high; rm".into()),
             ..SessionOptions::default()
         })
         .expect_err("refused");
-        assert!(err.to_string().contains("no reasoning effort"), "{err}");
+        assert!(
+            err.to_string().contains("is not a reasoning effort"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -53,6 +53,9 @@ pub struct LiveSession {
     closing: AtomicBool,
     /// When the user last used this codex (launched, a turn ended, a prompt came).
     last_active: Mutex<Instant>,
+    /// The user approved something "for this session": codex holds that grant in memory, so
+    /// this process is not released when idle (a new one would ask again).
+    holds_grants: AtomicBool,
     /// The token this codex was given, to tell a stale one from a renewed one.
     token: Mutex<Option<Secret>>,
     /// The account's credentials generation this codex holds.
@@ -191,6 +194,7 @@ impl LiveSession {
             turn_ended: tokio::sync::Notify::new(),
             closing: AtomicBool::new(false),
             last_active: Mutex::new(Instant::now()),
+            holds_grants: AtomicBool::new(false),
             token: Mutex::new(token),
             credentials_generation: AtomicU64::new(l.credentials_generation),
             credentials_gate: tokio::sync::Mutex::new(()),
@@ -389,10 +393,18 @@ impl LiveSession {
         *self.last_active.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
     }
 
+    /// Keeps this codex past the idle time: it holds what the user approved for the session.
+    pub fn keep_grants(&self) {
+        self.holds_grants.store(true, Ordering::SeqCst);
+    }
+
     /// How long this codex has had nothing to do: no turn, no question waiting for the user.
-    /// `None` while it works or waits.
+    /// `None` while it works or waits, or holds grants the user gave for the session.
     pub fn idle_for(&self) -> Option<Duration> {
-        if self.is_busy() || !self.approvals.pending().is_empty() {
+        if self.is_busy()
+            || self.holds_grants.load(Ordering::SeqCst)
+            || !self.approvals.pending().is_empty()
+        {
             return None;
         }
         Some(

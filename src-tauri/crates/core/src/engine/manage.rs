@@ -41,6 +41,9 @@ impl Engine {
         lock(&self.inner.relays).remove(id);
         lock(&self.inner.queues).remove(id);
         lock(&self.inner.held).remove(id);
+        lock(&self.inner.options).remove(id);
+        lock(&self.inner.sending).remove(id);
+        lock(&self.inner.launching).remove(id);
         self.inner.store.delete_session(id).await?;
         if self.inner.store.setting(LAST_SESSION_KEY).await?.as_deref() == Some(id) {
             self.inner.store.set_setting(LAST_SESSION_KEY, "");

@@ -34,6 +34,8 @@ use crate::store::{now_ms, Store};
 use crate::{files, prompts};
 
 const LAST_SESSION_KEY: &str = "last_session_id";
+/// "off" when the user turned OS notifications off (on by default).
+const NOTIFICATIONS_KEY: &str = "notifications";
 const DEFAULT_TITLE: &str = "New session";
 /// Items per page of a transcript: a screenful many times over, a small fraction of a long session.
 const PAGE_ITEMS: usize = 150;
@@ -109,6 +111,9 @@ struct Inner {
     handoff: tokio::sync::watch::Sender<u64>,
     handoff_running: AtomicBool,
     idle_watch_running: AtomicBool,
+    /// Each session's options as the user last set them: what the next turn uses even while
+    /// the database cannot save (the store then still answers with the old ones).
+    options: Mutex<HashMap<String, SessionOptions>>,
     /// The model and effort the user last chose: new sessions start with them.
     new_session_model: Mutex<Option<(Option<String>, Option<String>)>>,
 }
@@ -184,6 +189,7 @@ impl Engine {
                 handoff_running: AtomicBool::new(false),
                 idle_watch_running: AtomicBool::new(false),
                 new_session_model: Mutex::new(None),
+                options: Mutex::new(HashMap::new()),
             }
         });
         let engine = Self { inner };
@@ -405,7 +411,22 @@ impl Engine {
             account: self.inner.account.state(),
             storage: self.inner.store.health(),
             notices: self.inner.notices.clone(),
+            notifications: self
+                .inner
+                .store
+                .setting(NOTIFICATIONS_KEY)
+                .await?
+                .as_deref()
+                != Some("off"),
         })
+    }
+
+    /// Turns OS notifications (a turn ended, failed, or waits for the user while the window is
+    /// in the background) on or off; remembered.
+    pub fn set_notifications(&self, on: bool) {
+        self.inner
+            .store
+            .set_setting(NOTIFICATIONS_KEY, if on { "on" } else { "off" });
     }
 
     /// What workspaces may be: not the system's, not the app's own data; home and `~/.codex`
@@ -453,6 +474,7 @@ impl Engine {
         if options != SessionOptions::default() {
             self.inner.store.set_session_options(&id, &options);
         }
+        lock(&self.inner.options).insert(id.clone(), options);
         tracing::info!(session = %id, workspace = %info.workspace, "session created");
         Ok(info)
     }
@@ -472,7 +494,7 @@ impl Engine {
             approvals: self.pending_approvals(id),
             queued: self.queued(id),
             queue_held: self.queue_held(id),
-            options: self.inner.store.session_options(id).await?,
+            options: self.options_of(id).await?,
         })
     }
 
@@ -491,7 +513,7 @@ impl Engine {
             approvals: self.pending_approvals(id),
             queued: self.queued(id),
             queue_held: self.queue_held(id),
-            options: self.inner.store.session_options(id).await?,
+            options: self.options_of(id).await?,
         })
     }
 
@@ -602,7 +624,7 @@ impl Engine {
             },
         )
         .await;
-        let options = self.inner.store.session_options(id).await?;
+        let options = self.options_of(id).await?;
         self.set_status(id, SessionStatus::Running, None, Some(&live.thread_id))
             .await?;
         match live.start_turn(text, &options).await {
@@ -682,6 +704,10 @@ impl Engine {
             )
             .await;
             return Err(e);
+        }
+        if choice == ApprovalChoice::ApproveForSession {
+            // Codex keeps that grant in memory: this process stays while the session is open.
+            live.keep_grants();
         }
         self.inner.store.record_decision(
             id,
@@ -879,7 +905,7 @@ impl Engine {
         let config = &self.inner.config;
         let credentials_generation = self.inner.account.generation();
         let credentials = self.inner.account.credentials().await?;
-        let options = self.inner.store.session_options(&session.id).await?;
+        let options = self.options_of(&session.id).await?;
         LiveSession::launch(Launch {
             binary: &codex.path,
             folder: &folder,

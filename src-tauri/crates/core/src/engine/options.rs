@@ -22,6 +22,7 @@ impl Engine {
         self.session(id).await?;
         let options = options::checked(options)?;
         self.inner.store.set_session_options(id, &options);
+        lock(&self.inner.options).insert(id.to_string(), options.clone());
         let model = (options.model.clone(), options.effort.clone());
         if let Ok(json) = serde_json::to_string(&model) {
             self.inner.store.set_setting(NEW_SESSION_MODEL_KEY, &json);
@@ -42,8 +43,19 @@ impl Engine {
     /// its thread uses now.
     pub async fn models(&self, id: &str) -> Result<ModelList> {
         let session = self.session(id).await?;
-        let chosen = self.inner.store.session_options(id).await?;
+        let chosen = self.options_of(id).await?;
+        let was_live = lock(&self.inner.live).contains_key(id);
         let live = self.ensure_live(&session).await?;
+        if !was_live {
+            // Started only to list models: the session reads as it did (not "starting").
+            self.set_status(
+                id,
+                session.status,
+                session.last_error.as_deref(),
+                Some(&live.thread_id),
+            )
+            .await?;
+        }
         let models = options::list_models(live.client()).await?;
         let (model, effort) = live.model();
         Ok(ModelList {
@@ -51,6 +63,18 @@ impl Engine {
             current: chosen.model.or(model),
             current_effort: chosen.effort.or(effort),
         })
+    }
+
+    /// Session `id`'s options: as last set in this run, else as stored.
+    pub(super) async fn options_of(&self, id: &str) -> Result<SessionOptions> {
+        if let Some(options) = lock(&self.inner.options).get(id).cloned() {
+            return Ok(options);
+        }
+        let stored = self.inner.store.session_options(id).await?;
+        Ok(lock(&self.inner.options)
+            .entry(id.to_string())
+            .or_insert(stored)
+            .clone())
     }
 
     /// The options a new session starts with: the last chosen model and effort, the rest as

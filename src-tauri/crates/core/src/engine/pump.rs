@@ -240,14 +240,17 @@ async fn on_notification(
             let recorded = engine
                 .set_status(id, session_status, message, Some(&live.thread_id))
                 .await;
+            // A failed or stopped turn leaves the queue to the user: held before the turn
+            // counts as ended, so a follow-up queued at that moment does not send it.
+            if status != wire::TurnStatus::Completed {
+                engine.hold_queue(id).await;
+            }
             live.turn_finished();
             recorded?;
-            // The next follow-up the user queued, once this one completed; a failed or stopped
-            // turn leaves the queue to the user. Its own task: it waits on codex's answer.
+            // The next follow-up the user queued, once this one completed. Its own task: it
+            // waits on codex's answer.
             if status == wire::TurnStatus::Completed {
                 tokio::spawn(next_queued(engine.clone(), id.to_string()));
-            } else {
-                engine.hold_queue(id).await;
             }
         }
         _ => {}
