@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "set_session_options",
     "list_models",
     "notify",
+    "fork_session",
     "set_notifications",
     "confirm_account",
     "sign_in_chatgpt",

@@ -332,6 +332,20 @@ test("a command that needs approval waits for the user: Approve runs it, Decline
     await wd.element('button[aria-label^="Model"]', { contains: "Mock Deep · low" });
     await wd.element('select[aria-label="Reasoning effort"]');
     fs.writeFileSync(path.join(artifacts, "session-options.png"), await wd.screenshot());
+
+    // Fork: a new session with this conversation, opened; the original stays in the list.
+    await wd.click(await wd.element(".session-actions button", { contains: "Fork" }));
+    // (The name is cut with an ellipsis, which WebKitWebDriver leaves out of an element's text.)
+    await wd.waitFor("the fork to open", () =>
+      wd.script("return document.querySelector('.session-name')?.textContent.startsWith('Fork of Please escalate') === true"),
+    );
+    await wd.element('[data-kind="userMessage"]', { contains: "Queued: say hello" });
+    // Its options came with it (the model by its slug until codex's list is asked for).
+    await wd.element('button[aria-label^="Model"]', { contains: "mock-model-deep · low" });
+    // Each command once, in its own turn, as in the original.
+    await wd.element('[data-kind="commandExecution"]', { contains: "approved.txt" });
+    assert.equal(await wd.script("return document.querySelectorAll('[aria-label=\"Sessions\"] button[title^=\"Please escalate\"]').length"), 1);
+    fs.writeFileSync(path.join(artifacts, "fork.png"), await wd.screenshot());
   });
 });
 

@@ -176,6 +176,19 @@ pub async fn send_queued_now(
         .map_err(to_ui)
 }
 
+/// Forks a session through a turn (the latest when none) into a new session.
+#[tauri::command]
+pub async fn fork_session(
+    engine: State<'_, Engine>,
+    session_id: String,
+    through_turn: Option<String>,
+) -> CmdResult<SessionInfo> {
+    engine
+        .fork_session(&session_id, through_turn.as_deref())
+        .await
+        .map_err(to_ui)
+}
+
 /// Changes a session's options (from its next turn).
 #[tauri::command]
 pub async fn set_session_options(

@@ -6,6 +6,7 @@ mod concurrency;
 mod control;
 mod faults;
 mod followups;
+mod fork;
 mod generated;
 mod idle;
 mod options;

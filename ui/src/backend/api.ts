@@ -67,6 +67,8 @@ export interface Backend {
   subscribe(sessionId: string, onBatch: (batch: EventBatch) => void): Promise<void>;
   sendPrompt(sessionId: string, text: string): Promise<void>;
   interrupt(sessionId: string): Promise<void>;
+  /** Forks a session through a turn (the latest when null) into a new session. */
+  forkSession(sessionId: string, throughTurn: string | null): Promise<SessionInfo>;
   /** Asks the OS to show a notification. */
   notify(title: string, body: string): Promise<void>;
   /** Turns OS notifications on or off (remembered). */

@@ -366,6 +366,29 @@ export function createFakeBackend(): Backend {
       if (session.queued.length === 0) session.held = false;
       emit(session, [{ type: "queueChanged", queued: [...session.queued], held: session.held }]);
     },
+    async forkSession(sessionId, throughTurn) {
+      const source = get(sessionId);
+      if (source.timer) throw fail("turnRunning", "A turn is still running in this session. Wait for it to finish or press Stop.");
+      const at = throughTurn === null ? source.turns.length - 1 : source.turns.findIndex((t) => t.id === throughTurn);
+      const turns = source.turns.slice(0, at + 1);
+      const ids = new Set(turns.map((t) => t.id));
+      const id = `demo-${Math.random().toString(36).slice(2, 10)}`;
+      const now = Date.now();
+      const info: SessionInfo = { ...source.info, id, title: `Fork of ${source.info.title.replace(/^Fork of /, "")}`, createdAt: now, updatedAt: now };
+      sessions.set(id, {
+        info,
+        turns: turns.map((t) => ({ ...t })),
+        items: source.items.filter((i) => ids.has(i.turnId)).map((i, n) => ({ ...i, seq: n + 1 })),
+        listeners: [],
+        seq: 0,
+        timer: null,
+        turnId: null,
+        queued: [],
+        held: false,
+        options: { ...source.options },
+      });
+      return { ...info };
+    },
     async notify(title, body) {
       console.info(`notification: ${title} — ${body}`);
     },

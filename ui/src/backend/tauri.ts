@@ -58,6 +58,7 @@ export function createTauriBackend(): Backend {
     steer: (sessionId, text) => normalized(invoke<void>("steer", { sessionId, text })),
     queuePrompt: (sessionId, text) => normalized(invoke<void>("queue_prompt", { sessionId, text })),
     unqueue: (sessionId, queuedId) => normalized(invoke<void>("unqueue", { sessionId, queuedId })),
+    forkSession: (sessionId, throughTurn) => normalized(invoke<SessionInfo>("fork_session", { sessionId, throughTurn })),
     notify: (title, body) => normalized(invoke<void>("notify", { title, body })),
     setNotifications: (on) => normalized(invoke<void>("set_notifications", { on })),
     sendQueuedNow: (sessionId, queuedId) => normalized(invoke<void>("send_queued_now", { sessionId, queuedId })),

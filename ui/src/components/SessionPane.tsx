@@ -97,6 +97,15 @@ function SessionHeader({ session, dot, running }: { session: SessionInfo; dot: R
           >
             Audit
           </button>
+          <button
+            type="button"
+            className="quiet"
+            title="A new session with this conversation so far, in the same folder; the two go their own ways"
+            disabled={running || !session.threadId}
+            onClick={() => void controller.forkSession(session.id)}
+          >
+            Fork
+          </button>
           <ExportMenu sessionId={session.id} />
           <button type="button" className="quiet" onClick={() => setDeleting(true)}>
             Delete…

@@ -72,6 +72,26 @@ describe("controller", () => {
     expect(shown).toEqual(["Codex finished"]);
   });
 
+  it("forks a session and opens the fork, or says why not", async () => {
+    vi.useFakeTimers();
+    const backend = createFakeBackend();
+    const store = createAppStore();
+    const controller = createController(backend, store);
+    await controller.load();
+    const source = await backend.createSession("/tmp/a");
+    await controller.sendPrompt(source.id, "hello there");
+    await controller.forkSession(source.id);
+    expect(store.getSnapshot().actionErrors[source.id]?.code).toBe("turnRunning");
+    await vi.runAllTimersAsync();
+
+    await controller.forkSession(source.id);
+    const state = store.getSnapshot();
+    const fork = state.sessions.find((s) => s.title === "Fork of hello there");
+    expect(fork).toBeDefined();
+    expect(state.selectedId).toBe(fork?.id);
+    expect(state.views[fork?.id ?? ""]?.order.length).toBeGreaterThan(0);
+  });
+
   it("says so in the window when a link is not opened", async () => {
     const backend = createFakeBackend();
     backend.openLink = async () => {

@@ -68,6 +68,8 @@ export interface Controller {
   setSessionOptions(sessionId: string, options: SessionOptions): Promise<ErrorPayload | null>;
   /** The models to choose from, or the error to show instead. */
   listModels(sessionId: string): Promise<ModelList | ErrorPayload>;
+  /** Forks a session (through a turn, else the latest) and opens the new one. */
+  forkSession(sessionId: string, throughTurn?: string | null): Promise<void>;
   /** Turns OS notifications on or off. */
   setNotifications(on: boolean): Promise<void>;
   /** Says in the window's title how many sessions wait for the user. */
@@ -393,6 +395,15 @@ export function createController(backend: Backend, store: AppStore, focused: () 
     async interrupt(sessionId) {
       try {
         await backend.interrupt(sessionId);
+      } catch (error) {
+        store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+      }
+    },
+    async forkSession(sessionId, throughTurn = null) {
+      try {
+        const fork = await backend.forkSession(sessionId, throughTurn);
+        await refreshSessions();
+        await select(fork.id);
       } catch (error) {
         store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
       }

@@ -33,8 +33,10 @@ pub fn by_keyword() -> Script {
             .split_once("escalate ")
             .map(|(_, rest)| rest.trim().to_string())
         {
+            // A call id of its own per command, as the real service gives (codex names the
+            // command's item after it).
             return reply::exec_command_escalated(
-                "call_escalate",
+                &format!("call_escalate_{:016x}", fnv1a(&cmd)),
                 &cmd,
                 "It has to write outside the workspace.",
             );
@@ -107,3 +109,10 @@ pub const HOSTILE: &str = concat!(
     "[click me](javascript:window.pwned='link') and <a href=\"https://evil.example\" onclick=\"window.pwned='onclick'\">this</a>\n\n",
     "Real docs: [the guide](https://docs.example.com/guide).\n"
 );
+
+/// A stable 64-bit hash of `text` (FNV-1a), for ids derived from a prompt.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}

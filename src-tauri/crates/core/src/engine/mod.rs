@@ -4,6 +4,7 @@
 mod drafts;
 mod exports;
 mod followups;
+mod fork;
 mod idle;
 mod manage;
 mod options;

@@ -1,0 +1,254 @@
+//! Forking a session: a new session on the same folder whose codex thread is a copy of this
+//! one's up to a turn (the latest when none is named), with the transcript up to there. The two
+//! then go their own ways; neither changes the other.
+
+use std::path::{Path, PathBuf};
+
+use codex_desk_protocol::{SessionInfo, SessionStatus};
+use serde_json::{json, Value};
+
+use super::{lock, Engine};
+use crate::codex::options;
+use crate::error::{CoreError, Result};
+use crate::export::blocking;
+use crate::store::now_ms;
+
+/// Items read from the store per page while copying a transcript.
+const COPY_PAGE: usize = 2_000;
+
+impl Engine {
+    /// Forks session `id` through turn `through` (inclusive; the latest when `None`) into a new
+    /// session, which it returns. The folder is the same; codex's copy of the thread lives in
+    /// the new session's own codex home.
+    pub async fn fork_session(&self, id: &str, through: Option<&str>) -> Result<SessionInfo> {
+        if let Some(problem) = self.inner.store.health().problem {
+            return Err(CoreError::NotSaving(problem));
+        }
+        let source = self.session(id).await?;
+        let Some(thread_id) = source.thread_id.clone() else {
+            return Err(CoreError::InvalidInput(
+                "This session has no conversation yet: send a message before forking it.".into(),
+            ));
+        };
+        let turns = self.inner.store.all_turns(id).await?;
+        let kept = match through {
+            Some(turn) => {
+                let Some(at) = turns.iter().position(|t| t.id == turn) else {
+                    return Err(CoreError::InvalidInput(
+                        "That turn is not in this session any more.".into(),
+                    ));
+                };
+                turns[..=at].to_vec()
+            }
+            None => turns.clone(),
+        };
+        if kept.iter().any(|t| t.status == "inProgress") {
+            return Err(CoreError::TurnRunning);
+        }
+        let options = self.options_of(id).await?;
+
+        // Codex copies the thread (in the source session's codex, which knows it).
+        let was_live = lock(&self.inner.live).contains_key(id);
+        let live = self.ensure_live(&source).await?;
+        if !was_live {
+            self.set_status(
+                id,
+                source.status,
+                source.last_error.as_deref(),
+                Some(&live.thread_id),
+            )
+            .await?;
+        }
+        let mut params = json!({
+            "threadId": thread_id,
+            "cwd": source.workspace,
+            "approvalPolicy": options::approval_policy(options.approvals),
+            "sandbox": options::sandbox_mode(options.sandbox),
+        });
+        if let Some(last) = kept.last() {
+            params["lastTurnId"] = Value::String(last.id.clone());
+        }
+        if let Some(model) = &options.model {
+            params["model"] = Value::String(model.clone());
+        }
+        let forked = live.client().request("thread/fork", params).await?;
+        let thread = &forked["thread"];
+        let (Some(new_thread), Some(rollout)) = (thread["id"].as_str(), thread["path"].as_str())
+        else {
+            return Err(CoreError::CodexGone(
+                "it forked the thread but did not say where it keeps the copy".into(),
+            ));
+        };
+        // Codex's turn ids in the copy, in order: ours take them when the counts agree.
+        let codex_turns: Vec<String> = thread["turns"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t["id"].as_str().map(str::to_string))
+            .collect();
+
+        let new_id = uuid::Uuid::new_v4().to_string();
+        let now = now_ms();
+        let info = SessionInfo {
+            id: new_id.clone(),
+            title: fork_title(&source.title),
+            workspace: source.workspace.clone(),
+            thread_id: Some(new_thread.to_string()),
+            status: SessionStatus::Idle,
+            last_error: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let folder = self.folder(&new_id);
+        folder.create(&new_id, &info.workspace, now)?;
+        // The copy moves into the new session's codex home, where its codex resumes it.
+        let from = PathBuf::from(rollout);
+        let source_home = self.folder(id).codex_home();
+        let target_home = folder.codex_home();
+        let moved = blocking(move || move_rollout(&from, &source_home, &target_home)).await;
+        if let Err(e) = moved {
+            let _ = std::fs::remove_dir_all(folder.root());
+            return Err(e);
+        }
+
+        let renamed: std::collections::HashMap<String, String> = if codex_turns.len() == kept.len()
+        {
+            kept.iter()
+                .map(|t| t.id.clone())
+                .zip(codex_turns.iter().cloned())
+                .collect()
+        } else {
+            Default::default()
+        };
+        let rename = |turn: &str| {
+            renamed
+                .get(turn)
+                .cloned()
+                .unwrap_or_else(|| turn.to_string())
+        };
+        let kept_ids: std::collections::HashSet<&str> =
+            kept.iter().map(|t| t.id.as_str()).collect();
+        let mut items = Vec::new();
+        let mut after = 0;
+        loop {
+            let page = self
+                .inner
+                .store
+                .archived_items(id, after, COPY_PAGE)
+                .await?;
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            items.extend(
+                page.into_iter()
+                    .filter(|i| kept_ids.contains(i.turn_id.as_str())),
+            );
+        }
+        for item in &mut items {
+            item.turn_id = rename(&item.turn_id);
+        }
+        let new_turns = kept
+            .into_iter()
+            .map(|mut t| {
+                t.id = rename(&t.id);
+                t
+            })
+            .collect();
+        if let Err(e) = self
+            .inner
+            .store
+            .import(info.clone(), new_turns, items)
+            .await
+        {
+            let _ = std::fs::remove_dir_all(folder.root());
+            return Err(e);
+        }
+        if options != codex_desk_protocol::SessionOptions::default() {
+            self.inner.store.set_session_options(&new_id, &options);
+        }
+        lock(&self.inner.options).insert(new_id.clone(), options);
+        tracing::info!(session = %new_id, from = %id, thread = %new_thread, "session forked");
+        Ok(info)
+    }
+}
+
+/// "Fork of <title>", once (a fork of a fork keeps one prefix).
+fn fork_title(title: &str) -> String {
+    let base = title.strip_prefix("Fork of ").unwrap_or(title);
+    format!("Fork of {base}")
+}
+
+/// Gives the new session's codex home the forked thread: codex's file of the copy (moved from
+/// the source session's home to the same place under the new one) and the files of the threads
+/// it descends from (copied: codex reads a fork's history through them).
+fn move_rollout(from: &Path, source_home: &Path, target_home: &Path) -> Result<()> {
+    let relative = from.strip_prefix(source_home).map_err(|_| {
+        CoreError::CodexGone(format!(
+            "it wrote the forked thread outside the session's folder ({})",
+            from.display()
+        ))
+    })?;
+    let mut files = Vec::new();
+    rollouts(&source_home.join("sessions"), &mut files)
+        .map_err(|e| CoreError::io("the session's codex threads could not be listed", e))?;
+    for file in files {
+        let Ok(rel) = file.strip_prefix(source_home) else {
+            continue;
+        };
+        let to = target_home.join(rel);
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| CoreError::io(format!("{} could not be created", dir.display()), e))?;
+        }
+        std::fs::copy(&file, &to).map_err(|e| {
+            CoreError::io(
+                format!("the thread could not be copied to {}", to.display()),
+                e,
+            )
+        })?;
+    }
+    if !target_home.join(relative).exists() {
+        return Err(CoreError::CodexGone(format!(
+            "the forked thread's file is not where it said ({})",
+            from.display()
+        )));
+    }
+    // The source keeps no trace of the fork on disk.
+    let _ = std::fs::remove_file(from);
+    Ok(())
+}
+
+/// Codex's thread files (`rollout-*.jsonl`) under `dir`, at any depth.
+fn rollouts(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let path = entry.path();
+        if kind.is_dir() {
+            rollouts(&path, out)?;
+        } else if kind.is_file()
+            && path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("rollout-") && n.ends_with(".jsonl"))
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fork_title;
+
+    #[test]
+    fn a_fork_of_a_fork_says_so_once() {
+        assert_eq!(fork_title("Fix the build"), "Fork of Fix the build");
+        assert_eq!(fork_title("Fork of Fix the build"), "Fork of Fix the build");
+    }
+}
