@@ -302,7 +302,7 @@ test("a command that needs approval waits for the user: Approve runs it, Decline
     await wd.waitFor("the removed follow-up to go", async () => JSON.stringify(await wd.script(queuedTexts)) === '["Queued: say hello"]');
     fs.writeFileSync(path.join(artifacts, "approval.png"), await wd.screenshot());
 
-    await wd.click(await wd.element('.approval-waiting button', { contains: "Approve" }));
+    await wd.clickSettled(await wd.element('.approval-waiting button', { contains: "Approve" }));
     await wd.element('[data-kind="approval"]', { contains: "You approved it." });
     await wd.element('[data-kind="agentMessage"]', { contains: "The tool said" });
     await wd.element('[data-kind="agentMessage"]', { contains: "You said: Queued: say hello" });
@@ -312,7 +312,7 @@ test("a command that needs approval waits for the user: Approve runs it, Decline
     assert.equal(fs.existsSync(approved), true, "the approved command ran");
 
     await prompt(wd, `Please escalate touch ${declined}`);
-    await wd.click(await wd.element('.approval-waiting button', { contains: "Decline" }));
+    await wd.clickSettled(await wd.element('.approval-waiting button', { contains: "Decline" }));
     await wd.element('[data-kind="approval"]', { contains: "You declined it" });
     await wd.element('[data-testid="session-status"]', { contains: "Idle" });
     assert.equal(fs.existsSync(declined), false, "a declined command never runs");
@@ -343,7 +343,9 @@ test("a command that needs approval waits for the user: Approve runs it, Decline
     // Its options came with it (the model by its slug until codex's list is asked for).
     await wd.element('button[aria-label^="Model"]', { contains: "mock-model-deep · low" });
     // Each command once, in its own turn, as in the original.
-    await wd.element('[data-kind="commandExecution"]', { contains: "approved.txt" });
+    // with what the user answered about it, read back from the store.
+    await wd.element('[data-kind="commandExecution"]', { contains: "You approved it." });
+    await wd.element('[data-kind="commandExecution"]', { contains: "You declined it." });
     assert.equal(await wd.script("return document.querySelectorAll('[aria-label=\"Sessions\"] button[title^=\"Please escalate\"]').length"), 1);
     fs.writeFileSync(path.join(artifacts, "fork.png"), await wd.screenshot());
   });

@@ -52,6 +52,25 @@ export class WebDriver {
     await this.cmd("POST", this.s(`/element/${id}/click`), {});
   }
 
+  /**
+   * Clicks once the element has stopped moving: a card that has just appeared may still be
+   * placed by the list (measured, scrolled to the end), and a click aimed at where it was lands
+   * elsewhere.
+   */
+  async clickSettled(id) {
+    const ref = { [ELEMENT]: id };
+    await this.waitFor("the element to stop moving", () =>
+      this.cmd("POST", this.s("/execute/async"), {
+        script: `const [el, done] = arguments;
+          const at = () => { const r = el.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].join(","); };
+          const before = at();
+          requestAnimationFrame(() => requestAnimationFrame(() => done(at() === before)));`,
+        args: [ref],
+      }),
+    );
+    await this.click(id);
+  }
+
   async type(id, text) {
     await this.cmd("POST", this.s(`/element/${id}/value`), { text });
   }

@@ -58,9 +58,9 @@ function EntryCard({ entry }: { entry: Entry }) {
         case "reasoning":
           return <ReasoningCard id={item.id} summary={item.summary} content={item.content} streaming={streaming} />;
         case "commandExecution":
-          return <CommandCard item={item} streaming={streaming} cutShort={cutShort} />;
+          return <CommandCard item={item} streaming={streaming} cutShort={cutShort} decision={entry.decision ?? null} />;
         case "fileChange":
-          return <FileChangeCard item={item} extraOutput={entry.extraOutput} streaming={streaming} />;
+          return <FileChangeCard item={item} extraOutput={entry.extraOutput} streaming={streaming} decision={entry.decision ?? null} />;
         default:
           return <OtherItemCard item={item} />;
       }

@@ -1,5 +1,6 @@
 import type { QueuedPrompt } from "../generated/desk/QueuedPrompt";
 import type { SessionOptions } from "../generated/desk/SessionOptions";
+import type { ApprovalChoice } from "../generated/desk/ApprovalChoice";
 import type { ApprovalOutcome } from "../generated/desk/ApprovalOutcome";
 import type { ApprovalRequest } from "../generated/desk/ApprovalRequest";
 // What a session's transcript looks like to the UI, derived only by the reducer.
@@ -26,6 +27,8 @@ export interface ItemEntry {
   seq: number | null;
   /** The stored item's size when the store sent it with very long text cut ("Show all"). */
   cutBytes: number | null;
+  /** What the user answered when codex asked about it (from the store). */
+  decision?: ApprovalChoice | null;
 }
 
 /** The user's prompt, shown as soon as the backend accepted it. */

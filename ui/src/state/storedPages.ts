@@ -70,7 +70,7 @@ export function storedEntry(stored: StoredItem, streaming = false): ItemEntry {
   const item = stored.item;
   const cutBytes = (item as { deskTruncated?: number }).deskTruncated ?? null;
   const entry = newItemEntry(withoutDeskMarkers(item), stored.turnId, !streaming);
-  return { ...entry, seq: stored.seq, cutBytes, cutShort: !streaming && isDraft(item) };
+  return { ...entry, seq: stored.seq, cutBytes, cutShort: !streaming && isDraft(item), decision: stored.decision ?? null };
 }
 
 function itemId(stored: StoredItem): string {

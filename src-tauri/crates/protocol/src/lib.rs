@@ -112,6 +112,10 @@ pub struct StoredItem {
     pub seq: i64,
     #[ts(type = "import(\"../codex/v2/ThreadItem\").ThreadItem")]
     pub item: serde_json::Value,
+    /// What the user answered when codex asked about this item (a command, a change to files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub decision: Option<ApprovalChoice>,
 }
 
 /// What opening a session shows at once: its newest page of items, with their turns. Older

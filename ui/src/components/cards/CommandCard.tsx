@@ -1,3 +1,5 @@
+import type { ApprovalChoice } from "../../generated/desk/ApprovalChoice";
+import { Decision } from "./decision";
 import { useLayoutEffect, useRef, useState } from "react";
 import type { ThreadItem } from "../../generated/codex/v2/ThreadItem";
 import { formatBytes, formatDuration } from "../format";
@@ -31,7 +33,18 @@ function useStickToBottom<T extends HTMLElement>(content: string) {
 /** Output longer than this shows its end only, until "Show all" (a build log can be megabytes). */
 const LONGEST_OUTPUT_SHOWN = 64 * 1024;
 
-export function CommandCard({ item, streaming, cutShort }: { item: CommandItem; streaming: boolean; cutShort: boolean }) {
+export function CommandCard({
+  item,
+  streaming,
+  cutShort,
+  decision = null,
+}: {
+  item: CommandItem;
+  streaming: boolean;
+  cutShort: boolean;
+  /** What the user answered when codex asked to run it. */
+  decision?: ApprovalChoice | null;
+}) {
   const [all, setAll] = useState(false);
   const full = item.aggregatedOutput ?? "";
   const hidden = all ? 0 : Math.max(0, full.length - LONGEST_OUTPUT_SHOWN);
@@ -48,6 +61,7 @@ export function CommandCard({ item, streaming, cutShort }: { item: CommandItem; 
         <span title="Folder">{item.cwd}</span>
         {item.durationMs !== null && <span> · {formatDuration(item.durationMs)}</span>}
       </div>
+      <Decision choice={decision} />
       {hidden > 0 && (
         <p className="cut-notice small muted">
           Showing the last {formatBytes(output.length)} of {formatBytes(full.length)}.{" "}

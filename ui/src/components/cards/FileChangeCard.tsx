@@ -1,3 +1,5 @@
+import type { ApprovalChoice } from "../../generated/desk/ApprovalChoice";
+import { Decision } from "./decision";
 import type { ThreadItem } from "../../generated/codex/v2/ThreadItem";
 import { changeKindLabel, diffStats } from "../../state/diffStats";
 import { Card } from "./Card";
@@ -26,7 +28,18 @@ const statusLabel: Record<FileChangeItem["status"], string> = {
   declined: "Declined",
 };
 
-export function FileChangeCard({ item, extraOutput, streaming }: { item: FileChangeItem; extraOutput: string; streaming: boolean }) {
+export function FileChangeCard({
+  item,
+  extraOutput,
+  streaming,
+  decision = null,
+}: {
+  item: FileChangeItem;
+  extraOutput: string;
+  streaming: boolean;
+  /** What the user answered when codex asked to make the change. */
+  decision?: ApprovalChoice | null;
+}) {
   return (
     <Card kind="fileChange" itemId={item.id} label="File changes" busy={streaming}>
       <div className="card-head">
@@ -35,6 +48,7 @@ export function FileChangeCard({ item, extraOutput, streaming }: { item: FileCha
         </span>
         <span className={`pill${item.status === "failed" ? " pill-bad" : ""}`}>{statusLabel[item.status]}</span>
       </div>
+      <Decision choice={decision} />
       <ul className="changes">
         {item.changes.map((change, i) => {
           const stats = diffStats(change.diff, change.kind);

@@ -126,8 +126,8 @@ impl Engine {
                 .cloned()
                 .unwrap_or_else(|| turn.to_string())
         };
-        let kept_ids: std::collections::HashSet<&str> =
-            kept.iter().map(|t| t.id.as_str()).collect();
+        let kept_ids: std::collections::HashSet<String> =
+            kept.iter().map(|t| t.id.clone()).collect();
         let mut items = Vec::new();
         let mut after = 0;
         loop {
@@ -138,10 +138,7 @@ impl Engine {
                 .await?;
             let Some(last) = page.last() else { break };
             after = last.seq;
-            items.extend(
-                page.into_iter()
-                    .filter(|i| kept_ids.contains(i.turn_id.as_str())),
-            );
+            items.extend(page.into_iter().filter(|i| kept_ids.contains(&i.turn_id)));
         }
         for item in &mut items {
             item.turn_id = rename(&item.turn_id);
@@ -161,6 +158,14 @@ impl Engine {
         {
             let _ = std::fs::remove_dir_all(folder.root());
             return Err(e);
+        }
+        // What the user answered about the items copied: the fork's cards and audit say it too.
+        for (turn, item, choice) in self.inner.store.decisions(id).await? {
+            if kept_ids.contains(&turn) {
+                self.inner
+                    .store
+                    .record_decision(&new_id, &rename(&turn), &item, choice);
+            }
         }
         if options != codex_desk_protocol::SessionOptions::default() {
             self.inner.store.set_session_options(&new_id, &options);

@@ -1,7 +1,31 @@
 //! What the user answered when codex asked (approve a command, a change to files), kept for
 //! the audit trail: codex's items say whether something ran, not who allowed it.
 
+use codex_desk_protocol::ApprovalChoice;
 use rusqlite::{params, Connection};
+
+/// How a choice is written in the table.
+pub(super) fn token(choice: ApprovalChoice) -> &'static str {
+    match choice {
+        ApprovalChoice::Approve => "approve",
+        ApprovalChoice::ApproveForSession => "approveForSession",
+        ApprovalChoice::AllowPrefix => "allowPrefix",
+        ApprovalChoice::Decline => "decline",
+        ApprovalChoice::CancelTurn => "cancelTurn",
+    }
+}
+
+/// The choice a token stands for (`None` for one this version does not know).
+pub(super) fn choice(token: &str) -> Option<ApprovalChoice> {
+    Some(match token {
+        "approve" => ApprovalChoice::Approve,
+        "approveForSession" => ApprovalChoice::ApproveForSession,
+        "allowPrefix" => ApprovalChoice::AllowPrefix,
+        "decline" => ApprovalChoice::Decline,
+        "cancelTurn" => ApprovalChoice::CancelTurn,
+        _ => return None,
+    })
+}
 
 pub(super) const MIGRATION_5: &str = "
 CREATE TABLE decisions (
@@ -31,4 +55,28 @@ pub(super) fn record(
     )?
     .execute(params![session_id, turn_id, item_id, choice, at])?;
     Ok(())
+}
+
+/// Every answer recorded in a session: (turn, item, choice).
+pub(super) fn all(
+    conn: &Connection,
+    session_id: &str,
+) -> crate::error::Result<Vec<(String, String, ApprovalChoice)>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT turn_id, item_id, choice FROM decisions WHERE session_id = ?1")?;
+    let rows = stmt.query_map([session_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (turn, item, token) = row?;
+        if let Some(choice) = choice(&token) {
+            out.push((turn, item, choice));
+        }
+    }
+    Ok(out)
 }

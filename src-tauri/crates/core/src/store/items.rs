@@ -61,6 +61,19 @@ const LONGEST_SHOWN: usize = 64 * 1024;
 /// command's errors and a build's result are).
 const CUT_HEAD: usize = 8 * 1024;
 
+/// The columns an item is read with: its turn, place, JSON and the user's decision about it.
+const ITEM_COLUMNS: &str = "i.turn_id, i.seq, i.json, d.choice FROM items i
+    LEFT JOIN decisions d ON d.session_id = i.session_id AND d.turn_id = i.turn_id
+                         AND d.item_id = i.item_id";
+
+fn read_item(r: &rusqlite::Row<'_>, whole: bool) -> rusqlite::Result<StoredItem> {
+    let json: String = r.get(2)?;
+    let choice: Option<String> = r.get(3)?;
+    let mut item = stored_item(r.get(0)?, r.get(1)?, &json, whole);
+    item.decision = choice.as_deref().and_then(super::decisions::choice);
+    Ok(item)
+}
+
 fn stored_item(turn_id: String, seq: i64, json: &str, whole: bool) -> StoredItem {
     // A row this app wrote is valid JSON; a damaged one shows as null, not a failure.
     let mut item = serde_json::from_str(json).unwrap_or(serde_json::Value::Null);
@@ -69,7 +82,12 @@ fn stored_item(turn_id: String, seq: i64, json: &str, whole: bool) -> StoredItem
             object.insert("deskTruncated".into(), json.len().into());
         }
     }
-    StoredItem { turn_id, seq, item }
+    StoredItem {
+        turn_id,
+        seq,
+        item,
+        decision: None,
+    }
 }
 
 /// Cuts every string over [`LONGEST_SHOWN`] to its start and end; true when one was cut.
@@ -131,13 +149,10 @@ fn human_bytes(n: usize) -> String {
 /// Every item of a session, whole, in order.
 #[cfg(test)]
 pub(super) fn list(conn: &Connection, session_id: &str) -> Result<Vec<StoredItem>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT turn_id, seq, json FROM items WHERE session_id = ?1 ORDER BY seq",
-    )?;
-    let rows = stmt.query_map([session_id], |r| {
-        let json: String = r.get(2)?;
-        Ok(stored_item(r.get(0)?, r.get(1)?, &json, true))
-    })?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ITEM_COLUMNS} WHERE i.session_id = ?1 ORDER BY i.seq"
+    ))?;
+    let rows = stmt.query_map([session_id], |r| read_item(r, true))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -149,17 +164,14 @@ pub(super) fn page(
     before: Option<i64>,
     limit: usize,
 ) -> Result<(Vec<StoredItem>, bool)> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT turn_id, seq, json FROM items WHERE session_id = ?1 AND seq < ?2
-         ORDER BY seq DESC LIMIT ?3",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ITEM_COLUMNS} WHERE i.session_id = ?1 AND i.seq < ?2
+         ORDER BY i.seq DESC LIMIT ?3"
+    ))?;
     let fetch = i64::try_from(limit).unwrap_or(i64::MAX - 1) + 1;
     let rows = stmt.query_map(
         params![session_id, before.unwrap_or(i64::MAX), fetch],
-        |r| {
-            let json: String = r.get(2)?;
-            Ok(stored_item(r.get(0)?, r.get(1)?, &json, false))
-        },
+        |r| read_item(r, false),
     )?;
     let mut items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     let has_older = items.len() > limit;
@@ -176,15 +188,12 @@ pub(super) fn page_after(
     after: i64,
     limit: usize,
 ) -> Result<(Vec<StoredItem>, bool)> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT turn_id, seq, json FROM items WHERE session_id = ?1 AND seq > ?2
-         ORDER BY seq LIMIT ?3",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ITEM_COLUMNS} WHERE i.session_id = ?1 AND i.seq > ?2
+         ORDER BY i.seq LIMIT ?3"
+    ))?;
     let fetch = i64::try_from(limit).unwrap_or(i64::MAX - 1) + 1;
-    let rows = stmt.query_map(params![session_id, after, fetch], |r| {
-        let json: String = r.get(2)?;
-        Ok(stored_item(r.get(0)?, r.get(1)?, &json, false))
-    })?;
+    let rows = stmt.query_map(params![session_id, after, fetch], |r| read_item(r, false))?;
     let mut items = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     let has_newer = items.len() > limit;
     items.truncate(limit);
@@ -193,13 +202,10 @@ pub(super) fn page_after(
 
 /// One item, whole (after "Show all").
 pub(super) fn whole(conn: &Connection, session_id: &str, seq: i64) -> Result<Option<StoredItem>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT turn_id, seq, json FROM items WHERE session_id = ?1 AND seq = ?2",
-    )?;
-    let mut rows = stmt.query_map(params![session_id, seq], |r| {
-        let json: String = r.get(2)?;
-        Ok(stored_item(r.get(0)?, r.get(1)?, &json, true))
-    })?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ITEM_COLUMNS} WHERE i.session_id = ?1 AND i.seq = ?2"
+    ))?;
+    let mut rows = stmt.query_map(params![session_id, seq], |r| read_item(r, true))?;
     Ok(rows.next().transpose()?)
 }
 
@@ -208,6 +214,7 @@ mod tests {
     use super::super::sessions::tests::sample;
     use super::*;
     use crate::store::Store;
+    use codex_desk_protocol::ApprovalChoice;
     use serde_json::json;
 
     #[tokio::test]
@@ -235,6 +242,36 @@ mod tests {
         assert_eq!(items[0].item, a);
         assert_eq!(items[1].item, b2);
         assert!(items[0].seq < items[1].seq);
+    }
+
+    #[tokio::test]
+    async fn an_item_comes_with_what_the_user_decided_about_it() {
+        let store = Store::open_in_memory().expect("store");
+        store.insert_session(sample("s", 1));
+        let command = json!({"type": "commandExecution", "id": "c1", "command": "touch /x"});
+        add(&store, "t1", "c1", &command);
+        add(
+            &store,
+            "t1",
+            "a1",
+            &json!({"type": "agentMessage", "id": "a1", "text": "ok"}),
+        );
+        store.record_decision("s", "t1", "c1", ApprovalChoice::ApproveForSession);
+        let (_, page, _) = store.page("s", None, 10).await.expect("page");
+        let decisions: Vec<_> = page.iter().map(|i| i.decision).collect();
+        assert_eq!(
+            decisions,
+            vec![Some(ApprovalChoice::ApproveForSession), None]
+        );
+        let whole = store
+            .whole_item("s", page[0].seq)
+            .await
+            .expect("whole")
+            .expect("there");
+        assert_eq!(whole.decision, Some(ApprovalChoice::ApproveForSession));
+        // Sent to the window without the field when there is none.
+        let json = serde_json::to_value(&page[1]).expect("json");
+        assert!(json.get("decision").is_none(), "{json}");
     }
 
     fn add(store: &Store, turn: &str, id: &str, item: &serde_json::Value) {

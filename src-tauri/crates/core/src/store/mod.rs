@@ -598,6 +598,15 @@ impl Store {
         self.write(Write::Item { item, at: now_ms() });
     }
 
+    /// Every answer the user gave in a session: (turn, item, choice).
+    pub async fn decisions(
+        &self,
+        session_id: &str,
+    ) -> Result<Vec<(String, String, ApprovalChoice)>> {
+        let id = session_id.to_string();
+        self.read(move |c| decisions::all(c, &id)).await
+    }
+
     /// Keeps what the user answered about an item, for the audit trail.
     pub fn record_decision(
         &self,
@@ -610,13 +619,7 @@ impl Store {
             session_id: session_id.into(),
             turn_id: turn_id.into(),
             item_id: item_id.into(),
-            choice: match choice {
-                ApprovalChoice::Approve => "approve",
-                ApprovalChoice::ApproveForSession => "approveForSession",
-                ApprovalChoice::AllowPrefix => "allowPrefix",
-                ApprovalChoice::Decline => "decline",
-                ApprovalChoice::CancelTurn => "cancelTurn",
-            },
+            choice: decisions::token(choice),
             at: now_ms(),
         });
     }
