@@ -36,6 +36,8 @@ async fn a_fork_from_an_earlier_turn_knows_only_what_came_before_it() {
     // Its transcript: the first turn only.
     let forked = engine.open_session(&fork.id).await.expect("open fork");
     assert_eq!(forked.turns.len(), 1);
+    // Codex keeps the turns' ids in its copy: a fork of the fork can name them.
+    assert_eq!(forked.turns[0].id, first_turn);
     let texts: Vec<String> = forked.items.iter().map(|i| i.item.to_string()).collect();
     assert!(texts.iter().any(|t| t.contains("ALPHA")), "{texts:#?}");
     assert!(!texts.iter().any(|t| t.contains("BETA")), "{texts:#?}");

@@ -40,6 +40,7 @@ function SessionHeader({ session, dot, running }: { session: SessionInfo; dot: R
   const controller = useController();
   const [naming, setNaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
+  const [forking, setForking] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const rename = async () => {
     if (naming === null) return;
@@ -101,8 +102,12 @@ function SessionHeader({ session, dot, running }: { session: SessionInfo; dot: R
             type="button"
             className="quiet"
             title="A new session with this conversation so far, in the same folder; the two go their own ways"
-            disabled={running || !session.threadId}
-            onClick={() => void controller.forkSession(session.id)}
+            disabled={running || forking || !session.threadId}
+            onClick={async () => {
+              setForking(true);
+              await controller.forkSession(session.id);
+              setForking(false);
+            }}
           >
             Fork
           </button>

@@ -24,6 +24,16 @@ describe("notifications", () => {
     expect(noticeFor(events, "Fix the build")).toEqual({ title: "Codex waits for you", body: "Fix the build: may it run rm -rf build?" });
   });
 
+  it("says nothing of a question withdrawn in the same batch, and shows a command plainly", () => {
+    const withdrawn: SessionEvent[] = [
+      { type: "approvalRequested", request: asked },
+      { type: "approvalResolved", key: "k", outcome: { by: "withdrawn" } },
+    ];
+    expect(noticeFor(withdrawn, "Fix")).toBeNull();
+    const sneaky = { ...asked, command: "echo safe\u202e; rm -rf ~\nsecond line" };
+    expect(noticeFor([{ type: "approvalRequested", request: sneaky }], "Fix")?.body).toBe("Fix: may it run echo safe ; rm -rf ~ second line?");
+  });
+
   it("says a turn finished or failed, and nothing when the user stopped it", () => {
     expect(noticeFor([turnCompleted("t1") as SessionEvent], "Docs")).toEqual({ title: "Codex finished", body: "Docs" });
     expect(noticeFor([turnCompleted("t1", "failed") as SessionEvent], "Docs")?.title).toBe("A turn failed");

@@ -2,7 +2,9 @@
 //! one's up to a turn (the latest when none is named), with the transcript up to there. The two
 //! then go their own ways; neither changes the other.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use codex_desk_protocol::{SessionInfo, SessionStatus};
 use serde_json::{json, Value};
@@ -15,6 +17,8 @@ use crate::store::now_ms;
 
 /// Items read from the store per page while copying a transcript.
 const COPY_PAGE: usize = 2_000;
+/// How long codex may take to copy a thread (it reads the whole history).
+const FORK_TIMEOUT: Duration = Duration::from_secs(120);
 
 impl Engine {
     /// Forks session `id` through turn `through` (inclusive; the latest when `None`) into a new
@@ -25,12 +29,12 @@ impl Engine {
             return Err(CoreError::NotSaving(problem));
         }
         let source = self.session(id).await?;
-        let Some(thread_id) = source.thread_id.clone() else {
+        let turns = self.inner.store.all_turns(id).await?;
+        let (Some(thread_id), false) = (source.thread_id.clone(), turns.is_empty()) else {
             return Err(CoreError::InvalidInput(
                 "This session has no conversation yet: send a message before forking it.".into(),
             ));
         };
-        let turns = self.inner.store.all_turns(id).await?;
         let kept = match through {
             Some(turn) => {
                 let Some(at) = turns.iter().position(|t| t.id == turn) else {
@@ -40,38 +44,59 @@ impl Engine {
                 };
                 turns[..=at].to_vec()
             }
-            None => turns.clone(),
+            None => turns,
+        };
+        let Some(last_turn) = kept.last().map(|t| t.id.clone()) else {
+            return Err(CoreError::InvalidInput(
+                "This session has no conversation yet: send a message before forking it.".into(),
+            ));
         };
         if kept.iter().any(|t| t.status == "inProgress") {
             return Err(CoreError::TurnRunning);
         }
         let options = self.options_of(id).await?;
-
-        // Codex copies the thread (in the source session's codex, which knows it).
-        let was_live = lock(&self.inner.live).contains_key(id);
-        let live = self.ensure_live(&source).await?;
-        if !was_live {
-            self.set_status(
-                id,
-                source.status,
-                source.last_error.as_deref(),
-                Some(&live.thread_id),
-            )
-            .await?;
+        // What the fork's transcript holds, read before codex is asked (nothing to undo if the
+        // store cannot be read). Codex keeps the turns' ids in its copy.
+        let kept_ids: HashSet<String> = kept.iter().map(|t| t.id.clone()).collect();
+        let mut items = Vec::new();
+        let mut after = 0;
+        loop {
+            let page = self
+                .inner
+                .store
+                .archived_items(id, after, COPY_PAGE)
+                .await?;
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            items.extend(page.into_iter().filter(|i| kept_ids.contains(&i.turn_id)));
         }
+        let decisions: Vec<_> = self
+            .inner
+            .store
+            .decisions(id)
+            .await?
+            .into_iter()
+            .filter(|(turn, _, _)| kept_ids.contains(turn))
+            .collect();
+
+        // Codex copies the thread, in the source session's codex, which knows it.
+        let live = self.live_quietly(&source).await?;
         let mut params = json!({
             "threadId": thread_id,
+            "lastTurnId": last_turn,
             "cwd": source.workspace,
             "approvalPolicy": options::approval_policy(options.approvals),
             "sandbox": options::sandbox_mode(options.sandbox),
+            // The history is ours already (and can be far too long for one message).
+            "excludeTurns": true,
         });
-        if let Some(last) = kept.last() {
-            params["lastTurnId"] = Value::String(last.id.clone());
-        }
         if let Some(model) = &options.model {
             params["model"] = Value::String(model.clone());
         }
-        let forked = live.client().request("thread/fork", params).await?;
+        let forked = live
+            .client()
+            .request_with_timeout("thread/fork", params, FORK_TIMEOUT)
+            .await?;
         let thread = &forked["thread"];
         let (Some(new_thread), Some(rollout)) = (thread["id"].as_str(), thread["path"].as_str())
         else {
@@ -79,13 +104,7 @@ impl Engine {
                 "it forked the thread but did not say where it keeps the copy".into(),
             ));
         };
-        // Codex's turn ids in the copy, in order: ours take them when the counts agree.
-        let codex_turns: Vec<String> = thread["turns"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|t| t["id"].as_str().map(str::to_string))
-            .collect();
+        let rollout = PathBuf::from(rollout);
 
         let new_id = uuid::Uuid::new_v4().to_string();
         let now = now_ms();
@@ -100,72 +119,34 @@ impl Engine {
             updated_at: now,
         };
         let folder = self.folder(&new_id);
-        folder.create(&new_id, &info.workspace, now)?;
-        // The copy moves into the new session's codex home, where its codex resumes it.
-        let from = PathBuf::from(rollout);
-        let source_home = self.folder(id).codex_home();
-        let target_home = folder.codex_home();
-        let moved = blocking(move || move_rollout(&from, &source_home, &target_home)).await;
-        if let Err(e) = moved {
-            let _ = std::fs::remove_dir_all(folder.root());
-            return Err(e);
+        let made = async {
+            folder.create(&new_id, &info.workspace, now)?;
+            // The copy moves into the new session's codex home, where its codex resumes it.
+            let (from, source_home, target_home) = (
+                rollout.clone(),
+                self.folder(id).codex_home(),
+                folder.codex_home(),
+            );
+            blocking(move || move_rollout(&from, &source_home, &target_home)).await?;
+            self.inner.store.import(info.clone(), kept, items).await
         }
-
-        let renamed: std::collections::HashMap<String, String> = if codex_turns.len() == kept.len()
-        {
-            kept.iter()
-                .map(|t| t.id.clone())
-                .zip(codex_turns.iter().cloned())
-                .collect()
-        } else {
-            Default::default()
-        };
-        let rename = |turn: &str| {
-            renamed
-                .get(turn)
-                .cloned()
-                .unwrap_or_else(|| turn.to_string())
-        };
-        let kept_ids: std::collections::HashSet<String> =
-            kept.iter().map(|t| t.id.clone()).collect();
-        let mut items = Vec::new();
-        let mut after = 0;
-        loop {
-            let page = self
-                .inner
-                .store
-                .archived_items(id, after, COPY_PAGE)
-                .await?;
-            let Some(last) = page.last() else { break };
-            after = last.seq;
-            items.extend(page.into_iter().filter(|i| kept_ids.contains(&i.turn_id)));
-        }
-        for item in &mut items {
-            item.turn_id = rename(&item.turn_id);
-        }
-        let new_turns = kept
-            .into_iter()
-            .map(|mut t| {
-                t.id = rename(&t.id);
-                t
+        .await;
+        if let Err(e) = made {
+            // Nothing of the fork stays: not its folder, not codex's copy in the source.
+            let root = folder.root().to_path_buf();
+            let _ = blocking(move || {
+                let _ = std::fs::remove_dir_all(&root);
+                let _ = std::fs::remove_file(&rollout);
+                Ok(())
             })
-            .collect();
-        if let Err(e) = self
-            .inner
-            .store
-            .import(info.clone(), new_turns, items)
-            .await
-        {
-            let _ = std::fs::remove_dir_all(folder.root());
+            .await;
             return Err(e);
         }
         // What the user answered about the items copied: the fork's cards and audit say it too.
-        for (turn, item, choice) in self.inner.store.decisions(id).await? {
-            if kept_ids.contains(&turn) {
-                self.inner
-                    .store
-                    .record_decision(&new_id, &rename(&turn), &item, choice);
-            }
+        for (turn, item, choice) in decisions {
+            self.inner
+                .store
+                .record_decision(&new_id, &turn, &item, choice);
         }
         if options != codex_desk_protocol::SessionOptions::default() {
             self.inner.store.set_session_options(&new_id, &options);
@@ -186,6 +167,9 @@ fn fork_title(title: &str) -> String {
 /// the source session's home to the same place under the new one) and the files of the threads
 /// it descends from (copied: codex reads a fork's history through them).
 fn move_rollout(from: &Path, source_home: &Path, target_home: &Path) -> Result<()> {
+    // Codex names files by the home's real path (no symlinks; `\\?\` on Windows).
+    let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (from, source_home) = (&real(from), &real(source_home));
     let relative = from.strip_prefix(source_home).map_err(|_| {
         CoreError::CodexGone(format!(
             "it wrote the forked thread outside the session's folder ({})",

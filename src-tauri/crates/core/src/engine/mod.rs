@@ -820,6 +820,23 @@ impl Engine {
         SessionFolder::new(self.inner.config.paths.session_dir(id))
     }
 
+    /// The session's codex, started if need be for something other than a turn (listing
+    /// models, forking): the session then reads as it did, idle or failed, not "starting"
+    /// (and a crash it had is over: codex runs again).
+    async fn live_quietly(&self, session: &SessionInfo) -> Result<Arc<LiveSession>> {
+        let live = self.ensure_live(session).await?;
+        let now = self.session(&session.id).await?;
+        if now.status == SessionStatus::Starting {
+            let (status, message) = match session.status {
+                SessionStatus::Failed => (SessionStatus::Failed, session.last_error.as_deref()),
+                _ => (SessionStatus::Idle, None),
+            };
+            self.set_status(&session.id, status, message, Some(&live.thread_id))
+                .await?;
+        }
+        Ok(live)
+    }
+
     async fn ensure_live(&self, session: &SessionInfo) -> Result<Arc<LiveSession>> {
         let gate = lock(&self.inner.launching)
             .entry(session.id.clone())

@@ -44,18 +44,7 @@ impl Engine {
     pub async fn models(&self, id: &str) -> Result<ModelList> {
         let session = self.session(id).await?;
         let chosen = self.options_of(id).await?;
-        let was_live = lock(&self.inner.live).contains_key(id);
-        let live = self.ensure_live(&session).await?;
-        if !was_live {
-            // Started only to list models: the session reads as it did (not "starting").
-            self.set_status(
-                id,
-                session.status,
-                session.last_error.as_deref(),
-                Some(&live.thread_id),
-            )
-            .await?;
-        }
+        let live = self.live_quietly(&session).await?;
         let models = options::list_models(live.client()).await?;
         let (model, effort) = live.model();
         Ok(ModelList {

@@ -41,6 +41,11 @@ pub(super) async fn run(
         };
         match message {
             Incoming::Notification { method, params } => {
+                // Another thread this codex has loaded (a fork it made): not this session's.
+                if other_thread(&live.thread_id, &params) {
+                    tracing::debug!(session = %id, %method, "a notification about another thread");
+                    continue;
+                }
                 drafts.apply(&method, &params);
                 if method == wire::method::SERVER_REQUEST_RESOLVED {
                     withdrawn(&engine, &id, &live, &params).await;
@@ -393,6 +398,15 @@ async fn on_exit(engine: &Engine, id: &str, live: &Arc<LiveSession>) {
     {
         tracing::error!(session = %id, error = %e, "could not record the crash");
     }
+}
+
+/// Whether a notification names a thread other than `ours` (`threadId`, or `thread.id` for
+/// thread/started).
+fn other_thread(ours: &str, params: &Value) -> bool {
+    let named = params["threadId"]
+        .as_str()
+        .or_else(|| params["thread"]["id"].as_str());
+    named.is_some_and(|thread| thread != ours)
 }
 
 /// Sends the session's next queued follow-up. Boxed: sending may start codex, whose pump is
