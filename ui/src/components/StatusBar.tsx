@@ -1,6 +1,7 @@
 import type { AppView } from "../state/appState";
 import { useBackendKind, useController } from "../state/hooks";
 import { formatTokens } from "./format";
+import { rateLimitsShown } from "../state/rateLimits";
 
 export function StatusBar({ app }: { app: AppView }) {
   const backendKind = useBackendKind();
@@ -9,6 +10,7 @@ export function StatusBar({ app }: { app: AppView }) {
   const view = id ? app.views[id] : undefined;
   const health = id ? app.health[id] : undefined;
   const usage = view?.tokenUsage;
+  const limits = rateLimitsShown(view?.rateLimits ?? null);
   const contextUsed =
     usage && usage.modelContextWindow ? Math.round((usage.last.totalTokens / usage.modelContextWindow) * 100) : null;
 
@@ -31,6 +33,9 @@ export function StatusBar({ app }: { app: AppView }) {
       <button type="button" className="link-button small" onClick={() => void controller.openLogsFolder()}>
         Logs
       </button>
+      {limits.length > 0 && (
+        <span title={limits.map((l) => l.title).join("\n")}>Limits {limits.map((l) => l.text).join(" · ")}</span>
+      )}
       {usage && (
         <span title={`Input ${usage.total.inputTokens}, cached ${usage.total.cachedInputTokens}, output ${usage.total.outputTokens}`}>
           Tokens {formatTokens(usage.total.totalTokens)}

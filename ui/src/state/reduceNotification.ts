@@ -123,6 +123,15 @@ export function reduceNotification(view: SessionView, n: ServerNotification): Se
     }
     case "thread/tokenUsage/updated":
       return { ...view, tokenUsage: n.params.tokenUsage };
+    case "account/rateLimits/updated": {
+      // A sparse update: what it leaves out keeps its last known value.
+      const next = n.params.rateLimits;
+      const last = view.rateLimits;
+      return {
+        ...view,
+        rateLimits: { primary: next.primary ?? last?.primary ?? null, secondary: next.secondary ?? last?.secondary ?? null },
+      };
+    }
     case "thread/status/changed": {
       const status = n.params.status;
       const waitingForUser = status.type === "active" && status.activeFlags.length > 0;

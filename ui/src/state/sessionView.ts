@@ -1,5 +1,6 @@
 import type { QueuedPrompt } from "../generated/desk/QueuedPrompt";
 import type { SessionOptions } from "../generated/desk/SessionOptions";
+import type { RateLimitWindow } from "../generated/codex/v2/RateLimitWindow";
 import type { ApprovalChoice } from "../generated/desk/ApprovalChoice";
 import type { ApprovalOutcome } from "../generated/desk/ApprovalOutcome";
 import type { ApprovalRequest } from "../generated/desk/ApprovalRequest";
@@ -116,6 +117,8 @@ export interface SessionView {
   /** The folder that disappeared while the session lives, until the user points it elsewhere. */
   workspaceMissing: string | null;
   tokenUsage: ThreadTokenUsage | null;
+  /** The account's usage limits as codex last reported them (a short and a long window). */
+  rateLimits: { primary: RateLimitWindow | null; secondary: RateLimitWindow | null } | null;
   /** The latest "retrying" message while the turn still runs. */
   retrying: string | null;
   /** Counter used to give local entries (prompts, notices) unique ids. */
@@ -164,6 +167,7 @@ export function emptySessionView(sessionId: string): SessionView {
     options: defaultSessionOptions,
     workspaceMissing: null,
     tokenUsage: null,
+    rateLimits: null,
     retrying: null,
     localCounter: 0,
     loaded: false,
