@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "list_models",
     "notify",
     "fork_session",
+    "archive_session",
     "set_notifications",
     "confirm_account",
     "sign_in_chatgpt",

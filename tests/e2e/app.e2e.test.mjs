@@ -348,6 +348,19 @@ test("a command that needs approval waits for the user: Approve runs it, Decline
     await wd.element('[data-kind="commandExecution"]', { contains: "You declined it." });
     assert.equal(await wd.script("return document.querySelectorAll('[aria-label=\"Sessions\"] button[title^=\"Please escalate\"]').length"), 1);
     fs.writeFileSync(path.join(artifacts, "fork.png"), await wd.screenshot());
+
+    // Archive: out of the list, folded under "Archived"; Unarchive brings it back.
+    await wd.click(await wd.element(".session-actions button", { contains: "Archive" }));
+    // (Its label is cut with an ellipsis when narrow, which WebKitWebDriver leaves out of text.)
+    await wd.waitFor("the fork under Archived", () =>
+      wd.script("return document.querySelector('.archived-toggle')?.textContent.includes('Archived (1)') === true"),
+    );
+    assert.equal(await wd.script("return document.querySelectorAll('[aria-label=\"Sessions\"] button[title^=\"Fork of\"]').length"), 0);
+    await wd.click(await wd.element(".session-actions button", { contains: "Unarchive" }));
+    await wd.waitFor("the fork back in the list", async () =>
+      (await wd.script("return document.querySelectorAll('[aria-label=\"Sessions\"] button[title^=\"Fork of\"]').length")) === 1,
+    );
+    assert.equal(await wd.script("return document.querySelectorAll('.archived-toggle').length"), 0);
   });
 });
 

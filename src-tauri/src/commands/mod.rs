@@ -42,6 +42,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sessions::list_models,
         app::notify,
         sessions::fork_session,
+        sessions::archive_session,
         app::set_notifications,
         account::confirm_account,
         account::sign_in_chatgpt,

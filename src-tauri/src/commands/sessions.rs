@@ -176,6 +176,19 @@ pub async fn send_queued_now(
         .map_err(to_ui)
 }
 
+/// Archives a session or brings it back.
+#[tauri::command]
+pub async fn archive_session(
+    engine: State<'_, Engine>,
+    session_id: String,
+    archived: bool,
+) -> CmdResult<SessionInfo> {
+    engine
+        .archive_session(&session_id, archived)
+        .await
+        .map_err(to_ui)
+}
+
 /// Forks a session through a turn (the latest when none) into a new session.
 #[tauri::command]
 pub async fn fork_session(

@@ -52,6 +52,7 @@ fn seed(
         last_error: None,
         created_at: now,
         updated_at: now,
+        archived_at: None,
     });
     for (turn_id, n, kind, item) in items(count) {
         if n % 5 == 0 {

@@ -67,6 +67,8 @@ export interface Backend {
   subscribe(sessionId: string, onBatch: (batch: EventBatch) => void): Promise<void>;
   sendPrompt(sessionId: string, text: string): Promise<void>;
   interrupt(sessionId: string): Promise<void>;
+  /** Archives a session (out of the list, nothing deleted) or brings it back. */
+  archiveSession(sessionId: string, archived: boolean): Promise<SessionInfo>;
   /** Forks a session through a turn (the latest when null) into a new session. */
   forkSession(sessionId: string, throughTurn: string | null): Promise<SessionInfo>;
   /** Asks the OS to show a notification. */

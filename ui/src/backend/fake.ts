@@ -366,6 +366,12 @@ export function createFakeBackend(): Backend {
       if (session.queued.length === 0) session.held = false;
       emit(session, [{ type: "queueChanged", queued: [...session.queued], held: session.held }]);
     },
+    async archiveSession(sessionId, archived) {
+      const session = get(sessionId);
+      if (archived && session.timer) throw fail("turnRunning", "A turn is still running in this session. Wait for it to finish or press Stop.");
+      session.info.archivedAt = archived ? Date.now() : undefined;
+      return { ...session.info };
+    },
     async forkSession(sessionId, throughTurn) {
       const source = get(sessionId);
       if (source.timer) throw fail("turnRunning", "A turn is still running in this session. Wait for it to finish or press Stop.");

@@ -58,6 +58,7 @@ export function createTauriBackend(): Backend {
     steer: (sessionId, text) => normalized(invoke<void>("steer", { sessionId, text })),
     queuePrompt: (sessionId, text) => normalized(invoke<void>("queue_prompt", { sessionId, text })),
     unqueue: (sessionId, queuedId) => normalized(invoke<void>("unqueue", { sessionId, queuedId })),
+    archiveSession: (sessionId, archived) => normalized(invoke<SessionInfo>("archive_session", { sessionId, archived })),
     forkSession: (sessionId, throughTurn) => normalized(invoke<SessionInfo>("fork_session", { sessionId, throughTurn })),
     notify: (title, body) => normalized(invoke<void>("notify", { title, body })),
     setNotifications: (on) => normalized(invoke<void>("set_notifications", { on })),

@@ -54,6 +54,15 @@ describe("App", () => {
     expect(html).toContain('role="list" aria-label="Sessions"');
   });
 
+  it("lists archived sessions apart, folded, and an archived session offers Unarchive", async () => {
+    const sessions = [sessionInfo({ id: "s1", title: "Kept" }), sessionInfo({ id: "s2", title: "Put away", archivedAt: 5 })];
+    const html = await render({ ...loaded, sessions, selectedId: "s2", views: { s2: { ...emptySessionView("s2"), loaded: true } } });
+    expect(html).toContain("Archived (1)");
+    expect(html).toContain('title="Kept — ');
+    expect(html).not.toContain('title="Put away — archived"');
+    expect(html).toContain(">Unarchive<");
+  });
+
   it("shows the new-session form controls", async () => {
     const html = await render({ ...loaded, creating: true });
     expect(html).toContain('aria-label="Choose folder"');

@@ -111,6 +111,14 @@ function SessionHeader({ session, dot, running }: { session: SessionInfo; dot: R
           >
             Fork
           </button>
+          <button
+            type="button"
+            className="quiet"
+            title={session.archivedAt ? "Back in the session list" : "Out of the session list (nothing is deleted; a message brings it back)"}
+            onClick={async () => setError(await controller.archiveSession(session.id, !session.archivedAt))}
+          >
+            {session.archivedAt ? "Unarchive" : "Archive"}
+          </button>
           <ExportMenu sessionId={session.id} />
           <button type="button" className="quiet" onClick={() => setDeleting(true)}>
             Delete…

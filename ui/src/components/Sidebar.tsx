@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo } from "react";
+import { memo, useEffect, useMemo, useState } from "react";
 import type { AppView } from "../state/appState";
 import { dotLabel, groupSessionsByWorkspace, sessionDot, type DotState } from "../state/sessionGroups";
 import { shallowEqual, useAppSelector, useController } from "../state/hooks";
@@ -27,7 +27,9 @@ export const Sidebar = memo(function Sidebar() {
   const app = useAppSelector(listState, sameListState);
   const controller = useController();
   const { query } = app;
-  const groups = useMemo(() => groupSessionsByWorkspace(app.sessions), [app.sessions]);
+  const groups = useMemo(() => groupSessionsByWorkspace(app.sessions.filter((s) => !s.archivedAt)), [app.sessions]);
+  const archived = useMemo(() => app.sessions.filter((s) => s.archivedAt), [app.sessions]);
+  const [showArchived, setShowArchived] = useState(false);
   const waiting = Object.values(app.dots).filter((dot) => dot === "waiting").length;
   useEffect(() => controller.showWaiting(waiting), [controller, waiting]);
 
@@ -93,6 +95,33 @@ export const Sidebar = memo(function Sidebar() {
             </ul>
           </li>
         ))}
+        {archived.length > 0 && (
+          <li className="session-group archived-group">
+            <button type="button" className="group-label quiet archived-toggle" aria-expanded={showArchived} onClick={() => setShowArchived((v) => !v)}>
+              {showArchived ? "▾" : "▸"} Archived ({archived.length})
+            </button>
+            {showArchived && (
+              <ul role="list" aria-label="Archived">
+                {archived.map((session) => {
+                  const selected = session.id === app.selectedId;
+                  return (
+                    <li key={session.id}>
+                      <button
+                        type="button"
+                        className={`session-entry archived${selected ? " selected" : ""}`}
+                        aria-current={selected ? "true" : undefined}
+                        title={`${session.title} — archived`}
+                        onClick={() => void controller.select(session.id)}
+                      >
+                        <span className="session-title">{session.title || "Untitled session"}</span>
+                      </button>
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </li>
+        )}
       </ul>
       <div className="sidebar-tools">
         <button

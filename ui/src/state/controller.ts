@@ -68,6 +68,8 @@ export interface Controller {
   setSessionOptions(sessionId: string, options: SessionOptions): Promise<ErrorPayload | null>;
   /** The models to choose from, or the error to show instead. */
   listModels(sessionId: string): Promise<ModelList | ErrorPayload>;
+  /** Archives a session or brings it back; resolves to the error to show, or null. */
+  archiveSession(sessionId: string, archived: boolean): Promise<ErrorPayload | null>;
   /** Forks a session (through a turn, else the latest) and opens the new one. */
   forkSession(sessionId: string, throughTurn?: string | null): Promise<void>;
   /** Turns OS notifications on or off. */
@@ -397,6 +399,15 @@ export function createController(backend: Backend, store: AppStore, focused: () 
         await backend.interrupt(sessionId);
       } catch (error) {
         store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+      }
+    },
+    async archiveSession(sessionId, archived) {
+      try {
+        await backend.archiveSession(sessionId, archived);
+        await refreshSessions();
+        return null;
+      } catch (error) {
+        return toErrorPayload(error);
       }
     },
     async forkSession(sessionId, throughTurn = null) {

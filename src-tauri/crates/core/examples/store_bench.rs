@@ -36,6 +36,7 @@ fn session(id: &str) -> SessionInfo {
         last_error: None,
         created_at: 0,
         updated_at: 0,
+        archived_at: None,
     }
 }
 

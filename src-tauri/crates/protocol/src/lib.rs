@@ -87,6 +87,10 @@ pub struct SessionInfo {
     pub created_at: i64,
     /// Unix milliseconds.
     pub updated_at: i64,
+    /// When the user archived it (Unix milliseconds): out of the list until unarchived.
+    #[serde(default)]
+    #[ts(optional)]
+    pub archived_at: Option<i64>,
 }
 
 /// One turn (a prompt and the work codex did for it).

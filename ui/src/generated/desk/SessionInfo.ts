@@ -24,4 +24,8 @@ createdAt: number,
 /**
  * Unix milliseconds.
  */
-updatedAt: number, };
+updatedAt: number, 
+/**
+ * When the user archived it (Unix milliseconds): out of the list until unarchived.
+ */
+archivedAt?: number, };

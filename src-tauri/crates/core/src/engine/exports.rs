@@ -175,6 +175,7 @@ impl Engine {
             last_error: None,
             created_at: archive.session.created_at,
             updated_at: now_ms(),
+            archived_at: None,
         };
         self.folder(&id)
             .create(&id, &info.workspace, info.created_at)?;

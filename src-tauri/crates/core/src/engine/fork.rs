@@ -117,6 +117,7 @@ impl Engine {
             last_error: None,
             created_at: now,
             updated_at: now,
+            archived_at: None,
         };
         let folder = self.folder(&new_id);
         let made = async {

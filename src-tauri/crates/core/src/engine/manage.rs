@@ -64,6 +64,25 @@ impl Engine {
         tracing::info!(session = %id, "session deleted");
         Ok(())
     }
+
+    /// Archives a session (out of the list, its codex process released; nothing is deleted)
+    /// or brings it back. A running turn must be stopped first.
+    pub async fn archive_session(&self, id: &str, archived: bool) -> Result<SessionInfo> {
+        self.session(id).await?;
+        if archived {
+            let live = lock(&self.inner.live).get(id).cloned();
+            if let Some(live) = live {
+                if live.is_busy() {
+                    return Err(CoreError::TurnRunning);
+                }
+                self.forget_live(id, &live);
+                live.close();
+            }
+        }
+        self.inner.store.set_archived(id, archived);
+        tracing::info!(session = %id, archived, "session archived");
+        self.session(id).await
+    }
 }
 
 #[cfg(test)]
@@ -140,6 +159,20 @@ mod tests {
             engine.app_state().await.expect("state").last_session_id,
             None
         );
+
+        // Archived: still there, marked; back again.
+        let archived = engine
+            .archive_session(&other.id, true)
+            .await
+            .expect("archive");
+        assert!(archived.archived_at.is_some());
+        let listed = engine.store().list_sessions().await.expect("list");
+        assert!(listed[0].archived_at.is_some());
+        let back = engine
+            .archive_session(&other.id, false)
+            .await
+            .expect("unarchive");
+        assert_eq!(back.archived_at, None);
         let again = engine.delete_session(&doomed.id).await.expect_err("gone");
         assert!(again.to_string().contains("No session"), "{again}");
     }

@@ -468,6 +468,7 @@ impl Engine {
             last_error: None,
             created_at: now,
             updated_at: now,
+            archived_at: None,
         };
         self.folder(&id).create(&id, &info.workspace, now)?;
         self.inner.store.insert_session(info.clone());
@@ -602,6 +603,10 @@ impl Engine {
             return Ok(());
         }
         let session = self.session(id).await?;
+        if session.archived_at.is_some() {
+            // Writing in an archived session brings it back.
+            self.inner.store.set_archived(id, false);
+        }
         if !Path::new(&session.workspace).exists() {
             return Err(CoreError::WorkspaceMissing {
                 path: PathBuf::from(&session.workspace),

@@ -289,6 +289,7 @@ mod tests {
             last_error: None,
             created_at: 0,
             updated_at: 0,
+            archived_at: None,
         };
         let mut t = Transcript::new(vec![
             turn("t1", "completed", None),

@@ -47,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     search::MIGRATION_4,
     decisions::MIGRATION_5,
     options::MIGRATION_6,
+    sessions::MIGRATION_7,
 ];
 
 /// How long closing waits for the last writes.
@@ -113,6 +114,10 @@ pub(crate) enum Write {
         session_id: String,
         json: String,
     },
+    Archived {
+        id: String,
+        at: Option<i64>,
+    },
 }
 
 impl Write {
@@ -160,6 +165,7 @@ impl Write {
                 at,
             } => decisions::record(conn, session_id, turn_id, item_id, choice, *at),
             Write::Options { session_id, json } => options::set(conn, session_id, json),
+            Write::Archived { id, at } => sessions::set_archived(conn, id, *at),
         }
     }
 
@@ -178,6 +184,7 @@ impl Write {
             Write::Setting { .. } => "setting",
             Write::Decision { .. } => "decision",
             Write::Options { .. } => "session options",
+            Write::Archived { .. } => "archived",
         }
     }
 }
@@ -532,6 +539,14 @@ impl Store {
             id: id.into(),
             thread_id: thread_id.into(),
             at: now_ms(),
+        });
+    }
+
+    /// Archives a session (now) or brings it back.
+    pub fn set_archived(&self, id: &str, archived: bool) {
+        self.write(Write::Archived {
+            id: id.into(),
+            at: archived.then(now_ms),
         });
     }
 

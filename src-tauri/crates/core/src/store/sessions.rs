@@ -19,7 +19,11 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_by_update ON sessions(updated_at DESC);
 ";
 
-const COLUMNS: &str = "id, title, workspace, thread_id, status, last_error, created_at, updated_at";
+/// Archiving: a session the user put away (migration 7).
+pub(super) const MIGRATION_7: &str = "ALTER TABLE sessions ADD COLUMN archived_at INTEGER;";
+
+const COLUMNS: &str =
+    "id, title, workspace, thread_id, status, last_error, created_at, updated_at, archived_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<SessionInfo> {
     Ok(SessionInfo {
@@ -31,13 +35,14 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<SessionInfo> {
         last_error: r.get(5)?,
         created_at: r.get(6)?,
         updated_at: r.get(7)?,
+        archived_at: r.get(8)?,
     })
 }
 
 pub(super) fn insert(conn: &Connection, s: &SessionInfo) -> rusqlite::Result<()> {
     conn.execute(
         &format!(
-            "INSERT INTO sessions ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            "INSERT INTO sessions ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                   ON CONFLICT(id) DO NOTHING"
         ),
         params![
@@ -48,7 +53,8 @@ pub(super) fn insert(conn: &Connection, s: &SessionInfo) -> rusqlite::Result<()>
             s.status.as_str(),
             s.last_error,
             s.created_at,
-            s.updated_at
+            s.updated_at,
+            s.archived_at
         ],
     )?;
     Ok(())
@@ -71,6 +77,15 @@ pub(super) fn get(conn: &Connection, id: &str) -> Result<Option<SessionInfo>> {
             from_row,
         )
         .optional()?)
+}
+
+/// Archives (`Some(at)`) or unarchives (`None`) a session.
+pub(super) fn set_archived(conn: &Connection, id: &str, at: Option<i64>) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE sessions SET archived_at = ?2 WHERE id = ?1",
+        params![id, at],
+    )?;
+    Ok(())
 }
 
 pub(super) fn set_status(
@@ -169,6 +184,7 @@ pub(crate) mod tests {
             last_error: None,
             created_at: updated_at,
             updated_at,
+            archived_at: None,
         }
     }
 
