@@ -349,16 +349,31 @@ test("a command that needs approval waits for the user: Approve runs it, Decline
     assert.equal(await wd.script("return document.querySelectorAll('[aria-label=\"Sessions\"] button[title^=\"Please escalate\"]').length"), 1);
     fs.writeFileSync(path.join(artifacts, "fork.png"), await wd.screenshot());
 
+    // Fork from an earlier answer: the new session ends with that turn.
+    const firstAnswer = await wd.element('[data-kind="agentMessage"]', { contains: "The tool said: Output" });
+    await wd.hover(firstAnswer);
+    await wd.clickSettled(await wd.element('[data-kind="agentMessage"] .card-actions button', { contains: "Fork from here" }));
+    await wd.waitFor("the fork of the first turn", async () =>
+      (await wd.script("return document.querySelectorAll('[aria-label=\"Sessions\"] button[title^=\"Fork of\"]').length")) === 2,
+    );
+    await wd.element('[data-kind="commandExecution"]', { contains: "You approved it." });
+    assert.equal(
+      await wd.script("return document.body.innerText.includes('Queued: say hello')"),
+      false,
+      "a fork from the first answer has only the first turn",
+    );
+    await wd.click(await wd.element('[aria-label="Sessions"] button[title^="Fork of"]'));
+
     // Archive: out of the list, folded under "Archived"; Unarchive brings it back.
     await wd.click(await wd.element(".session-actions button", { contains: "Archive" }));
     // (Its label is cut with an ellipsis when narrow, which WebKitWebDriver leaves out of text.)
     await wd.waitFor("the fork under Archived", () =>
       wd.script("return document.querySelector('.archived-toggle')?.textContent.includes('Archived (1)') === true"),
     );
-    assert.equal(await wd.script("return document.querySelectorAll('[aria-label=\"Sessions\"] button[title^=\"Fork of\"]').length"), 0);
+    assert.equal(await wd.script("return document.querySelectorAll('[aria-label=\"Sessions\"] button[title^=\"Fork of\"]').length"), 1);
     await wd.click(await wd.element(".session-actions button", { contains: "Unarchive" }));
     await wd.waitFor("the fork back in the list", async () =>
-      (await wd.script("return document.querySelectorAll('[aria-label=\"Sessions\"] button[title^=\"Fork of\"]').length")) === 1,
+      (await wd.script("return document.querySelectorAll('[aria-label=\"Sessions\"] button[title^=\"Fork of\"]').length")) === 2,
     );
     assert.equal(await wd.script("return document.querySelectorAll('.archived-toggle').length"), 0);
   });

@@ -52,6 +52,20 @@ export class WebDriver {
     await this.cmd("POST", this.s(`/element/${id}/click`), {});
   }
 
+  /** Moves the pointer over an element, as a user does before a control that shows on hover. */
+  async hover(id) {
+    await this.cmd("POST", this.s("/actions"), {
+      actions: [
+        {
+          type: "pointer",
+          id: "mouse",
+          parameters: { pointerType: "mouse" },
+          actions: [{ type: "pointerMove", duration: 0, origin: { [ELEMENT]: id }, x: 0, y: 0 }],
+        },
+      ],
+    });
+  }
+
   /**
    * Clicks once the element has stopped moving: a card that has just appeared may still be
    * placed by the list (measured, scrolled to the end), and a click aimed at where it was lands

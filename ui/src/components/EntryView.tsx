@@ -15,7 +15,7 @@ import { UserMessageCard } from "./cards/UserMessageCard";
 
 /** One transcript entry as its card. Memoized: entries keep their identity until they change. */
 export const EntryView = memo(function EntryView({ entry, sessionId }: { entry: Entry; sessionId: string }) {
-  const card = entry.kind === "approval" ? <ApprovalCard entry={entry} sessionId={sessionId} /> : <EntryCard entry={entry} />;
+  const card = entry.kind === "approval" ? <ApprovalCard entry={entry} sessionId={sessionId} /> : <EntryCard entry={entry} sessionId={sessionId} />;
   if (entry.kind !== "item" || entry.cutBytes === null || entry.seq === null) return card;
   return (
     <>
@@ -38,7 +38,8 @@ function CutNotice({ sessionId, seq, bytes }: { sessionId: string; seq: number; 
   );
 }
 
-function EntryCard({ entry }: { entry: Entry }) {
+function EntryCard({ entry, sessionId }: { entry: Entry; sessionId: string }) {
+  const controller = useController();
   switch (entry.kind) {
     case "prompt":
       return <UserMessageCard id={entry.id} text={entry.text} />;
@@ -54,7 +55,15 @@ function EntryCard({ entry }: { entry: Entry }) {
         case "userMessage":
           return <UserMessageCard id={item.id} text={userMessageText(item)} />;
         case "agentMessage":
-          return <AgentMessageCard id={item.id} text={item.text} streaming={streaming} cutShort={cutShort} />;
+          return (
+            <AgentMessageCard
+              id={item.id}
+              text={item.text}
+              streaming={streaming}
+              cutShort={cutShort}
+              onFork={entry.completed && entry.turnId ? () => void controller.forkSession(sessionId, entry.turnId) : undefined}
+            />
+          );
         case "reasoning":
           return <ReasoningCard id={item.id} summary={item.summary} content={item.content} streaming={streaming} />;
         case "commandExecution":

@@ -6,17 +6,27 @@ export function AgentMessageCard({
   text,
   streaming,
   cutShort,
+  onFork,
 }: {
   id: string;
   text: string;
   streaming: boolean;
   cutShort: boolean;
+  /** Forks the session through this answer's turn (offered once the answer is complete). */
+  onFork?: () => void;
 }) {
   return (
     <Card kind="agentMessage" itemId={id} label="Codex" busy={streaming}>
       {text ? <Markdown text={text} streaming={streaming} /> : <p className="muted">{cutShort ? "Nothing was written." : "Writing…"}</p>}
       {streaming && <span className="caret" aria-hidden="true" />}
       {cutShort && <p className="small muted">Stopped before the answer was finished.</p>}
+      {onFork && !streaming && (
+        <div className="card-actions">
+          <button type="button" className="quiet small" title="A new session with the conversation up to here; the two go their own ways" onClick={onFork}>
+            Fork from here
+          </button>
+        </div>
+      )}
     </Card>
   );
 }
