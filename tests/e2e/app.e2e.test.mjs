@@ -376,6 +376,21 @@ test("a command that needs approval waits for the user: Approve runs it, Decline
       (await wd.script("return document.querySelectorAll('[aria-label=\"Sessions\"] button[title^=\"Fork of\"]').length")) === 2,
     );
     assert.equal(await wd.script("return document.querySelectorAll('.archived-toggle').length"), 0);
+
+    // An image pasted into the message box goes with the message (through the raw-bytes command).
+    await wd.script(`
+      const png = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg=="), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([png], "dot.png", { type: "image/png" }));
+      document.querySelector('textarea[aria-label="Message"]').dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+      return true;`);
+    await wd.waitFor("the image to be attached", () =>
+      wd.script("return document.querySelector('[aria-label=\"Attached images\"]')?.textContent.includes('dot.png') === true"),
+    );
+    await prompt(wd, "Describe the image");
+    await wd.element('[data-kind="agentMessage"]', { contains: "You said: Describe the image" });
+    await wd.element('[data-kind="userMessage"]', { contains: "1 image attached" });
+    fs.writeFileSync(path.join(artifacts, "image.png"), await wd.screenshot());
   });
 });
 

@@ -1,9 +1,9 @@
 //! Sessions: list, create, open, stream, prompt, stop.
 
-use codex_desk_core::Engine;
+use codex_desk_core::{CoreError, Engine};
 use codex_desk_protocol::{
-    AppState, ApprovalChoice, EventBatch, ModelList, SearchQuery, SearchResults, SessionInfo,
-    SessionOptions, StoredItem, Transcript, TranscriptPage,
+    AppState, ApprovalChoice, Attachment, EventBatch, ModelList, SearchQuery, SearchResults,
+    SessionInfo, SessionOptions, StoredItem, Transcript, TranscriptPage,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -132,6 +132,84 @@ pub async fn send_prompt(
     engine.send_prompt(&session_id, &text).await.map_err(to_ui)
 }
 
+/// Sends a message with images the user attached.
+#[tauri::command]
+pub async fn send_message(
+    engine: State<'_, Engine>,
+    session_id: String,
+    text: String,
+    images: Vec<String>,
+) -> CmdResult<()> {
+    engine
+        .send_message(&session_id, &text, &images)
+        .await
+        .map_err(to_ui)
+}
+
+/// Keeps a pasted image for the next message: the image's bytes are the request's raw body, the
+/// session and the image's name (URI-encoded) come as headers.
+#[tauri::command]
+pub async fn attach_image(
+    engine: State<'_, Engine>,
+    request: tauri::ipc::Request<'_>,
+) -> CmdResult<Attachment> {
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let (Some(session_id), name) = (header("x-session-id"), header("x-name")) else {
+        return Err(to_ui(CoreError::InvalidInput(
+            "The image came without its session.".into(),
+        )));
+    };
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(to_ui(CoreError::InvalidInput(
+            "The image came without its bytes.".into(),
+        )));
+    };
+    let name = name.map(|n| percent_decode(&n)).unwrap_or_default();
+    engine
+        .attach_image(&session_id, &name, bytes.clone())
+        .await
+        .map_err(to_ui)
+}
+
+/// Keeps an image file the user picked for the next message.
+#[tauri::command]
+pub async fn attach_image_file(
+    engine: State<'_, Engine>,
+    session_id: String,
+    path: String,
+) -> CmdResult<Attachment> {
+    engine
+        .attach_image_file(&session_id, std::path::Path::new(&path))
+        .await
+        .map_err(to_ui)
+}
+
+/// `%XX` escapes decoded (what `encodeURIComponent` writes); anything malformed kept as is.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[tauri::command]
 pub async fn interrupt(engine: State<'_, Engine>, session_id: String) -> CmdResult<()> {
     engine.interrupt(&session_id).await.map_err(to_ui)
@@ -252,4 +330,19 @@ pub async fn rename_session(
 #[tauri::command]
 pub async fn delete_session(engine: State<'_, Engine>, session_id: String) -> CmdResult<()> {
     engine.delete_session(&session_id).await.map_err(to_ui)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decode;
+
+    #[test]
+    fn names_come_back_as_the_window_wrote_them() {
+        assert_eq!(
+            percent_decode("Screen%20Shot%20%C3%A9.png"),
+            "Screen Shot é.png"
+        );
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz.png"), "%zz.png");
+    }
 }

@@ -9,6 +9,7 @@ mod followups;
 mod fork;
 mod generated;
 mod idle;
+mod images;
 mod options;
 mod restart;
 mod setup;

@@ -1,5 +1,6 @@
 // The interface the UI uses to reach the backend. Two implementations: the Tauri one
 // (tauri.ts) and an in-memory fake for a plain browser (fake.ts).
+import type { Attachment } from "../generated/desk/Attachment";
 import type { ModelList } from "../generated/desk/ModelList";
 import type { SessionOptions } from "../generated/desk/SessionOptions";
 import type { ApprovalChoice } from "../generated/desk/ApprovalChoice";
@@ -67,6 +68,14 @@ export interface Backend {
   subscribe(sessionId: string, onBatch: (batch: EventBatch) => void): Promise<void>;
   sendPrompt(sessionId: string, text: string): Promise<void>;
   interrupt(sessionId: string): Promise<void>;
+  /** Sends a message with images kept by attachImage / attachImageFile. */
+  sendMessage(sessionId: string, text: string, images: string[]): Promise<void>;
+  /** Keeps a pasted image for the session's next message. */
+  attachImage(sessionId: string, name: string, bytes: Uint8Array): Promise<Attachment>;
+  /** Keeps an image file for the session's next message. */
+  attachImageFile(sessionId: string, path: string): Promise<Attachment>;
+  /** Asks the user for an image file; null when they cancel. */
+  pickImage(): Promise<string | null>;
   /** Archives a session (out of the list, nothing deleted) or brings it back. */
   archiveSession(sessionId: string, archived: boolean): Promise<SessionInfo>;
   /** Forks a session through a turn (the latest when null) into a new session. */

@@ -366,6 +366,22 @@ export function createFakeBackend(): Backend {
       if (session.queued.length === 0) session.held = false;
       emit(session, [{ type: "queueChanged", queued: [...session.queued], held: session.held }]);
     },
+    async sendMessage(sessionId, text) {
+      const session = get(sessionId);
+      if (session.timer) throw fail("turnRunning", "A turn is already running. Stop it or wait for it to finish.");
+      startTurn(session, text);
+    },
+    async attachImage(sessionId, name, bytes) {
+      get(sessionId);
+      return { path: `/demo/attachments/${++queueCounter}`, name, bytes: bytes.length };
+    },
+    async attachImageFile(sessionId, path) {
+      get(sessionId);
+      return { path: `/demo/attachments/${++queueCounter}`, name: path.split("/").pop() ?? "image", bytes: 0 };
+    },
+    async pickImage() {
+      return null;
+    },
     async archiveSession(sessionId, archived) {
       const session = get(sessionId);
       if (archived && session.timer) throw fail("turnRunning", "A turn is still running in this session. Wait for it to finish or press Stop.");

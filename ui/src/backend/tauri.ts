@@ -8,6 +8,7 @@ import type { AuditPage } from "../generated/desk/AuditPage";
 import type { Exported } from "../generated/desk/Exported";
 import type { EventBatch } from "../generated/desk/EventBatch";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
+import type { Attachment } from "../generated/desk/Attachment";
 import type { ModelList } from "../generated/desk/ModelList";
 import type { PromptInfo } from "../generated/desk/PromptInfo";
 import type { SessionOptions } from "../generated/desk/SessionOptions";
@@ -58,6 +59,16 @@ export function createTauriBackend(): Backend {
     steer: (sessionId, text) => normalized(invoke<void>("steer", { sessionId, text })),
     queuePrompt: (sessionId, text) => normalized(invoke<void>("queue_prompt", { sessionId, text })),
     unqueue: (sessionId, queuedId) => normalized(invoke<void>("unqueue", { sessionId, queuedId })),
+    sendMessage: (sessionId, text, images) => normalized(invoke<void>("send_message", { sessionId, text, images })),
+    attachImage: (sessionId, name, bytes) =>
+      normalized(invoke<Attachment>("attach_image", bytes, { headers: { "x-session-id": sessionId, "x-name": encodeURIComponent(name) } })),
+    attachImageFile: (sessionId, path) => normalized(invoke<Attachment>("attach_image_file", { sessionId, path })),
+    pickImage: async () => {
+      const picked = await normalized(
+        open({ multiple: false, filters: [{ name: "Images", extensions: ["png", "jpg", "jpeg", "gif", "webp"] }] }),
+      );
+      return typeof picked === "string" ? picked : null;
+    },
     archiveSession: (sessionId, archived) => normalized(invoke<SessionInfo>("archive_session", { sessionId, archived })),
     forkSession: (sessionId, throughTurn) => normalized(invoke<SessionInfo>("fork_session", { sessionId, throughTurn })),
     notify: (title, body) => normalized(invoke<void>("notify", { title, body })),

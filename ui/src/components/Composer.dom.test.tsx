@@ -34,6 +34,11 @@ describe("Composer", () => {
       queuePrompt: async (s: string, text: string) => void calls.push(["queue", s, text]),
       unqueue: async (s: string, id: string) => void calls.push(["unqueue", s, id]),
       sendQueuedNow: async (s: string, id: string) => void calls.push(["sendNow", s, id]),
+      attachImage: async (s: string, name: string, bytes: Uint8Array) => {
+        calls.push(["attach", s, name, String(bytes.length)]);
+        return { path: `/data/s1/attachments/${calls.length}.png`, name, bytes: bytes.length };
+      },
+      sendMessage: async (s: string, text: string, images: string[]) => void calls.push(["sendWithImages", s, text, ...images]),
       steer: async (s: string, text: string) => {
         if (steerFails) throw { code: "nothingToSteer", message: "No turn is running.", detail: null };
         calls.push(["steer", s, text]);
@@ -144,5 +149,51 @@ describe("Composer", () => {
     const list = host.querySelector('[aria-label="Queued follow-ups"]');
     expect(list?.textContent).toContain("Sending…");
     expect(list?.textContent).not.toContain("Send now");
+  });
+
+  it("a pasted image is attached, listed, removable, and goes with the next message", async () => {
+    const { calls, host, box } = await render(false);
+    const paste = async (name: string) => {
+      const file = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], name, { type: "image/png" });
+      const event = new Event("paste", { bubbles: true, cancelable: true });
+      Object.defineProperty(event, "clipboardData", { value: { files: [file] } });
+      await act(async () => {
+        box.dispatchEvent(event);
+      });
+      await act(async () => {
+        await new Promise((r) => setTimeout(r, 0));
+      });
+    };
+    await paste("first.png");
+    await paste("second.png");
+    expect(calls.filter((c) => c[0] === "attach").map((c) => c[2])).toEqual(["first.png", "second.png"]);
+    const list = host.querySelector('[aria-label="Attached images"]');
+    expect(list?.textContent).toContain("first.png");
+    await act(async () => button(host, "Remove image first.png")?.click());
+    expect(host.querySelector('[aria-label="Attached images"]')?.textContent).not.toContain("first.png");
+
+    // An image alone can be sent; it goes with the words typed.
+    expect(button(host, "Send")?.disabled).toBe(false);
+    await type(box, "what is this?");
+    await press(box, { key: "Enter" });
+    expect(calls.at(-1)).toEqual(["sendWithImages", "s1", "what is this?", "/data/s1/attachments/2.png"]);
+    expect(host.querySelector('[aria-label="Attached images"]')).toBeNull();
+  });
+
+  it("while a turn runs, images wait for a new message", async () => {
+    const { calls, host, box } = await render(true);
+    const file = new File([new Uint8Array([1])], "shot.png", { type: "image/png" });
+    const event = new Event("paste", { bubbles: true, cancelable: true });
+    Object.defineProperty(event, "clipboardData", { value: { files: [file] } });
+    await act(async () => {
+      box.dispatchEvent(event);
+    });
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 0));
+    });
+    await type(box, "and this");
+    await press(box, { key: "Enter" });
+    expect(calls.map((c) => c[0])).toEqual(["attach"]);
+    expect(host.querySelector('[role="alert"]')?.textContent).toContain("Images go with a new message");
   });
 });

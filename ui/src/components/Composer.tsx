@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { useAppView, useController } from "../state/hooks";
+import type { Attachment } from "../generated/desk/Attachment";
+import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { QueuedPrompt } from "../generated/desk/QueuedPrompt";
 import { completePrompt, matchingPrompts, namesPrompt } from "../state/promptMenu";
 
@@ -10,6 +12,16 @@ interface Props {
   queued: QueuedPrompt[];
   /** They wait for the user: the last turn did not complete. */
   queueHeld: boolean;
+}
+
+/** A file's bytes (FileReader: it is in every webview). */
+function readBytes(file: Blob): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(new Uint8Array(reader.result as ArrayBuffer));
+    reader.onerror = () => reject(reader.error ?? new Error("the image could not be read"));
+    reader.readAsArrayBuffer(file);
+  });
 }
 
 /** How the steer shortcut is written on this machine. */
@@ -26,6 +38,9 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
   const { prompts } = useAppView();
   const [text, setText] = useState("");
   const [highlight, setHighlight] = useState(0);
+  /** Images kept for the next message. */
+  const [images, setImages] = useState<Attachment[]>([]);
+  const [imageError, setImageError] = useState<string | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
   const suggestions = matchingPrompts(text, prompts);
   const chosen = suggestions[Math.min(highlight, suggestions.length - 1)];
@@ -42,9 +57,47 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
     ref.current?.focus();
   }, []);
 
+  const attach = async (image?: { name: string; bytes: Uint8Array }) => {
+    const kept: Attachment | ErrorPayload | null = await controller.attachImage(sessionId, image);
+    if (kept === null) return;
+    if ("path" in kept) {
+      setImages((list) => [...list, kept]);
+      setImageError(null);
+    } else {
+      setImageError(kept.message);
+    }
+  };
+
+  /** Images pasted into the message box are attached, not pasted as text. */
+  const onPaste = (event: React.ClipboardEvent<HTMLTextAreaElement>) => {
+    const files = [...event.clipboardData.files].filter((f) => f.type.startsWith("image/"));
+    if (files.length === 0) return;
+    event.preventDefault();
+    for (const file of files) {
+      void readBytes(file).then((bytes) => attach({ name: file.name || "pasted image", bytes }));
+    }
+  };
+
   /** Sends now, or while a turn runs queues it (or steers the turn with it). */
   const send = async (how: "send" | "steer" = "send") => {
     const prompt = text.trim();
+    if (images.length > 0) {
+      // Images go with a new message: not into a running turn or the queue.
+      if (running) {
+        setImageError("Images go with a new message: send it when this turn ends, or press Stop.");
+        return;
+      }
+      const sending = images;
+      setText("");
+      setImages([]);
+      const ok = await controller.sendPrompt(sessionId, prompt, sending.map((i) => i.path));
+      if (!ok) {
+        setText((current) => current || prompt);
+        setImages(sending);
+      }
+      ref.current?.focus();
+      return;
+    }
     if (!prompt) return;
     setText("");
     const ok = !running
@@ -107,6 +160,28 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
       }}
     >
       {queued.length > 0 && <QueuedList sessionId={sessionId} queued={queued} running={running} held={queueHeld} onDone={() => ref.current?.focus()} />}
+      {(images.length > 0 || imageError) && (
+        <div className="attachments" aria-label="Attached images">
+          {images.map((image, i) => (
+            <span key={image.path} className="attachment">
+              <span className="attachment-name">{image.name}</span>
+              <button
+                type="button"
+                className="quiet small"
+                aria-label={`Remove image ${image.name}`}
+                onClick={() => setImages((list) => list.filter((_, n) => n !== i))}
+              >
+                ×
+              </button>
+            </span>
+          ))}
+          {imageError && (
+            <span className="inline-error small" role="alert">
+              {imageError}
+            </span>
+          )}
+        </div>
+      )}
       {suggestions.length > 0 && (
         <ul id={`prompt-menu-${sessionId}`} className="prompt-menu" role="listbox" aria-label="Custom prompts">
           {suggestions.map((p) => (
@@ -148,8 +223,16 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
           setHighlight(0);
         }}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
       />
       <div className="composer-actions">
+        <button type="button" aria-label="Attach image" title="Attach an image (or paste one into the message)" onClick={() => void attach()}>
+          <svg aria-hidden="true" width="16" height="16" viewBox="0 0 16 16">
+            <rect x="1.5" y="2.5" width="13" height="11" rx="1.5" fill="none" stroke="currentColor" strokeWidth="1.4" />
+            <circle cx="5.5" cy="6" r="1.3" fill="currentColor" />
+            <path d="M2.5 12l4-4 3 3 2-2 2.5 2.5" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinejoin="round" />
+          </svg>
+        </button>
         <button type="button" aria-label="Stop" title="Stop (Esc)" disabled={!running} onClick={stop}>
           Stop
         </button>
@@ -169,7 +252,7 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
             Queue
           </button>
         ) : (
-          <button type="submit" className="primary" aria-label="Send" title="Send (Enter)" disabled={!text.trim()}>
+          <button type="submit" className="primary" aria-label="Send" title="Send (Enter)" disabled={!text.trim() && images.length === 0}>
             Send
           </button>
         )}

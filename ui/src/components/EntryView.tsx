@@ -1,6 +1,6 @@
 import { memo } from "react";
 import { useController } from "../state/hooks";
-import { userMessageText } from "../state/items";
+import { userMessageImages, userMessageText } from "../state/items";
 import { formatBytes } from "./format";
 import type { Entry } from "../state/sessionView";
 import { ApprovalCard } from "./cards/ApprovalCard";
@@ -53,7 +53,7 @@ function EntryCard({ entry, sessionId }: { entry: Entry; sessionId: string }) {
       const { item, streaming, cutShort } = entry;
       switch (item.type) {
         case "userMessage":
-          return <UserMessageCard id={item.id} text={userMessageText(item)} />;
+          return <UserMessageCard id={item.id} text={userMessageText(item)} images={userMessageImages(item)} />;
         case "agentMessage":
           return (
             <AgentMessageCard

@@ -1,4 +1,5 @@
 // The app's flows: load, select, create, send, stop. They call the backend and feed the store.
+import type { Attachment } from "../generated/desk/Attachment";
 import type { ModelList } from "../generated/desk/ModelList";
 import type { SessionOptions } from "../generated/desk/SessionOptions";
 import type { Backend } from "../backend/api";
@@ -55,7 +56,10 @@ export interface Controller {
   importSession(): Promise<void>;
   /** Replaces a card the store sent cut with the whole item. */
   showWhole(sessionId: string, seq: number): Promise<void>;
-  sendPrompt(sessionId: string, text: string): Promise<boolean>;
+  /** Sends a message (with the images kept for it); false when it was not sent. */
+  sendPrompt(sessionId: string, text: string, images?: string[]): Promise<boolean>;
+  /** Keeps a pasted image, or one the user picks (when `bytes` is absent), for the next message. */
+  attachImage(sessionId: string, image?: { name: string; bytes: Uint8Array }): Promise<Attachment | ErrorPayload | null>;
   interrupt(sessionId: string): Promise<void>;
   answerApproval(sessionId: string, key: string, choice: ApprovalChoice): Promise<void>;
   /** Adds text to the running turn; if it just ended, queues it (sent at once if nothing waits). */
@@ -382,10 +386,20 @@ export function createController(backend: Backend, store: AppStore, focused: () 
         store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
       }
     },
-    async sendPrompt(sessionId, text) {
+    async attachImage(sessionId, image) {
+      try {
+        if (image) return await backend.attachImage(sessionId, image.name, image.bytes);
+        const path = await backend.pickImage();
+        return path === null ? null : await backend.attachImageFile(sessionId, path);
+      } catch (error) {
+        return toErrorPayload(error);
+      }
+    },
+    async sendPrompt(sessionId, text, images = []) {
       try {
         await ensureSubscribed(sessionId);
-        await backend.sendPrompt(sessionId, text);
+        if (images.length > 0) await backend.sendMessage(sessionId, text, images);
+        else await backend.sendPrompt(sessionId, text);
         store.dispatch({ type: "actionError", sessionId, error: null });
         void refreshSessions();
         return true;

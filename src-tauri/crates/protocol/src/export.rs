@@ -5,8 +5,8 @@ use std::path::Path;
 use ts_rs::{Config, ExportError, TS};
 
 use crate::{
-    AccountState, AppState, AuditFormat, AuditPage, AuditQuery, EventBatch, Exported, ModelList,
-    PromptInfo, SearchQuery, SearchResults, SessionFormat, Transcript, TranscriptPage,
+    AccountState, AppState, Attachment, AuditFormat, AuditPage, AuditQuery, EventBatch, Exported,
+    ModelList, PromptInfo, SearchQuery, SearchResults, SessionFormat, Transcript, TranscriptPage,
 };
 
 /// Exports the root types (and everything they use) into `dir`, with large integers as
@@ -24,6 +24,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     AuditQuery::export_all(&cfg)?;
     AuditPage::export_all(&cfg)?;
     ModelList::export_all(&cfg)?;
+    Attachment::export_all(&cfg)?;
     AuditFormat::export_all(&cfg)?;
     SessionFormat::export_all(&cfg)?;
     Exported::export_all(&cfg)?;

@@ -210,6 +210,17 @@ pub enum SessionEvent {
     OptionsChanged { options: SessionOptions },
 }
 
+/// An image the user attached to their next message, kept in the session's folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Attachment {
+    /// Where the copy is (sent to codex as a local image).
+    pub path: String,
+    /// The name the user knows it by.
+    pub name: String,
+    pub bytes: u64,
+}
+
 /// A follow-up the user queued while a turn ran: it is sent when the turn completes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

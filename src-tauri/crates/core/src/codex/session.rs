@@ -270,14 +270,26 @@ impl LiveSession {
     }
 
     /// Starts a turn with the user's text under the session's options; returns codex's turn id.
-    pub async fn start_turn(&self, text: &str, options: &SessionOptions) -> Result<String> {
+    pub async fn start_turn(
+        &self,
+        text: &str,
+        images: &[std::path::PathBuf],
+        options: &SessionOptions,
+    ) -> Result<String> {
         let _no_account_change = self.credentials_gate.lock().await;
         if self.busy.swap(true, Ordering::SeqCst) {
             return Err(CoreError::TurnRunning);
         }
+        let mut input = Vec::new();
+        if !text.is_empty() {
+            input.push(json!({ "type": "text", "text": text, "text_elements": [] }));
+        }
+        for image in images {
+            input.push(json!({ "type": "localImage", "path": image }));
+        }
         let mut params = json!({
             "threadId": self.thread_id,
-            "input": [{ "type": "text", "text": text, "text_elements": [] }],
+            "input": input,
             "approvalPolicy": options::approval_policy(options.approvals),
             "sandboxPolicy": options::sandbox_policy(options),
         });

@@ -106,7 +106,7 @@ impl Engine {
         };
         lock(&self.inner.held).remove(id);
         self.queue_changed(id).await;
-        if let Err(e) = self.send_prompt_locked(id, &next.text).await {
+        if let Err(e) = self.send_prompt_locked(id, &next.text, &[]).await {
             self.put_back(id, at, next).await;
             return Err(e);
         }
@@ -154,7 +154,7 @@ impl Engine {
         let Some(next) = next else { return };
         self.queue_changed(id).await;
         tracing::info!(session = %id, "sending a queued follow-up");
-        if let Err(e) = self.send_prompt_locked(id, &next.text).await {
+        if let Err(e) = self.send_prompt_locked(id, &next.text, &[]).await {
             tracing::warn!(session = %id, error = %e, "a queued follow-up could not be sent");
             self.put_back(id, 0, next).await;
         }

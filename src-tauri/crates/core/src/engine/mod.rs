@@ -1,6 +1,7 @@
 //! The engine: sessions in SQLite and on disk, a live codex per active session, and a relay
 //! per subscribed UI. Everything the app does goes through here; it knows nothing of tauri.
 
+mod attachments;
 mod drafts;
 mod exports;
 mod followups;
@@ -582,9 +583,14 @@ impl Engine {
     /// Starts a turn with `text`, starting codex (and resuming the thread) first if needed.
     /// Returns once codex has accepted the turn; the rest arrives as events.
     pub async fn send_prompt(&self, id: &str, text: &str) -> Result<()> {
+        self.send_message(id, text, &[]).await
+    }
+
+    /// [`Engine::send_prompt`] with images the user attached ([`Engine::attach_image`]).
+    pub async fn send_message(&self, id: &str, text: &str, images: &[String]) -> Result<()> {
         let gate = self.send_gate(id);
         let _one_send_at_a_time = gate.lock().await;
-        self.send_prompt_locked(id, text).await
+        self.send_prompt_locked(id, text, images).await
     }
 
     /// One send per session at a time: a second waits, then finds the turn running before
@@ -597,11 +603,12 @@ impl Engine {
     }
 
     /// [`Engine::send_prompt`] for a caller holding the session's send gate.
-    async fn send_prompt_locked(&self, id: &str, text: &str) -> Result<()> {
+    async fn send_prompt_locked(&self, id: &str, text: &str, images: &[String]) -> Result<()> {
         let text = text.trim();
-        if text.is_empty() {
+        if text.is_empty() && images.is_empty() {
             return Ok(());
         }
+        let images = self.checked_attachments(id, images)?;
         let session = self.session(id).await?;
         if session.archived_at.is_some() {
             // Writing in an archived session brings it back.
@@ -620,7 +627,7 @@ impl Engine {
             return Err(CoreError::TurnRunning);
         }
         self.catch_up(id, &live).await;
-        if session.title == DEFAULT_TITLE {
+        if session.title == DEFAULT_TITLE && !text.is_empty() {
             self.inner.store.set_title(id, &title_from(text));
         }
         self.emit(
@@ -633,7 +640,7 @@ impl Engine {
         let options = self.options_of(id).await?;
         self.set_status(id, SessionStatus::Running, None, Some(&live.thread_id))
             .await?;
-        match live.start_turn(text, &options).await {
+        match live.start_turn(text, &images, &options).await {
             Ok(turn_id) => {
                 self.inner.store.turn_started(id, &turn_id);
                 Ok(())

@@ -1,0 +1,134 @@
+//! Images the user attaches to a message: checked to be images, copied into the session's
+//! folder (the original may move or change before the turn), and sent to codex as local images.
+
+use std::path::{Path, PathBuf};
+
+use codex_desk_protocol::Attachment;
+
+use super::Engine;
+use crate::error::{CoreError, Result};
+use crate::export::blocking;
+use crate::files;
+
+/// The largest image accepted (the model service refuses far smaller ones anyway).
+pub const LARGEST_IMAGE: u64 = 20 * 1024 * 1024;
+
+impl Engine {
+    /// Keeps `bytes` (pasted or dropped, named `name`) as an image for session `id`'s next
+    /// message.
+    pub async fn attach_image(&self, id: &str, name: &str, bytes: Vec<u8>) -> Result<Attachment> {
+        self.session(id).await?;
+        let dir = self.folder(id).attachments_dir();
+        let name = clean_name(name);
+        blocking(move || keep(&dir, &name, &bytes)).await
+    }
+
+    /// As [`Engine::attach_image`], from a file the user picked.
+    pub async fn attach_image_file(&self, id: &str, path: &Path) -> Result<Attachment> {
+        self.session(id).await?;
+        let dir = self.folder(id).attachments_dir();
+        let path = path.to_path_buf();
+        blocking(move || {
+            let unreadable = |e| CoreError::io(format!("{} could not be read", path.display()), e);
+            let size = std::fs::metadata(&path).map_err(unreadable)?.len();
+            if size > LARGEST_IMAGE {
+                return Err(too_big(size));
+            }
+            let bytes = std::fs::read(&path).map_err(unreadable)?;
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "image".into());
+            keep(&dir, &clean_name(&name), &bytes)
+        })
+        .await
+    }
+
+    /// The attachments of a message, each one of this session's kept images.
+    pub(super) fn checked_attachments(&self, id: &str, images: &[String]) -> Result<Vec<PathBuf>> {
+        let dir = self.folder(id).attachments_dir();
+        images
+            .iter()
+            .map(|image| {
+                let path = PathBuf::from(image);
+                if path.parent() != Some(dir.as_path()) || !path.is_file() {
+                    return Err(CoreError::InvalidInput(format!(
+                        "The image {} is no longer attached: attach it again.",
+                        path.file_name()
+                            .map(|n| n.to_string_lossy())
+                            .unwrap_or_default()
+                    )));
+                }
+                Ok(path)
+            })
+            .collect()
+    }
+}
+
+fn too_big(size: u64) -> CoreError {
+    CoreError::InvalidInput(format!(
+        "That image is {} MB; images up to {} MB can be attached.",
+        size.div_ceil(1 << 20),
+        LARGEST_IMAGE >> 20
+    ))
+}
+
+/// The kind of image `bytes` hold, by their first bytes (the name may lie).
+fn image_kind(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, ..] => Some("png"),
+        [0xff, 0xd8, 0xff, ..] => Some("jpg"),
+        [b'G', b'I', b'F', b'8', ..] => Some("gif"),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some("webp"),
+        _ => None,
+    }
+}
+
+/// A name fit to show: one line, no path, at most 120 characters.
+fn clean_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let line: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
+    if line.trim().is_empty() {
+        "image".into()
+    } else {
+        line.trim().to_string()
+    }
+}
+
+fn keep(dir: &Path, name: &str, bytes: &[u8]) -> Result<Attachment> {
+    let size = bytes.len() as u64;
+    if size > LARGEST_IMAGE {
+        return Err(too_big(size));
+    }
+    let Some(kind) = image_kind(bytes) else {
+        return Err(CoreError::InvalidInput(format!(
+            "{name} is not an image codex can read: attach a PNG, JPEG, GIF or WebP."
+        )));
+    };
+    files::private_dir(dir)?;
+    let path = dir.join(format!("{}.{kind}", uuid::Uuid::new_v4().simple()));
+    files::write_private(&path, bytes)?;
+    Ok(Attachment {
+        path: path.display().to_string(),
+        name: name.to_string(),
+        bytes: size,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_images_are_kept_whatever_their_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let png = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0];
+        let kept = keep(dir.path(), "shot.png", &png).expect("png");
+        assert!(kept.path.ends_with(".png"));
+        assert_eq!(std::fs::read(&kept.path).expect("read"), png);
+        let err = keep(dir.path(), "notes.png", b"hello").expect_err("text");
+        assert!(err.to_string().contains("not an image"), "{err}");
+        assert_eq!(clean_name("/home/me/Pictures/a\nb.png"), "ab.png");
+        assert_eq!(clean_name(""), "image");
+    }
+}
