@@ -217,3 +217,78 @@ async fn a_bad_combination_is_explained_and_changes_nothing() {
     assert_eq!(opened.options, SessionOptions::default());
     engine.shutdown();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_extra_writable_folder_can_be_written_without_asking() {
+    // "<path>": the model adds that file with apply_patch; after it, a short answer.
+    let env = TestEnv::new(Arc::new(|req: &ModelRequest| -> Reply {
+        if req.tool_output().is_some() {
+            return reply::text(&["Patched."]);
+        }
+        let path = req.last_user_text();
+        reply::apply_patch(
+            "call_patch",
+            &format!("*** Begin Patch\n*** Add File: {path}\n+from codex\n*** End Patch"),
+        )
+    }))
+    .await;
+    let (engine, session, mut events) = env.start_session().await;
+    let extra = env.root.path().join("shared-lib");
+    std::fs::create_dir_all(&extra).expect("extra folder");
+    let never_ask = SessionOptions {
+        approvals: ApprovalMode::Never,
+        ..SessionOptions::default()
+    };
+
+    // Without it, outside the workspace and never asking: not written.
+    engine
+        .set_session_options(&session.id, never_ask.clone())
+        .await
+        .expect("options");
+    let before = extra.join("before.txt");
+    engine
+        .send_prompt(&session.id, &before.display().to_string())
+        .await
+        .expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    assert!(!before.exists(), "outside the sandbox");
+
+    // With it: written, still without a question.
+    let saved = engine
+        .set_session_options(
+            &session.id,
+            SessionOptions {
+                writable_folders: vec![extra.display().to_string()],
+                ..never_ask.clone()
+            },
+        )
+        .await
+        .expect("options");
+    assert_eq!(saved.writable_folders.len(), 1);
+    let after = extra.join("after.txt");
+    engine
+        .send_prompt(&session.id, &after.display().to_string())
+        .await
+        .expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    assert_eq!(
+        std::fs::read_to_string(&after).expect("written in the extra folder"),
+        "from codex\n"
+    );
+
+    // A folder that does not exist, or the system's, is refused with the reason.
+    for bad in ["/nonexistent/folder", "/etc"] {
+        let err = engine
+            .set_session_options(
+                &session.id,
+                SessionOptions {
+                    writable_folders: vec![bad.into()],
+                    ..never_ask.clone()
+                },
+            )
+            .await
+            .expect_err("refused");
+        assert!(err.to_string().contains("cannot be made writable"), "{err}");
+    }
+    engine.shutdown();
+}

@@ -53,6 +53,7 @@ describe("SessionOptionsBar", () => {
         saved.push(next);
         return next;
       },
+      pickFolder: async () => "/picked/folder",
       listModels: async () => {
         asked += 1;
         return models;
@@ -146,5 +147,18 @@ describe("SessionOptionsBar", () => {
     await act(async () => host.querySelector<HTMLInputElement>('input[aria-label="Network access"]')?.click());
     expect(host.querySelector('[role="alert"]')?.textContent).toContain("Network access needs");
     expect(host.querySelector<HTMLInputElement>('input[aria-label="Network access"]')?.checked).toBe(false);
+  });
+
+  it("adds and removes folders codex may write besides the workspace", async () => {
+    const { saved, host, draw } = await render(defaultSessionOptions);
+    const chip = [...host.querySelectorAll("button")].find((b) => b.textContent?.startsWith("Other folders"));
+    expect(chip?.textContent).toContain("none");
+    await act(async () => chip?.click());
+    const add = [...host.querySelectorAll("button")].find((b) => b.textContent === "Add folder…");
+    await act(async () => add?.click());
+    expect(saved.at(-1)?.writableFolders).toEqual(["/picked/folder"]);
+    await draw({ ...defaultSessionOptions, writableFolders: ["/picked/folder"] });
+    await act(async () => host.querySelector<HTMLButtonElement>('button[aria-label="Stop letting codex write /picked/folder"]')?.click());
+    expect(saved.at(-1)?.writableFolders).toEqual([]);
   });
 });

@@ -40,6 +40,7 @@ export function SessionOptionsBar({
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [models, setModels] = useState<ModelList | "loading" | null>(null);
   const [choosing, setChoosing] = useState(false);
+  const [folders, setFolders] = useState(false);
   // What the user set is shown at once, until the stored options catch up; each change builds
   // on what is shown, not on a stale copy.
   const [pending, setPending] = useState<{ over: SessionOptions; next: SessionOptions } | null>(null);
@@ -149,8 +150,46 @@ export function SessionOptionsBar({
                 : "(read only blocks it)"}
           </span>
         </label>
+        {options.sandbox === "workspaceWrite" && (
+          <button
+            type="button"
+            className="chip"
+            aria-expanded={folders}
+            title="Folders besides this one that codex may write"
+            onClick={() => setFolders((open) => !open)}
+          >
+            {options.writableFolders.length === 0 ? "Other folders: none" : `Other folders: ${options.writableFolders.length}`} ▾
+          </button>
+        )}
         {running && <span className="small muted">Changes apply from the next turn.</span>}
       </div>
+      {folders && options.sandbox === "workspaceWrite" && (
+        <div className="session-options-row writable-folders">
+          {options.writableFolders.map((folder) => (
+            <span key={folder} className="attachment" title={folder}>
+              <span className="attachment-name">{folder}</span>
+              <button
+                type="button"
+                className="quiet small"
+                aria-label={`Stop letting codex write ${folder}`}
+                onClick={() => void change({ writableFolders: options.writableFolders.filter((f) => f !== folder) })}
+              >
+                ×
+              </button>
+            </span>
+          ))}
+          <button
+            type="button"
+            className="small"
+            onClick={async () => {
+              const picked = await controller.pickFolder();
+              if (picked) await change({ writableFolders: [...options.writableFolders, picked] });
+            }}
+          >
+            Add folder…
+          </button>
+        </div>
+      )}
       {choosing && (
         <div className="session-options-row">
           <span className="small muted" aria-live="polite">

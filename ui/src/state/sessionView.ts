@@ -147,6 +147,7 @@ export const defaultSessionOptions: SessionOptions = {
   sandbox: "workspaceWrite",
   approvals: "onRequest",
   network: false,
+  writableFolders: [],
 };
 
 export function emptySessionView(sessionId: string): SessionView {

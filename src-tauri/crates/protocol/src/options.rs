@@ -41,6 +41,8 @@ pub struct SessionOptions {
     /// Network access for commands in the workspace-write sandbox (full access always has it,
     /// read-only never).
     pub network: bool,
+    /// Folders besides the workspace that the workspace-write sandbox lets codex write.
+    pub writable_folders: Vec<String>,
 }
 
 /// A reasoning effort a model supports.

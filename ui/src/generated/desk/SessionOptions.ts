@@ -10,4 +10,8 @@ export type SessionOptions = { model: string | null, effort: string | null, sand
  * Network access for commands in the workspace-write sandbox (full access always has it,
  * read-only never).
  */
-network: boolean, };
+network: boolean, 
+/**
+ * Folders besides the workspace that the workspace-write sandbox lets codex write.
+ */
+writableFolders: Array<string>, };

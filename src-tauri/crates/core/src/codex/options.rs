@@ -7,6 +7,9 @@ use serde_json::{json, Value};
 use super::client::CodexClient;
 use crate::error::{CoreError, Result};
 
+/// At most this many folders besides the workspace may be writable.
+const MOST_WRITABLE_FOLDERS: usize = 10;
+
 /// At most this many pages of `model/list`.
 const MOST_MODEL_PAGES: usize = 10;
 
@@ -33,7 +36,7 @@ pub fn sandbox_policy(options: &SessionOptions) -> Value {
         SandboxMode::ReadOnly => json!({ "type": "readOnly", "networkAccess": false }),
         SandboxMode::WorkspaceWrite => json!({
             "type": "workspaceWrite",
-            "writableRoots": [],
+            "writableRoots": options.writable_folders,
             "networkAccess": options.network,
             "excludeTmpdirEnvVar": false,
             "excludeSlashTmp": false,
@@ -75,6 +78,15 @@ pub fn checked(mut options: SessionOptions) -> Result<SessionOptions> {
     if options.sandbox == SandboxMode::FullAccess {
         // Full access has the network anyway.
         options.network = false;
+    }
+    let mut seen = std::collections::HashSet::new();
+    options
+        .writable_folders
+        .retain(|f| !f.trim().is_empty() && seen.insert(f.trim().to_string()));
+    if options.writable_folders.len() > MOST_WRITABLE_FOLDERS {
+        return Err(CoreError::InvalidInput(format!(
+            "At most {MOST_WRITABLE_FOLDERS} extra folders can be writable: remove one first."
+        )));
     }
     Ok(options)
 }

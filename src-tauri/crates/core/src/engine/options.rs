@@ -5,7 +5,8 @@ use codex_desk_protocol::{ModelList, SessionEvent, SessionOptions};
 
 use super::{lock, Engine};
 use crate::codex::options;
-use crate::error::Result;
+use crate::error::{CoreError, Result};
+use crate::sessions::validate_workspace;
 
 /// Where the model and effort the user last chose are kept (JSON `[model, effort]`).
 const NEW_SESSION_MODEL_KEY: &str = "new_session_model";
@@ -20,7 +21,18 @@ impl Engine {
         options: SessionOptions,
     ) -> Result<SessionOptions> {
         self.session(id).await?;
-        let options = options::checked(options)?;
+        let mut options = options::checked(options)?;
+        // Each extra writable folder is held to what a workspace may be (not the system's, not
+        // the app's data; home only as a workspace itself), and kept as its full path.
+        let guard = self.guard();
+        let mut folders = Vec::new();
+        for folder in &options.writable_folders {
+            let checked = validate_workspace(folder, &guard, false).map_err(|e| {
+                CoreError::InvalidInput(format!("{folder} cannot be made writable: {e}"))
+            })?;
+            folders.push(checked.display().to_string());
+        }
+        options.writable_folders = folders;
         self.inner.store.set_session_options(id, &options);
         lock(&self.inner.options).insert(id.to_string(), options.clone());
         let model = (options.model.clone(), options.effort.clone());

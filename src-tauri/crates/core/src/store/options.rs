@@ -57,6 +57,7 @@ mod tests {
             sandbox: SandboxMode::ReadOnly,
             approvals: ApprovalMode::Never,
             network: false,
+            writable_folders: vec!["/srv/shared".into()],
         };
         store.set_session_options("a", &options);
         assert_eq!(store.session_options("a").await.expect("a"), options);
