@@ -210,3 +210,58 @@ async fn a_stopped_turn_leaves_the_queue_to_the_user() {
     assert!(opened.queued.is_empty() && !opened.queue_held);
     engine.shutdown();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queued_follow_ups_come_back_after_a_quit_and_wait_for_the_user() {
+    let env = TestEnv::new(working()).await;
+    let session_id = {
+        let (engine, session, mut events) = env.start_session().await;
+        engine
+            .send_prompt(&session.id, "start working")
+            .await
+            .expect("send");
+        events
+            .until("the command to start", |e| {
+                matches!(e, SessionEvent::Codex { notification }
+                    if notification["method"] == "item/started"
+                        && notification["params"]["item"]["type"] == "commandExecution")
+            })
+            .await;
+        engine
+            .queue_prompt(&session.id, "kept across the quit")
+            .await
+            .expect("queue");
+        engine
+            .shutdown_gracefully(std::time::Duration::from_secs(5))
+            .await;
+        session.id
+    };
+
+    let engine = env.engine();
+    let opened = engine.open_session(&session_id).await.expect("open");
+    assert!(
+        opened.queue_held,
+        "a queue from before the quit waits for the user"
+    );
+    assert_eq!(
+        opened
+            .queued
+            .iter()
+            .map(|q| q.text.as_str())
+            .collect::<Vec<_>>(),
+        vec!["kept across the quit"]
+    );
+    let mut events = codex_desk_tests::Events::subscribe(&engine, &session_id).await;
+    engine
+        .send_queued_now(&session_id, &opened.queued[0].id)
+        .await
+        .expect("send now");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    assert!(events
+        .completed_items("agentMessage")
+        .iter()
+        .any(|i| i["text"] == "Answer to: kept across the quit"));
+    let reopened = engine.open_session(&session_id).await.expect("open");
+    assert!(reopened.queued.is_empty() && !reopened.queue_held);
+    engine.shutdown();
+}

@@ -181,8 +181,22 @@ impl Engine {
             .is_some_and(|live| live.is_busy())
     }
 
+    /// Follow-ups queued before the app last closed come back, held: nothing goes by itself.
+    pub(super) fn restore_queues(&self) {
+        match self.inner.store.queues_blocking() {
+            Ok(all) => {
+                for (id, queued) in all {
+                    lock(&self.inner.held).insert(id.clone());
+                    lock(&self.inner.queues).insert(id, queued);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "queued follow-ups could not be read back"),
+        }
+    }
+
     async fn queue_changed(&self, id: &str) {
         let queued = self.queued(id);
+        self.inner.store.set_queue(id, &queued);
         let held = self.queue_held(id);
         self.emit(id, SessionEvent::QueueChanged { queued, held })
             .await;

@@ -195,6 +195,7 @@ impl Engine {
             }
         });
         let engine = Self { inner };
+        engine.restore_queues();
         engine.follow_account();
         Ok(engine)
     }

@@ -10,6 +10,7 @@ mod health;
 mod items;
 mod open;
 mod options;
+mod queues;
 mod search;
 pub(crate) mod sessions;
 mod settings;
@@ -21,8 +22,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use codex_desk_protocol::{
-    ApprovalChoice, AuditPage, AuditQuery, SearchQuery, SearchResults, SessionInfo, SessionOptions,
-    SessionStatus, StorageHealth, StoredItem, TurnInfo,
+    ApprovalChoice, AuditPage, AuditQuery, QueuedPrompt, SearchQuery, SearchResults, SessionInfo,
+    SessionOptions, SessionStatus, StorageHealth, StoredItem, TurnInfo,
 };
 use rusqlite::Connection;
 use tokio::sync::oneshot;
@@ -48,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     decisions::MIGRATION_5,
     options::MIGRATION_6,
     sessions::MIGRATION_7,
+    queues::MIGRATION_8,
 ];
 
 /// How long closing waits for the last writes.
@@ -118,6 +120,10 @@ pub(crate) enum Write {
         id: String,
         at: Option<i64>,
     },
+    Queue {
+        session_id: String,
+        json: Option<String>,
+    },
 }
 
 impl Write {
@@ -166,6 +172,7 @@ impl Write {
             } => decisions::record(conn, session_id, turn_id, item_id, choice, *at),
             Write::Options { session_id, json } => options::set(conn, session_id, json),
             Write::Archived { id, at } => sessions::set_archived(conn, id, *at),
+            Write::Queue { session_id, json } => queues::set(conn, session_id, json.as_deref()),
         }
     }
 
@@ -185,6 +192,7 @@ impl Write {
             Write::Decision { .. } => "decision",
             Write::Options { .. } => "session options",
             Write::Archived { .. } => "archived",
+            Write::Queue { .. } => "queue",
         }
     }
 }
@@ -540,6 +548,30 @@ impl Store {
             thread_id: thread_id.into(),
             at: now_ms(),
         });
+    }
+
+    /// Keeps a session's queued follow-ups (none: forgets them).
+    pub fn set_queue(&self, id: &str, queued: &[QueuedPrompt]) {
+        let json = if queued.is_empty() {
+            None
+        } else {
+            match serde_json::to_string(queued) {
+                Ok(json) => Some(json),
+                Err(e) => {
+                    tracing::error!(error = %e, "could not write the queue");
+                    return;
+                }
+            }
+        };
+        self.write(Write::Queue {
+            session_id: id.into(),
+            json,
+        });
+    }
+
+    /// Every session's queued follow-ups, as kept (read once, when the app opens).
+    pub fn queues_blocking(&self) -> Result<Vec<(String, Vec<QueuedPrompt>)>> {
+        self.read_blocking(queues::all)
     }
 
     /// Archives a session (now) or brings it back.
