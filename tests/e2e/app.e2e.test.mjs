@@ -370,7 +370,9 @@ test("a command that needs approval waits for the user: Approve runs it, Decline
     await wd.waitFor("the fork under Archived", () =>
       wd.script("return document.querySelector('.archived-toggle')?.textContent.includes('Archived (1)') === true"),
     );
-    assert.equal(await wd.script("return document.querySelectorAll('[aria-label=\"Sessions\"] button[title^=\"Fork of\"]').length"), 1);
+    // The open session stays in sight, under Archived (unfolded for it); one fork is left above.
+    assert.equal(await wd.script("return document.querySelectorAll('.session-group:not(.archived-group) button[title^=\"Fork of\"]').length"), 1);
+    assert.equal(await wd.script("return document.querySelectorAll('[aria-label=\"Archived\"] button[title^=\"Fork of\"]').length"), 1);
     await wd.click(await wd.element(".session-actions button", { contains: "Unarchive" }));
     await wd.waitFor("the fork back in the list", async () =>
       (await wd.script("return document.querySelectorAll('[aria-label=\"Sessions\"] button[title^=\"Fork of\"]').length")) === 2,

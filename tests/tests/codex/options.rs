@@ -276,6 +276,31 @@ async fn an_extra_writable_folder_can_be_written_without_asking() {
         "from codex\n"
     );
 
+    // The folder goes away: other options can still change, and the next turn runs without it
+    // and says so.
+    std::fs::remove_dir_all(&extra).expect("remove the extra folder");
+    engine
+        .set_session_options(
+            &session.id,
+            SessionOptions {
+                writable_folders: vec![extra.display().to_string()],
+                network: true,
+                ..never_ask.clone()
+            },
+        )
+        .await
+        .expect("a gone folder listed before does not block a change");
+    engine
+        .send_prompt(&session.id, &extra.join("gone.txt").display().to_string())
+        .await
+        .expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    assert!(
+        events.seen.iter().any(|e| matches!(e,
+            codex_desk_protocol::SessionEvent::SetupWarning { message } if message.contains("the folder is gone"))),
+        "the user is told"
+    );
+
     // A folder that does not exist, or the system's, is refused with the reason.
     for bad in ["/nonexistent/folder", "/etc"] {
         let err = engine

@@ -56,11 +56,15 @@ describe("App", () => {
 
   it("lists archived sessions apart, folded, and an archived session offers Unarchive", async () => {
     const sessions = [sessionInfo({ id: "s1", title: "Kept" }), sessionInfo({ id: "s2", title: "Put away", archivedAt: 5 })];
-    const html = await render({ ...loaded, sessions, selectedId: "s2", views: { s2: { ...emptySessionView("s2"), loaded: true } } });
-    expect(html).toContain("Archived (1)");
-    expect(html).toContain('title="Kept — ');
-    expect(html).not.toContain('title="Put away — archived"');
-    expect(html).toContain(">Unarchive<");
+    const folded = await render({ ...loaded, sessions, selectedId: "s1", views: { s1: { ...emptySessionView("s1"), loaded: true } } });
+    expect(folded).toContain("Archived (1)");
+    expect(folded).toContain('title="Kept — ');
+    expect(folded).not.toContain('title="Put away — archived"');
+    expect(folded).toContain(">Archive<");
+    // The open session is in sight even when archived.
+    const open = await render({ ...loaded, sessions, selectedId: "s2", views: { s2: { ...emptySessionView("s2"), loaded: true } } });
+    expect(open).toContain('title="Put away — archived"');
+    expect(open).toContain(">Unarchive<");
   });
 
   it("shows the new-session form controls", async () => {

@@ -156,7 +156,7 @@ describe("Composer", () => {
     const paste = async (name: string) => {
       const file = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], name, { type: "image/png" });
       const event = new Event("paste", { bubbles: true, cancelable: true });
-      Object.defineProperty(event, "clipboardData", { value: { files: [file] } });
+      Object.defineProperty(event, "clipboardData", { value: { files: [file], types: ["Files"] } });
       await act(async () => {
         box.dispatchEvent(event);
       });
@@ -184,7 +184,7 @@ describe("Composer", () => {
     const { calls, host, box } = await render(true);
     const file = new File([new Uint8Array([1])], "shot.png", { type: "image/png" });
     const event = new Event("paste", { bubbles: true, cancelable: true });
-    Object.defineProperty(event, "clipboardData", { value: { files: [file] } });
+    Object.defineProperty(event, "clipboardData", { value: { files: [file], types: ["Files"] } });
     await act(async () => {
       box.dispatchEvent(event);
     });
@@ -195,5 +195,17 @@ describe("Composer", () => {
     await press(box, { key: "Enter" });
     expect(calls.map((c) => c[0])).toEqual(["attach"]);
     expect(host.querySelector('[role="alert"]')?.textContent).toContain("Images go with a new message");
+  });
+
+  it("text pasted with a picture of itself (a spreadsheet, a document) stays text", async () => {
+    const { calls, box } = await render(false);
+    const file = new File([new Uint8Array([1])], "cells.png", { type: "image/png" });
+    const event = new Event("paste", { bubbles: true, cancelable: true });
+    Object.defineProperty(event, "clipboardData", { value: { files: [file], types: ["text/plain", "Files"] } });
+    await act(async () => {
+      box.dispatchEvent(event);
+    });
+    expect(event.defaultPrevented).toBe(false);
+    expect(calls).toEqual([]);
   });
 });

@@ -14,6 +14,9 @@ interface Props {
   queueHeld: boolean;
 }
 
+/** The largest image the core takes (checked here too, before its bytes cross over). */
+const LARGEST_IMAGE_BYTES = 20 * 1024 * 1024;
+
 /** A file's bytes (FileReader: it is in every webview). */
 function readBytes(file: Blob): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
@@ -70,11 +73,21 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
 
   /** Images pasted into the message box are attached, not pasted as text. */
   const onPaste = (event: React.ClipboardEvent<HTMLTextAreaElement>) => {
+    // Text copied from a spreadsheet or document often comes with a picture of itself: the
+    // text is what the user meant.
+    if (event.clipboardData.types.includes("text/plain")) return;
     const files = [...event.clipboardData.files].filter((f) => f.type.startsWith("image/"));
     if (files.length === 0) return;
     event.preventDefault();
     for (const file of files) {
-      void readBytes(file).then((bytes) => attach({ name: file.name || "pasted image", bytes }));
+      if (file.size > LARGEST_IMAGE_BYTES) {
+        setImageError(`${file.name || "That image"} is over ${LARGEST_IMAGE_BYTES >> 20} MB: attach a smaller one.`);
+        continue;
+      }
+      readBytes(file).then(
+        (bytes) => attach({ name: file.name || "pasted image", bytes }),
+        () => setImageError("The pasted image could not be read."),
+      );
     }
   };
 
@@ -161,7 +174,7 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
     >
       {queued.length > 0 && <QueuedList sessionId={sessionId} queued={queued} running={running} held={queueHeld} onDone={() => ref.current?.focus()} />}
       {(images.length > 0 || imageError) && (
-        <div className="attachments" aria-label="Attached images">
+        <div className="attachments" role="group" aria-label="Attached images">
           {images.map((image, i) => (
             <span key={image.path} className="attachment">
               <span className="attachment-name">{image.name}</span>
@@ -169,7 +182,10 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
                 type="button"
                 className="quiet small"
                 aria-label={`Remove image ${image.name}`}
-                onClick={() => setImages((list) => list.filter((_, n) => n !== i))}
+                onClick={() => {
+                  setImages((list) => list.filter((_, n) => n !== i));
+                  ref.current?.focus();
+                }}
               >
                 ×
               </button>

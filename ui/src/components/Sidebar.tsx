@@ -30,6 +30,8 @@ export const Sidebar = memo(function Sidebar() {
   const groups = useMemo(() => groupSessionsByWorkspace(app.sessions.filter((s) => !s.archivedAt)), [app.sessions]);
   const archived = useMemo(() => app.sessions.filter((s) => s.archivedAt), [app.sessions]);
   const [showArchived, setShowArchived] = useState(false);
+  // The open session is always in sight, archived or not.
+  const archivedOpen = showArchived || archived.some((s) => s.id === app.selectedId);
   const waiting = Object.values(app.dots).filter((dot) => dot === "waiting").length;
   useEffect(() => controller.showWaiting(waiting), [controller, waiting]);
 
@@ -97,10 +99,10 @@ export const Sidebar = memo(function Sidebar() {
         ))}
         {archived.length > 0 && (
           <li className="session-group archived-group">
-            <button type="button" className="group-label quiet archived-toggle" aria-expanded={showArchived} onClick={() => setShowArchived((v) => !v)}>
-              {showArchived ? "▾" : "▸"} Archived ({archived.length})
+            <button type="button" className="group-label quiet archived-toggle" aria-expanded={archivedOpen} onClick={() => setShowArchived((v) => !v)}>
+              <span aria-hidden="true">{archivedOpen ? "▾" : "▸"}</span> Archived ({archived.length})
             </button>
-            {showArchived && (
+            {archivedOpen && (
               <ul role="list" aria-label="Archived">
                 {archived.map((session) => {
                   const selected = session.id === app.selectedId;

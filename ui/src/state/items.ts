@@ -2,13 +2,13 @@
 import type { StoredItem } from "../generated/desk/StoredItem";
 import type { ThreadItem } from "../generated/codex/v2/ThreadItem";
 
-/** The text of a userMessage item (its text inputs joined). */
 /** How many images the user attached to a message. */
 export function userMessageImages(item: ThreadItem): number {
   if (item.type !== "userMessage") return 0;
   return item.content.filter((part) => part.type === "localImage" || part.type === "image").length;
 }
 
+/** The text of a userMessage item (its text inputs joined). */
 export function userMessageText(item: ThreadItem): string {
   if (item.type !== "userMessage") return "";
   return item.content

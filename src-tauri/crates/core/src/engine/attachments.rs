@@ -12,6 +12,8 @@ use crate::files;
 
 /// The largest image accepted (the model service refuses far smaller ones anyway).
 pub const LARGEST_IMAGE: u64 = 20 * 1024 * 1024;
+/// At most this many images go with one message.
+const MOST_IMAGES: usize = 10;
 
 impl Engine {
     /// Keeps `bytes` (pasted or dropped, named `name`) as an image for session `id`'s next
@@ -29,12 +31,25 @@ impl Engine {
         let dir = self.folder(id).attachments_dir();
         let path = path.to_path_buf();
         blocking(move || {
+            use std::io::Read;
             let unreadable = |e| CoreError::io(format!("{} could not be read", path.display()), e);
-            let size = std::fs::metadata(&path).map_err(unreadable)?.len();
-            if size > LARGEST_IMAGE {
-                return Err(too_big(size));
+            let file = std::fs::File::open(&path).map_err(unreadable)?;
+            // A regular file, read no further than the largest image (not a pipe or a device,
+            // which could block or never end).
+            let meta = file.metadata().map_err(unreadable)?;
+            if !meta.is_file() {
+                return Err(CoreError::InvalidInput(format!(
+                    "{} is not a file: attach an image file.",
+                    path.display()
+                )));
             }
-            let bytes = std::fs::read(&path).map_err(unreadable)?;
+            if meta.len() > LARGEST_IMAGE {
+                return Err(too_big(meta.len()));
+            }
+            let mut bytes = Vec::new();
+            file.take(LARGEST_IMAGE + 1)
+                .read_to_end(&mut bytes)
+                .map_err(unreadable)?;
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -46,12 +61,19 @@ impl Engine {
 
     /// The attachments of a message, each one of this session's kept images.
     pub(super) fn checked_attachments(&self, id: &str, images: &[String]) -> Result<Vec<PathBuf>> {
+        if images.len() > MOST_IMAGES {
+            return Err(CoreError::InvalidInput(format!(
+                "At most {MOST_IMAGES} images go with one message: remove some."
+            )));
+        }
         let dir = self.folder(id).attachments_dir();
         images
             .iter()
             .map(|image| {
                 let path = PathBuf::from(image);
-                if path.parent() != Some(dir.as_path()) || !path.is_file() {
+                // One of the files this app wrote there (not a link planted in its place).
+                let ours = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+                if path.parent() != Some(dir.as_path()) || !ours {
                     return Err(CoreError::InvalidInput(format!(
                         "The image {} is no longer attached: attach it again.",
                         path.file_name()

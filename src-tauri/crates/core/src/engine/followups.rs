@@ -195,8 +195,13 @@ impl Engine {
     }
 
     async fn queue_changed(&self, id: &str) {
-        let queued = self.queued(id);
-        self.inner.store.set_queue(id, &queued);
+        // Read and written under the queue's lock: writes land in the order the queue changed.
+        let queued = {
+            let queues = lock(&self.inner.queues);
+            let queued = queues.get(id).cloned().unwrap_or_default();
+            self.inner.store.set_queue(id, &queued);
+            queued
+        };
         let held = self.queue_held(id);
         self.emit(id, SessionEvent::QueueChanged { queued, held })
             .await;

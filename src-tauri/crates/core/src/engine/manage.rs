@@ -69,6 +69,9 @@ impl Engine {
     /// or brings it back. A running turn must be stopped first.
     pub async fn archive_session(&self, id: &str, archived: bool) -> Result<SessionInfo> {
         self.session(id).await?;
+        // Not while a message is being sent: its turn would run in a session out of sight.
+        let gate = self.send_gate(id);
+        let _no_send = gate.lock().await;
         if archived {
             let live = lock(&self.inner.live).get(id).cloned();
             if let Some(live) = live {

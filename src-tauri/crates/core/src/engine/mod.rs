@@ -611,14 +611,14 @@ impl Engine {
         }
         let images = self.checked_attachments(id, images)?;
         let session = self.session(id).await?;
-        if session.archived_at.is_some() {
-            // Writing in an archived session brings it back.
-            self.inner.store.set_archived(id, false);
-        }
         if !Path::new(&session.workspace).exists() {
             return Err(CoreError::WorkspaceMissing {
                 path: PathBuf::from(&session.workspace),
             });
+        }
+        if session.archived_at.is_some() {
+            // Writing in an archived session brings it back.
+            self.inner.store.set_archived(id, false);
         }
         // `/name args` runs the user's custom prompt of that name.
         let expanded = prompts::expand(text, self.inner.config.user_codex_home.as_deref())?;
@@ -638,7 +638,26 @@ impl Engine {
             },
         )
         .await;
-        let options = self.options_of(id).await?;
+        let mut options = self.options_of(id).await?;
+        // An extra writable folder that is gone is left out of this turn, and the user told.
+        let (present, gone): (Vec<String>, Vec<String>) = options
+            .writable_folders
+            .iter()
+            .cloned()
+            .partition(|f| Path::new(f).is_dir());
+        if !gone.is_empty() {
+            options.writable_folders = present;
+            self.emit(
+                id,
+                SessionEvent::SetupWarning {
+                    message: format!(
+                        "Not writable this turn, as the folder is gone: {}. Remove it from the session's other folders, or put it back.",
+                        gone.join(", ")
+                    ),
+                },
+            )
+            .await;
+        }
         self.set_status(id, SessionStatus::Running, None, Some(&live.thread_id))
             .await?;
         match live.start_turn(text, &images, &options).await {

@@ -24,9 +24,16 @@ impl Engine {
         let mut options = options::checked(options)?;
         // Each extra writable folder is held to what a workspace may be (not the system's, not
         // the app's data; home only as a workspace itself), and kept as its full path.
+        // Only folders added now: one listed before that has since gone does not block other
+        // changes (a turn leaves it out and says so; the user removes it when they like).
         let guard = self.guard();
+        let before = self.options_of(id).await?.writable_folders;
         let mut folders = Vec::new();
         for folder in &options.writable_folders {
+            if before.contains(folder) {
+                folders.push(folder.clone());
+                continue;
+            }
             let checked = validate_workspace(folder, &guard, false).map_err(|e| {
                 CoreError::InvalidInput(format!("{folder} cannot be made writable: {e}"))
             })?;

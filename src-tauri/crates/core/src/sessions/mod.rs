@@ -71,14 +71,14 @@ impl SessionFolder {
         self.codex_home().join("config.toml")
     }
 
-    /// The session's own temp folder (codex's `TMPDIR`): codex will not set up its sandbox
-    /// helpers in a codex home under the temp folder, which a data folder under `/tmp` would
-    /// otherwise be.
     /// Images the user attached to prompts (copies: the originals may move or change).
     pub fn attachments_dir(&self) -> PathBuf {
         self.root.join("attachments")
     }
 
+    /// The session's own temp folder (codex's `TMPDIR`): codex will not set up its sandbox
+    /// helpers in a codex home under the temp folder, which a data folder under `/tmp` would
+    /// otherwise be.
     pub fn tmp_dir(&self) -> PathBuf {
         self.root.join("tmp")
     }
