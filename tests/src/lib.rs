@@ -15,6 +15,21 @@ use tokio::sync::mpsc;
 pub mod keychain;
 pub mod scan;
 
+/// A model that adds the file the user names (the whole prompt is its path) with apply_patch,
+/// then answers "Patched.".
+pub fn patches_the_named_file() -> Script {
+    std::sync::Arc::new(|req: &codex_desk_test_support::ModelRequest| {
+        if req.tool_output().is_some() {
+            return codex_desk_test_support::reply::text(&["Patched."]);
+        }
+        let path = req.last_user_text();
+        codex_desk_test_support::reply::apply_patch(
+            "call_patch",
+            &format!("*** Begin Patch\n*** Add File: {path}\n+from codex\n*** End Patch"),
+        )
+    })
+}
+
 /// How long any single wait may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(45);
 
@@ -196,6 +211,16 @@ impl Events {
     ) -> SessionEvent {
         self.wait(what, |s| s.seen.iter().find(|e| pred(e)).cloned())
             .await
+    }
+
+    /// Waits until codex has started running a command.
+    pub async fn command_started(&mut self) {
+        self.until("the command to start", |e| {
+            matches!(e, SessionEvent::Codex { notification }
+                if notification["method"] == "item/started"
+                    && notification["params"]["item"]["type"] == "commandExecution")
+        })
+        .await;
     }
 
     /// Waits for the next `turn/completed` after those already seen, returning the turn.

@@ -10,7 +10,7 @@ use codex_desk_protocol::{
     SessionEvent,
 };
 use codex_desk_test_support::{reply, ModelRequest, Reply};
-use codex_desk_tests::{Events, TestEnv};
+use codex_desk_tests::{patches_the_named_file, Events, TestEnv};
 
 /// "touch <path>" asks to run outside the sandbox; after the command, a short answer.
 fn escalating() -> codex_desk_test_support::Script {
@@ -170,18 +170,7 @@ async fn approve_runs_the_command_decline_and_stop_do_not() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_outside_the_workspace_waits_for_the_user() {
-    // "<path>": the model adds that file with apply_patch; after it, a short answer.
-    let env = TestEnv::new(Arc::new(|req: &ModelRequest| -> Reply {
-        if req.tool_output().is_some() {
-            return reply::text(&["Patched."]);
-        }
-        let path = req.last_user_text();
-        reply::apply_patch(
-            "call_patch",
-            &format!("*** Begin Patch\n*** Add File: {path}\n+from codex\n*** End Patch"),
-        )
-    }))
-    .await;
+    let env = TestEnv::new(patches_the_named_file()).await;
     let outside = env.root.path().join("outside");
     std::fs::create_dir_all(&outside).expect("outside folder");
     let (engine, session, mut events) = env.start_session().await;

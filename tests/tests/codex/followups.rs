@@ -41,13 +41,7 @@ async fn steering_joins_the_running_turn_and_queued_prompts_follow_it() {
         .send_prompt(&session.id, "start working")
         .await
         .expect("send");
-    events
-        .until("the command to start", |e| {
-            matches!(e, SessionEvent::Codex { notification }
-                if notification["method"] == "item/started"
-                    && notification["params"]["item"]["type"] == "commandExecution")
-        })
-        .await;
+    events.command_started().await;
     engine
         .steer(&session.id, "STEER: also mention bananas")
         .await
@@ -140,13 +134,7 @@ async fn a_stopped_turn_leaves_the_queue_to_the_user() {
         .send_prompt(&session.id, "start working")
         .await
         .expect("send");
-    events
-        .until("the command to start", |e| {
-            matches!(e, SessionEvent::Codex { notification }
-                if notification["method"] == "item/started"
-                    && notification["params"]["item"]["type"] == "commandExecution")
-        })
-        .await;
+    events.command_started().await;
     engine
         .queue_prompt(&session.id, "after the stop")
         .await
@@ -220,13 +208,7 @@ async fn queued_follow_ups_come_back_after_a_quit_and_wait_for_the_user() {
             .send_prompt(&session.id, "start working")
             .await
             .expect("send");
-        events
-            .until("the command to start", |e| {
-                matches!(e, SessionEvent::Codex { notification }
-                    if notification["method"] == "item/started"
-                        && notification["params"]["item"]["type"] == "commandExecution")
-            })
-            .await;
+        events.command_started().await;
         engine
             .queue_prompt(&session.id, "kept across the quit")
             .await

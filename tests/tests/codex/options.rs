@@ -6,7 +6,7 @@ use std::sync::Arc;
 use codex_desk_core::CoreError;
 use codex_desk_protocol::{ApprovalMode, SandboxMode, SessionEvent, SessionOptions};
 use codex_desk_test_support::{reply, ModelRequest, Reply, DEEP_MODEL, MOCK_MODEL};
-use codex_desk_tests::TestEnv;
+use codex_desk_tests::{patches_the_named_file, TestEnv};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_chosen_model_and_effort_reach_the_model_service_and_are_remembered() {
@@ -122,18 +122,7 @@ async fn the_chosen_model_and_effort_reach_the_model_service_and_are_remembered(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sandbox_and_approval_policy_decide_what_codex_may_do() {
-    // "<path>": the model adds that file with apply_patch; after it, a short answer.
-    let env = TestEnv::new(Arc::new(|req: &ModelRequest| -> Reply {
-        if req.tool_output().is_some() {
-            return reply::text(&["Patched."]);
-        }
-        let path = req.last_user_text();
-        reply::apply_patch(
-            "call_patch",
-            &format!("*** Begin Patch\n*** Add File: {path}\n+from codex\n*** End Patch"),
-        )
-    }))
-    .await;
+    let env = TestEnv::new(patches_the_named_file()).await;
     let (engine, session, mut events) = env.start_session().await;
 
     // Read-only, never ask: not even the workspace can be written, and nobody is asked.
@@ -220,18 +209,7 @@ async fn a_bad_combination_is_explained_and_changes_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_extra_writable_folder_can_be_written_without_asking() {
-    // "<path>": the model adds that file with apply_patch; after it, a short answer.
-    let env = TestEnv::new(Arc::new(|req: &ModelRequest| -> Reply {
-        if req.tool_output().is_some() {
-            return reply::text(&["Patched."]);
-        }
-        let path = req.last_user_text();
-        reply::apply_patch(
-            "call_patch",
-            &format!("*** Begin Patch\n*** Add File: {path}\n+from codex\n*** End Patch"),
-        )
-    }))
-    .await;
+    let env = TestEnv::new(patches_the_named_file()).await;
     let (engine, session, mut events) = env.start_session().await;
     let extra = env.root.path().join("shared-lib");
     std::fs::create_dir_all(&extra).expect("extra folder");

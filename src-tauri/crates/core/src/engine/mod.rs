@@ -697,16 +697,22 @@ impl Engine {
 
     /// Tells the window the questions Stop answered.
     async fn approvals_stopped(&self, id: &str, keys: Vec<String>) {
-        for key in keys {
-            tracing::info!(session = %id, %key, "a question was answered by Stop");
-            self.emit(
-                id,
-                SessionEvent::ApprovalResolved {
-                    key,
-                    outcome: ApprovalOutcome::Stopped,
-                },
-            )
+        self.approvals_ended(id, keys, ApprovalOutcome::Stopped)
             .await;
+    }
+
+    /// Tells the window that questions ended without the user's answer (`outcome`: stopped, or
+    /// withdrawn by codex or by its exit).
+    async fn approvals_ended(
+        &self,
+        id: &str,
+        keys: impl IntoIterator<Item = String>,
+        outcome: ApprovalOutcome,
+    ) {
+        for key in keys {
+            tracing::info!(session = %id, %key, ?outcome, "a question ended without an answer");
+            self.emit(id, SessionEvent::ApprovalResolved { key, outcome })
+                .await;
         }
     }
 
@@ -728,14 +734,8 @@ impl Engine {
             .await
         {
             // Codex is gone: nothing waits on the answer any more.
-            self.emit(
-                id,
-                SessionEvent::ApprovalResolved {
-                    key: key.to_string(),
-                    outcome: ApprovalOutcome::Withdrawn,
-                },
-            )
-            .await;
+            self.approvals_ended(id, [key.to_string()], ApprovalOutcome::Withdrawn)
+                .await;
             return Err(e);
         }
         if choice == ApprovalChoice::ApproveForSession {

@@ -140,17 +140,10 @@ pub(super) async fn run(
         engine.store().upsert_item(item);
     }
     // Codex is gone: nothing it asked can be answered any more.
-    for parked in live.approvals.drain() {
-        engine
-            .emit(
-                &id,
-                SessionEvent::ApprovalResolved {
-                    key: parked.request.key,
-                    outcome: ApprovalOutcome::Withdrawn,
-                },
-            )
-            .await;
-    }
+    let asked = live.approvals.drain().into_iter().map(|p| p.request.key);
+    engine
+        .approvals_ended(&id, asked, ApprovalOutcome::Withdrawn)
+        .await;
     on_exit(&engine, &id, &live).await;
 }
 
@@ -164,15 +157,8 @@ async fn withdrawn(engine: &Engine, id: &str, live: &LiveSession, params: &Value
         .approvals
         .take(&approvals::key_of(&live.process, request_id))
     {
-        tracing::info!(session = %id, key = %parked.request.key, "codex withdrew a question");
         engine
-            .emit(
-                id,
-                SessionEvent::ApprovalResolved {
-                    key: parked.request.key,
-                    outcome: ApprovalOutcome::Withdrawn,
-                },
-            )
+            .approvals_ended(id, [parked.request.key], ApprovalOutcome::Withdrawn)
             .await;
     }
 }
@@ -216,17 +202,14 @@ async fn on_notification(
             };
             if let Some(turn_id) = &turn_id {
                 // A question of the ended turn is no longer asked (codex says so too, normally).
-                for parked in live.approvals.take_turn(turn_id) {
-                    engine
-                        .emit(
-                            id,
-                            SessionEvent::ApprovalResolved {
-                                key: parked.request.key,
-                                outcome: ApprovalOutcome::Withdrawn,
-                            },
-                        )
-                        .await;
-                }
+                let asked = live
+                    .approvals
+                    .take_turn(turn_id)
+                    .into_iter()
+                    .map(|p| p.request.key);
+                engine
+                    .approvals_ended(id, asked, ApprovalOutcome::Withdrawn)
+                    .await;
                 // What still streamed is kept as it was, before the turn counts as ended.
                 for item in drafts.finish_turn(id, turn_id) {
                     store.upsert_item(item);

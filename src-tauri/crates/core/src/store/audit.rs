@@ -1,7 +1,9 @@
 //! The audit trail, read from the stored items: every command the agent ran and every file it
 //! changed, with the session it belongs to.
 
-use codex_desk_protocol::{AuditApproval, AuditEntry, AuditKind, AuditPage, AuditQuery};
+use codex_desk_protocol::{
+    ApprovalChoice, AuditApproval, AuditEntry, AuditKind, AuditPage, AuditQuery,
+};
 use rusqlite::{params, Connection, Row};
 use serde_json::Value;
 
@@ -113,12 +115,12 @@ fn cut(text: &mut Option<String>) {
 }
 
 /// How the user allowed an item, from their recorded answer (`None`: they refused it).
-fn user_approval(choice: &str) -> Option<AuditApproval> {
-    match choice {
-        "approve" => Some(AuditApproval::Approved),
-        "approveForSession" => Some(AuditApproval::ApprovedForSession),
-        "allowPrefix" => Some(AuditApproval::AllowedPrefix),
-        _ => None,
+fn user_approval(token: &str) -> Option<AuditApproval> {
+    match super::decisions::choice(token)? {
+        ApprovalChoice::Approve => Some(AuditApproval::Approved),
+        ApprovalChoice::ApproveForSession => Some(AuditApproval::ApprovedForSession),
+        ApprovalChoice::AllowPrefix => Some(AuditApproval::AllowedPrefix),
+        ApprovalChoice::Decline | ApprovalChoice::CancelTurn => None,
     }
 }
 
