@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "list_models",
     "notify",
     "fork_session",
+    "roll_back",
     "archive_session",
     "send_message",
     "attach_image",

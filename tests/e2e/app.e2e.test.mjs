@@ -393,6 +393,20 @@ test("a command that needs approval waits for the user: Approve runs it, Decline
     await wd.element('[data-kind="agentMessage"]', { contains: "You said: Describe the image" });
     await wd.element('[data-kind="userMessage"]', { contains: "1 image attached" });
     fs.writeFileSync(path.join(artifacts, "image.png"), await wd.screenshot());
+
+    // Roll back the last turn: it leaves the transcript, its words go back into the message box
+    // to edit, and what came before stays.
+    await wd.hover(await wd.element('[data-kind="userMessage"]', { contains: "Describe the image" }));
+    await wd.clickSettled(await wd.element('[data-kind="userMessage"] .card-actions button', { contains: "Roll back to here" }));
+    await wd.element('.confirm-rollback', { contains: "Files codex changed stay as they are" });
+    fs.writeFileSync(path.join(artifacts, "rollback-confirm.png"), await wd.screenshot());
+    await wd.click(await wd.element('.confirm-rollback button.danger', { contains: "Roll back" }));
+    await wd.waitFor("the rolled-back turn to leave", () => wd.script("return !document.body.innerText.includes('1 image attached')"));
+    assert.equal(await wd.script('return document.querySelector(\'textarea[aria-label="Message"]\').value'), "Describe the image");
+    await wd.element('[data-kind="agentMessage"]', { contains: "The tool said" });
+    assert.equal(await wd.script("return document.body.innerText.includes('You said: Describe the image')"), false);
+    assert.equal(await wd.script("return document.querySelectorAll('.confirm-rollback').length"), 0, "the confirmation went with its card");
+    fs.writeFileSync(path.join(artifacts, "rollback.png"), await wd.screenshot());
   });
 });
 

@@ -42,6 +42,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sessions::list_models,
         app::notify,
         sessions::fork_session,
+        sessions::roll_back,
         sessions::archive_session,
         sessions::send_message,
         sessions::attach_image,

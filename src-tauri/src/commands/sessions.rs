@@ -2,8 +2,8 @@
 
 use codex_desk_core::{CoreError, Engine};
 use codex_desk_protocol::{
-    AppState, ApprovalChoice, Attachment, EventBatch, ModelList, SearchQuery, SearchResults,
-    SessionInfo, SessionOptions, StoredItem, Transcript, TranscriptPage,
+    AppState, ApprovalChoice, Attachment, EventBatch, ModelList, RolledBack, SearchQuery,
+    SearchResults, SessionInfo, SessionOptions, StoredItem, Transcript, TranscriptPage,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -276,6 +276,19 @@ pub async fn fork_session(
 ) -> CmdResult<SessionInfo> {
     engine
         .fork_session(&session_id, through_turn.as_deref())
+        .await
+        .map_err(to_ui)
+}
+
+/// Removes turn `from_turn` and every later turn from a session (codex forgets them too).
+#[tauri::command]
+pub async fn roll_back(
+    engine: State<'_, Engine>,
+    session_id: String,
+    from_turn: String,
+) -> CmdResult<RolledBack> {
+    engine
+        .roll_back(&session_id, &from_turn)
         .await
         .map_err(to_ui)
 }

@@ -12,6 +12,7 @@ mod idle;
 mod images;
 mod options;
 mod restart;
+mod rollback;
 mod setup;
 mod turns;
 mod wire;

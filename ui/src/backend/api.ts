@@ -16,6 +16,7 @@ import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { PromptInfo } from "../generated/desk/PromptInfo";
 import type { StorageHealth } from "../generated/desk/StorageHealth";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
+import type { RolledBack } from "../generated/desk/RolledBack";
 import type { SearchQuery } from "../generated/desk/SearchQuery";
 import type { SearchResults } from "../generated/desk/SearchResults";
 import type { StoredItem } from "../generated/desk/StoredItem";
@@ -80,6 +81,8 @@ export interface Backend {
   archiveSession(sessionId: string, archived: boolean): Promise<SessionInfo>;
   /** Forks a session through a turn (the latest when null) into a new session. */
   forkSession(sessionId: string, throughTurn: string | null): Promise<SessionInfo>;
+  /** Removes turn `fromTurn` and every later turn from a session (codex forgets them too). */
+  rollBack(sessionId: string, fromTurn: string): Promise<RolledBack>;
   /** Asks the OS to show a notification. */
   notify(title: string, body: string): Promise<void>;
   /** Turns OS notifications on or off (remembered). */

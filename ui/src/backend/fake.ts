@@ -411,6 +411,18 @@ export function createFakeBackend(): Backend {
       });
       return { ...info };
     },
+    async rollBack(sessionId, fromTurn) {
+      const session = get(sessionId);
+      if (session.timer) throw fail("turnRunning", "A turn is still running in this session. Wait for it to finish or press Stop.");
+      const at = session.turns.findIndex((t) => t.id === fromTurn);
+      if (at < 0) throw fail(null, "That turn is not in this session any more.");
+      const removed = new Set(session.turns.slice(at).map((t) => t.id));
+      const first = session.items.find((i) => i.turnId === fromTurn && i.item.type === "userMessage");
+      session.turns = session.turns.slice(0, at);
+      session.items = session.items.filter((i) => !removed.has(i.turnId));
+      const prompt = first && first.item.type === "userMessage" ? first.item.content.flatMap((c) => (c.type === "text" ? [c.text] : [])).join("\n") : null;
+      return { session: { ...session.info }, removedTurns: removed.size, prompt: prompt || null };
+    },
     async notify(title, body) {
       console.info(`notification: ${title} — ${body}`);
     },

@@ -11,6 +11,8 @@ import { initialAppView } from "../state/appState";
 import { createController } from "../state/controller";
 import { AppContext } from "../state/hooks";
 import { createAppStore } from "../state/store";
+import { sessionInfo } from "../state/testBuilders";
+import type { Transcript } from "../generated/desk/Transcript";
 import { Composer } from "./Composer";
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -57,7 +59,7 @@ describe("Composer", () => {
       ),
     );
     const box = host.querySelector("textarea") as HTMLTextAreaElement;
-    return { calls, host, box };
+    return { calls, host, box, store };
   }
 
   /** Types as a user does: React sees the input event. */
@@ -99,6 +101,28 @@ describe("Composer", () => {
     await type(box, "a new line");
     await press(box, { key: "Enter", shiftKey: true });
     expect(calls).toHaveLength(3);
+  });
+
+  it("a rolled-back prompt comes back into this session's box only, once", async () => {
+    const { host, box, store } = await render(false);
+    const rolledBack = (sessionId: string, prompt: string) =>
+      act(async () =>
+        store.dispatch({
+          type: "rolledBack",
+          transcript: { session: sessionInfo({ id: sessionId }), turns: [], items: [], hasOlder: false, queued: [], queueHeld: false, options: null, approvals: [] } as unknown as Transcript,
+          prompt,
+        }),
+      );
+    await rolledBack("s2", "not for this box");
+    expect(box.value).toBe("");
+    await rolledBack("s1", "fix the parser, and add a test");
+    expect(box.value).toBe("fix the parser, and add a test");
+    expect(document.activeElement).toBe(box);
+    // Typed over, it stays what the user typed.
+    await type(box, "fix the lexer");
+    await act(async () => store.dispatch({ type: "noticeAdded", notice: "something else" }));
+    expect(box.value).toBe("fix the lexer");
+    expect(host.querySelector("textarea")).toBe(box);
   });
 
   it("when idle, Enter sends", async () => {

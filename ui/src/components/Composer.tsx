@@ -38,7 +38,7 @@ const STEER_KEYS = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(na
  */
 export function Composer({ sessionId, running, queued, queueHeld }: Props) {
   const controller = useController();
-  const { prompts } = useAppView();
+  const { prompts, refill } = useAppView();
   const [text, setText] = useState("");
   const [highlight, setHighlight] = useState(0);
   /** Images kept for the next message. */
@@ -59,6 +59,16 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
   useEffect(() => {
     ref.current?.focus();
   }, []);
+
+  // A rolled-back turn's prompt comes back here, to edit and send again.
+  const [refilled, setRefilled] = useState(refill?.serial ?? 0);
+  if (refill && refill.serial !== refilled) {
+    setRefilled(refill.serial);
+    if (refill.sessionId === sessionId) setText(refill.text);
+  }
+  useEffect(() => {
+    if (refilled > 0) ref.current?.focus();
+  }, [refilled]);
 
   const attach = async (image?: { name: string; bytes: Uint8Array }) => {
     const kept: Attachment | ErrorPayload | null = await controller.attachImage(sessionId, image);

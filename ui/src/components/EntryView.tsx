@@ -14,8 +14,8 @@ import { ReasoningCard } from "./cards/ReasoningCard";
 import { UserMessageCard } from "./cards/UserMessageCard";
 
 /** One transcript entry as its card. Memoized: entries keep their identity until they change. */
-export const EntryView = memo(function EntryView({ entry, sessionId }: { entry: Entry; sessionId: string }) {
-  const card = entry.kind === "approval" ? <ApprovalCard entry={entry} sessionId={sessionId} /> : <EntryCard entry={entry} sessionId={sessionId} />;
+export const EntryView = memo(function EntryView({ entry, sessionId, idle }: { entry: Entry; sessionId: string; idle: boolean }) {
+  const card = entry.kind === "approval" ? <ApprovalCard entry={entry} sessionId={sessionId} /> : <EntryCard entry={entry} sessionId={sessionId} idle={idle} />;
   if (entry.kind !== "item" || entry.cutBytes === null || entry.seq === null) return card;
   return (
     <>
@@ -38,7 +38,8 @@ function CutNotice({ sessionId, seq, bytes }: { sessionId: string; seq: number; 
   );
 }
 
-function EntryCard({ entry, sessionId }: { entry: Entry; sessionId: string }) {
+/** `idle`: no turn runs in the session (a message can be rolled back). */
+function EntryCard({ entry, sessionId, idle }: { entry: Entry; sessionId: string; idle: boolean }) {
   const controller = useController();
   switch (entry.kind) {
     case "prompt":
@@ -53,7 +54,14 @@ function EntryCard({ entry, sessionId }: { entry: Entry; sessionId: string }) {
       const { item, streaming, cutShort } = entry;
       switch (item.type) {
         case "userMessage":
-          return <UserMessageCard id={item.id} text={userMessageText(item)} images={userMessageImages(item)} />;
+          return (
+            <UserMessageCard
+              id={item.id}
+              text={userMessageText(item)}
+              images={userMessageImages(item)}
+              onRollBack={idle && entry.completed && entry.turnId ? () => controller.rollBack(sessionId, entry.turnId as string) : undefined}
+            />
+          );
         case "agentMessage":
           return (
             <AgentMessageCard

@@ -44,11 +44,11 @@ function Footer({ context }: { context?: ListContext }) {
 const components = { Header, Footer };
 
 /** One row: the card with its spacing, re-rendered only when its entry changes. */
-const Row = memo(function Row({ entry, sessionId, focused }: { entry: Entry; sessionId: string; focused: boolean }) {
+const Row = memo(function Row({ entry, sessionId, focused, idle }: { entry: Entry; sessionId: string; focused: boolean; idle: boolean }) {
   return (
     <div className={focused ? "transcript-item focused" : "transcript-item"} data-entry-id={entry.id} data-focused={focused || undefined}>
       <CardBoundary kind={entry.kind === "item" ? entry.item.type : entry.kind} content={entry}>
-        <EntryView entry={entry} sessionId={sessionId} />
+        <EntryView entry={entry} sessionId={sessionId} idle={idle} />
       </CardBoundary>
     </div>
   );
@@ -74,6 +74,7 @@ export function Transcript({ view }: { view: SessionView }) {
   const userMoved = useRef(view.focus === null);
   const entries = useMemo(() => orderedEntries(view), [view.order, view.entries]); // eslint-disable-line react-hooks/exhaustive-deps
   const { sessionId, hasOlder, hasNewer, retrying, loaded } = view;
+  const idle = !isTurnRunning(view);
   useLayoutEffect(() => perfNote("commit", entries.length));
   const focusSeq = view.focus?.seq ?? null;
   const marked = view.focus?.mark ?? false;
@@ -90,9 +91,9 @@ export function Transcript({ view }: { view: SessionView }) {
   const loadNewer = useCallback(() => void controller.loadNewer(sessionId), [controller, sessionId]);
   const itemContent = useCallback(
     (_: number, entry: Entry) => (
-      <Row entry={entry} sessionId={sessionId} focused={marked && entry.kind === "item" && entry.seq === focusSeq} />
+      <Row entry={entry} sessionId={sessionId} focused={marked && entry.kind === "item" && entry.seq === focusSeq} idle={idle} />
     ),
-    [sessionId, focusSeq, marked],
+    [sessionId, focusSeq, marked, idle],
   );
   const toEnd = () => list.current?.scrollToIndex({ index: "LAST", align: "end" });
   const jump = () => {
@@ -150,7 +151,7 @@ export function Transcript({ view }: { view: SessionView }) {
           className="transcript"
           role="log"
           aria-label="Transcript"
-          aria-busy={isTurnRunning(view)}
+          aria-busy={!idle}
           tabIndex={0}
           data={entries}
           context={context}

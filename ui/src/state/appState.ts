@@ -101,6 +101,11 @@ export interface AppView {
   actionErrors: Record<string, ErrorPayload | null>;
   search: SearchView;
   audit: AuditView;
+  /**
+   * Text to put back into a session's message box (the prompt of a turn rolled back); `serial`
+   * tells one offer from the next.
+   */
+  refill: { sessionId: string; text: string; serial: number } | null;
 }
 
 export type AppAction =
@@ -135,6 +140,8 @@ export type AppAction =
   | { type: "promptsLoaded"; prompts: PromptInfo[] }
   /** `focusSeq`: the session was opened at this item (a search result). */
   | { type: "transcript"; transcript: Transcript; focusSeq?: number | null; mark?: boolean }
+  /** A session rolled back: its transcript read again from scratch, and the prompt offered back. */
+  | { type: "rolledBack"; transcript: Transcript; prompt: string | null }
   | { type: "olderPage"; page: TranscriptPage }
   | { type: "newerPage"; page: TranscriptPage }
   | { type: "searchChanged"; query: SearchQuery }
@@ -171,6 +178,7 @@ export const initialAppView: AppView = {
   actionErrors: {},
   search: emptySearch,
   audit: emptyAudit,
+  refill: null,
 };
 
 function withView(state: AppView, sessionId: string, update: (view: SessionView) => SessionView): AppView {
@@ -353,6 +361,15 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
       return withView({ ...state, sessions }, id, (view) =>
         reduceSession(view, { type: "transcript", transcript, focusSeq: action.focusSeq ?? null, mark: action.mark }),
       );
+    }
+    case "rolledBack": {
+      const { transcript, prompt } = action;
+      const id = transcript.session.id;
+      const sessions = state.sessions.map((s) => (s.id === id ? transcript.session : s));
+      // What was shown included the turns now gone: the view starts again from the store.
+      const view = reduceSession(emptySessionView(id), { type: "transcript", transcript });
+      const refill = prompt === null ? state.refill : { sessionId: id, text: prompt, serial: (state.refill?.serial ?? 0) + 1 };
+      return { ...state, sessions, views: { ...state.views, [id]: view }, refill };
     }
     case "olderPage":
     case "newerPage":

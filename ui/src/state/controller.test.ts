@@ -92,6 +92,38 @@ describe("controller", () => {
     expect(state.views[fork?.id ?? ""]?.order.length).toBeGreaterThan(0);
   });
 
+  it("rolls a session back: the later turns leave the view and the prompt is offered back", async () => {
+    vi.useFakeTimers();
+    const backend = createFakeBackend();
+    const store = createAppStore();
+    const controller = createController(backend, store);
+    await controller.load();
+    const session = await backend.createSession("/tmp/a");
+    await controller.select(session.id);
+    for (const prompt of ["first ALPHA", "second BETA"]) {
+      await controller.sendPrompt(session.id, prompt);
+      await vi.runAllTimersAsync();
+    }
+    const opened = await backend.openSession(session.id);
+    expect(opened.turns).toHaveLength(2);
+    // A turn running: refused, nothing changes.
+    await controller.sendPrompt(session.id, "third GAMMA");
+    const refused = await controller.rollBack(session.id, opened.turns[1]?.id ?? "");
+    expect(refused?.code).toBe("turnRunning");
+    await vi.runAllTimersAsync();
+
+    const failed = await controller.rollBack(session.id, "no-such-turn");
+    expect(failed?.message).toMatch(/not in this session/);
+    expect(await controller.rollBack(session.id, opened.turns[1]?.id ?? "")).toBeNull();
+    const state = store.getSnapshot();
+    const shown = JSON.stringify(state.views[session.id]?.entries);
+    expect(shown).toContain("ALPHA");
+    expect(shown).not.toContain("BETA");
+    expect(shown).not.toContain("GAMMA");
+    expect(state.refill).toEqual({ sessionId: session.id, text: "second BETA", serial: 1 });
+    expect((await backend.openSession(session.id)).turns).toHaveLength(1);
+  });
+
   it("says so in the window when a link is not opened", async () => {
     const backend = createFakeBackend();
     backend.openLink = async () => {

@@ -76,6 +76,11 @@ export interface Controller {
   archiveSession(sessionId: string, archived: boolean): Promise<ErrorPayload | null>;
   /** Forks a session (through a turn, else the latest) and opens the new one. */
   forkSession(sessionId: string, throughTurn?: string | null): Promise<void>;
+  /**
+   * Removes a turn and every later one from the session; what the user typed in it goes back
+   * into the message box. Resolves to the error to show, or null.
+   */
+  rollBack(sessionId: string, fromTurn: string): Promise<ErrorPayload | null>;
   /** Turns OS notifications on or off. */
   setNotifications(on: boolean): Promise<void>;
   /** Says in the window's title how many sessions wait for the user. */
@@ -431,6 +436,17 @@ export function createController(backend: Backend, store: AppStore, focused: () 
         await select(fork.id);
       } catch (error) {
         store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+      }
+    },
+    async rollBack(sessionId, fromTurn) {
+      try {
+        const rolled = await backend.rollBack(sessionId, fromTurn);
+        const transcript = await backend.openSession(sessionId);
+        store.dispatch({ type: "rolledBack", transcript, prompt: rolled.prompt });
+        await refreshSessions();
+        return null;
+      } catch (error) {
+        return toErrorPayload(error);
       }
     },
     async setNotifications(on) {

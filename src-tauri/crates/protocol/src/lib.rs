@@ -221,6 +221,18 @@ pub struct Attachment {
     pub bytes: u64,
 }
 
+/// What rolling a session back did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RolledBack {
+    /// The session as it is now (on the codex thread without the removed turns).
+    pub session: SessionInfo,
+    /// How many turns left the conversation.
+    pub removed_turns: u32,
+    /// What the user typed in the first removed turn, to edit and send again.
+    pub prompt: Option<String>,
+}
+
 /// A follow-up the user queued while a turn ran: it is sent when the turn completes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use codex_desk_protocol::{SessionInfo, SessionStatus};
+use codex_desk_protocol::{SessionInfo, SessionOptions, SessionStatus};
 use serde_json::{json, Value};
 
 use super::{lock, Engine};
@@ -18,7 +18,7 @@ use crate::store::now_ms;
 /// Items read from the store per page while copying a transcript.
 const COPY_PAGE: usize = 2_000;
 /// How long codex may take to copy a thread (it reads the whole history).
-const FORK_TIMEOUT: Duration = Duration::from_secs(120);
+const COPY_TIMEOUT: Duration = Duration::from_secs(120);
 
 impl Engine {
     /// Forks session `id` through turn `through` (inclusive; the latest when `None`) into a new
@@ -80,22 +80,8 @@ impl Engine {
             .collect();
 
         // Codex copies the thread, in the source session's codex, which knows it.
-        let live = self.live_quietly(&source).await?;
-        let mut params = json!({
-            "threadId": thread_id,
-            "lastTurnId": last_turn,
-            "cwd": source.workspace,
-            "approvalPolicy": options::approval_policy(options.approvals),
-            "sandbox": options::sandbox_mode(options.sandbox),
-            // The history is ours already (and can be far too long for one message).
-            "excludeTurns": true,
-        });
-        if let Some(model) = &options.model {
-            params["model"] = Value::String(model.clone());
-        }
-        let forked = live
-            .client()
-            .request_with_timeout("thread/fork", params, FORK_TIMEOUT)
+        let forked = self
+            .copy_thread(&source, &thread_id, &last_turn, &options)
             .await?;
         let thread = &forked["thread"];
         let (Some(new_thread), Some(rollout)) = (thread["id"].as_str(), thread["path"].as_str())
@@ -149,12 +135,41 @@ impl Engine {
                 .store
                 .record_decision(&new_id, &turn, &item, choice);
         }
-        if options != codex_desk_protocol::SessionOptions::default() {
+        if options != SessionOptions::default() {
             self.inner.store.set_session_options(&new_id, &options);
         }
         lock(&self.inner.options).insert(new_id.clone(), options);
         tracing::info!(session = %new_id, from = %id, thread = %new_thread, "session forked");
         Ok(info)
+    }
+}
+
+impl Engine {
+    /// Has the session's codex copy thread `thread_id` through turn `through` (codex keeps the
+    /// turns' ids); returns codex's answer (`thread.id`, `thread.path`).
+    pub(super) async fn copy_thread(
+        &self,
+        session: &SessionInfo,
+        thread_id: &str,
+        through: &str,
+        settings: &SessionOptions,
+    ) -> Result<Value> {
+        let live = self.live_quietly(session).await?;
+        let mut params = json!({
+            "threadId": thread_id,
+            "lastTurnId": through,
+            "cwd": session.workspace,
+            "approvalPolicy": options::approval_policy(settings.approvals),
+            "sandbox": options::sandbox_mode(settings.sandbox),
+            // The history is ours already (and can be far too long for one message).
+            "excludeTurns": true,
+        });
+        if let Some(model) = &settings.model {
+            params["model"] = Value::String(model.clone());
+        }
+        live.client()
+            .request_with_timeout("thread/fork", params, COPY_TIMEOUT)
+            .await
     }
 }
 

@@ -10,6 +10,7 @@ mod idle;
 mod manage;
 mod options;
 mod pump;
+mod rollback;
 mod watch;
 
 use std::collections::HashMap;

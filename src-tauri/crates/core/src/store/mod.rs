@@ -11,6 +11,7 @@ mod items;
 mod open;
 mod options;
 mod queues;
+mod rollback;
 mod search;
 pub(crate) mod sessions;
 mod settings;
@@ -458,6 +459,20 @@ impl Store {
             Ok(())
         })
         .await
+    }
+
+    /// Removes a session's last `turns` (items, answers, search entries) and points it at
+    /// `thread_id`, at once; returns what the user typed in the first of them.
+    pub async fn roll_back(
+        &self,
+        session_id: &str,
+        turns: Vec<String>,
+        thread_id: Option<&str>,
+    ) -> Result<Option<String>> {
+        let (id, thread) = (session_id.to_string(), thread_id.map(str::to_string));
+        let at = now_ms();
+        self.read(move |c| rollback::remove_turns(c, &id, &turns, thread.as_deref(), at))
+            .await
     }
 
     /// The `seq` of a session's newest item (0 when it has none).

@@ -1,0 +1,146 @@
+//! Rolling a session back: its last turns leave the transcript (items, the user's answers
+//! about them, their search entries) and the session moves to the codex thread that no longer
+//! holds them, all in one transaction.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+
+use crate::error::Result;
+
+/// Removes `turns` (their items, decisions and rows) from a session and points it at
+/// `thread_id` (`None`: the next prompt starts a new thread). Returns the text the user typed
+/// in the first of them, to offer it again.
+pub(super) fn remove_turns(
+    conn: &Connection,
+    session_id: &str,
+    turns: &[String],
+    thread_id: Option<&str>,
+    at: i64,
+) -> Result<Option<String>> {
+    let tx = conn.unchecked_transaction()?;
+    let prompt = match turns.first() {
+        Some(first) => tx
+            .query_row(
+                "SELECT json FROM items WHERE session_id = ?1 AND turn_id = ?2
+                   AND kind = 'userMessage' ORDER BY seq LIMIT 1",
+                params![session_id, first],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .and_then(|json| typed_text(&json)),
+        None => None,
+    };
+    for turn in turns {
+        // Search entries go with the items (trigger `items_forget_text`).
+        tx.execute(
+            "DELETE FROM items WHERE session_id = ?1 AND turn_id = ?2",
+            params![session_id, turn],
+        )?;
+        tx.execute(
+            "DELETE FROM decisions WHERE session_id = ?1 AND turn_id = ?2",
+            params![session_id, turn],
+        )?;
+        tx.execute(
+            "DELETE FROM turns WHERE session_id = ?1 AND id = ?2",
+            params![session_id, turn],
+        )?;
+    }
+    tx.execute(
+        "UPDATE sessions SET thread_id = ?2, updated_at = ?3 WHERE id = ?1",
+        params![session_id, thread_id, at],
+    )?;
+    tx.commit()?;
+    Ok(prompt)
+}
+
+/// The text parts of a stored user message, joined as the user typed them.
+fn typed_text(json: &str) -> Option<String> {
+    let item: Value = serde_json::from_str(json).ok()?;
+    let text: Vec<&str> = item["content"]
+        .as_array()?
+        .iter()
+        .filter(|part| part["type"] == "text")
+        .filter_map(|part| part["text"].as_str())
+        .collect();
+    (!text.is_empty()).then(|| text.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::store::sessions::tests::sample;
+    use crate::store::{NewItem, Store};
+
+    fn add(store: &Store, turn: &str, id: &str, item: serde_json::Value) {
+        store.upsert_item(NewItem {
+            session_id: "s".into(),
+            turn_id: turn.into(),
+            item_id: id.into(),
+            kind: item["type"].as_str().unwrap_or_default().into(),
+            json: item.to_string(),
+        });
+    }
+
+    #[tokio::test]
+    async fn the_last_turns_leave_the_transcript_and_search_and_their_prompt_comes_back() {
+        let store = Store::open_in_memory().expect("store");
+        store.insert_session(sample("s", 1));
+        for (turn, words) in [("t1", "alpha"), ("t2", "bravo"), ("t3", "charlie")] {
+            store.turn_started("s", turn);
+            add(
+                &store,
+                turn,
+                "u",
+                json!({"type": "userMessage", "id": "u", "content": [{"type": "text", "text": format!("say {words}")}]}),
+            );
+            add(
+                &store,
+                turn,
+                "a",
+                json!({"type": "agentMessage", "id": "a", "text": format!("{words} said")}),
+            );
+            store.turn_finished("s", turn, "completed", None);
+        }
+        store.finish_search_index().await.expect("indexed");
+
+        let prompt = store
+            .roll_back("s", vec!["t2".into(), "t3".into()], Some("thread-2"))
+            .await
+            .expect("rolled back");
+
+        assert_eq!(prompt.as_deref(), Some("say bravo"));
+        let turns: Vec<String> = store
+            .all_turns("s")
+            .await
+            .expect("turns")
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
+        assert_eq!(turns, ["t1"]);
+        let items = store.list_items("s").await.expect("items");
+        assert_eq!(items.len(), 2);
+        assert!(items.iter().all(|i| i.turn_id == "t1"));
+        let session = store.session("s").await.expect("read").expect("session");
+        assert_eq!(session.thread_id.as_deref(), Some("thread-2"));
+        for (word, found) in [("alpha", 2), ("bravo", 0), ("charlie", 0)] {
+            let results = store
+                .search(codex_desk_protocol::SearchQuery {
+                    text: word.into(),
+                    ..Default::default()
+                })
+                .await
+                .expect("search");
+            assert_eq!(results.hits.len(), found, "{word}");
+        }
+
+        // Every turn gone: the session has no thread until the next prompt starts one.
+        store
+            .roll_back("s", vec!["t1".into()], None)
+            .await
+            .expect("rolled back");
+        let session = store.session("s").await.expect("read").expect("session");
+        assert_eq!(session.thread_id, None);
+        assert!(store.list_items("s").await.expect("items").is_empty());
+    }
+}
