@@ -15,4 +15,5 @@ mod restart;
 mod rollback;
 mod setup;
 mod turns;
+mod venv;
 mod wire;

@@ -161,4 +161,19 @@ describe("SessionOptionsBar", () => {
     await act(async () => host.querySelector<HTMLButtonElement>('button[aria-label="Stop letting codex write /picked/folder"]')?.click());
     expect(saved.at(-1)?.writableFolders).toEqual([]);
   });
+
+  it("turns the session's own Python environment on, saying so while it is made", async () => {
+    const { saved, host, draw } = await render(defaultSessionOptions);
+    const venv = () => host.querySelector<HTMLInputElement>('input[aria-label="Own Python environment"]');
+    expect(venv()?.checked).toBe(false);
+    await act(async () => venv()?.click());
+    expect(saved.at(-1)).toMatchObject({ pythonVenv: true, sandbox: "workspaceWrite" });
+    expect(host.textContent).toContain("Making the Python environment…");
+    expect(venv()?.disabled).toBe(true);
+    await draw({ ...defaultSessionOptions, pythonVenv: true });
+    expect(host.textContent).not.toContain("Making the Python environment…");
+    expect(venv()?.checked).toBe(true);
+    await act(async () => venv()?.click());
+    expect(saved.at(-1)?.pythonVenv).toBe(false);
+  });
 });

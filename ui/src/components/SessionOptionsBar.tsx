@@ -48,6 +48,8 @@ export function SessionOptionsBar({
   /** A change that gives codex more power, waiting for the user's yes. */
   const [confirming, setConfirming] = useState<SessionOptions | null>(null);
   const networkWhy = useId();
+  // Making an environment takes seconds (pip is copied in).
+  const makingVenv = pending !== null && pending.over === stored && pending.next.pythonVenv && !stored.pythonVenv;
 
   const save = async (next: SessionOptions) => {
     setPending({ over: stored, next });
@@ -161,6 +163,19 @@ export function SessionOptionsBar({
             {options.writableFolders.length === 0 ? "Other folders: none" : `Other folders: ${options.writableFolders.length}`} ▾
           </button>
         )}
+        <label
+          className="option"
+          title="A Python virtual environment of this session's own (in its folder), first on the PATH of codex's commands: pip installs go there, not into your system. Commands then run without your login profile, with its PATH."
+        >
+          <input
+            type="checkbox"
+            aria-label="Own Python environment"
+            checked={options.pythonVenv}
+            disabled={running || makingVenv}
+            onChange={(e) => void change({ pythonVenv: e.target.checked })}
+          />
+          <span className="small">{makingVenv ? "Making the Python environment…" : "Python venv"}</span>
+        </label>
         {running && <span className="small muted">Changes apply from the next turn.</span>}
       </div>
       {folders && options.sandbox === "workspaceWrite" && (

@@ -148,6 +148,7 @@ export const defaultSessionOptions: SessionOptions = {
   approvals: "onRequest",
   network: false,
   writableFolders: [],
+  pythonVenv: false,
 };
 
 export function emptySessionView(sessionId: string): SessionView {

@@ -43,6 +43,9 @@ pub struct SessionOptions {
     pub network: bool,
     /// Folders besides the workspace that the workspace-write sandbox lets codex write.
     pub writable_folders: Vec<String>,
+    /// The session has its own Python virtual environment (in its folder), first on the PATH
+    /// of codex's commands.
+    pub python_venv: bool,
 }
 
 /// A reasoning effort a model supports.

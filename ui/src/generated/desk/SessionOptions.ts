@@ -14,4 +14,9 @@ network: boolean,
 /**
  * Folders besides the workspace that the workspace-write sandbox lets codex write.
  */
-writableFolders: Array<string>, };
+writableFolders: Array<string>, 
+/**
+ * The session has its own Python virtual environment (in its folder), first on the PATH
+ * of codex's commands.
+ */
+pythonVenv: boolean, };

@@ -11,6 +11,7 @@ mod manage;
 mod options;
 mod pump;
 mod rollback;
+mod venv;
 mod watch;
 
 use std::collections::HashMap;
@@ -21,8 +22,8 @@ use std::time::Duration;
 
 use codex_desk_protocol::{
     AppState, ApprovalChoice, ApprovalOutcome, ApprovalRequest, EventBatch, PromptInfo,
-    QueuedPrompt, SearchQuery, SearchResults, SessionEvent, SessionInfo, SessionOptions,
-    SessionStatus, StoredItem, Transcript, TranscriptPage,
+    QueuedPrompt, SandboxMode, SearchQuery, SearchResults, SessionEvent, SessionInfo,
+    SessionOptions, SessionStatus, StoredItem, Transcript, TranscriptPage,
 };
 
 use crate::account::{self, Account, AccountConfig};
@@ -63,6 +64,9 @@ pub struct EngineConfig {
     /// A session's codex is released after this long unused (`None`: never); the next prompt
     /// resumes its thread.
     pub idle_release: Option<Duration>,
+    /// The Python that makes sessions' virtual environments (`None`: uv, else python3, found
+    /// on the PATH).
+    pub python: Option<PathBuf>,
 }
 
 impl EngineConfig {
@@ -76,6 +80,7 @@ impl EngineConfig {
             codex_env: Vec::new(),
             relay: RelayConfig::default(),
             idle_release: idle::idle_release_from_env(),
+            python: None,
         }
     }
 }
@@ -659,6 +664,12 @@ impl Engine {
             )
             .await;
         }
+        if options.python_venv && options.sandbox == SandboxMode::WorkspaceWrite {
+            // `pip install` writes into the session's environment.
+            options
+                .writable_folders
+                .push(self.folder(id).venv().dir().display().to_string());
+        }
         self.set_status(id, SessionStatus::Running, None, Some(&live.thread_id))
             .await?;
         match live.start_turn(text, &images, &options).await {
@@ -957,6 +968,12 @@ impl Engine {
         let credentials_generation = self.inner.account.generation();
         let credentials = self.inner.account.credentials().await?;
         let options = self.options_of(&session.id).await?;
+        let env = self.session_env(&session.id, &options).await?;
+        let mut codex_args = config.codex_args.clone();
+        if options.python_venv {
+            // A login shell's profile would set PATH again, putting another python first.
+            codex_args.push("allow_login_shell=false".into());
+        }
         LiveSession::launch(Launch {
             binary: &codex.path,
             folder: &folder,
@@ -964,8 +981,8 @@ impl Engine {
             thread_id: session.thread_id.as_deref(),
             user_codex_home: config.user_codex_home.as_deref(),
             overrides: &config.overrides,
-            codex_args: &config.codex_args,
-            extra_env: &config.codex_env,
+            codex_args: &codex_args,
+            extra_env: &env,
             credentials,
             credentials_generation,
             options: &options,
@@ -1004,6 +1021,20 @@ impl Engine {
                     relays.remove(id);
                 }
             }
+        }
+    }
+
+    /// Stops the session's codex, if it runs (between turns): the next prompt starts one that
+    /// resumes the thread.
+    async fn release(&self, id: &str) {
+        let gate = lock(&self.inner.launching)
+            .entry(id.to_string())
+            .or_default()
+            .clone();
+        let _no_launch = gate.lock().await;
+        let live = lock(&self.inner.live).remove(id);
+        if let Some(live) = live {
+            live.close();
         }
     }
 

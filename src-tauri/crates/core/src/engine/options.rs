@@ -27,7 +27,8 @@ impl Engine {
         // Only folders added now: one listed before that has since gone does not block other
         // changes (a turn leaves it out and says so; the user removes it when they like).
         let guard = self.guard();
-        let before = self.options_of(id).await?.writable_folders;
+        let previous = self.options_of(id).await?;
+        let before = &previous.writable_folders;
         let mut folders = Vec::new();
         for folder in &options.writable_folders {
             if before.contains(folder) {
@@ -40,6 +41,17 @@ impl Engine {
             folders.push(checked.display().to_string());
         }
         options.writable_folders = folders;
+        // A new Python environment means a new codex: no turn may start on the old one until
+        // the options are in place.
+        let gate = self.send_gate(id);
+        let _no_send = match options.python_venv != previous.python_venv {
+            true => {
+                let held = gate.lock().await;
+                self.switch_venv(id, options.python_venv).await?;
+                Some(held)
+            }
+            false => None,
+        };
         self.inner.store.set_session_options(id, &options);
         lock(&self.inner.options).insert(id.to_string(), options.clone());
         let model = (options.model.clone(), options.effort.clone());

@@ -77,15 +77,7 @@ impl Engine {
             .await?;
 
         // The codex that follows the old thread goes; the next prompt resumes the new one.
-        let launch = lock(&self.inner.launching)
-            .entry(id.to_string())
-            .or_default()
-            .clone();
-        let _no_launch = launch.lock().await;
-        let live = lock(&self.inner.live).remove(id);
-        if let Some(live) = live {
-            live.close();
-        }
+        self.release(id).await;
         tracing::info!(session = %id, removed_turns, thread = ?thread, "session rolled back");
         Ok(RolledBack {
             session: self.session(id).await?,

@@ -4,6 +4,7 @@
 
 mod config;
 mod user_home;
+pub mod venv;
 mod workspace;
 
 use std::path::{Path, PathBuf};
@@ -74,6 +75,11 @@ impl SessionFolder {
     /// Images the user attached to prompts (copies: the originals may move or change).
     pub fn attachments_dir(&self) -> PathBuf {
         self.root.join("attachments")
+    }
+
+    /// The session's own Python virtual environment (when the user turns it on).
+    pub fn venv(&self) -> venv::Venv {
+        venv::Venv::new(self.root.join("venv"))
     }
 
     /// The session's own temp folder (codex's `TMPDIR`): codex will not set up its sandbox

@@ -58,6 +58,7 @@ mod tests {
             approvals: ApprovalMode::Never,
             network: false,
             writable_folders: vec!["/srv/shared".into()],
+            python_venv: true,
         };
         store.set_session_options("a", &options);
         assert_eq!(store.session_options("a").await.expect("a"), options);

@@ -1,0 +1,139 @@
+//! A session's own Python environment: made in its folder when the user turns it on, first on
+//! the PATH of the agent's commands (which may install into it), gone from the PATH when turned
+//! off; no Python to make one is a clear message, and nothing changes.
+
+use std::sync::Arc;
+
+use codex_desk_core::engine::Engine;
+use codex_desk_core::CoreError;
+use codex_desk_protocol::SessionOptions;
+use codex_desk_test_support::{reply, ModelRequest, Reply};
+use codex_desk_tests::TestEnv;
+
+/// Each prompt has codex run `python`, which says which environment it is and writes a file
+/// into it (as `pip install` would); then the model repeats what it printed.
+const PYTHON: &str = "python3 -c \"import sys; print('PREFIX=' + sys.prefix, flush=True); open(sys.prefix + '/written-by-agent.txt', 'w').write('ok')\"";
+
+fn python_model() -> codex_desk_test_support::Script {
+    Arc::new(|req: &ModelRequest| -> Reply {
+        match req.tool_output() {
+            Some(out) => reply::text(&["Python said: ", &out]),
+            None => reply::exec_command("call_python", PYTHON, None),
+        }
+    })
+}
+
+async fn venv_on(engine: &Engine, id: &str, on: bool) -> Result<SessionOptions, CoreError> {
+    engine
+        .set_session_options(
+            id,
+            SessionOptions {
+                python_venv: on,
+                ..SessionOptions::default()
+            },
+        )
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_agents_python_is_the_sessions_own_environment_while_it_is_on() {
+    let env = TestEnv::new(python_model()).await;
+    let (engine, session, mut events) = env.start_session().await;
+    let id = session.id.clone();
+    let venv = env.data_dir().join("sessions").join(&id).join("venv");
+
+    // Started before: the codex running now has no environment yet; the next turn's has.
+    engine
+        .send_prompt(&id, "which python?")
+        .await
+        .expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    let before = env.mock.requests().last().expect("request").tool_output();
+    assert!(
+        !before
+            .clone()
+            .unwrap_or_default()
+            .contains(&venv.display().to_string()),
+        "{before:?}"
+    );
+
+    assert!(venv_on(&engine, &id, true).await.expect("on").python_venv);
+    assert!(
+        venv.join("bin/python").exists(),
+        "made in the session's folder"
+    );
+    engine
+        .send_prompt(&id, "which python now?")
+        .await
+        .expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    let said = env
+        .mock
+        .requests()
+        .last()
+        .expect("request")
+        .tool_output()
+        .unwrap_or_default();
+    assert!(
+        said.contains(&format!("PREFIX={}", venv.display())),
+        "the venv's python ran: {said}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(venv.join("written-by-agent.txt")).expect("written in the venv"),
+        "ok",
+        "the sandbox lets commands install into the environment"
+    );
+
+    // Off: the next command runs the system's python again; the environment stays for later.
+    assert!(!venv_on(&engine, &id, false).await.expect("off").python_venv);
+    engine.send_prompt(&id, "and now?").await.expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    let said = env
+        .mock
+        .requests()
+        .last()
+        .expect("request")
+        .tool_output()
+        .unwrap_or_default();
+    assert!(said.contains("PREFIX="), "{said}");
+    assert!(!said.contains(&venv.display().to_string()), "{said}");
+    assert!(venv.join("bin/python").exists());
+    engine.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_python_to_make_it_the_user_is_told_and_nothing_changes() {
+    let env = TestEnv::new(python_model()).await;
+    let engine = Engine::open(codex_desk_core::engine::EngineConfig {
+        python: Some("/no/such/python3".into()),
+        ..env.config()
+    })
+    .expect("engine");
+    let session = engine
+        .create_session(&env.workspace().display().to_string())
+        .expect("session");
+    let refused = venv_on(&engine, &session.id, true)
+        .await
+        .expect_err("no python");
+    assert!(
+        refused
+            .to_string()
+            .contains("/no/such/python3 did not start"),
+        "{refused}"
+    );
+    assert!(
+        !engine
+            .open_session(&session.id)
+            .await
+            .expect("open")
+            .options
+            .python_venv
+    );
+    assert!(!env
+        .data_dir()
+        .join("sessions")
+        .join(&session.id)
+        .join("venv")
+        .exists());
+    engine.shutdown();
+}
