@@ -11,8 +11,6 @@ import { initialAppView } from "../state/appState";
 import { createController } from "../state/controller";
 import { AppContext } from "../state/hooks";
 import { createAppStore } from "../state/store";
-import { sessionInfo } from "../state/testBuilders";
-import type { Transcript } from "../generated/desk/Transcript";
 import { Composer } from "./Composer";
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -103,26 +101,24 @@ describe("Composer", () => {
     expect(calls).toHaveLength(3);
   });
 
-  it("a rolled-back prompt comes back into this session's box only, once", async () => {
-    const { host, box, store } = await render(false);
+  it("a rolled-back prompt comes back into its own session's box, after what was typed", async () => {
+    const { box, store } = await render(false);
     const rolledBack = (sessionId: string, prompt: string) =>
-      act(async () =>
-        store.dispatch({
-          type: "rolledBack",
-          transcript: { session: sessionInfo({ id: sessionId }), turns: [], items: [], hasOlder: false, queued: [], queueHeld: false, options: null, approvals: [] } as unknown as Transcript,
-          prompt,
-        }),
-      );
+      act(async () => store.dispatch({ type: "rolledBack", sessionId, transcript: null, prompt }));
+    // Another session's prompt waits for that session's box.
     await rolledBack("s2", "not for this box");
     expect(box.value).toBe("");
+    expect(store.getSnapshot().refills.s2?.text).toBe("not for this box");
     await rolledBack("s1", "fix the parser, and add a test");
     expect(box.value).toBe("fix the parser, and add a test");
     expect(document.activeElement).toBe(box);
-    // Typed over, it stays what the user typed.
-    await type(box, "fix the lexer");
+    expect(store.getSnapshot().refills.s1).toBeUndefined();
+    // What the user typed since stays, the prompt after it; the same text twice comes twice.
+    await type(box, "also the lexer");
+    await rolledBack("s1", "fix the parser, and add a test");
+    expect(box.value).toBe("also the lexer\n\nfix the parser, and add a test");
     await act(async () => store.dispatch({ type: "noticeAdded", notice: "something else" }));
-    expect(box.value).toBe("fix the lexer");
-    expect(host.querySelector("textarea")).toBe(box);
+    expect(box.value).toBe("also the lexer\n\nfix the parser, and add a test");
   });
 
   it("when idle, Enter sends", async () => {

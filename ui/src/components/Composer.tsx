@@ -38,7 +38,8 @@ const STEER_KEYS = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(na
  */
 export function Composer({ sessionId, running, queued, queueHeld }: Props) {
   const controller = useController();
-  const { prompts, refill } = useAppView();
+  const { prompts, refills } = useAppView();
+  const refill = refills[sessionId];
   const [text, setText] = useState("");
   const [highlight, setHighlight] = useState(0);
   /** Images kept for the next message. */
@@ -60,15 +61,18 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
     ref.current?.focus();
   }, []);
 
-  // A rolled-back turn's prompt comes back here, to edit and send again.
-  const [refilled, setRefilled] = useState(refill?.serial ?? 0);
+  // A rolled-back turn's prompt comes back here, to edit and send again (after what the user
+  // already typed, which stays).
+  const [refilled, setRefilled] = useState(0);
   if (refill && refill.serial !== refilled) {
     setRefilled(refill.serial);
-    if (refill.sessionId === sessionId) setText(refill.text);
+    setText((typed) => (typed.trim() ? `${typed.trimEnd()}\n\n${refill.text}` : refill.text));
   }
   useEffect(() => {
-    if (refilled > 0) ref.current?.focus();
-  }, [refilled]);
+    if (refilled === 0) return;
+    controller.takeRefill(sessionId, refilled);
+    ref.current?.focus();
+  }, [controller, sessionId, refilled]);
 
   const attach = async (image?: { name: string; bytes: Uint8Array }) => {
     const kept: Attachment | ErrorPayload | null = await controller.attachImage(sessionId, image);

@@ -14,8 +14,8 @@ import { ReasoningCard } from "./cards/ReasoningCard";
 import { UserMessageCard } from "./cards/UserMessageCard";
 
 /** One transcript entry as its card. Memoized: entries keep their identity until they change. */
-export const EntryView = memo(function EntryView({ entry, sessionId, idle }: { entry: Entry; sessionId: string; idle: boolean }) {
-  const card = entry.kind === "approval" ? <ApprovalCard entry={entry} sessionId={sessionId} /> : <EntryCard entry={entry} sessionId={sessionId} idle={idle} />;
+export const EntryView = memo(function EntryView({ entry, sessionId, rollBack = false }: { entry: Entry; sessionId: string; rollBack?: boolean }) {
+  const card = entry.kind === "approval" ? <ApprovalCard entry={entry} sessionId={sessionId} /> : <EntryCard entry={entry} sessionId={sessionId} rollBack={rollBack} />;
   if (entry.kind !== "item" || entry.cutBytes === null || entry.seq === null) return card;
   return (
     <>
@@ -38,8 +38,8 @@ function CutNotice({ sessionId, seq, bytes }: { sessionId: string; seq: number; 
   );
 }
 
-/** `idle`: no turn runs in the session (a message can be rolled back). */
-function EntryCard({ entry, sessionId, idle }: { entry: Entry; sessionId: string; idle: boolean }) {
+/** `rollBack`: the conversation can be rolled back from here (a turn's first message, no turn running). */
+function EntryCard({ entry, sessionId, rollBack }: { entry: Entry; sessionId: string; rollBack: boolean }) {
   const controller = useController();
   switch (entry.kind) {
     case "prompt":
@@ -59,7 +59,7 @@ function EntryCard({ entry, sessionId, idle }: { entry: Entry; sessionId: string
               id={item.id}
               text={userMessageText(item)}
               images={userMessageImages(item)}
-              onRollBack={idle && entry.completed && entry.turnId ? () => controller.rollBack(sessionId, entry.turnId as string) : undefined}
+              onRollBack={rollBack && entry.completed && entry.turnId ? () => controller.rollBack(sessionId, entry.turnId as string) : undefined}
             />
           );
         case "agentMessage":

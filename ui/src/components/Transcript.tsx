@@ -43,12 +43,24 @@ function Footer({ context }: { context?: ListContext }) {
 
 const components = { Header, Footer };
 
+/** The ids of each turn's first user message (completed), where a rollback can start. */
+function firstMessages(entries: Entry[]): Set<string> {
+  const seen = new Set<string>();
+  const first = new Set<string>();
+  for (const entry of entries) {
+    if (entry.kind !== "item" || entry.item.type !== "userMessage" || !entry.turnId || seen.has(entry.turnId)) continue;
+    seen.add(entry.turnId);
+    first.add(entry.id);
+  }
+  return first;
+}
+
 /** One row: the card with its spacing, re-rendered only when its entry changes. */
-const Row = memo(function Row({ entry, sessionId, focused, idle }: { entry: Entry; sessionId: string; focused: boolean; idle: boolean }) {
+const Row = memo(function Row({ entry, sessionId, focused, rollBack }: { entry: Entry; sessionId: string; focused: boolean; rollBack: boolean }) {
   return (
     <div className={focused ? "transcript-item focused" : "transcript-item"} data-entry-id={entry.id} data-focused={focused || undefined}>
       <CardBoundary kind={entry.kind === "item" ? entry.item.type : entry.kind} content={entry}>
-        <EntryView entry={entry} sessionId={sessionId} idle={idle} />
+        <EntryView entry={entry} sessionId={sessionId} rollBack={rollBack} />
       </CardBoundary>
     </div>
   );
@@ -75,6 +87,8 @@ export function Transcript({ view }: { view: SessionView }) {
   const entries = useMemo(() => orderedEntries(view), [view.order, view.entries]); // eslint-disable-line react-hooks/exhaustive-deps
   const { sessionId, hasOlder, hasNewer, retrying, loaded } = view;
   const idle = !isTurnRunning(view);
+  // A turn is rolled back whole: from its first message (a steer later in it is not a start).
+  const turnStarts = useMemo(() => firstMessages(entries), [view.order]); // eslint-disable-line react-hooks/exhaustive-deps
   useLayoutEffect(() => perfNote("commit", entries.length));
   const focusSeq = view.focus?.seq ?? null;
   const marked = view.focus?.mark ?? false;
@@ -91,9 +105,14 @@ export function Transcript({ view }: { view: SessionView }) {
   const loadNewer = useCallback(() => void controller.loadNewer(sessionId), [controller, sessionId]);
   const itemContent = useCallback(
     (_: number, entry: Entry) => (
-      <Row entry={entry} sessionId={sessionId} focused={marked && entry.kind === "item" && entry.seq === focusSeq} idle={idle} />
+      <Row
+        entry={entry}
+        sessionId={sessionId}
+        focused={marked && entry.kind === "item" && entry.seq === focusSeq}
+        rollBack={idle && turnStarts.has(entry.id)}
+      />
     ),
-    [sessionId, focusSeq, marked, idle],
+    [sessionId, focusSeq, marked, idle, turnStarts],
   );
   const toEnd = () => list.current?.scrollToIndex({ index: "LAST", align: "end" });
   const jump = () => {

@@ -102,10 +102,12 @@ export interface AppView {
   search: SearchView;
   audit: AuditView;
   /**
-   * Text to put back into a session's message box (the prompt of a turn rolled back); `serial`
-   * tells one offer from the next.
+   * Text waiting to go back into a session's message box (the prompt of a turn rolled back),
+   * until that session's box takes it; `serial` tells one offer from the next.
    */
-  refill: { sessionId: string; text: string; serial: number } | null;
+  refills: Record<string, { text: string; serial: number }>;
+  /** The last refill's serial. */
+  refillSerial: number;
 }
 
 export type AppAction =
@@ -140,8 +142,13 @@ export type AppAction =
   | { type: "promptsLoaded"; prompts: PromptInfo[] }
   /** `focusSeq`: the session was opened at this item (a search result). */
   | { type: "transcript"; transcript: Transcript; focusSeq?: number | null; mark?: boolean }
-  /** A session rolled back: its transcript read again from scratch, and the prompt offered back. */
-  | { type: "rolledBack"; transcript: Transcript; prompt: string | null }
+  /**
+   * A session rolled back: its transcript read again from scratch (null: it could not be read
+   * yet; the view starts empty), and the prompt offered back.
+   */
+  | { type: "rolledBack"; sessionId: string; transcript: Transcript | null; prompt: string | null }
+  /** A session's message box took the text waiting for it. */
+  | { type: "refillTaken"; sessionId: string; serial: number }
   | { type: "olderPage"; page: TranscriptPage }
   | { type: "newerPage"; page: TranscriptPage }
   | { type: "searchChanged"; query: SearchQuery }
@@ -178,7 +185,8 @@ export const initialAppView: AppView = {
   actionErrors: {},
   search: emptySearch,
   audit: emptyAudit,
-  refill: null,
+  refills: {},
+  refillSerial: 0,
 };
 
 function withView(state: AppView, sessionId: string, update: (view: SessionView) => SessionView): AppView {
@@ -363,13 +371,26 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
       );
     }
     case "rolledBack": {
-      const { transcript, prompt } = action;
-      const id = transcript.session.id;
-      const sessions = state.sessions.map((s) => (s.id === id ? transcript.session : s));
+      const { sessionId: id, transcript, prompt } = action;
+      const sessions = transcript ? state.sessions.map((s) => (s.id === id ? transcript.session : s)) : state.sessions;
       // What was shown included the turns now gone: the view starts again from the store.
-      const view = reduceSession(emptySessionView(id), { type: "transcript", transcript });
-      const refill = prompt === null ? state.refill : { sessionId: id, text: prompt, serial: (state.refill?.serial ?? 0) + 1 };
-      return { ...state, sessions, views: { ...state.views, [id]: view }, refill };
+      const fresh = emptySessionView(id);
+      const view = transcript ? reduceSession(fresh, { type: "transcript", transcript }) : fresh;
+      if (prompt === null) return { ...state, sessions, views: { ...state.views, [id]: view } };
+      const serial = state.refillSerial + 1;
+      return {
+        ...state,
+        sessions,
+        views: { ...state.views, [id]: view },
+        refills: { ...state.refills, [id]: { text: prompt, serial } },
+        refillSerial: serial,
+      };
+    }
+    case "refillTaken": {
+      if (state.refills[action.sessionId]?.serial !== action.serial) return state;
+      const refills = { ...state.refills };
+      delete refills[action.sessionId];
+      return { ...state, refills };
     }
     case "olderPage":
     case "newerPage":

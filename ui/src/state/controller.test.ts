@@ -120,7 +120,7 @@ describe("controller", () => {
     expect(shown).toContain("ALPHA");
     expect(shown).not.toContain("BETA");
     expect(shown).not.toContain("GAMMA");
-    expect(state.refill).toEqual({ sessionId: session.id, text: "second BETA", serial: 1 });
+    expect(state.refills[session.id]).toEqual({ text: "second BETA", serial: 1 });
     expect((await backend.openSession(session.id)).turns).toHaveLength(1);
   });
 

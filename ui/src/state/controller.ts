@@ -81,6 +81,8 @@ export interface Controller {
    * into the message box. Resolves to the error to show, or null.
    */
   rollBack(sessionId: string, fromTurn: string): Promise<ErrorPayload | null>;
+  /** The session's message box took the text offered back to it. */
+  takeRefill(sessionId: string, serial: number): void;
   /** Turns OS notifications on or off. */
   setNotifications(on: boolean): Promise<void>;
   /** Says in the window's title how many sessions wait for the user. */
@@ -439,15 +441,25 @@ export function createController(backend: Backend, store: AppStore, focused: () 
       }
     },
     async rollBack(sessionId, fromTurn) {
+      let prompt: string | null;
       try {
-        const rolled = await backend.rollBack(sessionId, fromTurn);
-        const transcript = await backend.openSession(sessionId);
-        store.dispatch({ type: "rolledBack", transcript, prompt: rolled.prompt });
-        await refreshSessions();
-        return null;
+        prompt = (await backend.rollBack(sessionId, fromTurn)).prompt;
       } catch (error) {
         return toErrorPayload(error);
       }
+      try {
+        const transcript = await backend.openSession(sessionId, "rolled back");
+        store.dispatch({ type: "rolledBack", sessionId, transcript, prompt });
+      } catch {
+        // Rolled back all the same: the prompt is offered, and the transcript read again soon.
+        store.dispatch({ type: "rolledBack", sessionId, transcript: null, prompt });
+        scheduleReload(sessionId, "reading the transcript after a rollback failed");
+      }
+      await refreshSessions();
+      return null;
+    },
+    takeRefill(sessionId, serial) {
+      store.dispatch({ type: "refillTaken", sessionId, serial });
     },
     async setNotifications(on) {
       store.dispatch({ type: "notificationsChanged", on });

@@ -48,7 +48,7 @@ export function UserMessageCard({
           </button>
         </div>
       )}
-      {asking && (
+      {asking && onRollBack && (
         <div className="banner confirm-rollback" role="alertdialog" aria-label="Roll back the conversation?">
           <span className="banner-message small">
             This message and everything after it leave the conversation, and codex forgets them. Files codex changed stay as they are. Your message goes back into the message box to edit.

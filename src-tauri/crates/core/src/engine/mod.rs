@@ -891,6 +891,9 @@ impl Engine {
             live.touch();
             return Ok(live);
         }
+        // Read again under the gate: a rollback or a move may have changed the thread or the
+        // folder while this waited.
+        let session = &self.session(&session.id).await?;
         let id = session.id.as_str();
         self.set_status(
             id,

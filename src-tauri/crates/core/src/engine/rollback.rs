@@ -2,7 +2,7 @@
 //! to a copy of its thread made without them) and in the transcript. Files the agent changed in
 //! those turns stay as they are.
 
-use codex_desk_protocol::RolledBack;
+use codex_desk_protocol::{RolledBack, SessionStatus};
 
 use super::{lock, Engine};
 use crate::error::{CoreError, Result};
@@ -53,16 +53,26 @@ impl Engine {
             (None, _) => None,
             (Some(_), None) => {
                 return Err(CoreError::InvalidInput(
-                    "This session has no codex thread to roll back.".into(),
+                    "Codex has no record of this conversation to roll back. Roll back from the first message to start afresh.".into(),
                 ))
             }
             (Some(last_kept), Some(thread_id)) => {
                 let settings = self.options_of(id).await?;
+                let refused = |why: String| {
+                    CoreError::InvalidInput(format!(
+                        "Codex could not roll the conversation back ({why}); nothing was removed. Try again, or roll back from an earlier message."
+                    ))
+                };
                 let copy = self
                     .copy_thread(&session, thread_id, &last_kept.id, &settings)
-                    .await?;
+                    .await
+                    .map_err(|e| match e {
+                        CoreError::Rpc { message, .. } => refused(message),
+                        CoreError::CodexGone(why) => refused(why),
+                        other => other,
+                    })?;
                 let Some(new_thread) = copy["thread"]["id"].as_str() else {
-                    return Err(CoreError::CodexGone(
+                    return Err(refused(
                         "it copied the thread but did not say which it is".into(),
                     ));
                 };
@@ -78,6 +88,10 @@ impl Engine {
 
         // The codex that follows the old thread goes; the next prompt resumes the new one.
         self.release(id).await;
+        // Follow-ups queued after the removed turns wait for the user to send them.
+        self.hold_queue(id).await;
+        self.set_status(id, SessionStatus::Idle, None, thread.as_deref())
+            .await?;
         tracing::info!(session = %id, removed_turns, thread = ?thread, "session rolled back");
         Ok(RolledBack {
             session: self.session(id).await?,

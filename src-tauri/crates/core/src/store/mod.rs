@@ -51,6 +51,7 @@ const MIGRATIONS: &[&str] = &[
     options::MIGRATION_6,
     sessions::MIGRATION_7,
     queues::MIGRATION_8,
+    search::MIGRATION_9,
 ];
 
 /// How long closing waits for the last writes.

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::error::Result;
 
 /// Removes `turns` (their items, decisions and rows) from a session and points it at
-/// `thread_id` (`None`: the next prompt starts a new thread). Returns the text the user typed
+/// `thread_id` (`None`: the next prompt starts a new thread); the session is idle again. Returns the text the user typed
 /// in the first of them, to offer it again.
 pub(super) fn remove_turns(
     conn: &Connection,
@@ -46,7 +46,9 @@ pub(super) fn remove_turns(
         )?;
     }
     tx.execute(
-        "UPDATE sessions SET thread_id = ?2, updated_at = ?3 WHERE id = ?1",
+        // What went wrong in those turns went with them.
+        "UPDATE sessions SET thread_id = ?2, status = 'idle', last_error = NULL, updated_at = ?3
+         WHERE id = ?1",
         params![session_id, thread_id, at],
     )?;
     tx.commit()?;
@@ -86,6 +88,11 @@ mod tests {
     async fn the_last_turns_leave_the_transcript_and_search_and_their_prompt_comes_back() {
         let store = Store::open_in_memory().expect("store");
         store.insert_session(sample("s", 1));
+        store.set_session_status(
+            "s",
+            codex_desk_protocol::SessionStatus::Failed,
+            Some("the model failed"),
+        );
         for (turn, words) in [("t1", "alpha"), ("t2", "bravo"), ("t3", "charlie")] {
             store.turn_started("s", turn);
             add(
@@ -123,6 +130,8 @@ mod tests {
         assert!(items.iter().all(|i| i.turn_id == "t1"));
         let session = store.session("s").await.expect("read").expect("session");
         assert_eq!(session.thread_id.as_deref(), Some("thread-2"));
+        assert_eq!(session.status, codex_desk_protocol::SessionStatus::Idle);
+        assert_eq!(session.last_error, None);
         for (word, found) in [("alpha", 2), ("bravo", 0), ("charlie", 0)] {
             let results = store
                 .search(codex_desk_protocol::SearchQuery {
@@ -133,6 +142,32 @@ mod tests {
                 .expect("search");
             assert_eq!(results.hits.len(), found, "{word}");
         }
+
+        // What comes next is found (it takes the rowids the removed items freed).
+        store.turn_started("s", "t4");
+        add(
+            &store,
+            "t4",
+            "u",
+            json!({"type": "userMessage", "id": "u", "content": [{"type": "text", "text": "say delta"}]}),
+        );
+        store.finish_search_index().await.expect("indexed");
+        let results = store
+            .search(codex_desk_protocol::SearchQuery {
+                text: "delta".into(),
+                ..Default::default()
+            })
+            .await
+            .expect("search");
+        assert_eq!(
+            results.hits.len(),
+            1,
+            "a new item after a rollback is searchable"
+        );
+        store
+            .roll_back("s", vec!["t4".into()], Some("thread-2"))
+            .await
+            .expect("rolled back");
 
         // Every turn gone: the session has no thread until the next prompt starts one.
         store

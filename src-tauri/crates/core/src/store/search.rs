@@ -49,6 +49,18 @@ WHEN new.rowid <= (SELECT indexed_to FROM search_state) BEGIN
 END;
 ";
 
+/// Deleting the newest items (a session deleted, turns rolled back) frees their rowids, and the
+/// next items stored reuse them: `indexed_to` comes back down with them so they are indexed.
+/// Items that were stored into freed rowids before this existed are queued again.
+pub(super) const MIGRATION_9: &str = "
+CREATE TRIGGER items_free_rowids AFTER DELETE ON items BEGIN
+    UPDATE search_state SET indexed_to = (SELECT COALESCE(MAX(rowid), 0) FROM items)
+    WHERE indexed_to > (SELECT COALESCE(MAX(rowid), 0) FROM items);
+END;
+INSERT OR IGNORE INTO search_pending (item_rowid)
+    SELECT rowid FROM items WHERE rowid NOT IN (SELECT rowid FROM item_text);
+";
+
 /// The text of an item the search finds it by (empty: not searchable).
 pub(super) fn searchable_text(kind: &str, json: &str) -> String {
     let Ok(item) = serde_json::from_str::<Value>(json) else {
