@@ -407,6 +407,21 @@ test("a command that needs approval waits for the user: Approve runs it, Decline
     assert.equal(await wd.script("return document.body.innerText.includes('You said: Describe the image')"), false);
     assert.equal(await wd.script("return document.querySelectorAll('.confirm-rollback').length"), 0, "the confirmation went with its card");
     fs.writeFileSync(path.join(artifacts, "rollback.png"), await wd.screenshot());
+
+    // An answer schema: the model is asked for JSON, and the answer reads indented.
+    await wd.click(await wd.element("button.chip", { contains: "Answers: free text" }));
+    await wd.type(
+      await wd.element('textarea[aria-label="Answer schema"]'),
+      '{"type": "object", "properties": {"summary": {"type": "string"}}, "required": ["summary"], "additionalProperties": false}',
+    );
+    await wd.click(await wd.element(".answer-schema button", { contains: "Use this schema" }));
+    await wd.element("button.chip", { contains: "Answers: JSON schema" });
+    // The rolled-back prompt, sent again as it came back.
+    await wd.click(await wd.element('button[aria-label="Send"]'));
+    await wd.waitFor("the answer as indented JSON", () =>
+      wd.script(`return [...document.querySelectorAll('[aria-label="Answer as JSON"]')].some((e) => e.textContent === '{\\n  "summary": "Describe the image"\\n}')`),
+    );
+    fs.writeFileSync(path.join(artifacts, "answer-schema.png"), await wd.screenshot());
   });
 });
 

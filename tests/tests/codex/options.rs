@@ -295,3 +295,86 @@ async fn an_extra_writable_folder_can_be_written_without_asking() {
     }
     engine.shutdown();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_schema_reaches_the_model_and_a_bad_one_is_refused_up_front() {
+    let env = TestEnv::new(Arc::new(|req: &ModelRequest| -> Reply {
+        if req.body["text"]["format"]["type"] == "json_schema" {
+            reply::text(&["{\"answer\": ", "\"42\", \"sure\": true}"])
+        } else {
+            reply::text(&["Free text."])
+        }
+    }))
+    .await;
+    let (engine, session, mut events) = env.start_session().await;
+    let schema = r#"{"type": "object", "properties": {"answer": {"type": "string"}, "sure": {"type": "boolean"}}, "required": ["answer", "sure"], "additionalProperties": false}"#;
+    let structured = SessionOptions {
+        output_schema: Some(schema.into()),
+        ..SessionOptions::default()
+    };
+    engine
+        .set_session_options(&session.id, structured.clone())
+        .await
+        .expect("schema taken");
+    engine
+        .send_prompt(&session.id, "what is the answer?")
+        .await
+        .expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    let asked = env.mock.requests().last().expect("request").body.clone();
+    let format = &asked["text"]["format"];
+    assert_eq!(format["type"], "json_schema", "{asked}");
+    assert_eq!(
+        format["schema"]["properties"],
+        serde_json::from_str::<serde_json::Value>(schema).expect("schema")["properties"],
+        "{format}"
+    );
+    let answer = engine
+        .open_session(&session.id)
+        .await
+        .expect("open")
+        .items
+        .into_iter()
+        .rev()
+        .find(|i| i.item["type"] == "agentMessage")
+        .expect("answer");
+    let json: serde_json::Value =
+        serde_json::from_str(answer.item["text"].as_str().unwrap_or_default()).expect("JSON");
+    assert_eq!(json, serde_json::json!({"answer": "42", "sure": true}));
+
+    // Not JSON, or not an object schema: refused, the schema in place stays.
+    for bad in ["{\"type\": ", r#"{"type": "array"}"#] {
+        let refused = engine
+            .set_session_options(
+                &session.id,
+                SessionOptions {
+                    output_schema: Some(bad.into()),
+                    ..SessionOptions::default()
+                },
+            )
+            .await;
+        assert!(matches!(refused, Err(CoreError::InvalidInput(_))), "{bad}");
+    }
+    assert_eq!(
+        engine
+            .open_session(&session.id)
+            .await
+            .expect("open")
+            .options,
+        structured
+    );
+
+    // Removed: free text again.
+    engine
+        .set_session_options(&session.id, SessionOptions::default())
+        .await
+        .expect("removed");
+    engine
+        .send_prompt(&session.id, "and now?")
+        .await
+        .expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    let asked = env.mock.requests().last().expect("request").body.clone();
+    assert_ne!(asked["text"]["format"]["type"], "json_schema", "{asked}");
+    engine.shutdown();
+}

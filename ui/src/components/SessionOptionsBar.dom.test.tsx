@@ -176,4 +176,28 @@ describe("SessionOptionsBar", () => {
     await act(async () => venv()?.click());
     expect(saved.at(-1)?.pythonVenv).toBe(false);
   });
+
+  it("takes an answer schema from the editor, and goes back to free text", async () => {
+    const { saved, host, draw } = await render(defaultSessionOptions);
+    const chip = () => [...host.querySelectorAll<HTMLButtonElement>("button.chip")].find((b) => b.textContent?.startsWith("Answers:"));
+    expect(chip()?.textContent).toContain("Answers: free text");
+    await act(async () => chip()?.click());
+    const box = host.querySelector<HTMLTextAreaElement>('textarea[aria-label="Answer schema"]');
+    const schema = '{"type": "object", "properties": {"summary": {"type": "string"}}}';
+    await act(async () => {
+      const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value")?.set;
+      setter?.call(box, schema);
+      box?.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    const button = (label: string) => [...host.querySelectorAll<HTMLButtonElement>("button")].find((b) => b.textContent === label);
+    await act(async () => button("Use this schema")?.click());
+    expect(saved.at(-1)?.outputSchema).toBe(schema);
+    expect(host.querySelector('textarea[aria-label="Answer schema"]')).toBeNull();
+    await draw({ ...defaultSessionOptions, outputSchema: schema });
+    expect(chip()?.textContent).toContain("Answers: JSON schema");
+    await act(async () => chip()?.click());
+    expect(host.querySelector<HTMLTextAreaElement>('textarea[aria-label="Answer schema"]')?.value).toBe(schema);
+    await act(async () => button("Back to free text")?.click());
+    expect(saved.at(-1)?.outputSchema).toBeNull();
+  });
 });

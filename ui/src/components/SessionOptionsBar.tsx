@@ -41,6 +41,8 @@ export function SessionOptionsBar({
   const [models, setModels] = useState<ModelList | "loading" | null>(null);
   const [choosing, setChoosing] = useState(false);
   const [folders, setFolders] = useState(false);
+  /** The answer schema being edited (null: the editor is closed). */
+  const [schema, setSchema] = useState<string | null>(null);
   // What the user set is shown at once, until the stored options catch up; each change builds
   // on what is shown, not on a stale copy.
   const [pending, setPending] = useState<{ over: SessionOptions; next: SessionOptions } | null>(null);
@@ -51,12 +53,14 @@ export function SessionOptionsBar({
   // Making an environment takes seconds (pip is copied in).
   const makingVenv = pending !== null && pending.over === stored && pending.next.pythonVenv && !stored.pythonVenv;
 
+  /** Resolves to whether the options were taken. */
   const save = async (next: SessionOptions) => {
     setPending({ over: stored, next });
     setConfirming(null);
     const failed = await controller.setSessionOptions(sessionId, next);
     setError(failed);
     if (failed) setPending(null);
+    return failed === null;
   };
 
   const change = async (patch: Partial<SessionOptions>) => {
@@ -176,8 +180,52 @@ export function SessionOptionsBar({
           />
           <span className="small">{makingVenv ? "Making the Python environment…" : "Python venv"}</span>
         </label>
+        <button
+          type="button"
+          className="chip"
+          aria-expanded={schema !== null}
+          title="Make every answer JSON that follows a schema of yours (shown formatted)"
+          onClick={() => setSchema((open) => (open === null ? options.outputSchema ?? "" : null))}
+        >
+          {options.outputSchema ? "Answers: JSON schema" : "Answers: free text"} ▾
+        </button>
         {running && <span className="small muted">Changes apply from the next turn.</span>}
       </div>
+      {schema !== null && (
+        <div className="session-options-row answer-schema">
+          <textarea
+            aria-label="Answer schema"
+            className="schema-text"
+            rows={5}
+            spellCheck={false}
+            placeholder={'A JSON Schema for every answer, e.g. {"type": "object", "properties": {"summary": {"type": "string"}}, "required": ["summary"], "additionalProperties": false}'}
+            value={schema}
+            onChange={(e) => setSchema(e.target.value)}
+          />
+          <div className="row">
+            <button
+              type="button"
+              className="small"
+              onClick={async () => {
+                if (await save({ ...options, outputSchema: schema.trim() || null })) setSchema(null);
+              }}
+            >
+              Use this schema
+            </button>
+            {options.outputSchema && (
+              <button
+                type="button"
+                className="small quiet"
+                onClick={async () => {
+                  if (await save({ ...options, outputSchema: null })) setSchema(null);
+                }}
+              >
+                Back to free text
+              </button>
+            )}
+          </div>
+        </div>
+      )}
       {folders && options.sandbox === "workspaceWrite" && (
         <div className="session-options-row writable-folders">
           {options.writableFolders.map((folder) => (

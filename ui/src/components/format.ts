@@ -16,3 +16,19 @@ export function formatBytes(n: number): string {
   if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
   return `${(n / (1024 * 1024)).toFixed(1)} MB`;
 }
+
+/** The longest answer checked for being JSON (formatting is for answers a person reads). */
+const LONGEST_JSON_ANSWER = 1_000_000;
+
+/** A whole answer that is a JSON object or array, indented to read (null: it is not). */
+export function prettyJson(text: string): string | null {
+  const trimmed = text.trim();
+  if (trimmed.length > LONGEST_JSON_ANSWER) return null;
+  const [first, last] = [trimmed.at(0), trimmed.at(-1)];
+  if (!((first === "{" && last === "}") || (first === "[" && last === "]"))) return null;
+  try {
+    return JSON.stringify(JSON.parse(trimmed), null, 2);
+  } catch {
+    return null;
+  }
+}

@@ -149,6 +149,7 @@ export const defaultSessionOptions: SessionOptions = {
   network: false,
   writableFolders: [],
   pythonVenv: false,
+  outputSchema: null,
 };
 
 export function emptySessionView(sessionId: string): SessionView {

@@ -46,6 +46,9 @@ pub struct SessionOptions {
     /// The session has its own Python virtual environment (in its folder), first on the PATH
     /// of codex's commands.
     pub python_venv: bool,
+    /// A JSON Schema (an object schema, as JSON text) every final answer must follow: answers
+    /// come as JSON, shown formatted.
+    pub output_schema: Option<String>,
 }
 
 /// A reasoning effort a model supports.

@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::{reply, ModelRequest, Reply, Script};
 
 /// - a follow-up after a tool call: a short summary quoting the tool's output;
+/// - an answer schema asked for: a JSON object with the prompt under each string property;
 /// - "escalate <command>": codex asks the user before it runs the command outside the sandbox;
 /// - "run <command>": codex runs the command (`exec_command`);
 /// - "create <file>": codex adds the file with apply_patch;
@@ -28,6 +29,16 @@ pub fn by_keyword() -> Script {
             return reply::text(&["Done. ", "The tool said: ", &first]);
         }
         let prompt = req.last_user_text();
+        if req.body["text"]["format"]["type"] == "json_schema" {
+            let mut answer = serde_json::Map::new();
+            let properties = &req.body["text"]["format"]["schema"]["properties"];
+            for (name, property) in properties.as_object().into_iter().flatten() {
+                if property["type"] == "string" {
+                    answer.insert(name.clone(), prompt.clone().into());
+                }
+            }
+            return reply::text(&[&serde_json::Value::Object(answer).to_string()]);
+        }
         let lower = prompt.to_lowercase();
         if let Some(cmd) = prompt
             .split_once("escalate ")

@@ -19,4 +19,9 @@ writableFolders: Array<string>,
  * The session has its own Python virtual environment (in its folder), first on the PATH
  * of codex's commands.
  */
-pythonVenv: boolean, };
+pythonVenv: boolean, 
+/**
+ * A JSON Schema (an object schema, as JSON text) every final answer must follow: answers
+ * come as JSON, shown formatted.
+ */
+outputSchema: string | null, };

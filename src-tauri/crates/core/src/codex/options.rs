@@ -10,6 +10,9 @@ use crate::error::{CoreError, Result};
 /// At most this many folders besides the workspace may be writable.
 const MOST_WRITABLE_FOLDERS: usize = 10;
 
+/// The longest answer schema taken (a schema, not a document).
+const LONGEST_SCHEMA: usize = 64 * 1024;
+
 /// At most this many pages of `model/list`.
 const MOST_MODEL_PAGES: usize = 10;
 
@@ -79,6 +82,13 @@ pub fn checked(mut options: SessionOptions) -> Result<SessionOptions> {
         // Full access has the network anyway.
         options.network = false;
     }
+    options.output_schema = options
+        .output_schema
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    if let Some(schema) = &options.output_schema {
+        output_schema(schema)?;
+    }
     let mut seen = std::collections::HashSet::new();
     options
         .writable_folders
@@ -89,6 +99,29 @@ pub fn checked(mut options: SessionOptions) -> Result<SessionOptions> {
         )));
     }
     Ok(options)
+}
+
+/// The answer schema as codex takes it, or what is wrong with it (the model service takes an
+/// object schema at the top).
+pub fn output_schema(text: &str) -> Result<Value> {
+    if text.len() > LONGEST_SCHEMA {
+        return Err(CoreError::InvalidInput(format!(
+            "That answer schema is {} KB; at most {} KB are taken.",
+            text.len() / 1024,
+            LONGEST_SCHEMA / 1024
+        )));
+    }
+    let schema: Value = serde_json::from_str(text).map_err(|e| {
+        CoreError::InvalidInput(format!(
+            "The answer schema is not JSON ({e}): paste a JSON Schema such as {{\"type\": \"object\", \"properties\": {{...}}}}."
+        ))
+    })?;
+    if schema.get("type").and_then(Value::as_str) != Some("object") {
+        return Err(CoreError::InvalidInput(
+            "The answer schema must describe an object at the top (\"type\": \"object\"), as the model service requires.".into(),
+        ));
+    }
+    Ok(schema)
 }
 
 /// The models codex offers, in its order (hidden ones left out).
@@ -174,6 +207,38 @@ mod tests {
         assert_eq!(tidy.model, None);
         assert_eq!(tidy.effort.as_deref(), Some("high"));
         assert!(!tidy.network);
+    }
+
+    #[test]
+    fn an_answer_schema_must_be_an_object_schema_in_json() {
+        let with = |schema: &str| {
+            checked(SessionOptions {
+                output_schema: Some(schema.into()),
+                ..SessionOptions::default()
+            })
+        };
+        let good = r#"{"type": "object", "properties": {"answer": {"type": "string"}}}"#;
+        assert_eq!(
+            with(&format!("  {good}\n"))
+                .expect("taken")
+                .output_schema
+                .as_deref(),
+            Some(good)
+        );
+        assert_eq!(with("   ").expect("none").output_schema, None);
+        for (bad, says) in [
+            ("{\"type\": ", "not JSON"),
+            ("[1, 2]", "an object at the top"),
+            ("{\"type\": \"string\"}", "an object at the top"),
+        ] {
+            let refused = with(bad).expect_err(bad).to_string();
+            assert!(refused.contains(says), "{bad}: {refused}");
+        }
+        let huge = format!(
+            r#"{{"type": "object", "description": "{}"}}"#,
+            "x".repeat(70_000)
+        );
+        assert!(with(&huge).expect_err("huge").to_string().contains("KB"));
     }
 
     #[test]

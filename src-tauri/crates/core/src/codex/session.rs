@@ -300,6 +300,15 @@ impl LiveSession {
         if let Some(effort) = &options.effort {
             params["effort"] = Value::String(effort.clone());
         }
+        if let Some(schema) = &options.output_schema {
+            match options::output_schema(schema) {
+                Ok(schema) => params["outputSchema"] = schema,
+                Err(e) => {
+                    self.busy.store(false, Ordering::SeqCst);
+                    return Err(e);
+                }
+            }
+        }
         {
             let mut current = self.model.lock().unwrap_or_else(|p| p.into_inner());
             if options.model.is_some() {

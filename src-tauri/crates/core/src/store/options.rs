@@ -59,6 +59,7 @@ mod tests {
             network: false,
             writable_folders: vec!["/srv/shared".into()],
             python_venv: true,
+            output_schema: Some(r#"{"type": "object"}"#.into()),
         };
         store.set_session_options("a", &options);
         assert_eq!(store.session_options("a").await.expect("a"), options);
