@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use codex_desk_core::CoreError;
-use codex_desk_protocol::{ApprovalMode, SandboxMode, SessionEvent, SessionOptions};
+use codex_desk_protocol::{ApprovalMode, SandboxMode, SessionEvent, SessionOptions, WebSearch};
 use codex_desk_test_support::{reply, ModelRequest, Reply, DEEP_MODEL, MOCK_MODEL};
 use codex_desk_tests::{patches_the_named_file, TestEnv};
 
@@ -376,5 +376,58 @@ async fn an_answer_schema_reaches_the_model_and_a_bad_one_is_refused_up_front() 
     assert_eq!(events.turn_completed().await["status"], "completed");
     let asked = env.mock.requests().last().expect("request").body.clone();
     assert_ne!(asked["text"]["format"]["type"], "json_schema", "{asked}");
+    engine.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn web_search_is_offered_to_the_model_as_the_user_chose() {
+    let env = TestEnv::new(Arc::new(|req: &ModelRequest| -> Reply {
+        reply::text(&["Answer to: ", &req.last_user_text()])
+    }))
+    .await;
+    let (engine, session, mut events) = env.start_session().await;
+    let searches = |body: &serde_json::Value| -> Vec<serde_json::Value> {
+        body["tools"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|t| {
+                t["type"]
+                    .as_str()
+                    .is_some_and(|k| k.starts_with("web_search"))
+            })
+            .cloned()
+            .collect()
+    };
+    for (mode, offered) in [
+        (Some(WebSearch::Live), true),
+        (Some(WebSearch::Off), false),
+        (Some(WebSearch::Cached), true),
+    ] {
+        engine
+            .set_session_options(
+                &session.id,
+                SessionOptions {
+                    web_search: mode,
+                    ..SessionOptions::default()
+                },
+            )
+            .await
+            .expect("options");
+        engine
+            .send_prompt(&session.id, &format!("search {mode:?}"))
+            .await
+            .expect("send");
+        assert_eq!(events.turn_completed().await["status"], "completed");
+        let asked = env.mock.requests().last().expect("request").body.clone();
+        let tools = searches(&asked);
+        assert_eq!(!tools.is_empty(), offered, "{mode:?}: {}", asked["tools"]);
+        if mode == Some(WebSearch::Live) {
+            assert_ne!(tools[0]["external_web_access"], false, "{tools:?}");
+        }
+        if mode == Some(WebSearch::Cached) {
+            assert_eq!(tools[0]["external_web_access"], false, "{tools:?}");
+        }
+    }
     engine.shutdown();
 }

@@ -200,4 +200,14 @@ describe("SessionOptionsBar", () => {
     await act(async () => button("Back to free text")?.click());
     expect(saved.at(-1)?.outputSchema).toBeNull();
   });
+
+  it("picks web search, or leaves it to the user's codex configuration", async () => {
+    const { saved, host } = await render(defaultSessionOptions);
+    const select = () => host.querySelector<HTMLSelectElement>('select[aria-label="Web search"]');
+    expect(select()?.value).toBe("");
+    await pick(select(), "live");
+    expect(saved.at(-1)?.webSearch).toBe("live");
+    await pick(select(), "");
+    expect(saved.at(-1)?.webSearch).toBeNull();
+  });
 });

@@ -4,6 +4,7 @@ import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { ModelList } from "../generated/desk/ModelList";
 import type { SandboxMode } from "../generated/desk/SandboxMode";
 import type { SessionOptions } from "../generated/desk/SessionOptions";
+import type { WebSearch } from "../generated/desk/WebSearch";
 import { useController } from "../state/hooks";
 import { optionsWarning, withModel } from "../state/sessionOptions";
 
@@ -17,6 +18,13 @@ const APPROVALS: { value: ApprovalMode; label: string; title: string }[] = [
   { value: "untrusted", label: "Ask before most commands", title: "Codex asks before any command not known to be safe." },
   { value: "onRequest", label: "Ask when needed", title: "Codex asks when it wants to go beyond the sandbox." },
   { value: "never", label: "Never ask", title: "Codex never asks; what the sandbox refuses fails." },
+];
+
+const WEB_SEARCH: { value: WebSearch | ""; label: string; title: string }[] = [
+  { value: "", label: "Web search: as configured", title: "What your codex configuration says." },
+  { value: "off", label: "Web search: off", title: "The model does not search the web." },
+  { value: "cached", label: "Web search: cached", title: "Results from OpenAI's search cache; no live pages." },
+  { value: "live", label: "Web search: live", title: "The model searches the live web." },
 ];
 
 /**
@@ -167,6 +175,19 @@ export function SessionOptionsBar({
             {options.writableFolders.length === 0 ? "Other folders: none" : `Other folders: ${options.writableFolders.length}`} ▾
           </button>
         )}
+        <select
+          aria-label="Web search"
+          title="Whether the model may look things up on the web (from the next turn; codex restarts between turns)"
+          value={options.webSearch ?? ""}
+          disabled={running}
+          onChange={(e) => void change({ webSearch: e.target.value === "" ? null : (e.target.value as WebSearch) })}
+        >
+          {WEB_SEARCH.map((w) => (
+            <option key={w.value} value={w.value} title={w.title}>
+              {w.label}
+            </option>
+          ))}
+        </select>
         <label
           className="option"
           title="A Python virtual environment of this session's own (in its folder), first on the PATH of codex's commands: pip installs go there, not into your system. Commands then run without your login profile, with its PATH."

@@ -150,6 +150,7 @@ export const defaultSessionOptions: SessionOptions = {
   writableFolders: [],
   pythonVenv: false,
   outputSchema: null,
+  webSearch: null,
 };
 
 export function emptySessionView(sessionId: string): SessionView {

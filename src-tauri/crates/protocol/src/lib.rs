@@ -22,7 +22,7 @@ pub use audit::{
 };
 pub use export::export_all;
 pub use options::{
-    ApprovalMode, EffortChoice, ModelChoice, ModelList, SandboxMode, SessionOptions,
+    ApprovalMode, EffortChoice, ModelChoice, ModelList, SandboxMode, SessionOptions, WebSearch,
 };
 pub use search::{SearchHit, SearchQuery, SearchResults, SnippetPart};
 

@@ -30,6 +30,18 @@ pub enum ApprovalMode {
     Never,
 }
 
+/// What codex's model may look up on the web.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum WebSearch {
+    /// No web search.
+    Off,
+    /// Search results from OpenAI's cache (no live pages).
+    Cached,
+    /// Live web search.
+    Live,
+}
+
 /// A session's options. `None` model or effort: what the user's codex configuration says.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
@@ -49,6 +61,8 @@ pub struct SessionOptions {
     /// A JSON Schema (an object schema, as JSON text) every final answer must follow: answers
     /// come as JSON, shown formatted.
     pub output_schema: Option<String>,
+    /// Web search for the model (`None`: as the user's codex configuration says).
+    pub web_search: Option<WebSearch>,
 }
 
 /// A reasoning effort a model supports.

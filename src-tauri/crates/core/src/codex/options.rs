@@ -1,7 +1,9 @@
 //! A session's options as codex's protocol spells them (thread/start, turn/start), the checks
 //! that explain a bad combination before a turn starts, and the models codex offers.
 
-use codex_desk_protocol::{ApprovalMode, EffortChoice, ModelChoice, SandboxMode, SessionOptions};
+use codex_desk_protocol::{
+    ApprovalMode, EffortChoice, ModelChoice, SandboxMode, SessionOptions, WebSearch,
+};
 use serde_json::{json, Value};
 
 use super::client::CodexClient;
@@ -22,6 +24,29 @@ pub fn approval_policy(mode: ApprovalMode) -> &'static str {
         ApprovalMode::OnRequest => "on-request",
         ApprovalMode::Never => "never",
     }
+}
+
+/// Web search as codex's configuration (`web_search`) names it.
+pub fn web_search_mode(mode: WebSearch) -> &'static str {
+    match mode {
+        WebSearch::Off => "disabled",
+        WebSearch::Cached => "cached",
+        WebSearch::Live => "live",
+    }
+}
+
+/// The `-c` settings a session's options give its codex process (they hold for its life:
+/// changing them starts a new one).
+pub fn launch_settings(options: &SessionOptions) -> Vec<String> {
+    let mut settings = Vec::new();
+    if let Some(mode) = options.web_search {
+        settings.push(format!("web_search=\"{}\"", web_search_mode(mode)));
+    }
+    if options.python_venv {
+        // A login shell's profile would set PATH again, putting another python first.
+        settings.push("allow_login_shell=false".into());
+    }
+    settings
 }
 
 /// The sandbox as `thread/start` names it.
@@ -239,6 +264,23 @@ mod tests {
             "x".repeat(70_000)
         );
         assert!(with(&huge).expect_err("huge").to_string().contains("KB"));
+    }
+
+    #[test]
+    fn web_search_and_the_environment_are_launch_settings() {
+        assert!(launch_settings(&SessionOptions::default()).is_empty());
+        let options = SessionOptions {
+            web_search: Some(WebSearch::Cached),
+            python_venv: true,
+            ..SessionOptions::default()
+        };
+        assert_eq!(
+            launch_settings(&options),
+            vec![
+                "web_search=\"cached\"".to_string(),
+                "allow_login_shell=false".to_string()
+            ]
+        );
     }
 
     #[test]

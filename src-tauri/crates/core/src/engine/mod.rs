@@ -973,10 +973,7 @@ impl Engine {
         let options = self.options_of(&session.id).await?;
         let env = self.session_env(&session.id, &options).await?;
         let mut codex_args = config.codex_args.clone();
-        if options.python_venv {
-            // A login shell's profile would set PATH again, putting another python first.
-            codex_args.push("allow_login_shell=false".into());
-        }
+        codex_args.extend(crate::codex::options::launch_settings(&options));
         LiveSession::launch(Launch {
             binary: &codex.path,
             folder: &folder,

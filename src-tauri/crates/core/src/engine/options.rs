@@ -41,13 +41,15 @@ impl Engine {
             folders.push(checked.display().to_string());
         }
         options.writable_folders = folders;
-        // A new Python environment means a new codex: no turn may start on the old one until
-        // the options are in place.
+        // Options codex takes at its start mean a new codex: no turn may start on the old one
+        // until the options are in place.
         let gate = self.send_gate(id);
-        let _no_send = match options.python_venv != previous.python_venv {
+        let restart = options::launch_settings(&options) != options::launch_settings(&previous)
+            || options.python_venv != previous.python_venv;
+        let _no_send = match restart {
             true => {
                 let held = gate.lock().await;
-                self.switch_venv(id, options.python_venv).await?;
+                self.restart_with(id, &options).await?;
                 Some(held)
             }
             false => None,

@@ -33,18 +33,18 @@ impl Engine {
         Ok(env)
     }
 
-    /// Turns session `id`'s virtual environment on (making it) or off, between turns: its
-    /// codex starts again for the next turn, with the new PATH.
-    pub(super) async fn switch_venv(&self, id: &str, on: bool) -> Result<()> {
+    /// Readies session `id` for options its codex takes at start (its own Python environment,
+    /// made now; web search), between turns: its codex starts again for the next turn.
+    pub(super) async fn restart_with(&self, id: &str, options: &SessionOptions) -> Result<()> {
         let running = lock(&self.inner.live)
             .get(id)
             .is_some_and(|live| live.is_busy());
         if running {
             return Err(CoreError::InvalidInput(
-                "The Python environment changes between turns: wait for this one to finish, or press Stop.".into(),
+                "The Python environment and web search change between turns: wait for this one to finish, or press Stop.".into(),
             ));
         }
-        if on {
+        if options.python_venv {
             let venv = self.folder(id).venv();
             if !venv.exists() {
                 venv.make(&self.venv_maker()?).await?;

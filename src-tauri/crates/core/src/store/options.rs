@@ -60,6 +60,7 @@ mod tests {
             writable_folders: vec!["/srv/shared".into()],
             python_venv: true,
             output_schema: Some(r#"{"type": "object"}"#.into()),
+            web_search: Some(codex_desk_protocol::WebSearch::Live),
         };
         store.set_session_options("a", &options);
         assert_eq!(store.session_options("a").await.expect("a"), options);
