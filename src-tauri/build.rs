@@ -33,6 +33,8 @@ const COMMANDS: &[&str] = &[
     "notify",
     "fork_session",
     "roll_back",
+    "terminal_threads",
+    "continue_terminal_thread",
     "archive_session",
     "send_message",
     "attach_image",

@@ -3,7 +3,8 @@
 use codex_desk_core::{CoreError, Engine};
 use codex_desk_protocol::{
     AppState, ApprovalChoice, Attachment, EventBatch, ModelList, RolledBack, SearchQuery,
-    SearchResults, SessionInfo, SessionOptions, StoredItem, Transcript, TranscriptPage,
+    SearchResults, SessionInfo, SessionOptions, StoredItem, TerminalThread, Transcript,
+    TranscriptPage,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -276,6 +277,24 @@ pub async fn fork_session(
 ) -> CmdResult<SessionInfo> {
     engine
         .fork_session(&session_id, through_turn.as_deref())
+        .await
+        .map_err(to_ui)
+}
+
+/// The user's own codex sessions (from their terminal), newest first.
+#[tauri::command]
+pub async fn terminal_threads(engine: State<'_, Engine>) -> CmdResult<Vec<TerminalThread>> {
+    engine.terminal_threads().await.map_err(to_ui)
+}
+
+/// A session continuing the user's codex thread `thread_id` (a new one, or the one that does).
+#[tauri::command]
+pub async fn continue_terminal_thread(
+    engine: State<'_, Engine>,
+    thread_id: String,
+) -> CmdResult<SessionInfo> {
+    engine
+        .continue_terminal_thread(&thread_id)
         .await
         .map_err(to_ui)
 }

@@ -14,6 +14,7 @@ mod options;
 mod restart;
 mod rollback;
 mod setup;
+mod terminal;
 mod turns;
 mod venv;
 mod wire;

@@ -17,6 +17,7 @@ import type { PromptInfo } from "../generated/desk/PromptInfo";
 import type { StorageHealth } from "../generated/desk/StorageHealth";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
 import type { RolledBack } from "../generated/desk/RolledBack";
+import type { TerminalThread } from "../generated/desk/TerminalThread";
 import type { SearchQuery } from "../generated/desk/SearchQuery";
 import type { SearchResults } from "../generated/desk/SearchResults";
 import type { StoredItem } from "../generated/desk/StoredItem";
@@ -83,6 +84,10 @@ export interface Backend {
   forkSession(sessionId: string, throughTurn: string | null): Promise<SessionInfo>;
   /** Removes turn `fromTurn` and every later turn from a session (codex forgets them too). */
   rollBack(sessionId: string, fromTurn: string): Promise<RolledBack>;
+  /** The user's own codex sessions (from their terminal), newest first. */
+  terminalThreads(): Promise<TerminalThread[]>;
+  /** A session continuing the user's codex thread (a new one, or the one that already does). */
+  continueTerminalThread(threadId: string): Promise<SessionInfo>;
   /** Asks the OS to show a notification. */
   notify(title: string, body: string): Promise<void>;
   /** Turns OS notifications on or off (remembered). */

@@ -36,6 +36,9 @@ const fail = (code: ErrorPayload["code"], message: string, detail: string | null
   detail,
 });
 
+/** The one codex session the demo's terminal has. */
+const DEMO_TERMINAL_THREAD = "0199d3c1-7e2a-7b40-9f10-5a7e3c1d2b44";
+
 /** Items per page, as the real store pages them. */
 const FAKE_PAGE_ITEMS = 150;
 
@@ -422,6 +425,28 @@ export function createFakeBackend(): Backend {
       session.items = session.items.filter((i) => !removed.has(i.turnId));
       const prompt = first && first.item.type === "userMessage" ? first.item.content.flatMap((c) => (c.type === "text" ? [c.text] : [])).join("\n") : null;
       return { session: { ...session.info }, removedTurns: removed.size, prompt: prompt || null };
+    },
+    async terminalThreads() {
+      const continued = [...sessions.values()].find((s) => s.info.threadId === DEMO_TERMINAL_THREAD);
+      return [
+        {
+          id: DEMO_TERMINAL_THREAD,
+          title: "Why does the login test flake?",
+          folder: "/home/demo/projects/webapp",
+          updatedAt: Date.now() - 3_600_000,
+          sessionId: continued?.info.id ?? null,
+        },
+      ];
+    },
+    async continueTerminalThread(threadId) {
+      const existing = [...sessions.values()].find((s) => s.info.threadId === threadId);
+      if (existing) return { ...existing.info };
+      if (threadId !== DEMO_TERMINAL_THREAD) throw fail(null, `There is no codex session ${threadId} in ~/.codex/sessions. Check the id, or pick one from the list.`);
+      const info = await this.createSession("/home/demo/projects/webapp", false);
+      const session = get(info.id);
+      session.info.threadId = threadId;
+      session.info.title = "Why does the login test flake?";
+      return { ...session.info };
     },
     async notify(title, body) {
       console.info(`notification: ${title} — ${body}`);

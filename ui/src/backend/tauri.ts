@@ -15,6 +15,7 @@ import type { SessionOptions } from "../generated/desk/SessionOptions";
 import type { StorageHealth } from "../generated/desk/StorageHealth";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
 import type { RolledBack } from "../generated/desk/RolledBack";
+import type { TerminalThread } from "../generated/desk/TerminalThread";
 import type { SearchResults } from "../generated/desk/SearchResults";
 import type { StoredItem } from "../generated/desk/StoredItem";
 import type { Transcript } from "../generated/desk/Transcript";
@@ -73,6 +74,8 @@ export function createTauriBackend(): Backend {
     archiveSession: (sessionId, archived) => normalized(invoke<SessionInfo>("archive_session", { sessionId, archived })),
     forkSession: (sessionId, throughTurn) => normalized(invoke<SessionInfo>("fork_session", { sessionId, throughTurn })),
     rollBack: (sessionId, fromTurn) => normalized(invoke<RolledBack>("roll_back", { sessionId, fromTurn })),
+    terminalThreads: () => normalized(invoke<TerminalThread[]>("terminal_threads")),
+    continueTerminalThread: (threadId) => normalized(invoke<SessionInfo>("continue_terminal_thread", { threadId })),
     notify: (title, body) => normalized(invoke<void>("notify", { title, body })),
     setNotifications: (on) => normalized(invoke<void>("set_notifications", { on })),
     sendQueuedNow: (sessionId, queuedId) => normalized(invoke<void>("send_queued_now", { sessionId, queuedId })),

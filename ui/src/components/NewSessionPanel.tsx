@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import { useAppView, useController } from "../state/hooks";
+import { TerminalSessions } from "./TerminalSessions";
 
 export function NewSessionPanel() {
   const controller = useController();
@@ -74,6 +75,7 @@ export function NewSessionPanel() {
           </button>
         </div>
       </form>
+      <TerminalSessions />
     </section>
   );
 }

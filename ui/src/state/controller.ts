@@ -10,6 +10,7 @@ import type { AuditFormat } from "../generated/desk/AuditFormat";
 import type { AuditQuery } from "../generated/desk/AuditQuery";
 import type { SessionFormat } from "../generated/desk/SessionFormat";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
+import type { TerminalThread } from "../generated/desk/TerminalThread";
 import type { SearchQuery } from "../generated/desk/SearchQuery";
 import type { AppStore } from "./store";
 import { perfNote } from "../perf";
@@ -81,6 +82,10 @@ export interface Controller {
    * into the message box. Resolves to the error to show, or null.
    */
   rollBack(sessionId: string, fromTurn: string): Promise<ErrorPayload | null>;
+  /** The user's own codex sessions, or the error to show instead. */
+  terminalThreads(): Promise<TerminalThread[] | ErrorPayload>;
+  /** Continues a codex session from the terminal here and opens it; resolves to the error to show, or null. */
+  continueTerminalThread(threadId: string): Promise<ErrorPayload | null>;
   /** The session's message box took the text offered back to it. */
   takeRefill(sessionId: string, serial: number): void;
   /** Turns OS notifications on or off. */
@@ -457,6 +462,23 @@ export function createController(backend: Backend, store: AppStore, focused: () 
       }
       await refreshSessions();
       return null;
+    },
+    async terminalThreads() {
+      try {
+        return await backend.terminalThreads();
+      } catch (error) {
+        return toErrorPayload(error);
+      }
+    },
+    async continueTerminalThread(threadId) {
+      try {
+        const session = await backend.continueTerminalThread(threadId);
+        await refreshSessions();
+        await select(session.id);
+        return null;
+      } catch (error) {
+        return toErrorPayload(error);
+      }
     },
     takeRefill(sessionId, serial) {
       store.dispatch({ type: "refillTaken", sessionId, serial });

@@ -6,8 +6,8 @@ use ts_rs::{Config, ExportError, TS};
 
 use crate::{
     AccountState, AppState, Attachment, AuditFormat, AuditPage, AuditQuery, EventBatch, Exported,
-    ModelList, PromptInfo, RolledBack, SearchQuery, SearchResults, SessionFormat, Transcript,
-    TranscriptPage,
+    ModelList, PromptInfo, RolledBack, SearchQuery, SearchResults, SessionFormat, TerminalThread,
+    Transcript, TranscriptPage,
 };
 
 /// Exports the root types (and everything they use) into `dir`, with large integers as
@@ -30,6 +30,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     SessionFormat::export_all(&cfg)?;
     Exported::export_all(&cfg)?;
     RolledBack::export_all(&cfg)?;
+    TerminalThread::export_all(&cfg)?;
     Ok(())
 }
 

@@ -221,6 +221,22 @@ pub struct Attachment {
     pub bytes: u64,
 }
 
+/// A codex session the user ran in a terminal (their own codex home), to continue here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TerminalThread {
+    /// Codex's thread id (what `codex resume` takes).
+    pub id: String,
+    /// The first thing the user asked (empty when it was not found).
+    pub title: String,
+    /// The folder codex worked in.
+    pub folder: String,
+    /// When it last changed (Unix milliseconds).
+    pub updated_at: i64,
+    /// The session here that continues it, if there is one.
+    pub session_id: Option<String>,
+}
+
 /// What rolling a session back did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -8,5 +8,6 @@ pub mod discovery;
 pub mod options;
 pub mod process;
 pub mod requests;
+pub mod rollouts;
 pub mod session;
 pub mod wire;

@@ -11,6 +11,7 @@ mod manage;
 mod options;
 mod pump;
 mod rollback;
+mod terminal;
 mod venv;
 mod watch;
 

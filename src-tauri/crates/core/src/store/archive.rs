@@ -76,6 +76,30 @@ pub(super) fn insert(
 ) -> Result<()> {
     let tx = conn.unchecked_transaction()?;
     super::sessions::insert(&tx, session)?;
+    insert_history(&tx, &session.id, turns, items)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Adds turns and items to a stored session in one transaction (a thread read from codex).
+pub(super) fn add(
+    conn: &Connection,
+    session_id: &str,
+    turns: &[TurnInfo],
+    items: &[ArchivedItem],
+) -> Result<()> {
+    let tx = conn.unchecked_transaction()?;
+    insert_history(&tx, session_id, turns, items)?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn insert_history(
+    tx: &Connection,
+    session_id: &str,
+    turns: &[TurnInfo],
+    items: &[ArchivedItem],
+) -> Result<()> {
     {
         let mut turn = tx.prepare_cached(
             "INSERT INTO turns (session_id, id, status, error, started_at, completed_at)
@@ -84,7 +108,7 @@ pub(super) fn insert(
         )?;
         for t in turns {
             turn.execute(params![
-                session.id,
+                session_id,
                 t.id,
                 t.status,
                 t.error,
@@ -99,7 +123,7 @@ pub(super) fn insert(
         )?;
         for i in items {
             item.execute(params![
-                session.id,
+                session_id,
                 i.item_id,
                 i.turn_id,
                 i.seq,
@@ -109,6 +133,5 @@ pub(super) fn insert(
             ])?;
         }
     }
-    tx.commit()?;
     Ok(())
 }

@@ -518,6 +518,18 @@ impl Store {
             .await
     }
 
+    /// Adds a thread's history (read from codex) to a stored session, all of it or nothing.
+    pub async fn add_history(
+        &self,
+        session_id: &str,
+        turns: Vec<TurnInfo>,
+        items: Vec<ArchivedItem>,
+    ) -> Result<()> {
+        let id = session_id.to_string();
+        self.read(move |c| archive::add(c, &id, &turns, &items))
+            .await
+    }
+
     /// Indexes every item still waiting for search now (benchmarks, test data).
     pub async fn finish_search_index(&self) -> Result<()> {
         self.read(|c| {
