@@ -186,6 +186,11 @@ test("signed in with ChatGPT, a prompt streams a reply and a command card, and b
     await wd.click(await wd.element('[aria-label="Commands and file changes"] .link-button'));
     await wd.element('.transcript-item.focused [data-kind="commandExecution"]', { contains: "hello-from-e2e" });
 
+    // The session's codex thread, as a terminal codex would have left it in the user's codex
+    // home (continued below, once the session is deleted).
+    const [only] = fs.readdirSync(path.join(work, "data", "sessions"));
+    fs.cpSync(path.join(work, "data", "sessions", only, "codex-home", "sessions"), path.join(work, "user-codex-home", "sessions"), { recursive: true });
+
     // Renamed, then deleted after the question: gone from the list, the workspace untouched.
     await wd.click(await wd.element(".session-actions button", { contains: "Rename" }));
     const name = await wd.element('input[aria-label="Session name"]');
@@ -201,6 +206,23 @@ test("signed in with ChatGPT, a prompt streams a reply and a command card, and b
       (await wd.script(`return document.querySelector('[aria-label="Sessions"] button[title^="Echo check"]') === null`)) || null,
     );
     assert.ok(fs.existsSync(workspace), "the workspace is still there");
+
+    // Continue the terminal's session: listed in the New session panel, opened with its history.
+    await wd.click(await wd.element('button[aria-label="New session"]'));
+    await wd.click(await wd.element(".terminal-sessions button", { contains: "Show my codex sessions" }));
+    await wd.waitFor("the terminal session to be listed", () =>
+      wd.script("return document.querySelector('[aria-label=\"Your codex sessions\"]')?.textContent.includes('Please run echo hello-from-e2e') === true"),
+    );
+    fs.writeFileSync(path.join(artifacts, "terminal-sessions.png"), await wd.screenshot());
+    await wd.click(await wd.element('[aria-label="Your codex sessions"] button', { contains: "Continue here" }));
+    await wd.element('[data-kind="commandExecution"]', { contains: "hello-from-e2e" });
+    await wd.element('[data-kind="agentMessage"]', { contains: "You said: Say something nice" });
+    await wd.waitFor("the continued session in the list", () =>
+      wd.script("return document.querySelector('[aria-label=\"Sessions\"] button[title^=\"Please run echo hello-from-e2e\"]') !== null"),
+    );
+    await prompt(wd, "And one more thing");
+    await wd.element('[data-kind="agentMessage"]', { contains: "You said: And one more thing" });
+    fs.writeFileSync(path.join(artifacts, "terminal-continued.png"), await wd.screenshot());
   });
 
   // The app keeps its own log in the data folder (chosen here), and no token is in any file of
