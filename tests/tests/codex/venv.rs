@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use codex_desk_core::engine::Engine;
 use codex_desk_core::CoreError;
-use codex_desk_protocol::SessionOptions;
+use codex_desk_protocol::{SessionEvent, SessionOptions};
 use codex_desk_test_support::{reply, ModelRequest, Reply};
-use codex_desk_tests::TestEnv;
+use codex_desk_tests::{Events, TestEnv};
 
 /// Each prompt has codex run `python`, which says which environment it is and writes a file
 /// into it (as `pip install` would); then the model repeats what it printed.
-const PYTHON: &str = "python3 -c \"import sys; print('PREFIX=' + sys.prefix, flush=True); open(sys.prefix + '/written-by-agent.txt', 'w').write('ok')\"";
+const PYTHON: &str = "python3 -c \"import sys; print('PREFIX=' + sys.prefix, flush=True); import pip; print('PIP=' + pip.__file__, flush=True); open(sys.prefix + '/written-by-agent.txt', 'w').write('ok')\"";
 
 fn python_model() -> codex_desk_test_support::Script {
     Arc::new(|req: &ModelRequest| -> Reply {
@@ -78,10 +78,50 @@ async fn the_agents_python_is_the_sessions_own_environment_while_it_is_on() {
         said.contains(&format!("PREFIX={}", venv.display())),
         "the venv's python ran: {said}"
     );
+    assert!(
+        said.contains(&format!("PIP={}", venv.display())),
+        "pip installs into the venv: {said}"
+    );
+    // Only the agent's commands have it: codex itself (which runs git and MCP servers outside
+    // the sandbox) keeps its own PATH, without the folder the agent can write.
+    #[cfg(target_os = "linux")]
+    {
+        let pid = engine.codex_pid(&id).expect("codex runs");
+        let environ = std::fs::read(format!("/proc/{pid}/environ")).expect("environ");
+        let environ = String::from_utf8_lossy(&environ);
+        assert!(!environ.contains(&venv.display().to_string()), "{environ}");
+    }
     assert_eq!(
         std::fs::read_to_string(venv.join("written-by-agent.txt")).expect("written in the venv"),
         "ok",
         "the sandbox lets commands install into the environment"
+    );
+
+    // A fork has the option but not the packages: it gets a new, empty environment of its own,
+    // and is told so.
+    let fork = engine.fork_session(&id, None).await.expect("fork");
+    let mut fork_events = Events::subscribe(&engine, &fork.id).await;
+    engine
+        .send_prompt(&fork.id, "which python in the fork?")
+        .await
+        .expect("send");
+    assert_eq!(fork_events.turn_completed().await["status"], "completed");
+    let fork_venv = env.data_dir().join("sessions").join(&fork.id).join("venv");
+    let said = env
+        .mock
+        .requests()
+        .last()
+        .expect("request")
+        .tool_output()
+        .unwrap_or_default();
+    assert!(
+        said.contains(&format!("PREFIX={}", fork_venv.display())),
+        "{said}"
+    );
+    assert!(
+        fork_events.seen.iter().any(|e| matches!(e, SessionEvent::SetupWarning { message } if message.contains("new, empty one"))),
+        "{:?}",
+        fork_events.seen
     );
 
     // Off: the next command runs the system's python again; the environment stays for later.

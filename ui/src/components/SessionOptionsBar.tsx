@@ -67,7 +67,8 @@ export function SessionOptionsBar({
     setConfirming(null);
     const failed = await controller.setSessionOptions(sessionId, next);
     setError(failed);
-    if (failed) setPending(null);
+    // Only this change's: a newer one the user made meanwhile stays shown.
+    if (failed) setPending((shown) => (shown?.next === next ? null : shown));
     return failed === null;
   };
 

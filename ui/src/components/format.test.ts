@@ -14,6 +14,14 @@ describe("prettyJson", () => {
     }
   });
 
+  it("shows JSON that reading would change as it was written", () => {
+    for (const text of ['{"id": 12345678901234567890}', '{"x": 1.0}', '{"a": 1, "a": 2}', '{"b": 1, "2": 0}']) {
+      expect(prettyJson(text)).toBe(text);
+    }
+    // Escapes in strings are not layout.
+    expect(prettyJson('{"path": "C:\\\\dir", "q": "say \\"hi\\""}')).toBe('{\n  "path": "C:\\\\dir",\n  "q": "say \\"hi\\""\n}');
+  });
+
   it("keeps markup inside JSON as text", () => {
     expect(prettyJson('{"html": "<img src=x onerror=alert(1)>"}')).toContain("<img src=x onerror=alert(1)>");
   });

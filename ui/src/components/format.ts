@@ -20,15 +20,41 @@ export function formatBytes(n: number): string {
 /** The longest answer checked for being JSON (formatting is for answers a person reads). */
 const LONGEST_JSON_ANSWER = 1_000_000;
 
-/** A whole answer that is a JSON object or array, indented to read (null: it is not). */
+/**
+ * A whole answer that is a JSON object or array, indented to read (null: it is not). Only the
+ * layout changes: JSON that reading would alter (numbers past 2^53, `1.0`, repeated keys, keys
+ * JavaScript reorders) is shown as written.
+ */
 export function prettyJson(text: string): string | null {
   const trimmed = text.trim();
   if (trimmed.length > LONGEST_JSON_ANSWER) return null;
   const [first, last] = [trimmed.at(0), trimmed.at(-1)];
   if (!((first === "{" && last === "}") || (first === "[" && last === "]"))) return null;
+  let parsed: unknown;
   try {
-    return JSON.stringify(JSON.parse(trimmed), null, 2);
+    parsed = JSON.parse(trimmed);
   } catch {
     return null;
   }
+  return JSON.stringify(parsed) === withoutLayout(trimmed) ? JSON.stringify(parsed, null, 2) : trimmed;
+}
+
+/** JSON text without the whitespace between its tokens (strings kept as written). */
+function withoutLayout(json: string): string {
+  let out = "";
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i] as string;
+    if (inString) {
+      out += c;
+      if (c === "\\") out += json[++i] ?? "";
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+      out += c;
+    } else if (c !== " " && c !== "\n" && c !== "\r" && c !== "\t") {
+      out += c;
+    }
+  }
+  return out;
 }

@@ -138,15 +138,88 @@ pub fn output_schema(text: &str) -> Result<Value> {
     }
     let schema: Value = serde_json::from_str(text).map_err(|e| {
         CoreError::InvalidInput(format!(
-            "The answer schema is not JSON ({e}): paste a JSON Schema such as {{\"type\": \"object\", \"properties\": {{...}}}}."
+            "The answer schema is not JSON ({e}). An example: {SCHEMA_EXAMPLE}"
         ))
     })?;
     if schema.get("type").and_then(Value::as_str) != Some("object") {
+        return Err(CoreError::InvalidInput(format!(
+            "The answer schema must describe an object at the top (\"type\": \"object\"), as the model service requires. An example: {SCHEMA_EXAMPLE}"
+        )));
+    }
+    strict(&schema, "the top", 0)?;
+    Ok(schema)
+}
+
+/// A schema the model service takes in strict mode (as codex asks for it).
+const SCHEMA_EXAMPLE: &str = r#"{"type": "object", "properties": {"summary": {"type": "string"}}, "required": ["summary"], "additionalProperties": false}"#;
+
+/// Checks what strict structured answers require of every object in `schema` (the model
+/// service refuses the whole turn otherwise): `"additionalProperties": false`, and every
+/// property listed in `"required"` (an optional one is a union with null).
+fn strict(schema: &Value, at: &str, depth: usize) -> Result<()> {
+    if depth > 32 {
         return Err(CoreError::InvalidInput(
-            "The answer schema must describe an object at the top (\"type\": \"object\"), as the model service requires.".into(),
+            "The answer schema is nested too deeply.".into(),
         ));
     }
-    Ok(schema)
+    let Some(node) = schema.as_object() else {
+        return Ok(());
+    };
+    let properties = node.get("properties").and_then(Value::as_object);
+    let is_object =
+        node.get("type").and_then(Value::as_str) == Some("object") || properties.is_some();
+    if is_object {
+        let required: Vec<&str> = node
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let missing: Vec<&str> = properties
+            .into_iter()
+            .flat_map(|p| p.keys())
+            .map(String::as_str)
+            .filter(|k| !required.contains(k))
+            .collect();
+        if node.get("additionalProperties") != Some(&Value::Bool(false)) || !missing.is_empty() {
+            return Err(CoreError::InvalidInput(format!(
+                "At {at} of the answer schema: every object needs \"additionalProperties\": false and each of its properties in \"required\"{} (make a property optional with a type such as [\"string\", \"null\"]). An example: {SCHEMA_EXAMPLE}",
+                if missing.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (not listed: {})", missing.join(", "))
+                }
+            )));
+        }
+    }
+    for (name, sub) in properties.into_iter().flatten() {
+        strict(sub, &format!("\"{name}\""), depth + 1)?;
+    }
+    for key in ["items", "additionalItems"] {
+        if let Some(sub) = node.get(key) {
+            strict(sub, &format!("the {key} of {at}"), depth + 1)?;
+        }
+    }
+    for key in ["anyOf", "oneOf", "allOf"] {
+        for sub in node
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            strict(sub, at, depth + 1)?;
+        }
+    }
+    for key in ["$defs", "definitions"] {
+        for (name, sub) in node
+            .get(key)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            strict(sub, &format!("\"{name}\""), depth + 1)?;
+        }
+    }
+    Ok(())
 }
 
 /// The models codex offers, in its order (hidden ones left out).
@@ -242,7 +315,7 @@ mod tests {
                 ..SessionOptions::default()
             })
         };
-        let good = r#"{"type": "object", "properties": {"answer": {"type": "string"}}}"#;
+        let good = r#"{"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"], "additionalProperties": false}"#;
         assert_eq!(
             with(&format!("  {good}\n"))
                 .expect("taken")
@@ -255,6 +328,15 @@ mod tests {
             ("{\"type\": ", "not JSON"),
             ("[1, 2]", "an object at the top"),
             ("{\"type\": \"string\"}", "an object at the top"),
+            (r#"{"type": "object"}"#, "\"additionalProperties\": false"),
+            (
+                r#"{"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}, "required": ["a"], "additionalProperties": false}"#,
+                "not listed: b",
+            ),
+            (
+                r#"{"type": "object", "properties": {"list": {"type": "array", "items": {"type": "object", "properties": {"x": {"type": "number"}}}}}, "required": ["list"], "additionalProperties": false}"#,
+                "items of \"list\"",
+            ),
         ] {
             let refused = with(bad).expect_err(bad).to_string();
             assert!(refused.contains(says), "{bad}: {refused}");

@@ -665,11 +665,12 @@ impl Engine {
             )
             .await;
         }
-        if options.python_venv && options.sandbox == SandboxMode::WorkspaceWrite {
+        let venv = self.folder(id).venv();
+        if options.python_venv && options.sandbox == SandboxMode::WorkspaceWrite && venv.exists() {
             // `pip install` writes into the session's environment.
             options
                 .writable_folders
-                .push(self.folder(id).venv().dir().display().to_string());
+                .push(venv.dir().display().to_string());
         }
         self.set_status(id, SessionStatus::Running, None, Some(&live.thread_id))
             .await?;
@@ -972,9 +973,9 @@ impl Engine {
         let credentials_generation = self.inner.account.generation();
         let credentials = self.inner.account.credentials().await?;
         let options = self.options_of(&session.id).await?;
-        let env = self.session_env(&session.id, &options).await?;
         let mut codex_args = config.codex_args.clone();
         codex_args.extend(crate::codex::options::launch_settings(&options));
+        codex_args.extend(self.venv_settings(&session.id, &options).await?);
         LiveSession::launch(Launch {
             binary: &codex.path,
             folder: &folder,
@@ -983,7 +984,7 @@ impl Engine {
             user_codex_home: config.user_codex_home.as_deref(),
             overrides: &config.overrides,
             codex_args: &codex_args,
-            extra_env: &env,
+            extra_env: &config.codex_env,
             credentials,
             credentials_generation,
             options: &options,

@@ -49,7 +49,7 @@ impl Engine {
         let _no_send = match restart {
             true => {
                 let held = gate.lock().await;
-                self.restart_with(id, &options).await?;
+                self.prepare_restart(id, &options).await?;
                 Some(held)
             }
             false => None,
@@ -61,6 +61,10 @@ impl Engine {
             self.inner.store.set_setting(NEW_SESSION_MODEL_KEY, &json);
         }
         *lock(&self.inner.new_session_model) = Some(model);
+        if restart {
+            // After the options are in place: a codex started now reads the new ones.
+            self.release(id).await;
+        }
         tracing::info!(session = %id, ?options, "session options changed");
         self.emit(
             id,
