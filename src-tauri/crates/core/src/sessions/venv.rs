@@ -17,8 +17,10 @@ const MAKE_TIMEOUT: Duration = Duration::from_secs(180);
 /// How much of a failed tool's output the message quotes.
 const QUOTED_OUTPUT: usize = 600;
 /// How long the user's login shell may take to say its PATH.
+#[cfg(unix)]
 const LOGIN_SHELL_TIMEOUT: Duration = Duration::from_secs(5);
 /// Printed before the PATH, so what a profile prints is not taken for it.
+#[cfg(unix)]
 const PATH_MARK: &str = "__CODEX_DESK_PATH__=";
 
 /// A virtual environment's folder.
