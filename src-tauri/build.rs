@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "notify",
     "fork_session",
     "roll_back",
+    "answer_questions",
     "terminal_threads",
     "continue_terminal_thread",
     "archive_session",

@@ -43,6 +43,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         app::notify,
         sessions::fork_session,
         sessions::roll_back,
+        sessions::answer_questions,
         sessions::terminal_threads,
         sessions::continue_terminal_thread,
         sessions::archive_session,

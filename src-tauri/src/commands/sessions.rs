@@ -345,6 +345,20 @@ pub async fn answer_approval(
         .map_err(to_ui)
 }
 
+/// Sends the user's answers to questions codex asked (each question's id to its answers).
+#[tauri::command]
+pub async fn answer_questions(
+    engine: State<'_, Engine>,
+    session_id: String,
+    key: String,
+    answers: std::collections::BTreeMap<String, Vec<String>>,
+) -> CmdResult<()> {
+    engine
+        .answer_questions(&session_id, &key, &answers)
+        .await
+        .map_err(to_ui)
+}
+
 /// Gives a session a name of the user's.
 #[tauri::command]
 pub async fn rename_session(

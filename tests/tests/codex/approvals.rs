@@ -241,3 +241,113 @@ async fn a_change_outside_the_workspace_waits_for_the_user() {
     );
     engine.shutdown();
 }
+
+/// The model asks the user questions (codex's request_user_input tool, on in the user's config).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn questions_from_codex_wait_for_the_users_answers() {
+    let env = TestEnv::new(Arc::new(|req: &ModelRequest| -> Reply {
+        if req.tool_output().is_some() {
+            return reply::text(&["Thanks."]);
+        }
+        reply::tool_call(
+            "call_ask",
+            "request_user_input",
+            &serde_json::json!({"questions": [
+                {"id": "db", "header": "Database", "question": "Which database?", "options": [
+                    {"label": "Postgres (Recommended)", "description": "Runs everywhere"},
+                    {"label": "SQLite", "description": "One file"}]},
+                {"id": "name", "header": "Name", "question": "What should the service be called?",
+                 "isOther": true, "options": [{"label": "api", "description": "The usual"}]}
+            ]}),
+        )
+    }))
+    .await;
+    let engine = codex_desk_core::Engine::open(codex_desk_core::EngineConfig {
+        codex_args: vec!["features.default_mode_request_user_input=true".into()],
+        ..env.config()
+    })
+    .expect("engine");
+    let session = engine
+        .create_session(&env.workspace().display().to_string())
+        .expect("session");
+    let mut events = Events::subscribe(&engine, &session.id).await;
+
+    engine
+        .send_prompt(&session.id, "set it up")
+        .await
+        .expect("send");
+    let asked = match events
+        .until("the questions", |e| {
+            matches!(e, SessionEvent::ApprovalRequested { request } if request.kind == ApprovalKind::Questions)
+        })
+        .await
+    {
+        SessionEvent::ApprovalRequested { request } => request,
+        _ => unreachable!(),
+    };
+    assert_eq!(asked.questions.len(), 2);
+    assert_eq!(asked.questions[0].question, "Which database?");
+    assert_eq!(asked.questions[0].options[1].label, "SQLite");
+    assert_eq!(asked.questions[1].options[0].label, "api");
+    assert_eq!(
+        asked.choices,
+        vec![ApprovalChoice::Approve, ApprovalChoice::Decline]
+    );
+
+    // Answers to questions not asked, and blank ones, are left out.
+    let answers = [
+        ("db".to_string(), vec!["SQLite".to_string()]),
+        ("name".to_string(), vec!["ledger".to_string()]),
+        ("unasked".to_string(), vec!["x".to_string()]),
+    ]
+    .into_iter()
+    .collect();
+    engine
+        .answer_questions(&session.id, &asked.key, &answers)
+        .await
+        .expect("answered");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    let said: serde_json::Value = serde_json::from_str(
+        &env.mock
+            .requests()
+            .last()
+            .and_then(|r| r.tool_output())
+            .expect("the tool's output"),
+    )
+    .expect("JSON");
+    assert_eq!(
+        said,
+        serde_json::json!({"answers": {"db": {"answers": ["SQLite"]}, "name": {"answers": ["ledger"]}}})
+    );
+    // A question answered once is not asked any more.
+    assert!(matches!(
+        engine
+            .answer_questions(&session.id, &asked.key, &answers)
+            .await,
+        Err(CoreError::NotAsked)
+    ));
+
+    // Declined: codex hears no answers, and the turn goes on.
+    engine
+        .send_prompt(&session.id, "again")
+        .await
+        .expect("send");
+    let first = asked.key.clone();
+    let again = match events
+        .until("the second questions", |e| {
+            matches!(e, SessionEvent::ApprovalRequested { request } if request.kind == ApprovalKind::Questions && request.key != first)
+        })
+        .await
+    {
+        SessionEvent::ApprovalRequested { request } => request,
+        _ => unreachable!(),
+    };
+    engine
+        .answer_approval(&session.id, &again.key, ApprovalChoice::Decline)
+        .await
+        .expect("declined");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    let said = env.mock.requests().last().and_then(|r| r.tool_output());
+    assert_eq!(said.as_deref(), Some(r#"{"answers":{}}"#));
+    engine.shutdown();
+}

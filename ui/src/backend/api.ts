@@ -108,6 +108,8 @@ export interface Backend {
   listModels(sessionId: string): Promise<ModelList>;
   /** The user's answer to a question codex asked (see ApprovalRequest.choices). */
   answerApproval(sessionId: string, key: string, choice: ApprovalChoice): Promise<void>;
+  /** Sends the answers to questions codex asked (question id to answers). */
+  answerQuestions(sessionId: string, key: string, answers: Record<string, string[]>): Promise<void>;
   /** Asks the user for a folder; null when they cancel. */
   pickFolder(): Promise<string | null>;
 

@@ -499,6 +499,9 @@ export function createFakeBackend(): Backend {
     async answerApproval(sessionId, key, choice) {
       emit(get(sessionId), [{ type: "approvalResolved", key, outcome: { by: "user", choice } }]);
     },
+    async answerQuestions(sessionId, key) {
+      emit(get(sessionId), [{ type: "approvalResolved", key, outcome: { by: "user", choice: "approve" } }]);
+    },
     async pickFolder() {
       return window.prompt("Folder for the new session (demo backend)", "/home/you/projects/demo");
     },

@@ -83,6 +83,7 @@ export function createTauriBackend(): Backend {
     listModels: (sessionId) => normalized(invoke<ModelList>("list_models", { sessionId })),
     setWindowTitle: (title) => normalized(getCurrentWindow().setTitle(title)),
     answerApproval: (sessionId, key, choice) => normalized(invoke<void>("answer_approval", { sessionId, key, choice })),
+    answerQuestions: (sessionId, key, answers) => normalized(invoke<void>("answer_questions", { sessionId, key, answers })),
     pickFolder: async () => {
       const picked = await normalized(open({ directory: true, multiple: false }));
       return typeof picked === "string" ? picked : null;

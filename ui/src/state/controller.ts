@@ -63,6 +63,8 @@ export interface Controller {
   attachImage(sessionId: string, image?: { name: string; bytes: Uint8Array }): Promise<Attachment | ErrorPayload | null>;
   interrupt(sessionId: string): Promise<void>;
   answerApproval(sessionId: string, key: string, choice: ApprovalChoice): Promise<void>;
+  /** Sends the answers to questions codex asked. */
+  answerQuestions(sessionId: string, key: string, answers: Record<string, string[]>): Promise<void>;
   /** Adds text to the running turn; if it just ended, queues it (sent at once if nothing waits). */
   steer(sessionId: string, text: string): Promise<boolean>;
   queuePrompt(sessionId: string, text: string): Promise<boolean>;
@@ -555,6 +557,14 @@ export function createController(backend: Backend, store: AppStore, focused: () 
     async answerApproval(sessionId, key, choice) {
       try {
         await backend.answerApproval(sessionId, key, choice);
+        store.dispatch({ type: "actionError", sessionId, error: null });
+      } catch (error) {
+        store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+      }
+    },
+    async answerQuestions(sessionId, key, answers) {
+      try {
+        await backend.answerQuestions(sessionId, key, answers);
         store.dispatch({ type: "actionError", sessionId, error: null });
       } catch (error) {
         store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });

@@ -14,6 +14,7 @@ const asked: ApprovalRequest = {
   reason: null,
   grantRoot: null,
   allowPrefix: null,
+    questions: [],
   choices: ["approve", "decline"],
   askedAt: 1,
 };

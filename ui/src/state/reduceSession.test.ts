@@ -190,6 +190,7 @@ describe("approvals", () => {
     reason: null,
     grantRoot: null,
     allowPrefix: null,
+    questions: [],
     choices: ["approve" as const, "decline" as const, "cancelTurn" as const],
     askedAt: 1,
   };

@@ -12,6 +12,34 @@ pub enum ApprovalKind {
     Command,
     /// Change files the sandbox does not let it write.
     FileChange,
+    /// Answer questions ([`ApprovalRequest::questions`]); Approve sends the answers, Decline
+    /// none.
+    Questions,
+}
+
+/// One question codex asks the user (its `request_user_input` tool).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UserQuestion {
+    /// Names the answer.
+    pub id: String,
+    /// A short heading.
+    pub header: String,
+    pub question: String,
+    /// Answers to pick from (none: the answer is typed).
+    pub options: Vec<QuestionOption>,
+    /// A typed answer is taken besides the options.
+    pub other: bool,
+    /// The answer is secret: typed unseen, never stored by the app.
+    pub secret: bool,
+}
+
+/// An answer offered for a [`UserQuestion`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct QuestionOption {
+    pub label: String,
+    pub description: String,
 }
 
 /// An answer the user can give, as the buttons name them.
@@ -53,6 +81,9 @@ pub struct ApprovalRequest {
     pub allow_prefix: Option<Vec<String>>,
     /// The answers offered, in the order to show them.
     pub choices: Vec<ApprovalChoice>,
+    /// The questions, for [`ApprovalKind::Questions`].
+    #[serde(default)]
+    pub questions: Vec<UserQuestion>,
     /// When codex asked (Unix milliseconds).
     pub asked_at: i64,
 }

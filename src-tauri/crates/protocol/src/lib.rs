@@ -15,7 +15,9 @@ mod export;
 mod options;
 mod search;
 pub use account::{AccountAuth, AccountState, LoginProgress, PromptInfo, ProviderInfo};
-pub use approvals::{ApprovalChoice, ApprovalKind, ApprovalOutcome, ApprovalRequest};
+pub use approvals::{
+    ApprovalChoice, ApprovalKind, ApprovalOutcome, ApprovalRequest, QuestionOption, UserQuestion,
+};
 pub use audit::{
     AuditApproval, AuditEntry, AuditFormat, AuditKind, AuditPage, AuditQuery, Exported,
     SessionFormat,

@@ -136,6 +136,14 @@ pub fn http_error(code: u16, message: &str) -> Reply {
     }
 }
 
+/// The model calls codex's tool `name` with `arguments` (JSON).
+pub fn tool_call(call_id: &str, name: &str, arguments: &Value) -> Reply {
+    one_item(
+        json!({"type": "function_call", "id": format!("fc_{call_id}"), "call_id": call_id,
+                    "name": name, "arguments": arguments.to_string(), "status": "completed"}),
+    )
+}
+
 /// The model calls `name` in tool namespace `namespace` (MCP tools are `mcp__<server>`).
 pub fn namespaced_call(call_id: &str, namespace: &str, name: &str, arguments: &Value) -> Reply {
     one_item(

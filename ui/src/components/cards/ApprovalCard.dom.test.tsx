@@ -27,6 +27,7 @@ const request: ApprovalRequest = {
   grantRoot: null,
   allowPrefix: ["touch", "/outside/x"],
   choices: ["approve", "allowPrefix", "decline", "cancelTurn"],
+  questions: [],
   askedAt: 1,
 };
 
@@ -36,7 +37,12 @@ describe("ApprovalCard", () => {
 
   async function render(entry: ApprovalEntry) {
     const answers: [string, string, ApprovalChoice][] = [];
-    const backend = { ...createFakeBackend(), answerApproval: async (s: string, k: string, c: ApprovalChoice) => void answers.push([s, k, c]) };
+    const sent: [string, string, Record<string, string[]>][] = [];
+    const backend = {
+      ...createFakeBackend(),
+      answerApproval: async (s: string, k: string, c: ApprovalChoice) => void answers.push([s, k, c]),
+      answerQuestions: async (s: string, k: string, a: Record<string, string[]>) => void sent.push([s, k, a]),
+    };
     const store = createAppStore({ ...initialAppView, loading: false });
     const controller = createController(backend, store);
     host = document.createElement("div");
@@ -49,7 +55,7 @@ describe("ApprovalCard", () => {
         </AppContext.Provider>,
       ),
     );
-    return { answers, host, root };
+    return { answers, sent, host, root };
   }
 
   it("shows what is asked and sends the answer clicked", async () => {
@@ -64,6 +70,43 @@ describe("ApprovalCard", () => {
     const decline = [...host.querySelectorAll("button")].find((b) => b.textContent === "Decline");
     await act(async () => decline?.click());
     expect(answers).toEqual([["s1", "0", "decline"]]);
+    await act(async () => root.unmount());
+  });
+
+  it("asks codex's questions: options to pick, an answer of one's own (unseen when secret), Skip", async () => {
+    const asking: ApprovalRequest = {
+      ...request,
+      key: "7",
+      kind: "questions",
+      command: null,
+      cwd: null,
+      reason: null,
+      allowPrefix: null,
+      choices: ["approve", "decline"],
+      questions: [
+        { id: "db", header: "Database", question: "Which database?", options: [{ label: "Postgres", description: "Runs everywhere" }, { label: "SQLite", description: "One file" }], other: true, secret: false },
+        { id: "token", header: "Token", question: "Your deploy token?", options: [], other: false, secret: true },
+      ],
+    };
+    const { sent, answers, host, root } = await render(approvalEntry(asking));
+    expect(host.textContent).toContain("Codex asks you");
+    expect(host.textContent).toContain("Which database?");
+    const send = () => [...(host?.querySelectorAll("button") ?? [])].find((b) => b.textContent === "Send answers");
+    expect(send()?.disabled).toBe(true);
+    const sqlite = host.querySelector<HTMLInputElement>('input[type="radio"][value="SQLite"]');
+    await act(async () => sqlite?.click());
+    const token = host.querySelector<HTMLInputElement>('input[aria-label="Your own answer: Token"]');
+    expect(token?.type).toBe("password");
+    await act(async () => {
+      const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")?.set;
+      setter?.call(token, "s3cret");
+      token?.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await act(async () => send()?.click());
+    expect(sent).toEqual([["s1", "7", { db: ["SQLite"], token: ["s3cret"] }]]);
+    const skip = [...host.querySelectorAll("button")].find((b) => b.textContent === "Skip");
+    await act(async () => skip?.click());
+    expect(answers).toEqual([["s1", "7", "decline"]]);
     await act(async () => root.unmount());
   });
 

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { ApprovalChoice } from "../../generated/desk/ApprovalChoice";
 import type { ApprovalOutcome } from "../../generated/desk/ApprovalOutcome";
+import type { ApprovalRequest } from "../../generated/desk/ApprovalRequest";
 import { useController } from "../../state/hooks";
 import type { ApprovalEntry } from "../../state/sessionView";
 import { Card } from "./Card";
@@ -32,7 +33,11 @@ function choiceLabel(choice: ApprovalChoice, prefix: string[] | null): string {
   }
 }
 
-function outcomeText(outcome: ApprovalOutcome, prefix: string[] | null): string {
+function outcomeText(outcome: ApprovalOutcome, prefix: string[] | null, questions: boolean): string {
+  if (questions) {
+    if (outcome.by === "user") return outcome.choice === "approve" ? "You answered." : "You skipped the questions; codex goes on without answers.";
+    return outcome.by === "stopped" ? "Stopped before you answered." : "Codex no longer asks (the turn ended).";
+  }
   switch (outcome.by) {
     case "user":
       switch (outcome.choice) {
@@ -71,7 +76,8 @@ export function ApprovalCard({ entry, sessionId }: { entry: ApprovalEntry; sessi
   useEffect(() => {
     if (!waiting && answeredHere.current) outcomeLine.current?.focus();
   }, [waiting]);
-  const title = request.kind === "command" ? "Codex asks to run a command" : "Codex asks to change files";
+  const questions = request.kind === "questions";
+  const title = request.kind === "command" ? "Codex asks to run a command" : questions ? "Codex asks you" : "Codex asks to change files";
   const answer = async (choice: ApprovalChoice) => {
     setSending(true);
     answeredHere.current = true;
@@ -100,7 +106,22 @@ export function ApprovalCard({ entry, sessionId }: { entry: ApprovalEntry; sessi
           {request.reason}
         </p>
       )}
-      {waiting ? (
+      {questions && waiting ? (
+        <QuestionsForm
+          request={request}
+          sending={sending}
+          onAnswer={async (answers) => {
+            setSending(true);
+            answeredHere.current = true;
+            try {
+              if (answers === null) await controller.answerApproval(sessionId, request.key, "decline");
+              else await controller.answerQuestions(sessionId, request.key, answers);
+            } finally {
+              setSending(false);
+            }
+          }}
+        />
+      ) : waiting ? (
         <div className="approval-choices" role="group" aria-label="Your answer">
           {request.choices.map((choice) => (
             <button
@@ -116,9 +137,89 @@ export function ApprovalCard({ entry, sessionId }: { entry: ApprovalEntry; sessi
         </div>
       ) : (
         <p className="small muted approval-outcome" ref={outcomeLine} tabIndex={-1}>
-          {outcomeText(outcome, request.allowPrefix)}
+          {outcomeText(outcome, request.allowPrefix, questions)}
         </p>
       )}
     </Card>
+  );
+}
+
+/**
+ * Codex's questions as a form: each with the answers it offers to pick from and a box for one
+ * of the user's own (unseen when secret). Send answers what is filled in; Skip answers nothing.
+ */
+function QuestionsForm({
+  request,
+  sending,
+  onAnswer,
+}: {
+  request: ApprovalRequest;
+  sending: boolean;
+  /** null: skipped. */
+  onAnswer: (answers: Record<string, string[]> | null) => Promise<void>;
+}) {
+  const [picked, setPicked] = useState<Record<string, string>>({});
+  const [typed, setTyped] = useState<Record<string, string>>({});
+  const answers = (): Record<string, string[]> => {
+    const out: Record<string, string[]> = {};
+    for (const q of request.questions) {
+      const own = typed[q.id]?.trim();
+      const answer = own || picked[q.id];
+      if (answer) out[q.id] = [answer];
+    }
+    return out;
+  };
+  const answered = Object.keys(answers()).length;
+  return (
+    <form
+      className="questions"
+      aria-label="Codex's questions"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onAnswer(answers());
+      }}
+    >
+      {request.questions.map((q) => (
+        <fieldset key={q.id} className="question">
+          <legend>{q.header || q.question}</legend>
+          {q.header && <p className="small">{q.question}</p>}
+          {q.options.map((o) => (
+            <label key={o.label} className="question-option">
+              <input
+                type="radio"
+                name={`${request.key}:${q.id}`}
+                value={o.label}
+                checked={picked[q.id] === o.label && !typed[q.id]?.trim()}
+                onChange={() => {
+                  setPicked((p) => ({ ...p, [q.id]: o.label }));
+                  setTyped((t) => ({ ...t, [q.id]: "" }));
+                }}
+              />
+              <span>{o.label}</span>
+              {o.description && <span className="small muted"> — {o.description}</span>}
+            </label>
+          ))}
+          {(q.other || q.options.length === 0) && (
+            <input
+              type={q.secret ? "password" : "text"}
+              className="question-other"
+              aria-label={`Your own answer: ${q.header || q.question}`}
+              placeholder={q.options.length === 0 ? "Your answer" : "Or your own answer"}
+              autoComplete="off"
+              value={typed[q.id] ?? ""}
+              onChange={(e) => setTyped((t) => ({ ...t, [q.id]: e.target.value }))}
+            />
+          )}
+        </fieldset>
+      ))}
+      <div className="approval-choices" role="group" aria-label="Your answer">
+        <button type="submit" className="primary" disabled={sending || answered === 0}>
+          Send answers
+        </button>
+        <button type="button" disabled={sending} onClick={() => void onAnswer(null)}>
+          Skip
+        </button>
+      </div>
+    </form>
   );
 }

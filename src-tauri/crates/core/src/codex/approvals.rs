@@ -4,11 +4,18 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use codex_desk_protocol::{ApprovalChoice, ApprovalKind, ApprovalRequest};
+use codex_desk_protocol::{
+    ApprovalChoice, ApprovalKind, ApprovalRequest, QuestionOption, UserQuestion,
+};
 use serde_json::{json, Value};
 
 pub const COMMAND_APPROVAL: &str = "item/commandExecution/requestApproval";
 pub const FILE_CHANGE_APPROVAL: &str = "item/fileChange/requestApproval";
+pub const USER_INPUT: &str = "item/tool/requestUserInput";
+/// At most this many questions in one request are shown (and answered).
+const MOST_QUESTIONS: usize = 20;
+/// At most this many options per question.
+const MOST_OPTIONS: usize = 20;
 
 /// One question waiting for the user, with the id codex gave it.
 #[derive(Debug, Clone)]
@@ -31,6 +38,7 @@ impl Parked {
         let kind = match method {
             COMMAND_APPROVAL => ApprovalKind::Command,
             FILE_CHANGE_APPROVAL => ApprovalKind::FileChange,
+            USER_INPUT => return Self::read_questions(process, id, params, now_ms),
             _ => return None,
         };
         // Input for a terminal, a network rule, or more access than the command itself: the
@@ -56,7 +64,9 @@ impl Parked {
                 ApprovalChoice::Decline,
                 ApprovalChoice::CancelTurn,
             ],
-            ApprovalKind::Command => command_choices(params, allow_prefix.is_some()),
+            ApprovalKind::Command | ApprovalKind::Questions => {
+                command_choices(params, allow_prefix.is_some())
+            }
         };
         Some(Parked {
             request: ApprovalRequest {
@@ -70,6 +80,7 @@ impl Parked {
                 grant_root: text("grantRoot"),
                 allow_prefix,
                 choices,
+                questions: Vec::new(),
                 asked_at: params
                     .get("startedAtMs")
                     .and_then(Value::as_i64)
@@ -79,8 +90,91 @@ impl Parked {
         })
     }
 
-    /// The reply codex expects for `choice`.
+    /// Reads the questions of codex's `request_user_input` tool.
+    fn read_questions(process: &str, id: Value, params: &Value, now_ms: i64) -> Option<Parked> {
+        let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
+        let questions: Vec<UserQuestion> = params
+            .get("questions")?
+            .as_array()?
+            .iter()
+            .take(MOST_QUESTIONS)
+            .filter_map(|q| {
+                Some(UserQuestion {
+                    id: text(q, "id")?,
+                    header: text(q, "header").unwrap_or_default(),
+                    question: text(q, "question").unwrap_or_default(),
+                    options: q
+                        .get("options")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .take(MOST_OPTIONS)
+                        .filter_map(|o| {
+                            Some(QuestionOption {
+                                label: text(o, "label")?,
+                                description: text(o, "description").unwrap_or_default(),
+                            })
+                        })
+                        .collect(),
+                    other: q.get("isOther").and_then(Value::as_bool).unwrap_or(false),
+                    secret: q.get("isSecret").and_then(Value::as_bool).unwrap_or(false),
+                })
+            })
+            .collect();
+        if questions.is_empty() {
+            return None;
+        }
+        Some(Parked {
+            request: ApprovalRequest {
+                key: key_of(process, &id),
+                kind: ApprovalKind::Questions,
+                turn_id: text(params, "turnId")?,
+                item_id: text(params, "itemId")?,
+                command: None,
+                cwd: None,
+                reason: None,
+                grant_root: None,
+                allow_prefix: None,
+                choices: vec![ApprovalChoice::Approve, ApprovalChoice::Decline],
+                questions,
+                asked_at: now_ms,
+            },
+            id,
+        })
+    }
+
+    /// The reply to questions: the user's answers to those asked (each question's id to its
+    /// answers; unknown ids and empty answers left out), none unless `choice` sends them.
+    pub fn reply_with(
+        &self,
+        choice: ApprovalChoice,
+        answers: &BTreeMap<String, Vec<String>>,
+    ) -> Value {
+        if self.request.kind != ApprovalKind::Questions {
+            return self.reply(choice);
+        }
+        let mut given = serde_json::Map::new();
+        if choice == ApprovalChoice::Approve {
+            for question in &self.request.questions {
+                let said: Vec<&String> = answers
+                    .get(&question.id)
+                    .into_iter()
+                    .flatten()
+                    .filter(|a| !a.trim().is_empty())
+                    .collect();
+                if !said.is_empty() {
+                    given.insert(question.id.clone(), json!({ "answers": said }));
+                }
+            }
+        }
+        json!({ "answers": given })
+    }
+
+    /// The reply codex expects for `choice` (questions: none answered).
     pub fn reply(&self, choice: ApprovalChoice) -> Value {
+        if self.request.kind == ApprovalKind::Questions {
+            return json!({ "answers": {} });
+        }
         let decision = match choice {
             ApprovalChoice::Approve => json!("accept"),
             ApprovalChoice::ApproveForSession => json!("acceptForSession"),

@@ -732,6 +732,28 @@ impl Engine {
 
     /// Answers the question `key` codex waits on in session `id`.
     pub async fn answer_approval(&self, id: &str, key: &str, choice: ApprovalChoice) -> Result<()> {
+        self.answer(id, key, choice, &Default::default()).await
+    }
+
+    /// Sends the user's answers to the questions `key` codex asked in session `id` (each
+    /// question's id to what the user picked or typed). The answers go to codex only: the app
+    /// keeps that they were answered, not what (an answer may be secret).
+    pub async fn answer_questions(
+        &self,
+        id: &str,
+        key: &str,
+        answers: &std::collections::BTreeMap<String, Vec<String>>,
+    ) -> Result<()> {
+        self.answer(id, key, ApprovalChoice::Approve, answers).await
+    }
+
+    async fn answer(
+        &self,
+        id: &str,
+        key: &str,
+        choice: ApprovalChoice,
+        answers: &std::collections::BTreeMap<String, Vec<String>>,
+    ) -> Result<()> {
         self.session(id).await?;
         let live = lock(&self.inner.live).get(id).cloned();
         let parked = live.as_ref().and_then(|live| {
@@ -744,7 +766,7 @@ impl Engine {
         };
         if let Err(e) = live
             .client()
-            .respond(parked.id.clone(), parked.reply(choice))
+            .respond(parked.id.clone(), parked.reply_with(choice, answers))
             .await
         {
             // Codex is gone: nothing waits on the answer any more.
