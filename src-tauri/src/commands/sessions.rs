@@ -287,14 +287,16 @@ pub async fn terminal_threads(engine: State<'_, Engine>) -> CmdResult<Vec<Termin
     engine.terminal_threads().await.map_err(to_ui)
 }
 
-/// A session continuing the user's codex thread `thread_id` (a new one, or the one that does).
+/// A session continuing the user's codex thread `thread_id` (a new one, or the one that does);
+/// `confirmed` accepts a folder that needs the user's yes.
 #[tauri::command]
 pub async fn continue_terminal_thread(
     engine: State<'_, Engine>,
     thread_id: String,
+    confirmed: bool,
 ) -> CmdResult<SessionInfo> {
     engine
-        .continue_terminal_thread(&thread_id)
+        .continue_terminal_thread(&thread_id, confirmed)
         .await
         .map_err(to_ui)
 }

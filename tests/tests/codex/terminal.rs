@@ -83,7 +83,7 @@ async fn a_terminal_session_is_listed_and_continued_with_its_history() {
     ] {
         assert!(
             matches!(
-                engine.continue_terminal_thread(bad).await,
+                engine.continue_terminal_thread(bad, false).await,
                 Err(CoreError::InvalidInput(_))
             ),
             "{bad}"
@@ -92,7 +92,7 @@ async fn a_terminal_session_is_listed_and_continued_with_its_history() {
     assert!(engine.app_state().await.expect("state").sessions.is_empty());
 
     let continued = engine
-        .continue_terminal_thread(&thread_id)
+        .continue_terminal_thread(&thread_id, false)
         .await
         .expect("continue");
     assert_eq!(continued.thread_id.as_deref(), Some(thread_id.as_str()));
@@ -115,7 +115,7 @@ async fn a_terminal_session_is_listed_and_continued_with_its_history() {
     );
     assert_eq!(
         engine
-            .continue_terminal_thread(&thread_id)
+            .continue_terminal_thread(&thread_id, false)
             .await
             .expect("again")
             .id,

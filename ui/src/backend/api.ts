@@ -87,7 +87,7 @@ export interface Backend {
   /** The user's own codex sessions (from their terminal), newest first. */
   terminalThreads(): Promise<TerminalThread[]>;
   /** A session continuing the user's codex thread (a new one, or the one that already does). */
-  continueTerminalThread(threadId: string): Promise<SessionInfo>;
+  continueTerminalThread(threadId: string, confirmed: boolean): Promise<SessionInfo>;
   /** Asks the OS to show a notification. */
   notify(title: string, body: string): Promise<void>;
   /** Turns OS notifications on or off (remembered). */

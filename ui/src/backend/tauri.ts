@@ -75,7 +75,7 @@ export function createTauriBackend(): Backend {
     forkSession: (sessionId, throughTurn) => normalized(invoke<SessionInfo>("fork_session", { sessionId, throughTurn })),
     rollBack: (sessionId, fromTurn) => normalized(invoke<RolledBack>("roll_back", { sessionId, fromTurn })),
     terminalThreads: () => normalized(invoke<TerminalThread[]>("terminal_threads")),
-    continueTerminalThread: (threadId) => normalized(invoke<SessionInfo>("continue_terminal_thread", { threadId })),
+    continueTerminalThread: (threadId, confirmed) => normalized(invoke<SessionInfo>("continue_terminal_thread", { threadId, confirmed })),
     notify: (title, body) => normalized(invoke<void>("notify", { title, body })),
     setNotifications: (on) => normalized(invoke<void>("set_notifications", { on })),
     sendQueuedNow: (sessionId, queuedId) => normalized(invoke<void>("send_queued_now", { sessionId, queuedId })),

@@ -10,7 +10,7 @@ import { useController } from "../state/hooks";
 export function TerminalSessions() {
   const controller = useController();
   const [threads, setThreads] = useState<TerminalThread[] | "loading" | null>(null);
-  const [error, setError] = useState<ErrorPayload | null>(null);
+  const [error, setError] = useState<{ threadId: string; error: ErrorPayload } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [pasted, setPasted] = useState("");
 
@@ -21,16 +21,16 @@ export function TerminalSessions() {
     if (Array.isArray(listed)) setThreads(listed);
     else {
       setThreads(null);
-      setError(listed);
+      setError({ threadId: "", error: listed });
     }
   };
 
-  const go = async (threadId: string) => {
+  const go = async (threadId: string, confirmed = false) => {
     setBusy(threadId);
     setError(null);
-    const failed = await controller.continueTerminalThread(threadId);
+    const failed = await controller.continueTerminalThread(threadId, confirmed);
     setBusy(null);
-    setError(failed);
+    setError(failed && { threadId, error: failed });
   };
 
   const submit = (event: FormEvent) => {
@@ -90,7 +90,12 @@ export function TerminalSessions() {
       </form>
       {error && (
         <p className="inline-error" role="alert">
-          {error.message}
+          {error.error.message}{" "}
+          {error.error.code === "workspaceNeedsConfirmation" && (
+            <button type="button" className="link-button" disabled={busy !== null} onClick={() => void go(error.threadId, true)}>
+              Use it anyway
+            </button>
+          )}
         </p>
       )}
     </section>

@@ -87,7 +87,7 @@ export interface Controller {
   /** The user's own codex sessions, or the error to show instead. */
   terminalThreads(): Promise<TerminalThread[] | ErrorPayload>;
   /** Continues a codex session from the terminal here and opens it; resolves to the error to show, or null. */
-  continueTerminalThread(threadId: string): Promise<ErrorPayload | null>;
+  continueTerminalThread(threadId: string, confirmed?: boolean): Promise<ErrorPayload | null>;
   /** The session's message box took the text offered back to it. */
   takeRefill(sessionId: string, serial: number): void;
   /** Turns OS notifications on or off. */
@@ -472,9 +472,9 @@ export function createController(backend: Backend, store: AppStore, focused: () 
         return toErrorPayload(error);
       }
     },
-    async continueTerminalThread(threadId) {
+    async continueTerminalThread(threadId, confirmed = false) {
       try {
-        const session = await backend.continueTerminalThread(threadId);
+        const session = await backend.continueTerminalThread(threadId, confirmed);
         await refreshSessions();
         await select(session.id);
         return null;

@@ -46,15 +46,16 @@ pub fn list(codex_home: &Path) -> Vec<Rollout> {
 pub fn find(codex_home: &Path, thread_id: &str) -> Option<Rollout> {
     let mut files = Vec::new();
     collect(&codex_home.join("sessions"), 0, &mut files);
+    let ending = format!("-{}.jsonl", thread_id.to_ascii_lowercase());
     files
         .into_iter()
         .filter(|(path, _)| {
             path.file_name()
                 .and_then(|n| n.to_str())
-                .is_some_and(|n| n.ends_with(&format!("{thread_id}.jsonl")))
+                .is_some_and(|n| n.to_ascii_lowercase().ends_with(&ending))
         })
-        .find_map(|(path, updated_at)| read(&path, updated_at))
-        .filter(|r| r.thread_id == thread_id)
+        .filter_map(|(path, updated_at)| read(&path, updated_at))
+        .find(|r| r.thread_id.eq_ignore_ascii_case(thread_id))
 }
 
 /// Thread files under `dir` (year/month/day folders) with their change times.
@@ -210,6 +211,10 @@ mod tests {
         assert_eq!(
             find(home.path(), "t-2").map(|r| r.cwd),
             Some("/src/lib".into())
+        );
+        assert_eq!(
+            find(home.path(), "T-2").map(|r| r.thread_id),
+            Some("t-2".into())
         );
         assert_eq!(find(home.path(), "t-3"), None);
         assert_eq!(list(&home.path().join("nowhere")), Vec::new());

@@ -120,6 +120,8 @@ struct Inner {
     handoff: tokio::sync::watch::Sender<u64>,
     handoff_running: AtomicBool,
     idle_watch_running: AtomicBool,
+    /// One terminal session is continued at a time (two clicks make one session).
+    importing: tokio::sync::Mutex<()>,
     /// Each session's options as the user last set them: what the next turn uses even while
     /// the database cannot save (the store then still answers with the old ones).
     options: Mutex<HashMap<String, SessionOptions>>,
@@ -197,6 +199,7 @@ impl Engine {
                 handoff: tokio::sync::watch::channel(0).0,
                 handoff_running: AtomicBool::new(false),
                 idle_watch_running: AtomicBool::new(false),
+                importing: tokio::sync::Mutex::new(()),
                 new_session_model: Mutex::new(None),
                 options: Mutex::new(HashMap::new()),
             }

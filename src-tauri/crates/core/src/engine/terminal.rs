@@ -1,6 +1,7 @@
 //! Continuing a codex session the user ran in a terminal: their threads are listed from their
 //! own codex home (read, never written), and one is copied into a new session's codex home,
-//! resumed there, and its history stored as the session's transcript.
+//! loaded there, and its history stored as the session's transcript with its thread id in one
+//! write; the next prompt resumes it.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -8,13 +9,14 @@ use std::time::Duration;
 use codex_desk_protocol::{SessionInfo, TerminalThread, TurnInfo};
 use serde_json::{json, Value};
 
+use super::drafts::DRAFT_MARKER;
 use super::{title_from, Engine};
 use crate::codex::rollouts::{self, Rollout};
 use crate::error::{CoreError, Result};
 use crate::export::blocking;
 use crate::store::ArchivedItem;
 
-/// How long codex may take to read a long thread.
+/// How long codex may take to load a long thread.
 const READ_TIMEOUT: Duration = Duration::from_secs(120);
 /// A terminal session whose first prompt was not found is called this.
 const UNTITLED: &str = "Terminal session";
@@ -43,7 +45,12 @@ impl Engine {
 
     /// A new session that continues the user's codex thread `thread_id` (as `codex resume`
     /// would), with its history as the transcript; the session that already does, if one does.
-    pub async fn continue_terminal_thread(&self, thread_id: &str) -> Result<SessionInfo> {
+    /// `confirmed` accepts a folder that needs the user's yes (their home folder).
+    pub async fn continue_terminal_thread(
+        &self,
+        thread_id: &str,
+        confirmed: bool,
+    ) -> Result<SessionInfo> {
         let thread_id = thread_id.trim();
         if thread_id.is_empty()
             || thread_id.len() > 100
@@ -55,11 +62,14 @@ impl Engine {
                 "That is not a codex session id: it looks like 019a2b3c-… (codex resume lists them).".into(),
             ));
         }
+        // One at a time: a second click on the same session finds the first one's.
+        let _one_at_a_time = self.inner.importing.lock().await;
         let sessions = self.inner.store.list_sessions().await?;
-        if let Some(existing) = sessions
-            .into_iter()
-            .find(|s| s.thread_id.as_deref() == Some(thread_id))
-        {
+        if let Some(existing) = sessions.into_iter().find(|s| {
+            s.thread_id
+                .as_deref()
+                .is_some_and(|t| t.eq_ignore_ascii_case(thread_id))
+        }) {
             return Ok(existing);
         }
         let home = self.user_home()?;
@@ -76,27 +86,35 @@ impl Engine {
                 rollout.cwd
             )));
         }
-        let session = self.create_session(&rollout.cwd)?;
-        match self.take_over(&session, &rollout, &home).await {
-            Ok(session) => Ok(session),
+        let session = self.create_session_confirmed(&rollout.cwd, confirmed)?;
+        // No prompt starts a turn in it until its thread is in place.
+        let gate = self.send_gate(&session.id);
+        let _no_send = gate.lock().await;
+        let taken = self.take_over(&session, &rollout, &home).await;
+        // Its codex followed a thread of its own while it read the history: the next prompt
+        // starts one that resumes the terminal's.
+        self.release(&session.id).await;
+        match taken {
+            Ok(()) => self.session(&session.id).await,
             Err(e) => {
                 // Nothing of the attempt stays; the user's own files were only read.
-                let _ = self.delete_session(&session.id).await;
-                Err(CoreError::InvalidInput(format!(
-                    "Codex could not continue that session: {e}"
-                )))
+                if let Err(cleanup) = self.delete_session(&session.id).await {
+                    tracing::warn!(session = %session.id, error = %cleanup, "a session that could not continue a terminal thread was not removed");
+                }
+                Err(e)
             }
         }
     }
 
-    /// Gives `session` the thread of `rollout`: a copy of codex's file in its codex home, the
-    /// thread id, a title, and the history codex reads back from it.
+    /// Gives `session` the thread of `rollout`: a copy of codex's file in its codex home, then
+    /// (in one write, so a session is never left half made) the thread id, a title and the
+    /// history codex reads back from the copy.
     async fn take_over(
         &self,
         session: &SessionInfo,
         rollout: &Rollout,
         home: &std::path::Path,
-    ) -> Result<SessionInfo> {
+    ) -> Result<()> {
         let relative = rollout
             .path
             .strip_prefix(home)
@@ -123,28 +141,30 @@ impl Engine {
             Ok(())
         })
         .await?;
-        let id = session.id.as_str();
-        self.inner.store.set_thread_id(id, &rollout.thread_id);
+        let live = self.live_quietly(session).await?;
+        // Resumed beside the codex's own thread (only a loaded thread gives its turns).
+        let read = live
+            .client()
+            .request_with_timeout(
+                "thread/resume",
+                json!({ "threadId": rollout.thread_id, "cwd": rollout.cwd }),
+                READ_TIMEOUT,
+            )
+            .await?;
+        let (turns, items) = history(&read["thread"]["turns"]).ok_or_else(|| {
+            CoreError::InvalidInput(
+                "Codex read that session but did not give its history; continue it from the terminal with codex resume instead.".into(),
+            )
+        })?;
         let title = match rollout.first_prompt.as_str() {
             "" => UNTITLED.to_string(),
             prompt => title_from(prompt),
         };
-        self.inner.store.set_title(id, &title);
-
-        let session = self.session(id).await?;
-        let live = self.live_quietly(&session).await?;
-        let read = live
-            .client()
-            .request_with_timeout(
-                "thread/read",
-                json!({ "threadId": rollout.thread_id, "includeTurns": true }),
-                READ_TIMEOUT,
-            )
-            .await?;
-        let (turns, items) = history(&read["thread"]["turns"]);
-        tracing::info!(session = %id, thread = %rollout.thread_id, turns = turns.len(), items = items.len(), "terminal session continued");
-        self.inner.store.add_history(id, turns, items).await?;
-        self.session(id).await
+        tracing::info!(session = %session.id, thread = %rollout.thread_id, turns = turns.len(), items = items.len(), "terminal session continued");
+        self.inner
+            .store
+            .add_history(&session.id, &rollout.thread_id, &title, turns, items)
+            .await
     }
 
     fn user_home(&self) -> Result<PathBuf> {
@@ -156,19 +176,23 @@ impl Engine {
     }
 }
 
-/// Codex's turns (`thread/read`) as stored turns and items, in order.
-fn history(turns: &Value) -> (Vec<TurnInfo>, Vec<ArchivedItem>) {
+/// Codex's turns (`thread/resume`) as stored turns and items, in order; `None` when codex gave
+/// no turns, or only part of a turn's items.
+fn history(turns: &Value) -> Option<(Vec<TurnInfo>, Vec<ArchivedItem>)> {
     let (mut stored, mut items) = (Vec::new(), Vec::new());
-    for turn in turns.as_array().into_iter().flatten() {
+    for turn in turns.as_array()? {
+        if turn["itemsView"].as_str().is_some_and(|v| v != "full") {
+            return None;
+        }
         let Some(id) = turn["id"].as_str() else {
             continue;
         };
         let seconds = |key: &str| turn[key].as_i64().map(|s| s.saturating_mul(1000));
         let started_at = seconds("startedAt").unwrap_or(0);
-        let status = match turn["status"].as_str() {
+        let (status, unfinished) = match turn["status"].as_str() {
             // Running in the terminal when it was copied: this copy does not run it.
-            Some("inProgress") | None => "interrupted",
-            Some(other) => other,
+            Some("inProgress") | None => ("interrupted", true),
+            Some(other) => (other, false),
         };
         stored.push(TurnInfo {
             id: id.to_string(),
@@ -181,15 +205,56 @@ fn history(turns: &Value) -> (Vec<TurnInfo>, Vec<ArchivedItem>) {
             let (Some(item_id), Some(kind)) = (item["id"].as_str(), item["type"].as_str()) else {
                 continue;
             };
+            let mut item = item.clone();
+            if unfinished && item["status"] == "inProgress" {
+                // Shown as cut short, not as running forever.
+                item[DRAFT_MARKER] = Value::Bool(true);
+            }
             items.push(ArchivedItem {
                 turn_id: id.to_string(),
                 item_id: item_id.to_string(),
                 seq: i64::try_from(items.len()).unwrap_or(i64::MAX) + 1,
                 kind: kind.to_string(),
                 created_at: started_at,
-                item: item.clone(),
+                item,
             });
         }
     }
-    (stored, items)
+    Some((stored, items))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{history, DRAFT_MARKER};
+
+    #[test]
+    fn a_turn_still_running_in_the_terminal_is_stored_interrupted_with_its_work_cut_short() {
+        let turns = json!([
+            {"id": "t1", "status": "completed", "itemsView": "full", "startedAt": 10, "completedAt": 12,
+             "items": [{"type": "userMessage", "id": "u1"}, {"type": "agentMessage", "id": "a1", "text": "done"}]},
+            {"id": "t2", "status": "inProgress", "itemsView": "full", "startedAt": 20, "completedAt": null,
+             "items": [{"type": "commandExecution", "id": "c1", "status": "inProgress"}]}
+        ]);
+        let (stored, items) = history(&turns).expect("history");
+        assert_eq!(
+            stored.iter().map(|t| t.status.as_str()).collect::<Vec<_>>(),
+            ["completed", "interrupted"]
+        );
+        assert_eq!(stored[0].started_at, 10_000);
+        assert_eq!(
+            items.iter().map(|i| i.seq).collect::<Vec<_>>(),
+            [1, 2, 3],
+            "in order"
+        );
+        assert_eq!(items[2].item[DRAFT_MARKER], true);
+        assert!(items[1].item.get(DRAFT_MARKER).is_none());
+        // Only part of a turn's items, or no turns at all: not taken.
+        assert!(history(
+            &json!([{"id": "t", "status": "completed", "itemsView": "summary", "items": []}])
+        )
+        .is_none());
+        assert!(history(&json!(null)).is_none());
+    }
 }

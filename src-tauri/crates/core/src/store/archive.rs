@@ -81,15 +81,34 @@ pub(super) fn insert(
     Ok(())
 }
 
-/// Adds turns and items to a stored session in one transaction (a thread read from codex).
+/// Gives a stored session a thread: its id, a title and its history (after any items the
+/// session has), in one transaction.
 pub(super) fn add(
     conn: &Connection,
     session_id: &str,
+    thread: (&str, &str),
     turns: &[TurnInfo],
     items: &[ArchivedItem],
 ) -> Result<()> {
     let tx = conn.unchecked_transaction()?;
-    insert_history(&tx, session_id, turns, items)?;
+    let after: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(seq), 0) FROM items WHERE session_id = ?1",
+        [session_id],
+        |r| r.get(0),
+    )?;
+    let items: Vec<ArchivedItem> = items
+        .iter()
+        .map(|i| ArchivedItem {
+            seq: i.seq + after,
+            ..i.clone()
+        })
+        .collect();
+    insert_history(&tx, session_id, turns, &items)?;
+    let (thread_id, title) = thread;
+    tx.execute(
+        "UPDATE sessions SET thread_id = ?2, title = ?3 WHERE id = ?1",
+        params![session_id, thread_id, title],
+    )?;
     tx.commit()?;
     Ok(())
 }

@@ -518,15 +518,22 @@ impl Store {
             .await
     }
 
-    /// Adds a thread's history (read from codex) to a stored session, all of it or nothing.
+    /// Gives a stored session a codex thread (`thread_id`), a title and the thread's history
+    /// (read from codex), all of it or nothing.
     pub async fn add_history(
         &self,
         session_id: &str,
+        thread_id: &str,
+        title: &str,
         turns: Vec<TurnInfo>,
         items: Vec<ArchivedItem>,
     ) -> Result<()> {
-        let id = session_id.to_string();
-        self.read(move |c| archive::add(c, &id, &turns, &items))
+        let (id, thread, title) = (
+            session_id.to_string(),
+            thread_id.to_string(),
+            title.to_string(),
+        );
+        self.read(move |c| archive::add(c, &id, (&thread, &title), &turns, &items))
             .await
     }
 
