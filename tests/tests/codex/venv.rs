@@ -23,6 +23,24 @@ fn python_model() -> codex_desk_test_support::Script {
     })
 }
 
+/// Sends `prompt` (the model has python run) and returns what python printed.
+async fn python_says(
+    env: &TestEnv,
+    engine: &Engine,
+    id: &str,
+    events: &mut Events,
+    prompt: &str,
+) -> String {
+    engine.send_prompt(id, prompt).await.expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    env.mock
+        .requests()
+        .last()
+        .expect("request")
+        .tool_output()
+        .unwrap_or_default()
+}
+
 async fn venv_on(engine: &Engine, id: &str, on: bool) -> Result<SessionOptions, CoreError> {
     engine
         .set_session_options(
@@ -43,37 +61,15 @@ async fn the_agents_python_is_the_sessions_own_environment_while_it_is_on() {
     let venv = env.data_dir().join("sessions").join(&id).join("venv");
 
     // Started before: the codex running now has no environment yet; the next turn's has.
-    engine
-        .send_prompt(&id, "which python?")
-        .await
-        .expect("send");
-    assert_eq!(events.turn_completed().await["status"], "completed");
-    let before = env.mock.requests().last().expect("request").tool_output();
-    assert!(
-        !before
-            .clone()
-            .unwrap_or_default()
-            .contains(&venv.display().to_string()),
-        "{before:?}"
-    );
+    let before = python_says(&env, &engine, &id, &mut events, "which python?").await;
+    assert!(!before.contains(&venv.display().to_string()), "{before}");
 
     assert!(venv_on(&engine, &id, true).await.expect("on").python_venv);
     assert!(
         venv.join("bin/python").exists(),
         "made in the session's folder"
     );
-    engine
-        .send_prompt(&id, "which python now?")
-        .await
-        .expect("send");
-    assert_eq!(events.turn_completed().await["status"], "completed");
-    let said = env
-        .mock
-        .requests()
-        .last()
-        .expect("request")
-        .tool_output()
-        .unwrap_or_default();
+    let said = python_says(&env, &engine, &id, &mut events, "which python now?").await;
     assert!(
         said.contains(&format!("PREFIX={}", venv.display())),
         "the venv's python ran: {said}"
@@ -101,19 +97,15 @@ async fn the_agents_python_is_the_sessions_own_environment_while_it_is_on() {
     // and is told so.
     let fork = engine.fork_session(&id, None).await.expect("fork");
     let mut fork_events = Events::subscribe(&engine, &fork.id).await;
-    engine
-        .send_prompt(&fork.id, "which python in the fork?")
-        .await
-        .expect("send");
-    assert_eq!(fork_events.turn_completed().await["status"], "completed");
+    let said = python_says(
+        &env,
+        &engine,
+        &fork.id,
+        &mut fork_events,
+        "which python in the fork?",
+    )
+    .await;
     let fork_venv = env.data_dir().join("sessions").join(&fork.id).join("venv");
-    let said = env
-        .mock
-        .requests()
-        .last()
-        .expect("request")
-        .tool_output()
-        .unwrap_or_default();
     assert!(
         said.contains(&format!("PREFIX={}", fork_venv.display())),
         "{said}"
@@ -126,15 +118,7 @@ async fn the_agents_python_is_the_sessions_own_environment_while_it_is_on() {
 
     // Off: the next command runs the system's python again; the environment stays for later.
     assert!(!venv_on(&engine, &id, false).await.expect("off").python_venv);
-    engine.send_prompt(&id, "and now?").await.expect("send");
-    assert_eq!(events.turn_completed().await["status"], "completed");
-    let said = env
-        .mock
-        .requests()
-        .last()
-        .expect("request")
-        .tool_output()
-        .unwrap_or_default();
+    let said = python_says(&env, &engine, &id, &mut events, "and now?").await;
     assert!(said.contains("PREFIX="), "{said}");
     assert!(!said.contains(&venv.display().to_string()), "{said}");
     assert!(venv.join("bin/python").exists());
