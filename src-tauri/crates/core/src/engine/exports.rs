@@ -76,13 +76,25 @@ impl Engine {
         // items would come after turns already written).
         let last = self.inner.store.last_seq(id).await?;
         let turns = self.inner.store.all_turns(id).await?;
+        let decisions: Vec<archive::ArchivedDecision> = self
+            .inner
+            .store
+            .decisions(id)
+            .await?
+            .into_iter()
+            .map(|(turn_id, item_id, choice)| archive::ArchivedDecision {
+                turn_id,
+                item_id,
+                choice,
+            })
+            .collect();
         let now = now_ms();
         let mut out = Output::create(path).await?;
         let mut transcript = markdown::Transcript::new(turns.clone());
         out.write(
             match format {
                 SessionFormat::Markdown => transcript.start(&session, now),
-                SessionFormat::Json => archive::start(&session, &turns, now),
+                SessionFormat::Json => archive::start(&session, &turns, &decisions, now),
             }
             .into_bytes(),
         )
@@ -202,6 +214,12 @@ impl Engine {
             let _ = std::fs::remove_dir_all(self.folder(&id).root());
             return Err(e);
         }
+        // Its cards and audit trail say what the user answered, as in the original.
+        for d in &archive.decisions {
+            self.inner
+                .store
+                .record_decision(&id, &d.turn_id, &d.item_id, d.choice);
+        }
         tracing::info!(session = %id, items, from = %archive.session.id, "session imported");
         Ok(info)
     }
@@ -209,7 +227,7 @@ impl Engine {
 
 #[cfg(test)]
 mod tests {
-    use codex_desk_protocol::{AuditApproval, AuditKind};
+    use codex_desk_protocol::{ApprovalChoice, AuditApproval, AuditKind};
     use serde_json::{json, Value};
 
     use super::*;
@@ -301,6 +319,7 @@ mod tests {
             "a1",
             json!({"type": "agentMessage", "id": "a1", "text": "All green."}),
         );
+        store.record_decision(&info.id, "t1", "c2", ApprovalChoice::Decline);
         store.turn_finished(&info.id, "t1", "completed", None);
         store.turn_started(&info.id, "t2");
         store.turn_finished(&info.id, "t2", "failed", Some("model refused"));
@@ -358,6 +377,16 @@ mod tests {
         let b = archive::read(&std::fs::read(&second).expect("read")).expect("archive");
         assert_eq!(a.items, b.items);
         assert_eq!(a.turns, b.turns);
+        assert_eq!(
+            a.decisions,
+            vec![archive::ArchivedDecision {
+                turn_id: "t1".into(),
+                item_id: "c2".into(),
+                choice: ApprovalChoice::Decline,
+            }],
+            "what the user answered goes with the session"
+        );
+        assert_eq!(a.decisions, b.decisions);
         assert_eq!(
             a.items[2].item["aggregatedOutput"].as_str().map(str::len),
             Some(120_000)

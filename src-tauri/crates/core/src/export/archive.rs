@@ -1,7 +1,7 @@
 //! A session as JSON: everything the app stored about it, re-importable as a new session.
 //! Written in pieces (a session of a million items never sits in memory as one value).
 
-use codex_desk_protocol::{SessionInfo, TurnInfo};
+use codex_desk_protocol::{ApprovalChoice, SessionInfo, TurnInfo};
 use serde::{Deserialize, Serialize};
 
 use crate::store::ArchivedItem;
@@ -23,7 +23,20 @@ pub struct Archive {
     pub app_version: String,
     pub session: ArchivedSession,
     pub turns: Vec<TurnInfo>,
+    /// What the user answered when codex asked about an item (files from before they were
+    /// exported have none).
+    #[serde(default)]
+    pub decisions: Vec<ArchivedDecision>,
     pub items: Vec<ArchivedItem>,
+}
+
+/// The user's answer about one item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArchivedDecision {
+    pub turn_id: String,
+    pub item_id: String,
+    pub choice: ApprovalChoice,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,10 +59,16 @@ struct Head<'a> {
     app_version: &'a str,
     session: ArchivedSession,
     turns: &'a [TurnInfo],
+    decisions: &'a [ArchivedDecision],
 }
 
 /// Everything before the items.
-pub fn start(session: &SessionInfo, turns: &[TurnInfo], exported_at: i64) -> String {
+pub fn start(
+    session: &SessionInfo,
+    turns: &[TurnInfo],
+    decisions: &[ArchivedDecision],
+    exported_at: i64,
+) -> String {
     let head = Head {
         format: FORMAT,
         version: VERSION,
@@ -64,6 +83,7 @@ pub fn start(session: &SessionInfo, turns: &[TurnInfo], exported_at: i64) -> Str
             updated_at: session.updated_at,
         },
         turns,
+        decisions,
     };
     let mut text = serde_json::to_string(&head).unwrap_or_else(|_| "{}".into());
     text.pop();
