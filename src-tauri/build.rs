@@ -41,6 +41,7 @@ const COMMANDS: &[&str] = &[
     "attach_image",
     "attach_image_file",
     "set_notifications",
+    "set_idle_release",
     "confirm_account",
     "sign_in_chatgpt",
     "sign_in_device_code",

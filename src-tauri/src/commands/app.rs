@@ -87,3 +87,14 @@ pub async fn set_notifications(
     engine.set_notifications(on);
     Ok(())
 }
+
+/// Sets how long a session's codex may sit idle before it is released (`None`: never).
+#[tauri::command]
+pub async fn set_idle_release(
+    engine: State<'_, codex_desk_core::Engine>,
+    secs: Option<u64>,
+) -> CmdResult<()> {
+    engine
+        .set_idle_release(secs.map(std::time::Duration::from_secs))
+        .map_err(to_ui)
+}

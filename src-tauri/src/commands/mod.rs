@@ -51,6 +51,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sessions::attach_image,
         sessions::attach_image_file,
         app::set_notifications,
+        app::set_idle_release,
         account::confirm_account,
         account::sign_in_chatgpt,
         account::sign_in_device_code,

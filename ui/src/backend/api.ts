@@ -92,6 +92,8 @@ export interface Backend {
   notify(title: string, body: string): Promise<void>;
   /** Turns OS notifications on or off (remembered). */
   setNotifications(on: boolean): Promise<void>;
+  /** Sets how long a session's codex may sit idle before it is released (null: never); remembered. */
+  setIdleRelease(secs: number | null): Promise<void>;
   /** Sets the window's title (the OS shows it in the task bar and window switcher). */
   setWindowTitle(title: string): Promise<void>;
   /** Adds text to the running turn (codex reads it at its next step). */

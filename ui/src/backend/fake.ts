@@ -155,6 +155,7 @@ export function createFakeBackend(): Backend {
 
   let queueCounter = 0;
   let notifications = true;
+  let idleReleaseSecs: number | null = 600;
   const play = (session: FakeSession, steps: ReturnType<typeof demoTurn>) => {
     const [step, ...rest] = steps;
     if (!step) {
@@ -207,6 +208,7 @@ export function createFakeBackend(): Backend {
         storage: { problem: null, waiting: 0 },
         notices: [],
         notifications,
+        idleReleaseSecs,
       };
     },
     async relocateSession(sessionId, workspace) {
@@ -450,6 +452,9 @@ export function createFakeBackend(): Backend {
     },
     async notify(title, body) {
       console.info(`notification: ${title} — ${body}`);
+    },
+    async setIdleRelease(secs) {
+      idleReleaseSecs = secs;
     },
     async setNotifications(on) {
       notifications = on;

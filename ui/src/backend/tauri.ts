@@ -78,6 +78,7 @@ export function createTauriBackend(): Backend {
     continueTerminalThread: (threadId, confirmed) => normalized(invoke<SessionInfo>("continue_terminal_thread", { threadId, confirmed })),
     notify: (title, body) => normalized(invoke<void>("notify", { title, body })),
     setNotifications: (on) => normalized(invoke<void>("set_notifications", { on })),
+    setIdleRelease: (secs) => normalized(invoke<void>("set_idle_release", { secs })),
     sendQueuedNow: (sessionId, queuedId) => normalized(invoke<void>("send_queued_now", { sessionId, queuedId })),
     setSessionOptions: (sessionId, options) => normalized(invoke<SessionOptions>("set_session_options", { sessionId, options })),
     listModels: (sessionId) => normalized(invoke<ModelList>("list_models", { sessionId })),

@@ -10,7 +10,7 @@ function listState(app: AppView) {
   const dots: Record<string, DotState> = {};
   for (const session of app.sessions) dots[session.id] = sessionDot(session, app.views[session.id]);
   const selectedId = app.creating || app.signingIn || app.search.shown || app.audit.shown ? null : app.selectedId;
-  return { sessions: app.sessions, dots, selectedId, query: app.search.query, notifications: app.notifications };
+  return { sessions: app.sessions, dots, selectedId, query: app.search.query, notifications: app.notifications, idle: app.idleReleaseSecs };
 }
 
 function sameListState(a: ReturnType<typeof listState>, b: ReturnType<typeof listState>): boolean {
@@ -19,8 +19,25 @@ function sameListState(a: ReturnType<typeof listState>, b: ReturnType<typeof lis
     a.selectedId === b.selectedId &&
     a.query === b.query &&
     a.notifications === b.notifications &&
+    a.idle === b.idle &&
     shallowEqual(a.dots, b.dots)
   );
+}
+
+/** The idle times offered (and the current one, when set otherwise), as [value, label]. */
+function idleChoices(current: number | null): [string, string][] {
+  const offered: [string, string][] = [
+    ["300", "Idle: 5 min"],
+    ["600", "Idle: 10 min"],
+    ["1800", "Idle: 30 min"],
+    ["3600", "Idle: 1 h"],
+    ["14400", "Idle: 4 h"],
+    ["never", "Idle: keep"],
+  ];
+  if (current !== null && !offered.some(([v]) => v === String(current))) {
+    offered.unshift([String(current), `Idle: ${Math.round(current / 60)} min`]);
+  }
+  return offered;
 }
 
 export const Sidebar = memo(function Sidebar() {
@@ -150,6 +167,19 @@ export const Sidebar = memo(function Sidebar() {
         >
           {app.notifications ? "Notify: on" : "Notify: off"}
         </button>
+        <select
+          className="quiet idle-choice"
+          aria-label="Release an idle codex after"
+          title="A session's codex process is stopped after this long without a turn or a question, to give its memory back; the next message starts it again on the same conversation."
+          value={app.idle === null ? "never" : String(app.idle)}
+          onChange={(e) => void controller.setIdleRelease(e.target.value === "never" ? null : Number(e.target.value))}
+        >
+          {idleChoices(app.idle).map(([secs, label]) => (
+            <option key={secs} value={secs}>
+              {label}
+            </option>
+          ))}
+        </select>
       </div>
       <AccountArea />
     </nav>

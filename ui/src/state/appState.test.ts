@@ -92,6 +92,7 @@ describe("reduceApp", () => {
       storage: { problem: null, waiting: 0 },
       notices: [],
       notifications: true,
+      idleReleaseSecs: 600,
     });
     const created = reduceApp({ ...loaded, creating: true }, { type: "sessionCreated", session: sessionInfo({ id: "new" }) });
     expect(created.sessions.map((s) => s.id)).toEqual(["new", "old"]);
@@ -137,6 +138,7 @@ describe("reduceApp", () => {
       storage: { problem: null, waiting: 0 },
       notices: ["moved aside", "other"],
       notifications: true,
+      idleReleaseSecs: null,
     });
     state = reduceApp(state, { type: "noticeDismissed", index: 0 });
     expect(state.notices).toEqual(["other"]);

@@ -83,6 +83,8 @@ export interface AppView {
   notices: string[];
   /** The OS tells the user when a turn ends, fails or waits for them while the window is in the background. */
   notifications: boolean;
+  /** A session's codex is released after this many idle seconds (null: never). */
+  idleReleaseSecs: number | null;
   sessions: SessionInfo[];
   codex: CodexInfo | null;
   codexError: ErrorPayload | null;
@@ -121,8 +123,10 @@ export type AppAction =
       storage: StorageHealth;
       notices: string[];
       notifications: boolean;
+      idleReleaseSecs: number | null;
     }
   | { type: "notificationsChanged"; on: boolean }
+  | { type: "idleReleaseChanged"; secs: number | null }
   | { type: "startupFailed"; error: ErrorPayload }
   | { type: "storageChanged"; storage: StorageHealth }
   | { type: "noticeDismissed"; index: number }
@@ -172,6 +176,7 @@ export const initialAppView: AppView = {
   storage: { problem: null, waiting: 0 },
   notices: [],
   notifications: true,
+  idleReleaseSecs: 600,
   sessions: [],
   codex: null,
   codexError: null,
@@ -224,7 +229,10 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
         storage: action.storage,
         notices: action.notices,
         notifications: action.notifications,
+        idleReleaseSecs: action.idleReleaseSecs,
       };
+    case "idleReleaseChanged":
+      return { ...state, idleReleaseSecs: action.secs };
     case "notificationsChanged":
       return { ...state, notifications: action.on };
     case "startupFailed":

@@ -124,6 +124,22 @@ describe("controller", () => {
     expect((await backend.openSession(session.id)).turns).toHaveLength(1);
   });
 
+  it("keeps the idle time chosen, and puts it back with a notice when it is refused", async () => {
+    const backend = createFakeBackend();
+    const store = createAppStore();
+    const controller = createController(backend, store);
+    await controller.load();
+    expect(store.getSnapshot().idleReleaseSecs).toBe(600);
+    await controller.setIdleRelease(1800);
+    expect(store.getSnapshot().idleReleaseSecs).toBe(1800);
+    expect((await backend.appState()).idleReleaseSecs).toBe(1800);
+    const refusing = { ...backend, setIdleRelease: async () => Promise.reject({ code: null, message: "Pick an idle time between a minute and a day, or never.", detail: null }) };
+    const strict = createController(refusing, store);
+    await strict.setIdleRelease(5);
+    expect(store.getSnapshot().idleReleaseSecs).toBe(1800);
+    expect(store.getSnapshot().notices.at(-1)).toContain("between a minute and a day");
+  });
+
   it("says so in the window when a link is not opened", async () => {
     const backend = createFakeBackend();
     backend.openLink = async () => {

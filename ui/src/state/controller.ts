@@ -92,6 +92,8 @@ export interface Controller {
   takeRefill(sessionId: string, serial: number): void;
   /** Turns OS notifications on or off. */
   setNotifications(on: boolean): Promise<void>;
+  /** Sets how long a session's codex may sit idle before it is released (null: never). */
+  setIdleRelease(secs: number | null): Promise<void>;
   /** Says in the window's title how many sessions wait for the user. */
   showWaiting(sessions: number): void;
   showSignIn(shown: boolean): void;
@@ -242,6 +244,7 @@ export function createController(backend: Backend, store: AppStore, focused: () 
           storage: state.storage,
           notices: state.notices,
           notifications: state.notifications,
+          idleReleaseSecs: state.idleReleaseSecs,
         });
         // Codex confirms the remembered account in the background; the window does not wait.
         if (state.codex && !state.account.confirmed) void backend.confirmAccount().then(accountChanged, () => {});
@@ -491,6 +494,16 @@ export function createController(backend: Backend, store: AppStore, focused: () 
         await backend.setNotifications(on);
       } catch (error) {
         store.dispatch({ type: "notificationsChanged", on: !on });
+        store.dispatch({ type: "noticeAdded", notice: toErrorPayload(error).message });
+      }
+    },
+    async setIdleRelease(secs) {
+      const before = store.getSnapshot().idleReleaseSecs;
+      store.dispatch({ type: "idleReleaseChanged", secs });
+      try {
+        await backend.setIdleRelease(secs);
+      } catch (error) {
+        store.dispatch({ type: "idleReleaseChanged", secs: before });
         store.dispatch({ type: "noticeAdded", notice: toErrorPayload(error).message });
       }
     },

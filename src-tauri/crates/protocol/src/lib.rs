@@ -299,6 +299,9 @@ pub struct AppState {
     /// Whether the OS is asked to tell the user when a turn ends, fails or waits for them while
     /// the window is in the background.
     pub notifications: bool,
+    /// A session's codex is released after this many seconds without a turn or a question
+    /// (`None`: never); the next prompt resumes its thread.
+    pub idle_release_secs: Option<u64>,
 }
 
 /// Whether the database takes what the app writes. While `problem` is set, changes are kept in

@@ -37,4 +37,9 @@ notices: Array<string>,
  * Whether the OS is asked to tell the user when a turn ends, fails or waits for them while
  * the window is in the background.
  */
-notifications: boolean, };
+notifications: boolean, 
+/**
+ * A session's codex is released after this many seconds without a turn or a question
+ * (`None`: never); the next prompt resumes its thread.
+ */
+idleReleaseSecs: number | null, };

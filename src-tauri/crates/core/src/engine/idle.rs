@@ -23,12 +23,55 @@ pub fn idle_release_from_env() -> Option<Duration> {
     }
 }
 
+/// Where the user's choice is kept (seconds; `0`: never).
+const IDLE_RELEASE_KEY: &str = "idle_release_secs";
+/// The longest idle time the window offers (a day).
+const LONGEST_IDLE: Duration = Duration::from_secs(24 * 60 * 60);
+
 impl Engine {
-    /// Starts the task that releases idle codex processes, once, when the first one starts.
+    /// How long a session's codex may sit idle: the user's choice, else the configured time.
+    pub fn idle_release(&self) -> Option<Duration> {
+        *lock(&self.inner.idle_release)
+    }
+
+    /// Sets how long a session's codex may sit idle before it is released (`None`: never);
+    /// remembered, and applied to the processes running now.
+    pub fn set_idle_release(&self, idle: Option<Duration>) -> crate::error::Result<()> {
+        if let Some(idle) = idle {
+            if idle < Duration::from_secs(60) || idle > LONGEST_IDLE {
+                return Err(crate::error::CoreError::InvalidInput(
+                    "Pick an idle time between a minute and a day, or never.".into(),
+                ));
+            }
+        }
+        *lock(&self.inner.idle_release) = idle;
+        let secs = idle.map(|d| d.as_secs()).unwrap_or(0);
+        self.inner
+            .store
+            .set_setting(IDLE_RELEASE_KEY, &secs.to_string());
+        tracing::info!(secs, "idle release changed");
+        self.watch_idle();
+        Ok(())
+    }
+
+    /// The user's stored choice, if any (at open).
+    pub(super) fn stored_idle_release(store: &crate::store::Store) -> Option<Option<Duration>> {
+        let secs: u64 = store
+            .setting_blocking(IDLE_RELEASE_KEY)
+            .ok()
+            .flatten()?
+            .trim()
+            .parse()
+            .ok()?;
+        Some((secs > 0).then(|| Duration::from_secs(secs)))
+    }
+
+    /// Starts the task that releases idle codex processes, once, when the first one starts. It
+    /// reads the idle time each round, so a change applies at once.
     pub(super) fn watch_idle(&self) {
-        let Some(idle) = self.inner.config.idle_release else {
+        if self.idle_release().is_none() {
             return;
-        };
+        }
         if self.inner.idle_watch_running.swap(true, Ordering::SeqCst) {
             return;
         }
@@ -37,15 +80,21 @@ impl Engine {
             return;
         };
         let weak = Arc::downgrade(&self.inner);
-        // Often enough that a process goes within a quarter of the idle time of its due moment.
-        let every = (idle / 4).clamp(Duration::from_millis(100), Duration::from_secs(30));
         runtime.spawn(async move {
-            let mut ticks = tokio::time::interval(every);
-            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                ticks.tick().await;
                 let Some(inner) = weak.upgrade() else { break };
-                Engine { inner }.release_idle(idle).await;
+                let engine = Engine { inner };
+                let idle = engine.idle_release();
+                // Often enough that a process goes within a quarter of the idle time of its
+                // due moment.
+                let every = idle
+                    .map(|i| (i / 4).clamp(Duration::from_millis(100), Duration::from_secs(30)))
+                    .unwrap_or(Duration::from_secs(30));
+                if let Some(idle) = idle {
+                    engine.release_idle(idle).await;
+                }
+                drop(engine);
+                tokio::time::sleep(every).await;
             }
         });
     }
@@ -79,5 +128,48 @@ impl Engine {
                 live.close();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crate::engine::{Engine, EngineConfig};
+    use crate::paths::AppPaths;
+
+    #[tokio::test]
+    async fn the_idle_time_chosen_is_kept_and_one_out_of_range_refused() {
+        let data = tempfile::tempdir().expect("tempdir");
+        let mut config = EngineConfig::from_env();
+        config.paths = AppPaths::at(data.path());
+        config.idle_release = Some(Duration::from_secs(600));
+        let engine = Engine::open(config.clone()).expect("engine");
+        assert_eq!(
+            engine.app_state().await.expect("state").idle_release_secs,
+            Some(600)
+        );
+        engine
+            .set_idle_release(Some(Duration::from_secs(1800)))
+            .expect("30 minutes");
+        for silly in [Duration::from_secs(5), Duration::from_secs(3 * 24 * 3600)] {
+            assert!(engine.set_idle_release(Some(silly)).is_err());
+        }
+        assert_eq!(engine.idle_release(), Some(Duration::from_secs(1800)));
+        engine.store().flush().await.expect("saved");
+        engine.shutdown();
+        drop(engine);
+
+        let engine = Engine::open(config.clone()).expect("reopened");
+        assert_eq!(engine.idle_release(), Some(Duration::from_secs(1800)));
+        engine.set_idle_release(None).expect("never");
+        engine.store().flush().await.expect("saved");
+        engine.shutdown();
+        drop(engine);
+        let engine = Engine::open(config).expect("reopened");
+        assert_eq!(
+            engine.app_state().await.expect("state").idle_release_secs,
+            None
+        );
     }
 }

@@ -120,6 +120,8 @@ struct Inner {
     handoff: tokio::sync::watch::Sender<u64>,
     handoff_running: AtomicBool,
     idle_watch_running: AtomicBool,
+    /// How long a session's codex may sit idle (the user's choice, else the configured time).
+    idle_release: Mutex<Option<Duration>>,
     /// One terminal session is continued at a time (two clicks make one session).
     importing: tokio::sync::Mutex<()>,
     /// Each session's options as the user last set them: what the next turn uses even while
@@ -163,6 +165,7 @@ impl Engine {
             );
         }
         let (store, notices) = (opened.store, opened.notices);
+        let idle_release = Engine::stored_idle_release(&store).unwrap_or(config.idle_release);
         let (workspaces, gone) = watch::WorkspaceWatch::new();
         let inner = Arc::new_cyclic(|weak: &Weak<Inner>| {
             let locator = weak.clone();
@@ -200,6 +203,7 @@ impl Engine {
                 handoff_running: AtomicBool::new(false),
                 idle_watch_running: AtomicBool::new(false),
                 importing: tokio::sync::Mutex::new(()),
+                idle_release: Mutex::new(idle_release),
                 new_session_model: Mutex::new(None),
                 options: Mutex::new(HashMap::new()),
             }
@@ -431,6 +435,7 @@ impl Engine {
                 .await?
                 .as_deref()
                 != Some("off"),
+            idle_release_secs: self.idle_release().map(|d| d.as_secs()),
         })
     }
 
