@@ -42,6 +42,7 @@ const COMMANDS: &[&str] = &[
     "attach_image_file",
     "set_notifications",
     "set_idle_release",
+    "classify_dropped",
     "confirm_account",
     "sign_in_chatgpt",
     "sign_in_device_code",

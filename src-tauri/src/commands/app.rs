@@ -98,3 +98,17 @@ pub async fn set_idle_release(
         .set_idle_release(secs.map(std::time::Duration::from_secs))
         .map_err(to_ui)
 }
+
+/// What each path dropped on the window is (a folder, an image, something else).
+#[tauri::command]
+pub async fn classify_dropped(
+    paths: Vec<String>,
+) -> CmdResult<Vec<codex_desk_protocol::DroppedPath>> {
+    tauri::async_runtime::spawn_blocking(move || codex_desk_core::drops::classify(&paths))
+        .await
+        .map_err(|e| ErrorPayload {
+            code: None,
+            message: format!("The dropped files could not be looked at: {e}"),
+            detail: None,
+        })
+}

@@ -52,6 +52,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sessions::attach_image_file,
         app::set_notifications,
         app::set_idle_release,
+        app::classify_dropped,
         account::confirm_account,
         account::sign_in_chatgpt,
         account::sign_in_device_code,

@@ -18,11 +18,18 @@ import type { StorageHealth } from "../generated/desk/StorageHealth";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
 import type { RolledBack } from "../generated/desk/RolledBack";
 import type { TerminalThread } from "../generated/desk/TerminalThread";
+import type { DroppedPath } from "../generated/desk/DroppedPath";
 import type { SearchQuery } from "../generated/desk/SearchQuery";
 import type { SearchResults } from "../generated/desk/SearchResults";
 import type { StoredItem } from "../generated/desk/StoredItem";
 import type { Transcript } from "../generated/desk/Transcript";
 import type { TranscriptPage } from "../generated/desk/TranscriptPage";
+
+/** Files dragged over the window ("over"), dropped ("drop"), or taken away ("leave"). */
+export interface FileDrop {
+  type: "over" | "drop" | "leave";
+  paths: string[];
+}
 
 export interface Backend {
   /** "tauri" or "fake": the status bar says when the UI runs against the demo backend. */
@@ -88,6 +95,10 @@ export interface Backend {
   terminalThreads(): Promise<TerminalThread[]>;
   /** A session continuing the user's codex thread (a new one, or the one that already does). */
   continueTerminalThread(threadId: string, confirmed: boolean): Promise<SessionInfo>;
+  /** Follows files dragged over and dropped on the window; resolves to the way to stop. */
+  onDrop(listener: (drop: FileDrop) => void): Promise<() => void>;
+  /** What each dropped path is (a folder, an image, something else). */
+  classifyDropped(paths: string[]): Promise<DroppedPath[]>;
   /** Asks the OS to show a notification. */
   notify(title: string, body: string): Promise<void>;
   /** Turns OS notifications on or off (remembered). */

@@ -428,6 +428,15 @@ export function createFakeBackend(): Backend {
       const prompt = first && first.item.type === "userMessage" ? first.item.content.flatMap((c) => (c.type === "text" ? [c.text] : [])).join("\n") : null;
       return { session: { ...session.info }, removedTurns: removed.size, prompt: prompt || null };
     },
+    async onDrop() {
+      return () => {};
+    },
+    async classifyDropped(paths) {
+      return paths.map((path) => ({
+        path,
+        kind: /\.(png|jpe?g|gif|webp)$/i.test(path) ? ("image" as const) : /\.[a-z0-9]+$/i.test(path) ? ("other" as const) : ("folder" as const),
+      }));
+    },
     async terminalThreads() {
       const continued = [...sessions.values()].find((s) => s.info.threadId === DEMO_TERMINAL_THREAD);
       return [

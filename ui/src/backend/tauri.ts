@@ -1,5 +1,6 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import { open } from "@tauri-apps/plugin-dialog";
 import type { AccountState } from "../generated/desk/AccountState";
@@ -16,6 +17,7 @@ import type { StorageHealth } from "../generated/desk/StorageHealth";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
 import type { RolledBack } from "../generated/desk/RolledBack";
 import type { TerminalThread } from "../generated/desk/TerminalThread";
+import type { DroppedPath } from "../generated/desk/DroppedPath";
 import type { SearchResults } from "../generated/desk/SearchResults";
 import type { StoredItem } from "../generated/desk/StoredItem";
 import type { Transcript } from "../generated/desk/Transcript";
@@ -76,6 +78,14 @@ export function createTauriBackend(): Backend {
     rollBack: (sessionId, fromTurn) => normalized(invoke<RolledBack>("roll_back", { sessionId, fromTurn })),
     terminalThreads: () => normalized(invoke<TerminalThread[]>("terminal_threads")),
     continueTerminalThread: (threadId, confirmed) => normalized(invoke<SessionInfo>("continue_terminal_thread", { threadId, confirmed })),
+    onDrop: (listener) =>
+      getCurrentWebview().onDragDropEvent((event) => {
+        const drop = event.payload;
+        if (drop.type === "drop") listener({ type: "drop", paths: drop.paths });
+        else if (drop.type === "leave") listener({ type: "leave", paths: [] });
+        else listener({ type: "over", paths: "paths" in drop ? drop.paths : [] });
+      }),
+    classifyDropped: (paths) => normalized(invoke<DroppedPath[]>("classify_dropped", { paths })),
     notify: (title, body) => normalized(invoke<void>("notify", { title, body })),
     setNotifications: (on) => normalized(invoke<void>("set_notifications", { on })),
     setIdleRelease: (secs) => normalized(invoke<void>("set_idle_release", { secs })),

@@ -19,6 +19,9 @@ export function App() {
     void controller.load();
   }, [controller]);
 
+  // Files dropped on the window: a folder starts a session there, images go with a message.
+  useEffect(() => controller.watchDrops(), [controller]);
+
   // Ctrl/Cmd+N: new session; Ctrl/Cmd+K or +F: search.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -70,6 +73,11 @@ export function App() {
         ))}
         {content}
         <StatusBar app={app} />
+        {app.dropHover && (
+          <div className="drop-overlay" role="status">
+            <p>Drop a folder to start a session there, or images to send with your next message.</p>
+          </div>
+        )}
       </main>
     </div>
   );

@@ -121,6 +121,18 @@ describe("Composer", () => {
     expect(box.value).toBe("also the lexer\n\nfix the parser, and add a test");
   });
 
+  it("images dropped on the window join this session's next message", async () => {
+    const { host, store } = await render(false);
+    const image = (n: number) => ({ path: `/data/s1/attachments/${n}.png`, name: `drop-${n}.png`, bytes: 10 });
+    await act(async () => store.dispatch({ type: "imagesDropped", sessionId: "s2", attachments: [image(9)] }));
+    expect(host.querySelector('[aria-label="Attached images"]')).toBeNull();
+    await act(async () => store.dispatch({ type: "imagesDropped", sessionId: "s1", attachments: [image(1), image(2)] }));
+    expect(host.querySelector('[aria-label="Attached images"]')?.textContent).toContain("drop-1.png");
+    expect(host.querySelector('[aria-label="Attached images"]')?.textContent).toContain("drop-2.png");
+    expect(store.getSnapshot().droppedImages.s1).toBeUndefined();
+    expect(store.getSnapshot().droppedImages.s2).toBeDefined();
+  });
+
   it("when idle, Enter sends", async () => {
     const { calls, host, box } = await render(false);
     expect(button(host, "Queue")).toBeNull();

@@ -38,8 +38,9 @@ const STEER_KEYS = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(na
  */
 export function Composer({ sessionId, running, queued, queueHeld }: Props) {
   const controller = useController();
-  const { prompts, refills } = useAppView();
+  const { prompts, refills, droppedImages } = useAppView();
   const refill = refills[sessionId];
+  const dropped = droppedImages[sessionId];
   const [text, setText] = useState("");
   const [highlight, setHighlight] = useState(0);
   /** Images kept for the next message. */
@@ -73,6 +74,17 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
     controller.takeRefill(sessionId, refilled);
     ref.current?.focus();
   }, [controller, sessionId, refilled]);
+
+  // Images dropped on the window join those kept for the next message.
+  const [droppedSeen, setDroppedSeen] = useState(0);
+  if (dropped && dropped.serial !== droppedSeen) {
+    setDroppedSeen(dropped.serial);
+    setImages((list) => [...list, ...dropped.attachments.filter((a) => !list.some((b) => b.path === a.path))]);
+  }
+  useEffect(() => {
+    if (droppedSeen === 0) return;
+    controller.takeDroppedImages(sessionId, droppedSeen);
+  }, [controller, sessionId, droppedSeen]);
 
   const attach = async (image?: { name: string; bytes: Uint8Array }) => {
     const kept: Attachment | ErrorPayload | null = await controller.attachImage(sessionId, image);

@@ -6,7 +6,13 @@ import { TerminalSessions } from "./TerminalSessions";
 export function NewSessionPanel() {
   const controller = useController();
   const app = useAppView();
-  const [workspace, setWorkspace] = useState("");
+  const [workspace, setWorkspace] = useState(app.droppedFolder?.path ?? "");
+  // A folder dropped on the window while the panel is open fills it in.
+  const [dropSeen, setDropSeen] = useState(app.droppedFolder?.serial ?? 0);
+  if (app.droppedFolder && app.droppedFolder.serial !== dropSeen) {
+    setDropSeen(app.droppedFolder.serial);
+    setWorkspace(app.droppedFolder.path);
+  }
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [busy, setBusy] = useState(false);
 

@@ -1,4 +1,5 @@
 // App-level state (sessions, selection, per-session views, account) and its pure reducer.
+import type { Attachment } from "../generated/desk/Attachment";
 import type { AccountState } from "../generated/desk/AccountState";
 import type { AuditEntry } from "../generated/desk/AuditEntry";
 import type { AuditPage } from "../generated/desk/AuditPage";
@@ -110,6 +111,12 @@ export interface AppView {
   refills: Record<string, { text: string; serial: number }>;
   /** The last refill's serial. */
   refillSerial: number;
+  /** Files are dragged over the window. */
+  dropHover: boolean;
+  /** A folder dropped on the window, for the New session panel (serial: one drop from the next). */
+  droppedFolder: { path: string; serial: number } | null;
+  /** Images dropped on the window, attached and waiting for a session's message box. */
+  droppedImages: Record<string, { attachments: Attachment[]; serial: number }>;
 }
 
 export type AppAction =
@@ -151,6 +158,12 @@ export type AppAction =
    * yet; the view starts empty), and the prompt offered back.
    */
   | { type: "rolledBack"; sessionId: string; transcript: Transcript | null; prompt: string | null }
+  | { type: "dropHover"; over: boolean }
+  /** A folder dropped: the New session panel opens with it. */
+  | { type: "folderDropped"; path: string }
+  /** Images dropped and attached for a session's next message. */
+  | { type: "imagesDropped"; sessionId: string; attachments: Attachment[] }
+  | { type: "droppedImagesTaken"; sessionId: string; serial: number }
   /** A session's message box took the text waiting for it. */
   | { type: "refillTaken"; sessionId: string; serial: number }
   | { type: "olderPage"; page: TranscriptPage }
@@ -192,6 +205,9 @@ export const initialAppView: AppView = {
   audit: emptyAudit,
   refills: {},
   refillSerial: 0,
+  dropHover: false,
+  droppedFolder: null,
+  droppedImages: {},
 };
 
 function withView(state: AppView, sessionId: string, update: (view: SessionView) => SessionView): AppView {
@@ -393,6 +409,36 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
         refills: { ...state.refills, [id]: { text: prompt, serial } },
         refillSerial: serial,
       };
+    }
+    case "dropHover":
+      return state.dropHover === action.over ? state : { ...state, dropHover: action.over };
+    case "folderDropped": {
+      const serial = (state.droppedFolder?.serial ?? 0) + 1;
+      return {
+        ...state,
+        dropHover: false,
+        droppedFolder: { path: action.path, serial },
+        creating: true,
+        signingIn: false,
+        search: hidden(state.search),
+        audit: hiddenAudit(state.audit),
+      };
+    }
+    case "imagesDropped": {
+      const waiting = state.droppedImages[action.sessionId];
+      const serial = state.refillSerial + 1;
+      return {
+        ...state,
+        dropHover: false,
+        refillSerial: serial,
+        droppedImages: { ...state.droppedImages, [action.sessionId]: { attachments: [...(waiting?.attachments ?? []), ...action.attachments], serial } },
+      };
+    }
+    case "droppedImagesTaken": {
+      if (state.droppedImages[action.sessionId]?.serial !== action.serial) return state;
+      const droppedImages = { ...state.droppedImages };
+      delete droppedImages[action.sessionId];
+      return { ...state, droppedImages };
     }
     case "refillTaken": {
       if (state.refills[action.sessionId]?.serial !== action.serial) return state;

@@ -140,6 +140,29 @@ describe("controller", () => {
     expect(store.getSnapshot().notices.at(-1)).toContain("between a minute and a day");
   });
 
+  it("a dropped folder opens New session with it; dropped images wait for the open session's message", async () => {
+    const backend = createFakeBackend();
+    const store = createAppStore();
+    const controller = createController(backend, store);
+    await controller.load();
+    await controller.dropped(["/home/me/projects/site"]);
+    expect(store.getSnapshot().creating).toBe(true);
+    expect(store.getSnapshot().droppedFolder?.path).toBe("/home/me/projects/site");
+
+    // Images with no session open: nothing to attach them to, and the user is told.
+    await controller.dropped(["/home/me/shot.png"]);
+    expect(store.getSnapshot().notices.at(-1)).toContain("Open a session");
+
+    const session = await backend.createSession("/tmp/a");
+    await controller.select(session.id);
+    await controller.dropped(["/home/me/shot.png", "/home/me/notes.txt"]);
+    const waiting = store.getSnapshot().droppedImages[session.id];
+    expect(waiting?.attachments.map((a) => a.name)).toEqual(["shot.png"]);
+    expect(store.getSnapshot().notices.at(-1)).toContain("not /home/me/notes.txt");
+    controller.takeDroppedImages(session.id, waiting?.serial ?? 0);
+    expect(store.getSnapshot().droppedImages[session.id]).toBeUndefined();
+  });
+
   it("says so in the window when a link is not opened", async () => {
     const backend = createFakeBackend();
     backend.openLink = async () => {

@@ -11,6 +11,7 @@ import type { AuditQuery } from "../generated/desk/AuditQuery";
 import type { SessionFormat } from "../generated/desk/SessionFormat";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { TerminalThread } from "../generated/desk/TerminalThread";
+import type { DroppedPath } from "../generated/desk/DroppedPath";
 import type { SearchQuery } from "../generated/desk/SearchQuery";
 import type { AppStore } from "./store";
 import { perfNote } from "../perf";
@@ -88,6 +89,12 @@ export interface Controller {
   terminalThreads(): Promise<TerminalThread[] | ErrorPayload>;
   /** Continues a codex session from the terminal here and opens it; resolves to the error to show, or null. */
   continueTerminalThread(threadId: string, confirmed?: boolean): Promise<ErrorPayload | null>;
+  /** Follows files dragged onto the window; returns the way to stop. */
+  watchDrops(): () => void;
+  /** Takes paths dropped on the window: a folder opens New session with it, images go with the open session's next message. */
+  dropped(paths: string[]): Promise<void>;
+  /** The session's message box took the images dropped for it. */
+  takeDroppedImages(sessionId: string, serial: number): void;
   /** The session's message box took the text offered back to it. */
   takeRefill(sessionId: string, serial: number): void;
   /** Turns OS notifications on or off. */
@@ -484,6 +491,64 @@ export function createController(backend: Backend, store: AppStore, focused: () 
       } catch (error) {
         return toErrorPayload(error);
       }
+    },
+    watchDrops() {
+      let stop: (() => void) | null = null;
+      let stopped = false;
+      backend
+        .onDrop((drop) => {
+          if (drop.type === "drop") void controller.dropped(drop.paths);
+          else store.dispatch({ type: "dropHover", over: drop.type === "over" });
+        })
+        .then(
+          (unlisten) => {
+            if (stopped) unlisten();
+            else stop = unlisten;
+          },
+          () => {},
+        );
+      return () => {
+        stopped = true;
+        stop?.();
+      };
+    },
+    async dropped(paths) {
+      store.dispatch({ type: "dropHover", over: false });
+      let found: DroppedPath[];
+      try {
+        found = await backend.classifyDropped(paths);
+      } catch (error) {
+        store.dispatch({ type: "noticeAdded", notice: toErrorPayload(error).message });
+        return;
+      }
+      const folder = found.find((d) => d.kind === "folder");
+      const images = found.filter((d) => d.kind === "image");
+      const others = found.filter((d) => d.kind === "other").map((d) => d.path);
+      const state = store.getSnapshot();
+      const open = state.creating || state.signingIn || state.search.shown || state.audit.shown ? null : state.selectedId;
+      const problems: string[] = [];
+      if (folder && (images.length === 0 || open === null)) {
+        store.dispatch({ type: "folderDropped", path: folder.path });
+      } else if (images.length > 0 && open !== null) {
+        const attachments: Attachment[] = [];
+        for (const image of images) {
+          try {
+            attachments.push(await backend.attachImageFile(open, image.path));
+          } catch (error) {
+            problems.push(toErrorPayload(error).message);
+          }
+        }
+        if (attachments.length > 0) store.dispatch({ type: "imagesDropped", sessionId: open, attachments });
+      } else if (images.length > 0) {
+        problems.push("Open a session to attach images to its next message.");
+      }
+      if (others.length > 0) {
+        problems.push(`Only a folder (to start a session there) or images (for your next message) can be dropped here, not ${others.join(", ")}.`);
+      }
+      for (const notice of problems) store.dispatch({ type: "noticeAdded", notice });
+    },
+    takeDroppedImages(sessionId, serial) {
+      store.dispatch({ type: "droppedImagesTaken", sessionId, serial });
     },
     takeRefill(sessionId, serial) {
       store.dispatch({ type: "refillTaken", sessionId, serial });

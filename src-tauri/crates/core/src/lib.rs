@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod codex;
+pub mod drops;
 pub mod engine;
 pub mod error;
 pub mod export;

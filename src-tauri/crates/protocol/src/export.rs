@@ -5,9 +5,9 @@ use std::path::Path;
 use ts_rs::{Config, ExportError, TS};
 
 use crate::{
-    AccountState, AppState, Attachment, AuditFormat, AuditPage, AuditQuery, EventBatch, Exported,
-    ModelList, PromptInfo, RolledBack, SearchQuery, SearchResults, SessionFormat, TerminalThread,
-    Transcript, TranscriptPage,
+    AccountState, AppState, Attachment, AuditFormat, AuditPage, AuditQuery, DroppedPath,
+    EventBatch, Exported, ModelList, PromptInfo, RolledBack, SearchQuery, SearchResults,
+    SessionFormat, TerminalThread, Transcript, TranscriptPage,
 };
 
 /// Exports the root types (and everything they use) into `dir`, with large integers as
@@ -31,6 +31,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     Exported::export_all(&cfg)?;
     RolledBack::export_all(&cfg)?;
     TerminalThread::export_all(&cfg)?;
+    DroppedPath::export_all(&cfg)?;
     Ok(())
 }
 

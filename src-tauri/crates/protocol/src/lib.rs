@@ -223,6 +223,26 @@ pub struct Attachment {
     pub bytes: u64,
 }
 
+/// What a path dropped on the window is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum DroppedKind {
+    /// A folder: a session can work there.
+    Folder,
+    /// An image file (by its name; its bytes are checked when it is attached).
+    Image,
+    /// Anything else, or gone.
+    Other,
+}
+
+/// A path dropped on the window, and what it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DroppedPath {
+    pub path: String,
+    pub kind: DroppedKind,
+}
+
 /// A codex session the user ran in a terminal (their own codex home), to continue here.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
