@@ -81,6 +81,22 @@ async fn approve_runs_the_command_decline_and_stop_do_not() {
     // A window opening the session now sees the question too.
     let open = engine.open_session(&session.id).await.expect("open");
     assert_eq!(open.approvals, vec![request.clone()]);
+    // Answers are for questions: a command is never approved that way, and stays asked.
+    assert!(matches!(
+        engine
+            .answer_questions(&session.id, &request.key, &Default::default())
+            .await,
+        Err(CoreError::NotAsked)
+    ));
+    assert!(!approved.exists());
+    assert_eq!(
+        engine
+            .open_session(&session.id)
+            .await
+            .expect("open")
+            .approvals,
+        vec![request.clone()]
+    );
 
     engine
         .answer_approval(&session.id, &request.key, ApprovalChoice::Approve)

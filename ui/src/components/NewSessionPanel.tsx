@@ -7,13 +7,15 @@ export function NewSessionPanel() {
   const controller = useController();
   const app = useAppView();
   const [workspace, setWorkspace] = useState(app.droppedFolder?.path ?? "");
-  // A folder dropped on the window while the panel is open fills it in.
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  // A folder dropped on the window while the panel is open fills it in (and a question about
+  // the folder before it no longer stands).
   const [dropSeen, setDropSeen] = useState(app.droppedFolder?.serial ?? 0);
   if (app.droppedFolder && app.droppedFolder.serial !== dropSeen) {
     setDropSeen(app.droppedFolder.serial);
     setWorkspace(app.droppedFolder.path);
+    setError(null);
   }
-  const [error, setError] = useState<ErrorPayload | null>(null);
   const [busy, setBusy] = useState(false);
 
   const choose = async () => {

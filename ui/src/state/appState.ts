@@ -271,6 +271,7 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
         creating: false,
         signingIn: false,
         audit: hiddenAudit(state.audit),
+        droppedFolder: null,
       };
     case "sessionChanged":
       return { ...state, sessions: state.sessions.map((s) => (s.id === action.session.id ? action.session : s)) };
@@ -284,6 +285,7 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
         ...state,
         sessions: state.sessions.filter((s) => s.id !== action.sessionId),
         views: without(state.views),
+        droppedImages: without(state.droppedImages),
         health: without(state.health),
         actionErrors: without(state.actionErrors),
         selectedId: state.selectedId === action.sessionId ? null : state.selectedId,
@@ -302,6 +304,8 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
     case "newSessionShown":
       return {
         ...state,
+        // A folder dropped earlier is not what a new panel starts with.
+        droppedFolder: null,
         creating: action.shown,
         signingIn: action.shown ? false : state.signingIn,
         search: action.shown ? hidden(state.search) : state.search,

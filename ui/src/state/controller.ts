@@ -114,6 +114,9 @@ export interface Controller {
   dismissAccountError(): Promise<void>;
 }
 
+/** A message takes at most this many images (as the core does). */
+const MOST_DROPPED_IMAGES = 10;
+
 /** How long typing pauses before the search runs. */
 export const SEARCH_DELAY_MS = 120;
 
@@ -505,7 +508,7 @@ export function createController(backend: Backend, store: AppStore, focused: () 
             if (stopped) unlisten();
             else stop = unlisten;
           },
-          () => {},
+          (error) => console.warn("dropping files on the window will not work:", error),
         );
       return () => {
         stopped = true;
@@ -521,21 +524,27 @@ export function createController(backend: Backend, store: AppStore, focused: () 
         store.dispatch({ type: "noticeAdded", notice: toErrorPayload(error).message });
         return;
       }
-      const folder = found.find((d) => d.kind === "folder");
-      const images = found.filter((d) => d.kind === "image");
+      const folders = found.filter((d) => d.kind === "folder");
+      const folder = folders[0];
+      const images = found.filter((d) => d.kind === "image").slice(0, MOST_DROPPED_IMAGES);
+      const tooMany = found.filter((d) => d.kind === "image").length - images.length;
       const others = found.filter((d) => d.kind === "other").map((d) => d.path);
       const state = store.getSnapshot();
       const open = state.creating || state.signingIn || state.search.shown || state.audit.shown ? null : state.selectedId;
       const problems: string[] = [];
       if (folder && (images.length === 0 || open === null)) {
         store.dispatch({ type: "folderDropped", path: folder.path });
+        if (folders.length > 1) problems.push(`Only the first folder was taken (${folder.path}): a session works in one folder.`);
+        if (images.length > 0) problems.push("The images were not attached: open a session, then drop them on it.");
       } else if (images.length > 0 && open !== null) {
+        if (folder) problems.push(`The folder ${folder.path} was left out: drop a folder on its own to start a session there.`);
+        if (tooMany > 0) problems.push(`Only the first ${MOST_DROPPED_IMAGES} images were attached: a message takes at most ${MOST_DROPPED_IMAGES}.`);
         const attachments: Attachment[] = [];
         for (const image of images) {
           try {
             attachments.push(await backend.attachImageFile(open, image.path));
           } catch (error) {
-            problems.push(toErrorPayload(error).message);
+            problems.push(`${image.path}: ${toErrorPayload(error).message}`);
           }
         }
         if (attachments.length > 0) store.dispatch({ type: "imagesDropped", sessionId: open, attachments });
@@ -543,8 +552,9 @@ export function createController(backend: Backend, store: AppStore, focused: () 
         problems.push("Open a session to attach images to its next message.");
       }
       if (others.length > 0) {
-        problems.push(`Only a folder (to start a session there) or images (for your next message) can be dropped here, not ${others.join(", ")}.`);
+        problems.push(`Only a folder (to start a session there) or PNG, JPEG, GIF and WebP images (for your next message) can be dropped here, not ${others.join(", ")}.`);
       }
+      if (found.length === 0) problems.push("Nothing that was dropped is a file on this computer: drop a folder, or image files.");
       for (const notice of problems) store.dispatch({ type: "noticeAdded", notice });
     },
     takeDroppedImages(sessionId, serial) {

@@ -21,7 +21,7 @@ export function noticeFor(events: SessionEvent[], sessionTitle: string): Notice 
         kind === "command"
           ? `${name}: may it run ${plain(command ?? "a command", 80)}?`
           : kind === "questions"
-            ? `${name}: ${plain(questions[0]?.question ?? "it has a question", 120)}`
+            ? `${name}: ${plain(questions[0]?.question || "it has a question", 120)}`
             : `${name}: may it change files?`;
       return { title: "Codex waits for you", body };
     }

@@ -22,8 +22,8 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use codex_desk_protocol::{
-    AppState, ApprovalChoice, ApprovalOutcome, ApprovalRequest, EventBatch, PromptInfo,
-    QueuedPrompt, SandboxMode, SearchQuery, SearchResults, SessionEvent, SessionInfo,
+    AppState, ApprovalChoice, ApprovalKind, ApprovalOutcome, ApprovalRequest, EventBatch,
+    PromptInfo, QueuedPrompt, SandboxMode, SearchQuery, SearchResults, SessionEvent, SessionInfo,
     SessionOptions, SessionStatus, StoredItem, Transcript, TranscriptPage,
 };
 
@@ -740,7 +740,7 @@ impl Engine {
 
     /// Answers the question `key` codex waits on in session `id`.
     pub async fn answer_approval(&self, id: &str, key: &str, choice: ApprovalChoice) -> Result<()> {
-        self.answer(id, key, choice, &Default::default()).await
+        self.answer(id, key, choice, None).await
     }
 
     /// Sends the user's answers to the questions `key` codex asked in session `id` (each
@@ -752,15 +752,17 @@ impl Engine {
         key: &str,
         answers: &std::collections::BTreeMap<String, Vec<String>>,
     ) -> Result<()> {
-        self.answer(id, key, ApprovalChoice::Approve, answers).await
+        self.answer(id, key, ApprovalChoice::Approve, Some(answers))
+            .await
     }
 
+    /// Answers question `key` with `choice`; `answers` (questions only) what the user said.
     async fn answer(
         &self,
         id: &str,
         key: &str,
         choice: ApprovalChoice,
-        answers: &std::collections::BTreeMap<String, Vec<String>>,
+        answers: Option<&std::collections::BTreeMap<String, Vec<String>>>,
     ) -> Result<()> {
         self.session(id).await?;
         let live = lock(&self.inner.live).get(id).cloned();
@@ -772,6 +774,13 @@ impl Engine {
         let Some((live, parked)) = parked else {
             return Err(CoreError::NotAsked);
         };
+        if answers.is_some() && parked.request.kind != ApprovalKind::Questions {
+            // Answers are for questions; a command or file change is not approved this way.
+            live.approvals.park(parked);
+            return Err(CoreError::NotAsked);
+        }
+        let no_answers = Default::default();
+        let answers = answers.unwrap_or(&no_answers);
         if let Err(e) = live
             .client()
             .respond(parked.id.clone(), parked.reply_with(choice, answers))

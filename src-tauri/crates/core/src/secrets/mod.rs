@@ -60,6 +60,8 @@ const SECRET_KEYS: &[&str] = &[
     "sessionToken",
     "authorization",
     "Authorization",
+    // What the user answered codex's questions (some are secret).
+    "answers",
 ];
 
 /// A copy of `value` with every credential-bearing field replaced by `"<redacted>"`, for logs.
