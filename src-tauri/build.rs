@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "fork_session",
     "roll_back",
     "answer_questions",
+    "discard_attachment",
     "terminal_threads",
     "continue_terminal_thread",
     "archive_session",

@@ -44,6 +44,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sessions::fork_session,
         sessions::roll_back,
         sessions::answer_questions,
+        sessions::discard_attachment,
         sessions::terminal_threads,
         sessions::continue_terminal_thread,
         sessions::archive_session,

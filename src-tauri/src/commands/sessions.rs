@@ -394,3 +394,16 @@ mod tests {
         assert_eq!(percent_decode("%zz.png"), "%zz.png");
     }
 }
+
+/// Deletes the copy of an image taken off the next message before it was sent.
+#[tauri::command]
+pub async fn discard_attachment(
+    engine: State<'_, Engine>,
+    session_id: String,
+    path: String,
+) -> CmdResult<()> {
+    engine
+        .discard_attachment(&session_id, &path)
+        .await
+        .map_err(to_ui)
+}

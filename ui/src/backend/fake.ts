@@ -384,6 +384,7 @@ export function createFakeBackend(): Backend {
       get(sessionId);
       return { path: `/demo/attachments/${++queueCounter}`, name: path.split("/").pop() ?? "image", bytes: 0 };
     },
+    async discardAttachment() {},
     async pickImage() {
       return null;
     },

@@ -73,6 +73,7 @@ export function createTauriBackend(): Backend {
       );
       return typeof picked === "string" ? picked : null;
     },
+    discardAttachment: (sessionId, path) => normalized(invoke<void>("discard_attachment", { sessionId, path })),
     archiveSession: (sessionId, archived) => normalized(invoke<SessionInfo>("archive_session", { sessionId, archived })),
     forkSession: (sessionId, throughTurn) => normalized(invoke<SessionInfo>("fork_session", { sessionId, throughTurn })),
     rollBack: (sessionId, fromTurn) => normalized(invoke<RolledBack>("roll_back", { sessionId, fromTurn })),

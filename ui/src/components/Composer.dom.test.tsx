@@ -39,6 +39,7 @@ describe("Composer", () => {
         return { path: `/data/s1/attachments/${calls.length}.png`, name, bytes: bytes.length };
       },
       sendMessage: async (s: string, text: string, images: string[]) => void calls.push(["sendWithImages", s, text, ...images]),
+      discardAttachment: async (s: string, path: string) => void calls.push(["discard", s, path]),
       steer: async (s: string, text: string) => {
         if (steerFails) throw { code: "nothingToSteer", message: "No turn is running.", detail: null };
         calls.push(["steer", s, text]);
@@ -203,6 +204,8 @@ describe("Composer", () => {
     expect(list?.textContent).toContain("first.png");
     await act(async () => button(host, "Remove image first.png")?.click());
     expect(host.querySelector('[aria-label="Attached images"]')?.textContent).not.toContain("first.png");
+    // Its copy goes too.
+    expect(calls).toContainEqual(["discard", "s1", "/data/s1/attachments/1.png"]);
 
     // An image alone can be sent; it goes with the words typed.
     expect(button(host, "Send")?.disabled).toBe(false);

@@ -210,6 +210,7 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
                 aria-label={`Remove image ${image.name}`}
                 onClick={() => {
                   setImages((list) => list.filter((_, n) => n !== i));
+                  controller.discardAttachment(sessionId, image.path);
                   ref.current?.focus();
                 }}
               >

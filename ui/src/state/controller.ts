@@ -62,6 +62,8 @@ export interface Controller {
   sendPrompt(sessionId: string, text: string, images?: string[]): Promise<boolean>;
   /** Keeps a pasted image, or one the user picks (when `bytes` is absent), for the next message. */
   attachImage(sessionId: string, image?: { name: string; bytes: Uint8Array }): Promise<Attachment | ErrorPayload | null>;
+  /** Takes an image off the next message (its copy is deleted). */
+  discardAttachment(sessionId: string, path: string): void;
   interrupt(sessionId: string): Promise<void>;
   answerApproval(sessionId: string, key: string, choice: ApprovalChoice): Promise<void>;
   /** Sends the answers to questions codex asked. */
@@ -421,6 +423,9 @@ export function createController(backend: Backend, store: AppStore, focused: () 
       } catch (error) {
         return toErrorPayload(error);
       }
+    },
+    discardAttachment(sessionId, path) {
+      backend.discardAttachment(sessionId, path).catch(() => {});
     },
     async sendPrompt(sessionId, text, images = []) {
       try {

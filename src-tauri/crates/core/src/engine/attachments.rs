@@ -60,6 +60,30 @@ impl Engine {
     }
 
     /// The attachments of a message, each one of this session's kept images.
+    /// Deletes the copy of an image the user took off their next message before sending it.
+    /// Only a file this app wrote in the session's attachments folder is removed; anything else
+    /// is left alone.
+    pub async fn discard_attachment(&self, id: &str, path: &str) -> Result<()> {
+        self.session(id).await?;
+        let dir = self.folder(id).attachments_dir();
+        let path = PathBuf::from(path);
+        blocking(move || {
+            let ours = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+            if path.parent() != Some(dir.as_path()) || !ours {
+                return Ok(());
+            }
+            match std::fs::remove_file(&path) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(CoreError::io(
+                    format!("{} could not be removed", path.display()),
+                    e,
+                )),
+            }
+        })
+        .await
+    }
+
     pub(super) fn checked_attachments(&self, id: &str, images: &[String]) -> Result<Vec<PathBuf>> {
         if images.len() > MOST_IMAGES {
             return Err(CoreError::InvalidInput(format!(
@@ -152,5 +176,39 @@ mod tests {
         assert!(err.to_string().contains("not an image"), "{err}");
         assert_eq!(clean_name("/home/me/Pictures/a\nb.png"), "ab.png");
         assert_eq!(clean_name(""), "image");
+    }
+
+    #[tokio::test]
+    async fn an_image_taken_off_the_message_is_deleted_and_nothing_else_is() {
+        let data = tempfile::tempdir().expect("tempdir");
+        let workspace = tempfile::tempdir().expect("workspace");
+        let mut config = crate::engine::EngineConfig::from_env();
+        config.paths = crate::paths::AppPaths::at(data.path());
+        let engine = Engine::open(config).expect("engine");
+        let session = engine
+            .create_session(&workspace.path().display().to_string())
+            .expect("session");
+        let png = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0];
+        let kept = engine
+            .attach_image(&session.id, "shot.png", png.to_vec())
+            .await
+            .expect("attached");
+        let mine = workspace.path().join("mine.png");
+        std::fs::write(&mine, png).expect("mine");
+
+        engine
+            .discard_attachment(&session.id, &mine.display().to_string())
+            .await
+            .expect("not ours: left alone");
+        assert!(
+            mine.exists(),
+            "a file outside the attachments folder is never touched"
+        );
+        engine
+            .discard_attachment(&session.id, &kept.path)
+            .await
+            .expect("discarded");
+        assert!(!Path::new(&kept.path).exists());
+        engine.shutdown();
     }
 }
