@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "roll_back",
     "answer_questions",
     "discard_attachment",
+    "set_session_env",
     "terminal_threads",
     "continue_terminal_thread",
     "archive_session",

@@ -45,6 +45,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sessions::roll_back,
         sessions::answer_questions,
         sessions::discard_attachment,
+        sessions::set_session_env,
         sessions::terminal_threads,
         sessions::continue_terminal_thread,
         sessions::archive_session,

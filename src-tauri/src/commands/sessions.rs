@@ -407,3 +407,18 @@ pub async fn discard_attachment(
         .await
         .map_err(to_ui)
 }
+
+/// Sets (or, with no value, removes) one of a session's environment variables; the value goes
+/// to the OS keychain.
+#[tauri::command]
+pub async fn set_session_env(
+    engine: State<'_, Engine>,
+    session_id: String,
+    name: String,
+    value: Option<String>,
+) -> CmdResult<SessionOptions> {
+    engine
+        .set_session_env(&session_id, &name, value.as_deref())
+        .await
+        .map_err(to_ui)
+}

@@ -431,3 +431,86 @@ async fn web_search_is_offered_to_the_model_as_the_user_chose() {
     }
     engine.shutdown();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sessions_own_variables_reach_its_commands_and_their_values_stay_in_the_keychain() {
+    const VALUE: &str = "desk-env-value-7f3a";
+    let env = TestEnv::new(Arc::new(|req: &ModelRequest| -> Reply {
+        match req.tool_output() {
+            Some(out) => reply::text(&["Seen: ", &out]),
+            // Its length and first word only: the output is stored like any other.
+            None => reply::exec_command(
+                "call_env",
+                "echo \"len=${#DESK_TEST_TOKEN} head=${DESK_TEST_TOKEN%%-*}\"",
+                None,
+            ),
+        }
+    }))
+    .await;
+    let (engine, session, mut events) = env.start_session().await;
+    let id = session.id.clone();
+    let ask = |n: usize| format!("check {n}");
+
+    // Not names, or names the app sets itself: refused, nothing kept.
+    for bad in ["1ABC", "MY-VAR", "PATH", ""] {
+        assert!(
+            matches!(
+                engine.set_session_env(&id, bad, Some("x")).await,
+                Err(CoreError::InvalidInput(_))
+            ),
+            "{bad}"
+        );
+    }
+    let options = engine
+        .set_session_env(&id, "DESK_TEST_TOKEN", Some(VALUE))
+        .await
+        .expect("set");
+    assert_eq!(options.env, vec!["DESK_TEST_TOKEN".to_string()]);
+    // Other option changes keep the variables.
+    let changed = engine
+        .set_session_options(
+            &id,
+            SessionOptions {
+                network: true,
+                ..SessionOptions::default()
+            },
+        )
+        .await
+        .expect("options");
+    assert_eq!(changed.env, vec!["DESK_TEST_TOKEN".to_string()]);
+
+    engine.send_prompt(&id, &ask(1)).await.expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    let seen = env
+        .mock
+        .requests()
+        .last()
+        .and_then(|r| r.tool_output())
+        .unwrap_or_default();
+    assert!(
+        seen.contains(&format!("len={} head=desk", VALUE.len())),
+        "the command sees the variable: {seen}"
+    );
+
+    // The value is in no file under the app's data (database, logs, codex home) and on no
+    // process's command line.
+    engine.store().flush().await.expect("saved");
+    codex_desk_tests::scan::assert_secrets_nowhere(&[VALUE], &[&env.data_dir()]);
+
+    // Removed: the next command no longer sees it.
+    let options = engine
+        .set_session_env(&id, "DESK_TEST_TOKEN", None)
+        .await
+        .expect("removed");
+    assert!(options.env.is_empty());
+    engine.send_prompt(&id, &ask(2)).await.expect("send");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    let seen = env
+        .mock
+        .requests()
+        .last()
+        .and_then(|r| r.tool_output())
+        .unwrap_or_default();
+    assert!(seen.contains("len=0 head="), "{seen}");
+    engine.shutdown();
+}

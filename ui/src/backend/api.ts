@@ -83,6 +83,8 @@ export interface Backend {
   attachImage(sessionId: string, name: string, bytes: Uint8Array): Promise<Attachment>;
   /** Keeps an image file for the session's next message. */
   attachImageFile(sessionId: string, path: string): Promise<Attachment>;
+  /** Sets (value) or removes (null) a session's environment variable; resolves to its options. */
+  setSessionEnv(sessionId: string, name: string, value: string | null): Promise<SessionOptions>;
   /** Deletes the copy of an image taken off the next message before it was sent. */
   discardAttachment(sessionId: string, path: string): Promise<void>;
   /** Asks the user for an image file; null when they cancel. */

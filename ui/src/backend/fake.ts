@@ -385,6 +385,14 @@ export function createFakeBackend(): Backend {
       return { path: `/demo/attachments/${++queueCounter}`, name: path.split("/").pop() ?? "image", bytes: 0 };
     },
     async discardAttachment() {},
+    async setSessionEnv(sessionId, name, value) {
+      const session = get(sessionId);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw fail(null, `"${name}" cannot be an environment variable's name: use letters, digits and _, not starting with a digit.`);
+      const others = session.options.env.filter((n) => n !== name);
+      session.options = { ...session.options, env: value === null ? others : [...others, name] };
+      emit(session, [{ type: "optionsChanged", options: { ...session.options } }]);
+      return { ...session.options };
+    },
     async pickImage() {
       return null;
     },

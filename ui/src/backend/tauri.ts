@@ -73,6 +73,7 @@ export function createTauriBackend(): Backend {
       );
       return typeof picked === "string" ? picked : null;
     },
+    setSessionEnv: (sessionId, name, value) => normalized(invoke<SessionOptions>("set_session_env", { sessionId, name, value })),
     discardAttachment: (sessionId, path) => normalized(invoke<void>("discard_attachment", { sessionId, path })),
     archiveSession: (sessionId, archived) => normalized(invoke<SessionInfo>("archive_session", { sessionId, archived })),
     forkSession: (sessionId, throughTurn) => normalized(invoke<SessionInfo>("fork_session", { sessionId, throughTurn })),

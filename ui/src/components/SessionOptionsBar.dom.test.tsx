@@ -210,4 +210,16 @@ describe("SessionOptionsBar", () => {
     await pick(select(), "");
     expect(saved.at(-1)?.webSearch).toBeNull();
   });
+
+  it("sets and removes the session's variables, values typed unseen", async () => {
+    const { host, draw } = await render(defaultSessionOptions);
+    const chip = [...host.querySelectorAll<HTMLButtonElement>("button.chip")].find((b) => b.textContent?.startsWith("Environment"));
+    expect(chip?.textContent).toContain("Environment: none");
+    await act(async () => chip?.click());
+    const value = host.querySelector<HTMLInputElement>('input[aria-label="Variable value"]');
+    expect(value?.type).toBe("password");
+    await draw({ ...defaultSessionOptions, env: ["API_TOKEN"] });
+    expect(host.querySelector('[aria-label="Environment variables"]')?.textContent).toContain("API_TOKEN");
+    expect(host.querySelector('button[aria-label="Remove API_TOKEN"]')).not.toBeNull();
+  });
 });

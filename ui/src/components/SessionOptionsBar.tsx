@@ -49,6 +49,7 @@ export function SessionOptionsBar({
   const [models, setModels] = useState<ModelList | "loading" | null>(null);
   const [choosing, setChoosing] = useState(false);
   const [folders, setFolders] = useState(false);
+  const [variables, setVariables] = useState(false);
   /** The answer schema being edited (null: the editor is closed). */
   const [schema, setSchema] = useState<string | null>(null);
   // What the user set is shown at once, until the stored options catch up; each change builds
@@ -205,6 +206,15 @@ export function SessionOptionsBar({
         <button
           type="button"
           className="chip"
+          aria-expanded={variables}
+          title="Environment variables of this session's own (values kept in the system keychain), for codex and its commands"
+          onClick={() => setVariables((open) => !open)}
+        >
+          {stored.env.length === 0 ? "Environment: none" : `Environment: ${stored.env.length}`} ▾
+        </button>
+        <button
+          type="button"
+          className="chip"
           aria-expanded={schema !== null}
           title="Make every answer JSON that follows a schema of yours (shown formatted)"
           onClick={() => setSchema((open) => (open === null ? options.outputSchema ?? "" : null))}
@@ -213,6 +223,7 @@ export function SessionOptionsBar({
         </button>
         {running && <span className="small muted">Changes apply from the next turn.</span>}
       </div>
+      {variables && <EnvironmentEditor sessionId={sessionId} names={stored.env} running={running} onError={setError} />}
       {schema !== null && (
         <div className="session-options-row answer-schema">
           <textarea
@@ -341,5 +352,62 @@ export function SessionOptionsBar({
         </p>
       )}
     </fieldset>
+  );
+}
+
+/**
+ * A session's environment variables: the names it has (each removable) and a form for one more;
+ * a value is typed unseen and goes to the system keychain, never back to the window.
+ */
+function EnvironmentEditor({
+  sessionId,
+  names,
+  running,
+  onError,
+}: {
+  sessionId: string;
+  names: string[];
+  running: boolean;
+  onError: (error: ErrorPayload | null) => void;
+}) {
+  const controller = useController();
+  const [name, setName] = useState("");
+  const [value, setValue] = useState("");
+  const [busy, setBusy] = useState(false);
+  const set = async (key: string, next: string | null) => {
+    setBusy(true);
+    const failed = await controller.setSessionEnv(sessionId, key, next);
+    setBusy(false);
+    onError(failed);
+    if (!failed && next !== null) {
+      setName("");
+      setValue("");
+    }
+  };
+  return (
+    <div className="session-options-row environment" role="group" aria-label="Environment variables">
+      {names.map((n) => (
+        <span key={n} className="attachment" title={`${n} (its value is in the system keychain)`}>
+          <span className="attachment-name">{n}</span>
+          <button type="button" className="quiet small" aria-label={`Remove ${n}`} disabled={busy || running} onClick={() => void set(n, null)}>
+            ×
+          </button>
+        </span>
+      ))}
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void set(name.trim(), value);
+        }}
+      >
+        <input aria-label="Variable name" placeholder="NAME" spellCheck={false} autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} />
+        <input aria-label="Variable value" type="password" placeholder="value" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} />
+        <button type="submit" className="small" disabled={busy || running || name.trim() === ""}>
+          Set
+        </button>
+      </form>
+      <span className="small muted">{running ? "Changes between turns." : "Codex starts again with them for the next turn."}</span>
+    </div>
   );
 }

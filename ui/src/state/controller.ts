@@ -62,6 +62,8 @@ export interface Controller {
   sendPrompt(sessionId: string, text: string, images?: string[]): Promise<boolean>;
   /** Keeps a pasted image, or one the user picks (when `bytes` is absent), for the next message. */
   attachImage(sessionId: string, image?: { name: string; bytes: Uint8Array }): Promise<Attachment | ErrorPayload | null>;
+  /** Sets (value) or removes (null) a session's environment variable; resolves to the error to show, or null. */
+  setSessionEnv(sessionId: string, name: string, value: string | null): Promise<ErrorPayload | null>;
   /** Takes an image off the next message (its copy is deleted). */
   discardAttachment(sessionId: string, path: string): void;
   interrupt(sessionId: string): Promise<void>;
@@ -420,6 +422,15 @@ export function createController(backend: Backend, store: AppStore, focused: () 
         if (image) return await backend.attachImage(sessionId, image.name, image.bytes);
         const path = await backend.pickImage();
         return path === null ? null : await backend.attachImageFile(sessionId, path);
+      } catch (error) {
+        return toErrorPayload(error);
+      }
+    },
+    async setSessionEnv(sessionId, name, value) {
+      try {
+        await ensureSubscribed(sessionId);
+        await backend.setSessionEnv(sessionId, name, value);
+        return null;
       } catch (error) {
         return toErrorPayload(error);
       }

@@ -151,6 +151,7 @@ export const defaultSessionOptions: SessionOptions = {
   pythonVenv: false,
   outputSchema: null,
   webSearch: null,
+  env: [],
 };
 
 export function emptySessionView(sessionId: string): SessionView {

@@ -63,6 +63,9 @@ pub struct SessionOptions {
     pub output_schema: Option<String>,
     /// Web search for the model (`None`: as the user's codex configuration says).
     pub web_search: Option<WebSearch>,
+    /// Names of the session's own environment variables (their values are in the OS keychain,
+    /// never here); codex and the agent's commands get them.
+    pub env: Vec<String>,
 }
 
 /// A reasoning effort a model supports.

@@ -29,4 +29,9 @@ outputSchema: string | null,
 /**
  * Web search for the model (`None`: as the user's codex configuration says).
  */
-webSearch: WebSearch | null, };
+webSearch: WebSearch | null, 
+/**
+ * Names of the session's own environment variables (their values are in the OS keychain,
+ * never here); codex and the agent's commands get them.
+ */
+env: Array<string>, };

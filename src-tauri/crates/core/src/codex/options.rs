@@ -46,6 +46,11 @@ pub fn launch_settings(options: &SessionOptions) -> Vec<String> {
         // A login shell's profile would set PATH again, putting another python first.
         settings.push("allow_login_shell=false".into());
     }
+    if !options.env.is_empty() {
+        // Codex's shell snapshot writes the environment into a file of its home: the values
+        // of the session's variables stay in the keychain and codex's memory.
+        settings.push("features.shell_snapshot=false".into());
+    }
     settings
 }
 
@@ -362,6 +367,14 @@ mod tests {
                 "web_search=\"cached\"".to_string(),
                 "allow_login_shell=false".to_string()
             ]
+        );
+        let with_variables = SessionOptions {
+            env: vec!["API_TOKEN".into()],
+            ..SessionOptions::default()
+        };
+        assert_eq!(
+            launch_settings(&with_variables),
+            vec!["features.shell_snapshot=false".to_string()]
         );
     }
 

@@ -138,6 +138,7 @@ impl Engine {
         if options != SessionOptions::default() {
             self.inner.store.set_session_options(&new_id, &options);
         }
+        self.copy_env(id, &new_id, options.env.clone()).await;
         lock(&self.inner.options).insert(new_id.clone(), options);
         tracing::info!(session = %new_id, from = %id, thread = %new_thread, "session forked");
         Ok(info)

@@ -38,6 +38,7 @@ impl Engine {
             lock(&self.inner.live).remove(id);
             live.close();
         }
+        let variables = self.options_of(id).await.map(|o| o.env).unwrap_or_default();
         lock(&self.inner.relays).remove(id);
         lock(&self.inner.queues).remove(id);
         lock(&self.inner.held).remove(id);
@@ -45,6 +46,7 @@ impl Engine {
         lock(&self.inner.sending).remove(id);
         lock(&self.inner.launching).remove(id);
         self.inner.store.delete_session(id).await?;
+        self.forget_env(id, variables).await;
         if self.inner.store.setting(LAST_SESSION_KEY).await?.as_deref() == Some(id) {
             self.inner.store.set_setting(LAST_SESSION_KEY, "");
         }

@@ -3,6 +3,7 @@
 
 mod attachments;
 mod drafts;
+mod env;
 mod exports;
 mod followups;
 mod fork;
@@ -1015,6 +1016,8 @@ impl Engine {
         let mut codex_args = config.codex_args.clone();
         codex_args.extend(crate::codex::options::launch_settings(&options));
         codex_args.extend(self.venv_settings(&session.id, &options).await?);
+        let mut env = config.codex_env.clone();
+        env.extend(self.env_values(&session.id, &options).await?);
         LiveSession::launch(Launch {
             binary: &codex.path,
             folder: &folder,
@@ -1023,7 +1026,7 @@ impl Engine {
             user_codex_home: config.user_codex_home.as_deref(),
             overrides: &config.overrides,
             codex_args: &codex_args,
-            extra_env: &config.codex_env,
+            extra_env: &env,
             credentials,
             credentials_generation,
             options: &options,

@@ -41,6 +41,8 @@ impl Engine {
             folders.push(checked.display().to_string());
         }
         options.writable_folders = folders;
+        // Variables change through set_session_env only (their values are in the keychain).
+        options.env = previous.env.clone();
         // Options codex takes at its start mean a new codex: no turn may start on the old one
         // until the options are in place.
         let gate = self.send_gate(id);

@@ -117,6 +117,39 @@ pub fn delete_codex_credentials(codex_home: &Path) -> Result<bool, KeychainError
     }
 }
 
+/// Where the values of sessions' environment variables are kept.
+const SESSION_ENV_SERVICE: &str = "Codex Desk session environment";
+
+fn session_env_entry(session: &str, name: &str) -> Result<keyring_core::Entry, KeychainError> {
+    let store = platform::store()?;
+    Ok(store.build(SESSION_ENV_SERVICE, &format!("{session}:{name}"), None)?)
+}
+
+/// Keeps (or, with `None`, removes) the value of environment variable `name` of a session.
+pub fn set_session_env(
+    session: &str,
+    name: &str,
+    value: Option<&str>,
+) -> Result<(), KeychainError> {
+    let entry = session_env_entry(session, name)?;
+    match value {
+        Some(value) => Ok(entry.set_password(value)?),
+        None => match entry.delete_credential() {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+            Err(e) => Err(e.into()),
+        },
+    }
+}
+
+/// The value of environment variable `name` of a session, if one is kept.
+pub fn session_env(session: &str, name: &str) -> Result<Option<String>, KeychainError> {
+    match session_env_entry(session, name)?.get_password() {
+        Ok(value) => Ok(Some(value)),
+        Err(keyring_core::Error::NoEntry) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

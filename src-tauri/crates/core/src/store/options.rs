@@ -61,6 +61,7 @@ mod tests {
             python_venv: true,
             output_schema: Some(r#"{"type": "object"}"#.into()),
             web_search: Some(codex_desk_protocol::WebSearch::Live),
+            env: vec!["X_TOKEN".into()],
         };
         store.set_session_options("a", &options);
         assert_eq!(store.session_options("a").await.expect("a"), options);
