@@ -452,7 +452,16 @@ async fn a_sessions_own_variables_reach_its_commands_and_their_values_stay_in_th
     let ask = |n: usize| format!("check {n}");
 
     // Not names, or names the app sets itself: refused, nothing kept.
-    for bad in ["1ABC", "MY-VAR", "PATH", ""] {
+    for bad in [
+        "1ABC",
+        "MY-VAR",
+        "PATH",
+        "",
+        "OPENAI_BASE_URL",
+        "https_proxy",
+        "RUST_LOG",
+        "CODEX_HOME",
+    ] {
         assert!(
             matches!(
                 engine.set_session_env(&id, bad, Some("x")).await,

@@ -11,21 +11,21 @@ use crate::secrets::keychain;
 
 /// At most this many variables per session.
 const MOST_VARIABLES: usize = 50;
-/// The longest value kept.
-const LONGEST_VALUE: usize = 32 * 1024;
-/// Names the app or codex set themselves, or that would change how everything runs.
+/// The longest value kept (Windows' credential store takes about 1,280 characters).
+const LONGEST_VALUE: usize = if cfg!(windows) { 1_200 } else { 32 * 1024 };
+/// Names the app sets, or that would change how codex itself or every program runs (besides
+/// those codex reads: its model service, certificates, proxies, logging).
 const RESERVED: &[&str] = &[
-    "PATH",
-    "HOME",
-    "USER",
-    "SHELL",
-    "TMPDIR",
-    "CODEX_HOME",
     "VIRTUAL_ENV",
     "LD_PRELOAD",
     "LD_LIBRARY_PATH",
     "DYLD_INSERT_LIBRARIES",
     "DYLD_LIBRARY_PATH",
+    "SYSTEMROOT",
+    "USERPROFILE",
+    "APPDATA",
+    "LOCALAPPDATA",
+    "COMSPEC",
 ];
 
 impl Engine {
@@ -46,13 +46,17 @@ impl Engine {
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
             && name.len() <= 128;
         if !valid {
-            return Err(CoreError::InvalidInput(format!(
-                "\"{name}\" cannot be an environment variable's name: use letters, digits and _, not starting with a digit."
-            )));
+            // Not echoed: a value pasted in the wrong box would land in the log.
+            return Err(CoreError::InvalidInput(
+                "That cannot be an environment variable's name: use letters, digits and _, not starting with a digit.".into(),
+            ));
         }
-        if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(name)) {
+        if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(name))
+            || crate::sessions::steers_codex(name)
+            || name.starts_with("CODEX_DESK")
+        {
             return Err(CoreError::InvalidInput(format!(
-                "{name} is set by Codex Desk or the system; pick another name."
+                "{name} changes how codex itself or the system runs (its model service, certificates, proxies, paths); Codex Desk does not set it per session. Pick another name."
             )));
         }
         if let Some(value) = value {
@@ -74,20 +78,31 @@ impl Engine {
                 "The environment changes between turns: wait for this one to finish, or press Stop.".into(),
             ));
         }
-        let mut options = self.options_of(id).await?;
+        let before = self.options_of(id).await?;
         if value.is_some()
-            && !options.env.iter().any(|n| n == name)
-            && options.env.len() >= MOST_VARIABLES
+            && !before.env.iter().any(|n| n == name)
+            && before.env.len() >= MOST_VARIABLES
         {
             return Err(CoreError::InvalidInput(format!(
                 "A session takes at most {MOST_VARIABLES} variables: remove one first."
             )));
         }
         let (session, key, kept) = (id.to_string(), name.to_string(), value.map(str::to_string));
-        blocking(move || {
+        let written = blocking(move || {
             keychain::set_session_env(&session, &key, kept.as_deref()).map_err(CoreError::Keychain)
         })
-        .await?;
+        .await;
+        match written {
+            Ok(()) => {}
+            // A variable can always be taken off the session, even with the keychain out of
+            // reach: its value, left there, is no longer given to codex.
+            Err(e) if value.is_none() => {
+                tracing::warn!(session = %id, variable = %name, error = %e, "a removed session variable stayed in the keychain");
+            }
+            Err(e) => return Err(e),
+        }
+        // The options as they are now (another change may have landed meanwhile).
+        let mut options = self.options_of(id).await?;
         options.env.retain(|n| n != name);
         if value.is_some() {
             options.env.push(name.to_string());

@@ -56,6 +56,8 @@ impl Engine {
             }
             false => None,
         };
+        // Variables set meanwhile stay.
+        options.env = self.options_of(id).await?.env;
         self.inner.store.set_session_options(id, &options);
         lock(&self.inner.options).insert(id.to_string(), options.clone());
         let model = (options.model.clone(), options.effort.clone());

@@ -13,8 +13,8 @@ use serde::Serialize;
 
 pub use config::locate::{self as locate_setting, UserLocation};
 pub use config::{
-    build_session_config, read_user_config, resolve_user_path, ConfigInputs, SessionConfig,
-    SessionOverrides, SECRET_VAR_PREFIX,
+    build_session_config, read_user_config, resolve_user_path, steers_codex, ConfigInputs,
+    SessionConfig, SessionOverrides, SECRET_VAR_PREFIX,
 };
 pub use user_home::UserHome;
 pub use workspace::{validate_workspace, WorkspaceGuard};

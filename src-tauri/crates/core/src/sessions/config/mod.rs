@@ -19,7 +19,7 @@ use toml::{Table, Value};
 
 pub use self::paths::resolve as resolve_user_path;
 use self::secrets::SecretEnv;
-pub use self::secrets::VAR_PREFIX as SECRET_VAR_PREFIX;
+pub use self::secrets::{steers_codex, VAR_PREFIX as SECRET_VAR_PREFIX};
 use crate::error::{CoreError, Result};
 use crate::secrets::Secret;
 

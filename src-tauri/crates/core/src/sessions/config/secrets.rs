@@ -42,6 +42,15 @@ const STEERING_PREFIXES: &[&str] = &[
     "XDG_",
 ];
 
+/// Whether codex itself (or every program it starts) reads variable `name`: its model service,
+/// certificates, proxies, logging, locale, the system's own paths.
+pub fn steers_codex(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    STEERING_NAMES.contains(&upper.as_str())
+        || STEERING_PREFIXES.iter().any(|p| upper.starts_with(p))
+        || upper.ends_with("_PROXY")
+}
+
 /// Whether a variable holds a credential, by its name or an URL with a password in its value.
 pub fn looks_secret(name: &str, value: &str) -> bool {
     let upper = name.to_ascii_uppercase();
@@ -105,11 +114,7 @@ impl SecretEnv {
     }
 
     fn steers_codex(&self, name: &str) -> bool {
-        let upper = name.to_ascii_uppercase();
-        STEERING_NAMES.contains(&upper.as_str())
-            || STEERING_PREFIXES.iter().any(|p| upper.starts_with(p))
-            || upper.ends_with("_PROXY")
-            || self.provider_vars.contains(name)
+        steers_codex(name) || self.provider_vars.contains(name)
     }
 
     /// A variable the config names as carrying a credential.
