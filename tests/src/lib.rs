@@ -223,6 +223,16 @@ impl Events {
         .await;
     }
 
+    /// Sends `prompt` in session `id` and waits for its turn to complete.
+    pub async fn completes(&mut self, engine: &Engine, id: &str, prompt: &str) {
+        engine.send_prompt(id, prompt).await.expect("send");
+        assert_eq!(
+            self.turn_completed().await["status"],
+            "completed",
+            "the turn of {prompt:?}"
+        );
+    }
+
     /// Waits for the next `turn/completed` after those already seen, returning the turn.
     pub async fn turn_completed(&mut self) -> Value {
         let already = self.notifications("turn/completed").len();

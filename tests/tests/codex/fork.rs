@@ -19,8 +19,7 @@ async fn a_fork_from_an_earlier_turn_knows_only_what_came_before_it() {
         Err(CoreError::InvalidInput(_))
     ));
     for prompt in ["first: remember ALPHA", "second: remember BETA"] {
-        engine.send_prompt(&source.id, prompt).await.expect("send");
-        assert_eq!(events.turn_completed().await["status"], "completed");
+        events.completes(&engine, &source.id, prompt).await;
     }
     let opened = engine.open_session(&source.id).await.expect("open");
     assert_eq!(opened.turns.len(), 2);
@@ -44,11 +43,9 @@ async fn a_fork_from_an_earlier_turn_knows_only_what_came_before_it() {
 
     // The fork's codex has the first turn and not the second.
     let mut fork_events = Events::subscribe(&engine, &fork.id).await;
-    engine
-        .send_prompt(&fork.id, "fork: what do you remember?")
-        .await
-        .expect("send to fork");
-    assert_eq!(fork_events.turn_completed().await["status"], "completed");
+    fork_events
+        .completes(&engine, &fork.id, "fork: what do you remember?")
+        .await;
     let asked = env.mock.requests().last().expect("request").body["input"].to_string();
     assert!(asked.contains("ALPHA"), "{asked}");
     assert!(!asked.contains("BETA"), "{asked}");
@@ -59,11 +56,9 @@ async fn a_fork_from_an_earlier_turn_knows_only_what_came_before_it() {
     );
 
     // The original goes on with both turns, and nothing of the fork.
-    engine
-        .send_prompt(&source.id, "source: and you?")
-        .await
-        .expect("send to source");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    events
+        .completes(&engine, &source.id, "source: and you?")
+        .await;
     let asked = env.mock.requests().last().expect("request").body["input"].to_string();
     assert!(asked.contains("ALPHA") && asked.contains("BETA"), "{asked}");
     assert!(!asked.contains("what do you remember"), "{asked}");

@@ -37,11 +37,7 @@ async fn the_chosen_model_and_effort_reach_the_model_service_and_are_remembered(
         vec!["low", "high"]
     );
 
-    engine
-        .send_prompt(&session.id, "first")
-        .await
-        .expect("send");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    events.completes(&engine, &session.id, "first").await;
     let first = env.mock.requests().last().expect("request").body.clone();
     assert_eq!(first["model"], MOCK_MODEL);
 
@@ -62,11 +58,7 @@ async fn the_chosen_model_and_effort_reach_the_model_service_and_are_remembered(
             |e| matches!(e, SessionEvent::OptionsChanged { options } if *options == chosen),
         )
         .await;
-    engine
-        .send_prompt(&session.id, "second")
-        .await
-        .expect("send");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    events.completes(&engine, &session.id, "second").await;
     let second = env.mock.requests().last().expect("request").body.clone();
     assert_eq!(second["model"], DEEP_MODEL);
     assert_eq!(second["reasoning"]["effort"], "high", "{second:#}");
@@ -93,11 +85,7 @@ async fn the_chosen_model_and_effort_reach_the_model_service_and_are_remembered(
         )
         .await
         .expect("options");
-    engine
-        .send_prompt(&session.id, "third")
-        .await
-        .expect("send");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    events.completes(&engine, &session.id, "third").await;
     let third = env.mock.requests().last().expect("request").body.clone();
     assert_eq!(third["model"], MOCK_MODEL);
     assert_ne!(third["reasoning"]["effort"], "high", "{third:#}");
@@ -138,11 +126,9 @@ async fn the_sandbox_and_approval_policy_decide_what_codex_may_do() {
         .await
         .expect("read-only");
     let inside = env.workspace().join("inside.txt");
-    engine
-        .send_prompt(&session.id, &inside.display().to_string())
-        .await
-        .expect("send");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    events
+        .completes(&engine, &session.id, &inside.display().to_string())
+        .await;
     assert!(!inside.exists(), "a read-only sandbox writes nothing");
 
     // Full access, never ask: even outside the workspace, without a question.
@@ -160,11 +146,9 @@ async fn the_sandbox_and_approval_policy_decide_what_codex_may_do() {
     let outside_dir = env.root.path().join("outside");
     std::fs::create_dir_all(&outside_dir).expect("outside folder");
     let outside = outside_dir.join("outside.txt");
-    engine
-        .send_prompt(&session.id, &outside.display().to_string())
-        .await
-        .expect("send");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    events
+        .completes(&engine, &session.id, &outside.display().to_string())
+        .await;
     assert_eq!(
         std::fs::read_to_string(&outside).expect("written with full access"),
         "from codex\n"
@@ -224,11 +208,9 @@ async fn an_extra_writable_folder_can_be_written_without_asking() {
         .await
         .expect("options");
     let before = extra.join("before.txt");
-    engine
-        .send_prompt(&session.id, &before.display().to_string())
-        .await
-        .expect("send");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    events
+        .completes(&engine, &session.id, &before.display().to_string())
+        .await;
     assert!(!before.exists(), "outside the sandbox");
 
     // With it: written, still without a question.
@@ -244,11 +226,9 @@ async fn an_extra_writable_folder_can_be_written_without_asking() {
         .expect("options");
     assert_eq!(saved.writable_folders.len(), 1);
     let after = extra.join("after.txt");
-    engine
-        .send_prompt(&session.id, &after.display().to_string())
-        .await
-        .expect("send");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    events
+        .completes(&engine, &session.id, &after.display().to_string())
+        .await;
     assert_eq!(
         std::fs::read_to_string(&after).expect("written in the extra folder"),
         "from codex\n"
@@ -268,11 +248,13 @@ async fn an_extra_writable_folder_can_be_written_without_asking() {
         )
         .await
         .expect("a gone folder listed before does not block a change");
-    engine
-        .send_prompt(&session.id, &extra.join("gone.txt").display().to_string())
-        .await
-        .expect("send");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    events
+        .completes(
+            &engine,
+            &session.id,
+            &extra.join("gone.txt").display().to_string(),
+        )
+        .await;
     assert!(
         events.seen.iter().any(|e| matches!(e,
             codex_desk_protocol::SessionEvent::SetupWarning { message } if message.contains("the folder is gone"))),
@@ -316,11 +298,9 @@ async fn an_answer_schema_reaches_the_model_and_a_bad_one_is_refused_up_front() 
         .set_session_options(&session.id, structured.clone())
         .await
         .expect("schema taken");
-    engine
-        .send_prompt(&session.id, "what is the answer?")
-        .await
-        .expect("send");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    events
+        .completes(&engine, &session.id, "what is the answer?")
+        .await;
     let asked = env.mock.requests().last().expect("request").body.clone();
     let format = &asked["text"]["format"];
     assert_eq!(format["type"], "json_schema", "{asked}");
@@ -369,11 +349,7 @@ async fn an_answer_schema_reaches_the_model_and_a_bad_one_is_refused_up_front() 
         .set_session_options(&session.id, SessionOptions::default())
         .await
         .expect("removed");
-    engine
-        .send_prompt(&session.id, "and now?")
-        .await
-        .expect("send");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    events.completes(&engine, &session.id, "and now?").await;
     let asked = env.mock.requests().last().expect("request").body.clone();
     assert_ne!(asked["text"]["format"]["type"], "json_schema", "{asked}");
     engine.shutdown();
@@ -414,11 +390,9 @@ async fn web_search_is_offered_to_the_model_as_the_user_chose() {
             )
             .await
             .expect("options");
-        engine
-            .send_prompt(&session.id, &format!("search {mode:?}"))
-            .await
-            .expect("send");
-        assert_eq!(events.turn_completed().await["status"], "completed");
+        events
+            .completes(&engine, &session.id, &format!("search {mode:?}"))
+            .await;
         let asked = env.mock.requests().last().expect("request").body.clone();
         let tools = searches(&asked);
         assert_eq!(!tools.is_empty(), offered, "{mode:?}: {}", asked["tools"]);
@@ -488,8 +462,7 @@ async fn a_sessions_own_variables_reach_its_commands_and_their_values_stay_in_th
         .expect("options");
     assert_eq!(changed.env, vec!["DESK_TEST_TOKEN".to_string()]);
 
-    engine.send_prompt(&id, &ask(1)).await.expect("send");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    events.completes(&engine, &id, &ask(1)).await;
     let seen = env
         .mock
         .requests()
@@ -512,8 +485,7 @@ async fn a_sessions_own_variables_reach_its_commands_and_their_values_stay_in_th
         .await
         .expect("removed");
     assert!(options.env.is_empty());
-    engine.send_prompt(&id, &ask(2)).await.expect("send");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    events.completes(&engine, &id, &ask(2)).await;
     let seen = env
         .mock
         .requests()

@@ -24,8 +24,7 @@ async fn rolled_back_turns_are_gone_from_codex_and_the_transcript() {
         "second: remember BETA",
         "third: remember GAMMA",
     ] {
-        engine.send_prompt(&id, prompt).await.expect("send");
-        assert_eq!(events.turn_completed().await["status"], "completed");
+        events.completes(&engine, &id, prompt).await;
     }
     let before = engine.open_session(&id).await.expect("open");
     assert_eq!(before.turns.len(), 3);
@@ -56,11 +55,9 @@ async fn rolled_back_turns_are_gone_from_codex_and_the_transcript() {
     );
 
     // Codex forgot them as well: the next question carries the first turn only.
-    engine
-        .send_prompt(&id, "fourth: what do you remember?")
-        .await
-        .expect("send after rollback");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    events
+        .completes(&engine, &id, "fourth: what do you remember?")
+        .await;
     let asked = env.mock.requests().last().expect("request").body["input"].to_string();
     assert!(asked.contains("ALPHA"), "{asked}");
     assert!(
@@ -75,11 +72,7 @@ async fn rolled_back_turns_are_gone_from_codex_and_the_transcript() {
     assert_eq!(reopened.turns.len(), 2);
     assert_eq!(reopened.session.thread_id, rolled.session.thread_id);
     let mut events = Events::subscribe(&engine, &id).await;
-    engine
-        .send_prompt(&id, "fifth: and now?")
-        .await
-        .expect("send after restart");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    events.completes(&engine, &id, "fifth: and now?").await;
     let asked = env.mock.requests().last().expect("request").body["input"].to_string();
     assert!(
         asked.contains("ALPHA") && asked.contains("what do you remember"),
@@ -99,11 +92,7 @@ async fn rolled_back_turns_are_gone_from_codex_and_the_transcript() {
         .expect("open")
         .items
         .is_empty());
-    engine
-        .send_prompt(&id, "a fresh start")
-        .await
-        .expect("send after rolling back everything");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    events.completes(&engine, &id, "a fresh start").await;
     let asked = env.mock.requests().last().expect("request").body["input"].to_string();
     assert!(
         !asked.contains("ALPHA") && !asked.contains("what do you remember"),

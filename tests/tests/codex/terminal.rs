@@ -30,8 +30,7 @@ async fn a_terminal_session_is_listed_and_continued_with_its_history() {
     // codex keeps its threads; the app's own session goes.
     let (engine, session, mut events) = env.start_session().await;
     for prompt in ["first: remember ALPHA", "second: remember BETA"] {
-        engine.send_prompt(&session.id, prompt).await.expect("send");
-        assert_eq!(events.turn_completed().await["status"], "completed");
+        events.completes(&engine, &session.id, prompt).await;
     }
     let thread_id = engine
         .open_session(&session.id)
@@ -124,11 +123,9 @@ async fn a_terminal_session_is_listed_and_continued_with_its_history() {
 
     // The conversation goes on where the terminal left it.
     let mut events = Events::subscribe(&engine, &continued.id).await;
-    engine
-        .send_prompt(&continued.id, "third: what do you remember?")
-        .await
-        .expect("send");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    events
+        .completes(&engine, &continued.id, "third: what do you remember?")
+        .await;
     let asked = env.mock.requests().last().expect("request").body["input"].to_string();
     assert!(asked.contains("ALPHA") && asked.contains("BETA"), "{asked}");
     assert_eq!(

@@ -31,8 +31,7 @@ async fn python_says(
     events: &mut Events,
     prompt: &str,
 ) -> String {
-    engine.send_prompt(id, prompt).await.expect("send");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    events.completes(engine, id, prompt).await;
     env.mock
         .requests()
         .last()

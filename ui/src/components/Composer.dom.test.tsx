@@ -109,11 +109,11 @@ describe("Composer", () => {
     // Another session's prompt waits for that session's box.
     await rolledBack("s2", "not for this box");
     expect(box.value).toBe("");
-    expect(store.getSnapshot().refills.s2?.text).toBe("not for this box");
+    expect(store.getSnapshot().offers.s2?.text).toBe("not for this box");
     await rolledBack("s1", "fix the parser, and add a test");
     expect(box.value).toBe("fix the parser, and add a test");
     expect(document.activeElement).toBe(box);
-    expect(store.getSnapshot().refills.s1).toBeUndefined();
+    expect(store.getSnapshot().offers.s1).toBeUndefined();
     // What the user typed since stays, the prompt after it; the same text twice comes twice.
     await type(box, "also the lexer");
     await rolledBack("s1", "fix the parser, and add a test");
@@ -130,8 +130,8 @@ describe("Composer", () => {
     await act(async () => store.dispatch({ type: "imagesDropped", sessionId: "s1", attachments: [image(1), image(2)] }));
     expect(host.querySelector('[aria-label="Attached images"]')?.textContent).toContain("drop-1.png");
     expect(host.querySelector('[aria-label="Attached images"]')?.textContent).toContain("drop-2.png");
-    expect(store.getSnapshot().droppedImages.s1).toBeUndefined();
-    expect(store.getSnapshot().droppedImages.s2).toBeDefined();
+    expect(store.getSnapshot().offers.s1).toBeUndefined();
+    expect(store.getSnapshot().offers.s2).toBeDefined();
   });
 
   it("when idle, Enter sends", async () => {

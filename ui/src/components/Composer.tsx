@@ -38,9 +38,8 @@ const STEER_KEYS = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(na
  */
 export function Composer({ sessionId, running, queued, queueHeld }: Props) {
   const controller = useController();
-  const { prompts, refills, droppedImages } = useAppView();
-  const refill = refills[sessionId];
-  const dropped = droppedImages[sessionId];
+  const { prompts, offers } = useAppView();
+  const offer = offers[sessionId];
   const [text, setText] = useState("");
   const [highlight, setHighlight] = useState(0);
   /** Images kept for the next message. */
@@ -62,29 +61,20 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
     ref.current?.focus();
   }, []);
 
-  // A rolled-back turn's prompt comes back here, to edit and send again (after what the user
-  // already typed, which stays).
-  const [refilled, setRefilled] = useState(0);
-  if (refill && refill.serial !== refilled) {
-    setRefilled(refill.serial);
-    setText((typed) => (typed.trim() ? `${typed.trimEnd()}\n\n${refill.text}` : refill.text));
+  // What waits for this box: a rolled-back turn's prompt, to edit and send again (after what
+  // the user already typed, which stays), and images dropped on the window.
+  const [taken, setTaken] = useState(0);
+  if (offer && offer.serial !== taken) {
+    setTaken(offer.serial);
+    const { text: offeredText, attachments } = offer;
+    if (offeredText !== null) setText((typed) => (typed.trim() ? `${typed.trimEnd()}\n\n${offeredText}` : offeredText));
+    setImages((list) => [...list, ...attachments.filter((a) => !list.some((b) => b.path === a.path))]);
   }
   useEffect(() => {
-    if (refilled === 0) return;
-    controller.takeRefill(sessionId, refilled);
+    if (taken === 0) return;
+    controller.takeOffer(sessionId, taken);
     ref.current?.focus();
-  }, [controller, sessionId, refilled]);
-
-  // Images dropped on the window join those kept for the next message.
-  const [droppedSeen, setDroppedSeen] = useState(0);
-  if (dropped && dropped.serial !== droppedSeen) {
-    setDroppedSeen(dropped.serial);
-    setImages((list) => [...list, ...dropped.attachments.filter((a) => !list.some((b) => b.path === a.path))]);
-  }
-  useEffect(() => {
-    if (droppedSeen === 0) return;
-    controller.takeDroppedImages(sessionId, droppedSeen);
-  }, [controller, sessionId, droppedSeen]);
+  }, [controller, sessionId, taken]);
 
   const attach = async (image?: { name: string; bytes: Uint8Array }) => {
     const kept: Attachment | ErrorPayload | null = await controller.attachImage(sessionId, image);

@@ -105,18 +105,31 @@ export interface AppView {
   search: SearchView;
   audit: AuditView;
   /**
-   * Text waiting to go back into a session's message box (the prompt of a turn rolled back),
-   * until that session's box takes it; `serial` tells one offer from the next.
+   * What waits to go into a session's message box until that box takes it: the prompt of a
+   * turn rolled back, images dropped on the window.
    */
-  refills: Record<string, { text: string; serial: number }>;
-  /** The last refill's serial. */
-  refillSerial: number;
+  offers: Record<string, ComposerOffer>;
+  /** The last offer's serial. */
+  offerSerial: number;
   /** Files are dragged over the window. */
   dropHover: boolean;
   /** A folder dropped on the window, for the New session panel (serial: one drop from the next). */
   droppedFolder: { path: string; serial: number } | null;
-  /** Images dropped on the window, attached and waiting for a session's message box. */
-  droppedImages: Record<string, { attachments: Attachment[]; serial: number }>;
+}
+
+/** Text and images waiting for a session's message box; `serial` tells one offer from the next. */
+export interface ComposerOffer {
+  text: string | null;
+  attachments: Attachment[];
+  serial: number;
+}
+
+/** `offers` with more for `sessionId`: new text replaces the waiting one, images add up. */
+function offered(state: AppView, sessionId: string, text: string | null, attachments: Attachment[]): Pick<AppView, "offers" | "offerSerial"> {
+  const waiting = state.offers[sessionId];
+  const serial = state.offerSerial + 1;
+  const offer = { text: text ?? waiting?.text ?? null, attachments: [...(waiting?.attachments ?? []), ...attachments], serial };
+  return { offers: { ...state.offers, [sessionId]: offer }, offerSerial: serial };
 }
 
 export type AppAction =
@@ -163,9 +176,8 @@ export type AppAction =
   | { type: "folderDropped"; path: string }
   /** Images dropped and attached for a session's next message. */
   | { type: "imagesDropped"; sessionId: string; attachments: Attachment[] }
-  | { type: "droppedImagesTaken"; sessionId: string; serial: number }
-  /** A session's message box took the text waiting for it. */
-  | { type: "refillTaken"; sessionId: string; serial: number }
+  /** A session's message box took what waited for it. */
+  | { type: "offerTaken"; sessionId: string; serial: number }
   | { type: "olderPage"; page: TranscriptPage }
   | { type: "newerPage"; page: TranscriptPage }
   | { type: "searchChanged"; query: SearchQuery }
@@ -203,11 +215,10 @@ export const initialAppView: AppView = {
   actionErrors: {},
   search: emptySearch,
   audit: emptyAudit,
-  refills: {},
-  refillSerial: 0,
+  offers: {},
+  offerSerial: 0,
   dropHover: false,
   droppedFolder: null,
-  droppedImages: {},
 };
 
 function withView(state: AppView, sessionId: string, update: (view: SessionView) => SessionView): AppView {
@@ -285,7 +296,7 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
         ...state,
         sessions: state.sessions.filter((s) => s.id !== action.sessionId),
         views: without(state.views),
-        droppedImages: without(state.droppedImages),
+        offers: without(state.offers),
         health: without(state.health),
         actionErrors: without(state.actionErrors),
         selectedId: state.selectedId === action.sessionId ? null : state.selectedId,
@@ -404,15 +415,8 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
       // What was shown included the turns now gone: the view starts again from the store.
       const fresh = emptySessionView(id);
       const view = transcript ? reduceSession(fresh, { type: "transcript", transcript }) : fresh;
-      if (prompt === null) return { ...state, sessions, views: { ...state.views, [id]: view } };
-      const serial = state.refillSerial + 1;
-      return {
-        ...state,
-        sessions,
-        views: { ...state.views, [id]: view },
-        refills: { ...state.refills, [id]: { text: prompt, serial } },
-        refillSerial: serial,
-      };
+      const next = { ...state, sessions, views: { ...state.views, [id]: view } };
+      return prompt === null ? next : { ...next, ...offered(state, id, prompt, []) };
     }
     case "dropHover":
       return state.dropHover === action.over ? state : { ...state, dropHover: action.over };
@@ -428,27 +432,13 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
         audit: hiddenAudit(state.audit),
       };
     }
-    case "imagesDropped": {
-      const waiting = state.droppedImages[action.sessionId];
-      const serial = state.refillSerial + 1;
-      return {
-        ...state,
-        dropHover: false,
-        refillSerial: serial,
-        droppedImages: { ...state.droppedImages, [action.sessionId]: { attachments: [...(waiting?.attachments ?? []), ...action.attachments], serial } },
-      };
-    }
-    case "droppedImagesTaken": {
-      if (state.droppedImages[action.sessionId]?.serial !== action.serial) return state;
-      const droppedImages = { ...state.droppedImages };
-      delete droppedImages[action.sessionId];
-      return { ...state, droppedImages };
-    }
-    case "refillTaken": {
-      if (state.refills[action.sessionId]?.serial !== action.serial) return state;
-      const refills = { ...state.refills };
-      delete refills[action.sessionId];
-      return { ...state, refills };
+    case "imagesDropped":
+      return { ...state, dropHover: false, ...offered(state, action.sessionId, null, action.attachments) };
+    case "offerTaken": {
+      if (state.offers[action.sessionId]?.serial !== action.serial) return state;
+      const offers = { ...state.offers };
+      delete offers[action.sessionId];
+      return { ...state, offers };
     }
     case "olderPage":
     case "newerPage":

@@ -120,7 +120,7 @@ describe("controller", () => {
     expect(shown).toContain("ALPHA");
     expect(shown).not.toContain("BETA");
     expect(shown).not.toContain("GAMMA");
-    expect(state.refills[session.id]).toEqual({ text: "second BETA", serial: 1 });
+    expect(state.offers[session.id]).toEqual({ text: "second BETA", attachments: [], serial: 1 });
     expect((await backend.openSession(session.id)).turns).toHaveLength(1);
   });
 
@@ -156,11 +156,11 @@ describe("controller", () => {
     const session = await backend.createSession("/tmp/a");
     await controller.select(session.id);
     await controller.dropped(["/home/me/shot.png", "/home/me/notes.txt"]);
-    const waiting = store.getSnapshot().droppedImages[session.id];
+    const waiting = store.getSnapshot().offers[session.id];
     expect(waiting?.attachments.map((a) => a.name)).toEqual(["shot.png"]);
     expect(store.getSnapshot().notices.at(-1)).toContain("not /home/me/notes.txt");
-    controller.takeDroppedImages(session.id, waiting?.serial ?? 0);
-    expect(store.getSnapshot().droppedImages[session.id]).toBeUndefined();
+    controller.takeOffer(session.id, waiting?.serial ?? 0);
+    expect(store.getSnapshot().offers[session.id]).toBeUndefined();
   });
 
   it("says so in the window when a link is not opened", async () => {

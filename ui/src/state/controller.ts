@@ -97,10 +97,8 @@ export interface Controller {
   watchDrops(): () => void;
   /** Takes paths dropped on the window: a folder opens New session with it, images go with the open session's next message. */
   dropped(paths: string[]): Promise<void>;
-  /** The session's message box took the images dropped for it. */
-  takeDroppedImages(sessionId: string, serial: number): void;
-  /** The session's message box took the text offered back to it. */
-  takeRefill(sessionId: string, serial: number): void;
+  /** The session's message box took what was offered to it (a rolled-back prompt, dropped images). */
+  takeOffer(sessionId: string, serial: number): void;
   /** Turns OS notifications on or off. */
   setNotifications(on: boolean): Promise<void>;
   /** Sets how long a session's codex may sit idle before it is released (null: never). */
@@ -573,11 +571,8 @@ export function createController(backend: Backend, store: AppStore, focused: () 
       if (found.length === 0) problems.push("Nothing that was dropped is a file on this computer: drop a folder, or image files.");
       for (const notice of problems) store.dispatch({ type: "noticeAdded", notice });
     },
-    takeDroppedImages(sessionId, serial) {
-      store.dispatch({ type: "droppedImagesTaken", sessionId, serial });
-    },
-    takeRefill(sessionId, serial) {
-      store.dispatch({ type: "refillTaken", sessionId, serial });
+    takeOffer(sessionId, serial) {
+      store.dispatch({ type: "offerTaken", sessionId, serial });
     },
     async setNotifications(on) {
       store.dispatch({ type: "notificationsChanged", on });

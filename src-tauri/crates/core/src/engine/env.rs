@@ -107,17 +107,10 @@ impl Engine {
         if value.is_some() {
             options.env.push(name.to_string());
         }
-        self.inner.store.set_session_options(id, &options);
-        lock(&self.inner.options).insert(id.to_string(), options.clone());
+        self.keep_options(id, &options);
         self.release(id).await;
         tracing::info!(session = %id, variable = %name, set = value.is_some(), "session environment changed");
-        self.emit(
-            id,
-            SessionEvent::OptionsChanged {
-                options: options.clone(),
-            },
-        )
-        .await;
+        self.options_changed(id, &options).await;
         Ok(options)
     }
 

@@ -46,8 +46,8 @@ impl Engine {
         // Options codex takes at its start mean a new codex: no turn may start on the old one
         // until the options are in place.
         let gate = self.send_gate(id);
-        let restart = options::launch_settings(&options) != options::launch_settings(&previous)
-            || options.python_venv != previous.python_venv;
+        // (The Python environment is among them.)
+        let restart = options::launch_settings(&options) != options::launch_settings(&previous);
         let _no_send = match restart {
             true => {
                 let held = gate.lock().await;
@@ -58,8 +58,7 @@ impl Engine {
         };
         // Variables set meanwhile stay.
         options.env = self.options_of(id).await?.env;
-        self.inner.store.set_session_options(id, &options);
-        lock(&self.inner.options).insert(id.to_string(), options.clone());
+        self.keep_options(id, &options);
         let model = (options.model.clone(), options.effort.clone());
         if let Ok(json) = serde_json::to_string(&model) {
             self.inner.store.set_setting(NEW_SESSION_MODEL_KEY, &json);
@@ -70,6 +69,18 @@ impl Engine {
             self.release(id).await;
         }
         tracing::info!(session = %id, ?options, "session options changed");
+        self.options_changed(id, &options).await;
+        Ok(options)
+    }
+
+    /// Stores session `id`'s options, for the next turn, this run and the next.
+    pub(super) fn keep_options(&self, id: &str, options: &SessionOptions) {
+        self.inner.store.set_session_options(id, options);
+        lock(&self.inner.options).insert(id.to_string(), options.clone());
+    }
+
+    /// Tells the window session `id`'s options changed.
+    pub(super) async fn options_changed(&self, id: &str, options: &SessionOptions) {
         self.emit(
             id,
             SessionEvent::OptionsChanged {
@@ -77,7 +88,6 @@ impl Engine {
             },
         )
         .await;
-        Ok(options)
     }
 
     /// The models the session's codex offers (starting codex if it is not running) and the one
