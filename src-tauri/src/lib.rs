@@ -28,7 +28,10 @@ pub struct Startup {
 }
 
 pub fn run() {
+    // Before any thread starts: it may set a variable the web process inherits.
+    let rendering = codex_desk_core::rendering::choose();
     let _log = logging::init(&codex_desk_core::paths::AppPaths::from_env().app_log_dir());
+    tracing::info!(?rendering, "how the webview draws");
     fatal::log_panics();
     let builder = tauri::Builder::default();
     // The toolkit panics when it cannot start (no display); that is the user's to know, not a

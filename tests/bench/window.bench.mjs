@@ -151,10 +151,16 @@ async function streamed(wd, title) {
   if (process.env.BENCH_NO_ROLE) await wd.script(`document.querySelector('.transcript').removeAttribute('role')`);
   await wd.type(await wd.element('textarea[aria-label="Message"]'), "Please stream 130k of text");
   await wd.script(
-    `window.__stream = null; window.__deskPerf = []; window.__cb = [];
+    `window.__stream = null; window.__deskPerf = []; window.__cb = []; window.__codexEnd = null;
      for (const [id, callback] of window.__TAURI_INTERNALS__.callbacks) {
        window.__TAURI_INTERNALS__.callbacks.set(id, (data) => {
-         const t = performance.now(); const r = callback(data); window.__cb.push(performance.now() - t); return r;
+         const t = performance.now(); const r = callback(data); window.__cb.push(performance.now() - t);
+         // The first batch with the answer's end holds codex's last delta: when the app read it.
+         if (window.__codexEnd === null) {
+           const text = JSON.stringify(data);
+           if (text.includes('END-OF-STREAM')) window.__codexEnd = Number(/sentAtMs\\\\?":(\\d+)/.exec(text)?.[1] ?? NaN);
+         }
+         return r;
        });
      }
      const frames = []; let last = performance.now();
@@ -173,7 +179,7 @@ async function streamed(wd, title) {
        const done = ended();
        layouts.push(performance.now() - before);
        if (done) requestAnimationFrame(() => requestAnimationFrame(() => {
-         window.__stream = { endAt: performance.timeOrigin + performance.now(), frames, layouts, cb: window.__cb, origin: performance.timeOrigin, log: window.__deskPerf };
+         window.__stream = { endAt: performance.timeOrigin + performance.now(), codexEnd: window.__codexEnd, frames, layouts, cb: window.__cb, origin: performance.timeOrigin, log: window.__deskPerf };
          window.__deskPerf = undefined;
        }));
        else requestAnimationFrame(tick);
@@ -190,7 +196,8 @@ async function streamed(wd, title) {
     cpuUsed(cpuBefore, cpuByProcess(), Date.now() - sentAt);
     timeline(result, lastDeltaAt);
   }
-  return { latency: result.endAt - lastDeltaAt, frames: result.frames.slice(1) };
+  if (!Number.isFinite(result.codexEnd)) throw new Error("no batch carried codex's last delta with its time");
+  return { latency: result.endAt - lastDeltaAt, afterCodex: result.endAt - result.codexEnd, codexLag: result.codexEnd - lastDeltaAt, frames: result.frames.slice(1) };
 }
 
 /** CPU time (ms) used so far by each process on the machine, by pid: [name, ms]. */
@@ -297,12 +304,15 @@ try {
     }
 
     // A 140 KB answer in 20,000 deltas, in a short session and at the end of a 10,000-item one.
-    // Measured, not yet gated: it is still about twenty times over budget (see the README).
+    // The budget is from codex's last delta (as the app read it from codex's output); from the
+    // mock's last delta adds codex's own delay, shown beside it.
     for (const [title, label] of [["bench small", "a 20-item session"], ["bench 10000 #0", "a 10,000-item session"]]) {
-      const { latency, frames: streamFrames } = await streamed(wd, title);
-      results.push({ what: `140 KB answer in 20,000 deltas, in ${label}: on screen after the mock's last delta`, ms: latency, budget: budgets.streamed, gate: false });
+      const { latency, afterCodex, codexLag, frames: streamFrames } = await streamed(wd, title);
+      results.push({ what: `140 KB answer in 20,000 deltas, in ${label}: on screen after codex's last delta`, ms: afterCodex, budget: budgets.streamed });
+      results.push({ what: `  codex's last delta after the mock's`, ms: codexLag, budget: null });
+      results.push({ what: `  on screen after the mock's last delta`, ms: latency, budget: null });
       results.push({ what: `  worst frame while it streams`, ms: Math.max(...streamFrames), budget: budgets.frame, gate: false });
-      results.push({ what: `  95th percentile frame while it streams`, ms: percentile(streamFrames, 0.95), budget: budgets.frame, gate: false });
+      results.push({ what: `  95th percentile frame while it streams`, ms: percentile(streamFrames, 0.95), budget: budgets.frame });
     }
   } finally {
     await wd.quit();

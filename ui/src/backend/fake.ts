@@ -129,7 +129,7 @@ export function createFakeBackend(): Backend {
 
   const emit = (session: FakeSession, events: SessionEvent[]) => {
     session.seq += 1;
-    const batch: EventBatch = { sessionId: session.info.id, seq: session.seq, events, droppedDeltas: false };
+    const batch: EventBatch = { sessionId: session.info.id, seq: session.seq, events, droppedDeltas: false, sentAtMs: Date.now() };
     for (const listener of session.listeners) listener(batch);
     for (const event of events) remember(session, event);
   };

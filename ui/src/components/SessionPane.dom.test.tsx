@@ -57,7 +57,7 @@ describe("SessionPane in a DOM", () => {
 
     const events = (sessionId: string, seq: number, ...list: SessionEvent[]): AppAction => ({
       type: "batch",
-      batch: { sessionId, seq, droppedDeltas: false, events: list },
+      batch: { sessionId, seq, droppedDeltas: false, sentAtMs: 0, events: list },
     });
     const steps: AppAction[] = [
       events("s1", 1, { type: "workspaceMissing", path: "/gone" }),

@@ -8,6 +8,7 @@ const batch = (seq: number, droppedDeltas = false): EventBatch => ({
   sessionId: "s1",
   seq,
   droppedDeltas,
+  sentAtMs: 0,
   events: [agentDelta("t1", "a", `#${seq}`)],
 });
 

@@ -30,6 +30,7 @@ describe("controller", () => {
       sessionId: session.id,
       seq,
       droppedDeltas,
+      sentAtMs: 0,
       events: [agentDelta("t", "a", "x")],
     });
     deliver(batch(1));
@@ -59,7 +60,7 @@ describe("controller", () => {
     const controller = createController(backend, store, () => focused);
     await controller.select(session.id);
     let seq = 0;
-    const finish = () => deliver({ sessionId: session.id, seq: ++seq, droppedDeltas: false, events: [turnCompleted("t1")] });
+    const finish = () => deliver({ sessionId: session.id, seq: ++seq, droppedDeltas: false, sentAtMs: 0, events: [turnCompleted("t1")] });
 
     finish();
     expect(shown).toEqual([]);

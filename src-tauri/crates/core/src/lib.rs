@@ -12,6 +12,7 @@ pub mod links;
 pub mod paths;
 pub mod prompts;
 pub mod relay;
+pub mod rendering;
 pub mod secrets;
 pub mod sessions;
 pub mod store;

@@ -32,7 +32,7 @@ impl Default for RelayConfig {
 /// The sending side of a relay. Cheap to clone.
 #[derive(Clone)]
 pub struct RelayInput {
-    tx: mpsc::Sender<SessionEvent>,
+    tx: mpsc::Sender<(SessionEvent, i64)>,
     dropped: Arc<AtomicBool>,
 }
 
@@ -40,8 +40,9 @@ impl RelayInput {
     /// Sends an event: deltas are shed when the queue is full, anything else waits for room.
     /// Returns false once the relay has stopped (its subscriber went away).
     pub async fn send(&self, event: SessionEvent) -> bool {
+        let at = unix_ms();
         if is_delta(&event) {
-            match self.tx.try_send(event) {
+            match self.tx.try_send((event, at)) {
                 Ok(()) => true,
                 Err(mpsc::error::TrySendError::Full(_)) => {
                     self.dropped.store(true, Ordering::Relaxed);
@@ -50,7 +51,7 @@ impl RelayInput {
                 Err(mpsc::error::TrySendError::Closed(_)) => false,
             }
         } else {
-            self.tx.send(event).await.is_ok()
+            self.tx.send((event, at)).await.is_ok()
         }
     }
 
@@ -74,7 +75,7 @@ where
 async fn run<F>(
     session_id: String,
     config: RelayConfig,
-    mut rx: mpsc::Receiver<SessionEvent>,
+    mut rx: mpsc::Receiver<(SessionEvent, i64)>,
     dropped: Arc<AtomicBool>,
     mut sink: F,
 ) where
@@ -94,11 +95,11 @@ async fn run<F>(
                 }
             },
         };
-        let Some(event) = event else {
+        let Some((event, at)) = event else {
             flush(&mut batcher, &dropped, &mut sink);
             return;
         };
-        match batcher.push(event) {
+        match batcher.push_at(event, at) {
             Push::Buffered => {
                 deadline.get_or_insert_with(|| Instant::now() + config.flush_every);
             }
@@ -135,6 +136,8 @@ pub struct Batcher {
     events: Vec<SessionEvent>,
     delta_bytes: usize,
     seq: u64,
+    /// When the newest pending event was sent (Unix ms).
+    newest_at_ms: i64,
 }
 
 impl Batcher {
@@ -145,7 +148,14 @@ impl Batcher {
             events: Vec::new(),
             delta_bytes: 0,
             seq: 0,
+            newest_at_ms: 0,
         }
+    }
+
+    /// Adds `event`, sent at `at_ms` (Unix ms).
+    fn push_at(&mut self, event: SessionEvent, at_ms: i64) -> Push {
+        self.newest_at_ms = self.newest_at_ms.max(at_ms);
+        self.push(event)
     }
 
     fn push(&mut self, event: SessionEvent) -> Push {
@@ -200,8 +210,15 @@ impl Batcher {
             seq: self.seq,
             events: std::mem::take(&mut self.events),
             dropped_deltas,
+            sent_at_ms: std::mem::take(&mut self.newest_at_ms),
         })
     }
+}
+
+fn unix_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// Two delta params address the same stream when everything but the delta text is equal.
@@ -286,13 +303,18 @@ mod tests {
             ..RelayConfig::default()
         };
         let input = spawn_relay("s".into(), config, move |b| tx.send(b).is_ok());
+        let before = unix_ms();
         input.send(delta("a", "123456789")).await;
         let by_size = rx.recv().await.expect("size flush");
         assert_eq!(by_size.seq, 1);
         input.send(delta("a", "1")).await;
+        let sent = unix_ms();
         let by_timer = rx.recv().await.expect("timer flush");
         assert_eq!(by_timer.seq, 2);
         assert_eq!(by_timer.events.len(), 1);
+        // Each batch says when its newest event was sent, not when it was flushed.
+        assert!(by_size.sent_at_ms >= before && by_size.sent_at_ms <= by_timer.sent_at_ms);
+        assert!(by_timer.sent_at_ms <= sent);
     }
 
     #[tokio::test]

@@ -289,6 +289,10 @@ pub struct EventBatch {
     pub seq: u64,
     pub events: Vec<SessionEvent>,
     pub dropped_deltas: bool,
+    /// When the newest event in the batch was sent on by the session (Unix ms; for a codex
+    /// notification, as it was read from codex), so the window's lag behind codex can be
+    /// measured. 0 when unknown.
+    pub sent_at_ms: i64,
 }
 
 /// The codex binary the app found and uses.

@@ -6,4 +6,10 @@ import type { SessionEvent } from "./SessionEvent";
  * UI can tell when it missed one; `dropped_deltas` says streaming text was shed under load and
  * the items it belonged to will be complete only on `item/completed`.
  */
-export type EventBatch = { sessionId: string, seq: number, events: Array<SessionEvent>, droppedDeltas: boolean, };
+export type EventBatch = { sessionId: string, seq: number, events: Array<SessionEvent>, droppedDeltas: boolean, 
+/**
+ * When the newest event in the batch was sent on by the session (Unix ms; for a codex
+ * notification, as it was read from codex), so the window's lag behind codex can be
+ * measured. 0 when unknown.
+ */
+sentAtMs: number, };
