@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "fork_session",
     "roll_back",
     "answer_questions",
+    "answer_form",
     "discard_attachment",
     "set_session_env",
     "terminal_threads",

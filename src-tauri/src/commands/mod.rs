@@ -44,6 +44,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sessions::fork_session,
         sessions::roll_back,
         sessions::answer_questions,
+        sessions::answer_form,
         sessions::discard_attachment,
         sessions::set_session_env,
         sessions::terminal_threads,

@@ -361,6 +361,20 @@ pub async fn answer_questions(
         .map_err(to_ui)
 }
 
+/// Sends the form an MCP server asked for, filled in (each field's name to its value).
+#[tauri::command]
+pub async fn answer_form(
+    engine: State<'_, Engine>,
+    session_id: String,
+    key: String,
+    content: serde_json::Map<String, serde_json::Value>,
+) -> CmdResult<()> {
+    engine
+        .answer_form(&session_id, &key, &content)
+        .await
+        .map_err(to_ui)
+}
+
 /// Gives a session a name of the user's.
 #[tauri::command]
 pub async fn rename_session(

@@ -10,6 +10,7 @@ mod fork;
 mod generated;
 mod idle;
 mod images;
+mod mcp;
 mod options;
 mod restart;
 mod rollback;

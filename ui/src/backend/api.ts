@@ -127,6 +127,8 @@ export interface Backend {
   answerApproval(sessionId: string, key: string, choice: ApprovalChoice): Promise<void>;
   /** Sends the answers to questions codex asked (question id to answers). */
   answerQuestions(sessionId: string, key: string, answers: Record<string, string[]>): Promise<void>;
+  /** Sends the form an MCP server asked for, filled in (field name to value); checked first. */
+  answerForm(sessionId: string, key: string, content: Record<string, unknown>): Promise<void>;
   /** Asks the user for a folder; null when they cancel. */
   pickFolder(): Promise<string | null>;
 

@@ -525,6 +525,9 @@ export function createFakeBackend(): Backend {
     async answerQuestions(sessionId, key) {
       emit(get(sessionId), [{ type: "approvalResolved", key, outcome: { by: "user", choice: "approve" } }]);
     },
+    async answerForm(sessionId, key) {
+      emit(get(sessionId), [{ type: "approvalResolved", key, outcome: { by: "user", choice: "approve" } }]);
+    },
     async pickFolder() {
       return window.prompt("Folder for the new session (demo backend)", "/home/you/projects/demo");
     },

@@ -97,6 +97,7 @@ export function createTauriBackend(): Backend {
     setWindowTitle: (title) => normalized(getCurrentWindow().setTitle(title)),
     answerApproval: (sessionId, key, choice) => normalized(invoke<void>("answer_approval", { sessionId, key, choice })),
     answerQuestions: (sessionId, key, answers) => normalized(invoke<void>("answer_questions", { sessionId, key, answers })),
+    answerForm: (sessionId, key, content) => normalized(invoke<void>("answer_form", { sessionId, key, content })),
     pickFolder: async () => {
       const picked = await normalized(open({ directory: true, multiple: false }));
       return typeof picked === "string" ? picked : null;

@@ -70,6 +70,9 @@ export interface Controller {
   answerApproval(sessionId: string, key: string, choice: ApprovalChoice): Promise<void>;
   /** Sends the answers to questions codex asked. */
   answerQuestions(sessionId: string, key: string, answers: Record<string, string[]>): Promise<void>;
+  /** Sends an MCP server's form, filled in; resolves to what is wrong with it (shown on the
+   * card, which stays), or null once sent. */
+  answerForm(sessionId: string, key: string, content: Record<string, unknown>): Promise<ErrorPayload | null>;
   /** Adds text to the running turn; if it just ended, queues it (sent at once if nothing waits). */
   steer(sessionId: string, text: string): Promise<boolean>;
   queuePrompt(sessionId: string, text: string): Promise<boolean>;
@@ -667,6 +670,14 @@ export function createController(backend: Backend, store: AppStore, focused: () 
         store.dispatch({ type: "actionError", sessionId, error: null });
       } catch (error) {
         store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+      }
+    },
+    async answerForm(sessionId, key, content) {
+      try {
+        await backend.answerForm(sessionId, key, content);
+        return null;
+      } catch (error) {
+        return toErrorPayload(error);
       }
     },
     showSignIn: (shown) => store.dispatch({ type: "signInShown", shown }),

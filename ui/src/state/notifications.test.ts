@@ -14,7 +14,7 @@ const asked: ApprovalRequest = {
   reason: null,
   grantRoot: null,
   allowPrefix: null,
-    questions: [],
+    questions: [], permissions: null, elicitation: null,
   choices: ["approve", "decline"],
   askedAt: 1,
 };

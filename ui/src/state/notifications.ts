@@ -16,13 +16,17 @@ export function noticeFor(events: SessionEvent[], sessionTitle: string): Notice 
   for (const event of events) {
     // A question already answered or withdrawn in the same batch no longer waits.
     if (event.type === "approvalRequested" && !settled.has(event.request.key)) {
-      const { kind, command, questions } = event.request;
+      const { kind, command, questions, elicitation } = event.request;
       const body =
         kind === "command"
           ? `${name}: may it run ${plain(command ?? "a command", 80)}?`
           : kind === "questions"
             ? `${name}: ${plain(questions[0]?.question || "it has a question", 120)}`
-            : `${name}: may it change files?`;
+            : kind === "permissions"
+              ? `${name}: may it have more access?`
+              : kind === "elicitation"
+                ? `${name}: ${plain(elicitation?.message || `${elicitation?.server ?? "an MCP server"} asks you`, 120)}`
+                : `${name}: may it change files?`;
       return { title: "Codex waits for you", body };
     }
     if (event.type === "status" && event.status === "crashed") {

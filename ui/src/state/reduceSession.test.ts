@@ -190,7 +190,7 @@ describe("approvals", () => {
     reason: null,
     grantRoot: null,
     allowPrefix: null,
-    questions: [],
+    questions: [], permissions: null, elicitation: null,
     choices: ["approve" as const, "decline" as const, "cancelTurn" as const],
     askedAt: 1,
   };

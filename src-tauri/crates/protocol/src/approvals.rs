@@ -1,5 +1,5 @@
-//! Questions codex asks the user during a turn (approve a command, a change to files) and the
-//! answers the user gives.
+//! Questions codex asks the user during a turn (approve a command, a change to files, more
+//! access, a form from an MCP server) and the answers the user gives.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -15,6 +15,110 @@ pub enum ApprovalKind {
     /// Answer questions ([`ApprovalRequest::questions`]); Approve sends the answers, Decline
     /// none.
     Questions,
+    /// More access for the rest of the turn or the session ([`ApprovalRequest::permissions`]).
+    Permissions,
+    /// An MCP server asks for something ([`ApprovalRequest::elicitation`]): a form to fill in,
+    /// a page to open, or codex asks to use one of its tools.
+    Elicitation,
+}
+
+/// The access codex asks for beyond the sandbox's.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PermissionAsk {
+    /// Network access for its commands.
+    pub network: bool,
+    /// Folders or files to read.
+    pub read: Vec<String>,
+    /// Folders or files to write.
+    pub write: Vec<String>,
+}
+
+/// What an MCP server asks of the user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Elicitation {
+    /// The server, as named in the user's codex config.
+    pub server: String,
+    /// Its words.
+    pub message: String,
+    /// What it asks for.
+    pub ask: ElicitationAsk,
+}
+
+/// The kinds of [`Elicitation`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "type"
+)]
+pub enum ElicitationAsk {
+    /// A form: Approve sends what is filled in (checked against the fields), Decline nothing.
+    Form { fields: Vec<FormField> },
+    /// A page to open in the browser: Approve opens it and tells the server.
+    Url { url: String },
+    /// Codex asks to call one of the server's tools.
+    ToolCall {
+        tool: String,
+        /// The arguments, as JSON text, when codex shows them.
+        arguments: Option<String>,
+    },
+}
+
+/// One field of an MCP server's form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FormField {
+    /// The key the answer goes under.
+    pub name: String,
+    /// Its label (the name when the server gives none).
+    pub title: String,
+    pub description: String,
+    pub required: bool,
+    pub input: FieldInput,
+}
+
+/// What a [`FormField`] takes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "type"
+)]
+pub enum FieldInput {
+    /// Text; `format` is `email`, `uri`, `date` or `date-time` when the server says so.
+    Text {
+        format: Option<String>,
+        min_length: Option<u32>,
+        max_length: Option<u32>,
+        default: Option<String>,
+    },
+    /// A number (a whole one when `integer`).
+    Number {
+        integer: bool,
+        minimum: Option<f64>,
+        maximum: Option<f64>,
+        default: Option<f64>,
+    },
+    /// Yes or no.
+    Boolean { default: Option<bool> },
+    /// One of the options (`many`: any number of them, between `min_items` and `max_items`).
+    Choice {
+        options: Vec<FieldOption>,
+        many: bool,
+        min_items: Option<u32>,
+        max_items: Option<u32>,
+        default: Vec<String>,
+    },
+}
+
+/// An option of a [`FieldInput::Choice`]: the value sent, and its label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldOption {
+    pub value: String,
+    pub label: String,
 }
 
 /// One question codex asks the user (its `request_user_input` tool).
@@ -84,6 +188,12 @@ pub struct ApprovalRequest {
     /// The questions, for [`ApprovalKind::Questions`].
     #[serde(default)]
     pub questions: Vec<UserQuestion>,
+    /// The access asked for, for [`ApprovalKind::Permissions`].
+    #[serde(default)]
+    pub permissions: Option<PermissionAsk>,
+    /// What an MCP server asks, for [`ApprovalKind::Elicitation`].
+    #[serde(default)]
+    pub elicitation: Option<Box<Elicitation>>,
     /// When codex asked (Unix milliseconds).
     pub asked_at: i64,
 }

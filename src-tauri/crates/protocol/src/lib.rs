@@ -16,7 +16,8 @@ mod options;
 mod search;
 pub use account::{AccountAuth, AccountState, LoginProgress, PromptInfo, ProviderInfo};
 pub use approvals::{
-    ApprovalChoice, ApprovalKind, ApprovalOutcome, ApprovalRequest, QuestionOption, UserQuestion,
+    ApprovalChoice, ApprovalKind, ApprovalOutcome, ApprovalRequest, Elicitation, ElicitationAsk,
+    FieldInput, FieldOption, FormField, PermissionAsk, QuestionOption, UserQuestion,
 };
 pub use audit::{
     AuditApproval, AuditEntry, AuditFormat, AuditKind, AuditPage, AuditQuery, Exported,

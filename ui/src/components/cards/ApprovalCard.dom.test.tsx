@@ -27,7 +27,7 @@ const request: ApprovalRequest = {
   grantRoot: null,
   allowPrefix: ["touch", "/outside/x"],
   choices: ["approve", "allowPrefix", "decline", "cancelTurn"],
-  questions: [],
+  questions: [], permissions: null, elicitation: null,
   askedAt: 1,
 };
 
@@ -38,10 +38,18 @@ describe("ApprovalCard", () => {
   async function render(entry: ApprovalEntry) {
     const answers: [string, string, ApprovalChoice][] = [];
     const sent: [string, string, Record<string, string[]>][] = [];
+    const forms: Record<string, unknown>[] = [];
+    const opened: string[] = [];
     const backend = {
       ...createFakeBackend(),
       answerApproval: async (s: string, k: string, c: ApprovalChoice) => void answers.push([s, k, c]),
       answerQuestions: async (s: string, k: string, a: Record<string, string[]>) => void sent.push([s, k, a]),
+      // The app checks the form: two copies at most, as the server says.
+      answerForm: async (_s: string, _k: string, content: Record<string, unknown>) => {
+        forms.push(content);
+        if ((content.copies as number) > 2) throw { code: null, message: "“Copies” takes a number from 1 to 2.", detail: null };
+      },
+      openLink: async (url: string) => void opened.push(url),
     };
     const store = createAppStore({ ...initialAppView, loading: false });
     const controller = createController(backend, store);
@@ -55,7 +63,7 @@ describe("ApprovalCard", () => {
         </AppContext.Provider>,
       ),
     );
-    return { answers, sent, host, root };
+    return { answers, sent, forms, opened, host, root };
   }
 
   it("shows what is asked and sends the answer clicked", async () => {
@@ -131,5 +139,104 @@ describe("ApprovalCard", () => {
       await act(async () => root.unmount());
       host.remove();
     }
+  });
+
+  const asked = (extra: Partial<ApprovalRequest>): ApprovalRequest => ({
+    ...request,
+    key: "9",
+    kind: "elicitation",
+    command: null,
+    cwd: null,
+    reason: null,
+    allowPrefix: null,
+    choices: ["approve", "decline"],
+    ...extra,
+  });
+  const type = async (input: HTMLInputElement | null, text: string) =>
+    act(async () => {
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")?.set?.call(input, text);
+      input?.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+
+  it("fills in an MCP server's form with the inputs its fields ask for, and shows what the app refuses", async () => {
+    const form = asked({
+      elicitation: {
+        server: "docs",
+        message: "Where should the report go?",
+        ask: {
+          type: "form",
+          fields: [
+            { name: "copies", title: "Copies", description: "", required: true, input: { type: "number", integer: true, minimum: 1, maximum: 2, default: null } },
+            { name: "format", title: "Format", description: "", required: false, input: { type: "choice", options: [{ value: "pdf", label: "PDF" }, { value: "md", label: "Markdown" }], many: false, minItems: null, maxItems: null, default: [] } },
+            { name: "recipient", title: "Recipient", description: "Their email", required: true, input: { type: "text", format: "email", minLength: null, maxLength: null, default: null } },
+            { name: "urgent", title: "Urgent", description: "", required: false, input: { type: "boolean", default: false } },
+          ],
+        },
+      },
+    });
+    const { forms, answers, host, root } = await render(approvalEntry(form));
+    expect(host.textContent).toContain("docs asks you");
+    expect(host.textContent).toContain("Where should the report go?");
+    expect(host.querySelector<HTMLInputElement>('input[id="9:recipient"]')?.type).toBe("email");
+    const copies = host.querySelector<HTMLInputElement>('input[id="9:copies"]');
+    expect(copies?.type).toBe("number");
+    await type(copies, "3");
+    await type(host.querySelector<HTMLInputElement>('input[id="9:recipient"]'), "ada@example.com");
+    await act(async () => host.querySelector<HTMLInputElement>('input[type="radio"][value="md"]')?.click());
+    await act(async () => host.querySelector<HTMLInputElement>('input[type="checkbox"]')?.click());
+    const send = () => [...host.querySelectorAll("button")].find((b) => b.textContent === "Send");
+    await act(async () => send()?.click());
+    expect(forms).toEqual([{ copies: 3, format: "md", recipient: "ada@example.com", urgent: true }]);
+    expect(host.querySelector('[role="alert"]')?.textContent).toBe("“Copies” takes a number from 1 to 2.");
+    expect(host.querySelector<HTMLInputElement>('input[id="9:recipient"]')?.value, "the form is kept").toBe("ada@example.com");
+    await type(copies, "2");
+    await act(async () => send()?.click());
+    expect(forms[1]).toEqual({ copies: 2, format: "md", recipient: "ada@example.com", urgent: true });
+    expect(host.querySelector('[role="alert"]')).toBeNull();
+    const decline = [...host.querySelectorAll("button")].find((b) => b.textContent === "Decline");
+    await act(async () => decline?.click());
+    expect(answers).toEqual([["s1", "9", "decline"]]);
+    await act(async () => root.unmount());
+  });
+
+  it("opens a server's page in the browser, shows a tool call's arguments, and all the access asked", async () => {
+    const page = asked({ elicitation: { server: "docs", message: "Sign in to the docs", ask: { type: "url", url: "https://docs.example.com/connect" } } });
+    let shown = await render(approvalEntry(page));
+    expect(shown.host.textContent).toContain("docs asks you to open a page");
+    expect(shown.host.querySelector("pre")?.textContent).toBe("https://docs.example.com/connect");
+    const open = [...shown.host.querySelectorAll("button")].find((b) => b.textContent === "Open the page");
+    await act(async () => open?.click());
+    expect(shown.opened).toEqual(["https://docs.example.com/connect"]);
+    expect(shown.answers).toEqual([["s1", "9", "approve"]]);
+    await act(async () => shown.root.unmount());
+    shown.host.remove();
+
+    const tool = asked({
+      choices: ["approve", "approveForSession", "decline"],
+      elicitation: { server: "docs", message: "", ask: { type: "toolCall", tool: "write_note", arguments: '{\n  "text": "hi"\n}' } },
+    });
+    shown = await render(approvalEntry(tool));
+    expect(shown.host.textContent).toContain("Codex asks to use write_note from docs");
+    expect(shown.host.querySelector("pre")?.textContent).toContain('"text": "hi"');
+    expect([...shown.host.querySelectorAll("button")].map((b) => b.textContent)).toEqual(["Approve", "Approve for this session", "Decline"]);
+    await act(async () => shown.root.unmount());
+    shown.host.remove();
+
+    const access = asked({
+      kind: "permissions",
+      reason: "It fetches the docs.",
+      choices: ["approve", "approveForSession", "decline"],
+      permissions: { network: true, read: [], write: ["/data/out", "the whole file system"] },
+    });
+    shown = await render(approvalEntry(access));
+    expect(shown.host.textContent).toContain("Codex asks for more access");
+    expect(shown.host.textContent).toContain("Network access for its commands");
+    expect([...shown.host.querySelectorAll(".access-list li")].map((li) => li.textContent)).toEqual(["/data/out", "the whole file system"]);
+    expect(shown.host.textContent).not.toContain("Read:");
+    await act(async () => shown.root.unmount());
+    shown.host.remove();
+    shown = await render({ ...approvalEntry(access), outcome: { by: "user", choice: "approveForSession" } });
+    expect(shown.host.textContent).toContain("You gave it this access for the rest of the session.");
+    await act(async () => shown.root.unmount());
   });
 });

@@ -2,9 +2,11 @@ import { useEffect, useRef, useState } from "react";
 import type { ApprovalChoice } from "../../generated/desk/ApprovalChoice";
 import type { ApprovalOutcome } from "../../generated/desk/ApprovalOutcome";
 import type { ApprovalRequest } from "../../generated/desk/ApprovalRequest";
+import type { PermissionAsk } from "../../generated/desk/PermissionAsk";
 import { useController } from "../../state/hooks";
 import type { ApprovalEntry } from "../../state/sessionView";
 import { Card } from "./Card";
+import { ElicitationForm } from "./ElicitationForm";
 
 /** A command prefix as a shell would read it: words with spaces or quotes are quoted. */
 function shellWords(words: string[] | null): string {
@@ -18,10 +20,10 @@ export function revealHidden(text: string): string {
 }
 
 /** The buttons' names, as the user reads them. */
-function choiceLabel(choice: ApprovalChoice, prefix: string[] | null): string {
+function choiceLabel(choice: ApprovalChoice, prefix: string[] | null, request?: ApprovalRequest): string {
   switch (choice) {
     case "approve":
-      return "Approve";
+      return request?.elicitation?.ask.type === "url" ? "Open the page" : "Approve";
     case "approveForSession":
       return "Approve for this session";
     case "allowPrefix":
@@ -33,10 +35,21 @@ function choiceLabel(choice: ApprovalChoice, prefix: string[] | null): string {
   }
 }
 
-function outcomeText(outcome: ApprovalOutcome, prefix: string[] | null, questions: boolean): string {
+function outcomeText(outcome: ApprovalOutcome, prefix: string[] | null, questions: boolean, request?: ApprovalRequest): string {
   if (questions) {
     if (outcome.by === "user") return outcome.choice === "approve" ? "You answered." : "You skipped the questions; codex goes on without answers.";
     return outcome.by === "stopped" ? "Stopped before you answered." : "Codex no longer asks (the turn ended).";
+  }
+  const ask = request?.elicitation?.ask;
+  if (ask && ask.type !== "toolCall") {
+    if (outcome.by === "user" && outcome.choice === "approve") return ask.type === "url" ? "You opened the page." : "You sent the form.";
+    if (outcome.by === "user") return "You declined; the server goes on without it.";
+    return outcome.by === "stopped" ? "Stopped before you answered." : "The server no longer asks.";
+  }
+  if (request?.kind === "permissions" && outcome.by === "user") {
+    if (outcome.choice === "approve") return "You gave it this access for this turn.";
+    if (outcome.choice === "approveForSession") return "You gave it this access for the rest of the session.";
+    return "You declined; codex goes on without it.";
   }
   switch (outcome.by) {
     case "user":
@@ -77,7 +90,8 @@ export function ApprovalCard({ entry, sessionId }: { entry: ApprovalEntry; sessi
     if (!waiting && answeredHere.current) outcomeLine.current?.focus();
   }, [waiting]);
   const questions = request.kind === "questions";
-  const title = request.kind === "command" ? "Codex asks to run a command" : questions ? "Codex asks you" : "Codex asks to change files";
+  const elicitation = request.elicitation;
+  const title = cardTitle(request);
   const answer = async (choice: ApprovalChoice) => {
     setSending(true);
     answeredHere.current = true;
@@ -95,6 +109,15 @@ export function ApprovalCard({ entry, sessionId }: { entry: ApprovalEntry; sessi
       </div>
       {request.command && <pre className="approval-command">{revealHidden(request.command)}</pre>}
       {request.cwd && <p className="small muted meta">in {revealHidden(request.cwd)}</p>}
+      {request.permissions && <AccessAsked ask={request.permissions} />}
+      {elicitation && elicitation.message && elicitation.ask.type !== "toolCall" && <p className="small">{elicitation.message}</p>}
+      {elicitation?.ask.type === "url" && <pre className="approval-command">{revealHidden(elicitation.ask.url)}</pre>}
+      {elicitation?.ask.type === "toolCall" && elicitation.ask.arguments && (
+        <>
+          <p className="small muted meta">with</p>
+          <pre className="approval-command">{revealHidden(elicitation.ask.arguments)}</pre>
+        </>
+      )}
       {request.kind === "fileChange" && (
         <p className="small">
           The change is shown above.{request.grantRoot ? ` Codex also asks to write in ${request.grantRoot} for the rest of the session.` : ""}
@@ -106,7 +129,24 @@ export function ApprovalCard({ entry, sessionId }: { entry: ApprovalEntry; sessi
           {request.reason}
         </p>
       )}
-      {questions && waiting ? (
+      {elicitation?.ask.type === "form" && waiting ? (
+        <ElicitationForm
+          fields={elicitation.ask.fields}
+          formKey={request.key}
+          sending={sending}
+          onSend={async (content) => {
+            setSending(true);
+            answeredHere.current = true;
+            try {
+              const problem = await controller.answerForm(sessionId, request.key, content);
+              return problem?.message ?? null;
+            } finally {
+              setSending(false);
+            }
+          }}
+          onDecline={() => void answer("decline")}
+        />
+      ) : questions && waiting ? (
         <QuestionsForm
           request={request}
           sending={sending}
@@ -129,18 +169,70 @@ export function ApprovalCard({ entry, sessionId }: { entry: ApprovalEntry; sessi
               type="button"
               className={choice === "approve" ? "primary" : choice === "cancelTurn" ? "danger" : undefined}
               disabled={sending}
-              onClick={() => void answer(choice)}
+              onClick={() => {
+                // The page opens in the browser first; the server hears it was accepted.
+                if (choice === "approve" && elicitation?.ask.type === "url") void controller.openLink(elicitation.ask.url);
+                void answer(choice);
+              }}
             >
-              {choiceLabel(choice, request.allowPrefix)}
+              {choiceLabel(choice, request.allowPrefix, request)}
             </button>
           ))}
         </div>
       ) : (
         <p className="small muted approval-outcome" ref={outcomeLine} tabIndex={-1}>
-          {outcomeText(outcome, request.allowPrefix, questions)}
+          {outcomeText(outcome, request.allowPrefix, questions, request)}
         </p>
       )}
     </Card>
+  );
+}
+
+function cardTitle(request: ApprovalRequest): string {
+  const elicitation = request.elicitation;
+  switch (request.kind) {
+    case "command":
+      return "Codex asks to run a command";
+    case "fileChange":
+      return "Codex asks to change files";
+    case "questions":
+      return "Codex asks you";
+    case "permissions":
+      return "Codex asks for more access";
+    case "elicitation":
+      if (elicitation?.ask.type === "toolCall") return `Codex asks to use ${elicitation.ask.tool || "a tool"} from ${elicitation.server}`;
+      if (elicitation?.ask.type === "url") return `${elicitation.server} asks you to open a page`;
+      return `${elicitation?.server ?? "An MCP server"} asks you`;
+  }
+}
+
+/** The access codex asks for, all of it (what Approve grants). */
+function AccessAsked({ ask }: { ask: PermissionAsk }) {
+  return (
+    <div className="small">
+      {ask.network && <p>Network access for its commands</p>}
+      {ask.read.length > 0 && (
+        <>
+          <p>Read:</p>
+          <ul className="access-list">
+            {ask.read.map((place) => (
+              <li key={place}>{revealHidden(place)}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {ask.write.length > 0 && (
+        <>
+          <p>Write:</p>
+          <ul className="access-list">
+            {ask.write.map((place) => (
+              <li key={place}>{revealHidden(place)}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      <p className="muted">Approve gives it for this turn; for this session, until codex restarts.</p>
+    </div>
   );
 }
 

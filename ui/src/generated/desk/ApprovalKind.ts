@@ -3,4 +3,4 @@
 /**
  * What codex asks to be allowed.
  */
-export type ApprovalKind = "command" | "fileChange" | "questions";
+export type ApprovalKind = "command" | "fileChange" | "questions" | "permissions" | "elicitation";

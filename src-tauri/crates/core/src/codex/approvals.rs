@@ -5,13 +5,19 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use codex_desk_protocol::{
-    ApprovalChoice, ApprovalKind, ApprovalRequest, QuestionOption, UserQuestion,
+    ApprovalChoice, ApprovalKind, ApprovalRequest, Elicitation, ElicitationAsk, PermissionAsk,
+    QuestionOption, UserQuestion,
 };
 use serde_json::{json, Value};
+
+use super::elicitation::{self, ELICITATION};
 
 pub const COMMAND_APPROVAL: &str = "item/commandExecution/requestApproval";
 pub const FILE_CHANGE_APPROVAL: &str = "item/fileChange/requestApproval";
 pub const USER_INPUT: &str = "item/tool/requestUserInput";
+pub const PERMISSIONS: &str = "item/permissions/requestApproval";
+/// At most this many paths of each kind in one request for access are shown (more: declined).
+const MOST_PATHS: usize = 100;
 /// At most this many questions in one request are shown (and answered).
 const MOST_QUESTIONS: usize = 20;
 /// At most this many options per question.
@@ -22,9 +28,101 @@ const MOST_OPTIONS: usize = 20;
 pub struct Parked {
     pub id: Value,
     pub request: ApprovalRequest,
+    /// For a request for access: the access asked, as codex sent it (granted whole).
+    asked: Option<Value>,
+}
+
+/// What the user gave besides their choice.
+#[derive(Debug, Clone, Copy)]
+pub enum Given<'a> {
+    Nothing,
+    /// Answers to codex's questions, by question id.
+    Answers(&'a BTreeMap<String, Vec<String>>),
+    /// An MCP server's form, filled in.
+    Form(&'a serde_json::Map<String, Value>),
 }
 
 impl Parked {
+    /// Reads any request codex sends that the user answers (`None`: not one this version
+    /// shows).
+    pub fn read_request(
+        process: &str,
+        id: Value,
+        method: &str,
+        params: &Value,
+        now_ms: i64,
+    ) -> Option<Parked> {
+        let text = |key: &str| params.get(key).and_then(Value::as_str).map(str::to_string);
+        let (kind, permissions, elicitation) = match method {
+            ELICITATION => {
+                let (server, message, ask) = elicitation::read(params)?;
+                let elicitation = Elicitation {
+                    server,
+                    message,
+                    ask,
+                };
+                (ApprovalKind::Elicitation, None, Some(Box::new(elicitation)))
+            }
+            PERMISSIONS => (
+                ApprovalKind::Permissions,
+                Some(read_permissions(params.get("permissions")?)?),
+                None,
+            ),
+            _ => return Self::read(process, id, method, params, now_ms),
+        };
+        let choices = match (&permissions, elicitation.as_deref()) {
+            (Some(_), _) => vec![
+                ApprovalChoice::Approve,
+                ApprovalChoice::ApproveForSession,
+                ApprovalChoice::Decline,
+            ],
+            (
+                None,
+                Some(Elicitation {
+                    ask: ElicitationAsk::ToolCall { .. },
+                    ..
+                }),
+            ) => {
+                // For the session where codex offers it. Not "always": codex would write that
+                // into the session's copy of the config, which the next start rewrites.
+                let persist = elicitation::persist_offered(params);
+                let mut choices = vec![ApprovalChoice::Approve];
+                if persist.iter().any(|p| p == "session") {
+                    choices.push(ApprovalChoice::ApproveForSession);
+                }
+                choices.push(ApprovalChoice::Decline);
+                choices
+            }
+            _ => vec![ApprovalChoice::Approve, ApprovalChoice::Decline],
+        };
+        Some(Parked {
+            request: ApprovalRequest {
+                key: key_of(process, &id),
+                kind,
+                // An MCP server may ask outside a turn: then the card waits at the end.
+                turn_id: text("turnId").unwrap_or_default(),
+                item_id: text("itemId").unwrap_or_default(),
+                command: None,
+                cwd: text("cwd"),
+                reason: text("reason").filter(|r| !r.trim().is_empty()),
+                grant_root: None,
+                allow_prefix: None,
+                choices,
+                questions: Vec::new(),
+                permissions,
+                elicitation,
+                asked_at: params
+                    .get("startedAtMs")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(now_ms),
+            },
+            id,
+            asked: (kind == ApprovalKind::Permissions)
+                .then(|| params.get("permissions").cloned())
+                .flatten(),
+        })
+    }
+
     /// Reads an approval request codex sent (`None` when it is not one this version shows).
     /// `process` names the codex process that asked: its request ids start again at 0.
     pub fn read(
@@ -64,9 +162,7 @@ impl Parked {
                 ApprovalChoice::Decline,
                 ApprovalChoice::CancelTurn,
             ],
-            ApprovalKind::Command | ApprovalKind::Questions => {
-                command_choices(params, allow_prefix.is_some())
-            }
+            _ => command_choices(params, allow_prefix.is_some()),
         };
         Some(Parked {
             request: ApprovalRequest {
@@ -81,12 +177,15 @@ impl Parked {
                 allow_prefix,
                 choices,
                 questions: Vec::new(),
+                permissions: None,
+                elicitation: None,
                 asked_at: params
                     .get("startedAtMs")
                     .and_then(Value::as_i64)
                     .unwrap_or(now_ms),
             },
             id,
+            asked: None,
         })
     }
 
@@ -137,43 +236,52 @@ impl Parked {
                 allow_prefix: None,
                 choices: vec![ApprovalChoice::Approve, ApprovalChoice::Decline],
                 questions,
+                permissions: None,
+                elicitation: None,
                 asked_at: now_ms,
             },
             id,
+            asked: None,
         })
     }
 
-    /// The reply to questions: the user's answers to those asked (each question's id to its
-    /// answers; unknown ids and empty answers left out), none unless `choice` sends them.
-    pub fn reply_with(
-        &self,
-        choice: ApprovalChoice,
-        answers: &BTreeMap<String, Vec<String>>,
-    ) -> Value {
-        if self.request.kind != ApprovalKind::Questions {
-            return self.reply(choice);
-        }
-        let mut given = serde_json::Map::new();
-        if choice == ApprovalChoice::Approve {
-            for question in &self.request.questions {
-                let said: Vec<&String> = answers
-                    .get(&question.id)
-                    .into_iter()
-                    .flatten()
-                    .filter(|a| !a.trim().is_empty())
-                    .collect();
-                if !said.is_empty() {
-                    given.insert(question.id.clone(), json!({ "answers": said }));
+    /// The reply to `choice`, with what the user gave: answers to questions (those asked, empty
+    /// ones left out; none unless `choice` sends them), a form's content (checked by the caller).
+    pub fn reply_with(&self, choice: ApprovalChoice, given: Given<'_>) -> Value {
+        match (self.request.kind, given) {
+            (ApprovalKind::Questions, Given::Answers(answers)) => {
+                let mut said = serde_json::Map::new();
+                if choice == ApprovalChoice::Approve {
+                    for question in &self.request.questions {
+                        let answered: Vec<&String> = answers
+                            .get(&question.id)
+                            .into_iter()
+                            .flatten()
+                            .filter(|a| !a.trim().is_empty())
+                            .collect();
+                        if !answered.is_empty() {
+                            said.insert(question.id.clone(), json!({ "answers": answered }));
+                        }
+                    }
                 }
+                json!({ "answers": said })
             }
+            (ApprovalKind::Elicitation, Given::Form(content))
+                if choice == ApprovalChoice::Approve =>
+            {
+                json!({ "action": "accept", "content": content, "_meta": null })
+            }
+            _ => self.reply(choice),
         }
-        json!({ "answers": given })
     }
 
     /// The reply codex expects for `choice` (questions: none answered).
     pub fn reply(&self, choice: ApprovalChoice) -> Value {
-        if self.request.kind == ApprovalKind::Questions {
-            return json!({ "answers": {} });
+        match self.request.kind {
+            ApprovalKind::Questions => return json!({ "answers": {} }),
+            ApprovalKind::Permissions => return self.permissions_reply(choice),
+            ApprovalKind::Elicitation => return self.elicitation_reply(choice),
+            ApprovalKind::Command | ApprovalKind::FileChange => {}
         }
         let decision = match choice {
             ApprovalChoice::Approve => json!("accept"),
@@ -189,6 +297,135 @@ impl Parked {
         };
         json!({ "decision": decision })
     }
+}
+
+impl Parked {
+    /// Access granted is all that was asked (the card shows all of it), for the turn or the
+    /// session; declined, none.
+    fn permissions_reply(&self, choice: ApprovalChoice) -> Value {
+        let asked = self.asked.clone().unwrap_or_else(|| json!({}));
+        let (granted, scope) = match choice {
+            ApprovalChoice::Approve => (asked, "turn"),
+            ApprovalChoice::ApproveForSession => (asked, "session"),
+            _ => (json!({}), "turn"),
+        };
+        json!({ "permissions": granted, "scope": scope })
+    }
+
+    /// A form sent empty (its content comes through [`Given::Form`]), a page opened, a tool
+    /// call allowed (for the session: codex does not ask again); Stop and the like cancel.
+    fn elicitation_reply(&self, choice: ApprovalChoice) -> Value {
+        let tool_call = matches!(
+            self.request.elicitation.as_deref(),
+            Some(Elicitation {
+                ask: ElicitationAsk::ToolCall { .. },
+                ..
+            })
+        );
+        let form = matches!(
+            self.request.elicitation.as_deref(),
+            Some(Elicitation {
+                ask: ElicitationAsk::Form { .. },
+                ..
+            })
+        );
+        match choice {
+            ApprovalChoice::Approve if form || tool_call => {
+                json!({ "action": "accept", "content": {}, "_meta": null })
+            }
+            // A page opened.
+            ApprovalChoice::Approve | ApprovalChoice::AllowPrefix => {
+                json!({ "action": "accept", "content": null, "_meta": null })
+            }
+            ApprovalChoice::ApproveForSession => {
+                json!({ "action": "accept", "content": {}, "_meta": { "persist": "session" } })
+            }
+            ApprovalChoice::Decline => {
+                json!({ "action": "decline", "content": null, "_meta": null })
+            }
+            ApprovalChoice::CancelTurn => {
+                json!({ "action": "cancel", "content": null, "_meta": null })
+            }
+        }
+    }
+}
+
+/// What codex asks in a request for access, as the card shows it: its paths (old-style lists
+/// and newer entries alike; patterns and special places in words). `None` when there is too
+/// much to show, or nothing: then it is declined.
+fn read_permissions(asked: &Value) -> Option<PermissionAsk> {
+    let mut ask = PermissionAsk {
+        network: asked
+            .pointer("/network/enabled")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        ..PermissionAsk::default()
+    };
+    fn add(list: &mut Vec<String>, place: String) {
+        if !list.contains(&place) {
+            list.push(place);
+        }
+    }
+    for key in ["read", "write"] {
+        for path in asked
+            .pointer(&format!("/fileSystem/{key}"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let list = if key == "read" {
+                &mut ask.read
+            } else {
+                &mut ask.write
+            };
+            add(list, path.as_str()?.to_string());
+        }
+    }
+    for entry in asked
+        .pointer("/fileSystem/entries")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let place = place_in_words(entry.get("path")?)?;
+        match entry.get("access").and_then(Value::as_str)? {
+            "read" => add(&mut ask.read, place),
+            "write" => add(&mut ask.write, place),
+            // Less access, not more: nothing to agree to.
+            "deny" => {}
+            _ => return None,
+        }
+    }
+    if ask.read.len() + ask.write.len() > MOST_PATHS {
+        return None;
+    }
+    (ask != PermissionAsk::default()).then_some(ask)
+}
+
+/// A file-system entry's path as the user reads it.
+fn place_in_words(path: &Value) -> Option<String> {
+    let text = |key: &str| path.get(key).and_then(Value::as_str).map(str::to_string);
+    Some(match path.get("type").and_then(Value::as_str)? {
+        "path" => text("path")?,
+        "glob_pattern" => format!("files matching {}", text("pattern")?),
+        "special" => {
+            let special = path.get("value")?;
+            let sub = special
+                .get("subpath")
+                .and_then(Value::as_str)
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
+            match special.get("kind").and_then(Value::as_str)? {
+                "root" => "the whole file system".into(),
+                "minimal" => "the system files programs need".into(),
+                "project_roots" => format!("the workspace{sub}"),
+                "tmpdir" => "the temp folder".into(),
+                "slash_tmp" => "/tmp".into(),
+                _ => format!("{}{sub}", special.get("path").and_then(Value::as_str)?),
+            }
+        }
+        _ => return None,
+    })
 }
 
 /// The answers codex offers for a command, in its order; Decline is always offered (codex
@@ -396,5 +633,116 @@ mod tests {
         assert!(approvals.take("p:2").is_none());
         assert_eq!(approvals.drain().len(), 1);
         assert!(approvals.pending().is_empty());
+    }
+
+    #[test]
+    fn a_request_for_access_is_granted_whole_for_the_turn_or_session_or_not_at_all() {
+        let params = json!({"threadId": "t", "turnId": "turn", "itemId": "call_p", "cwd": "/w",
+            "startedAtMs": 4, "reason": "Fetch the docs",
+            "permissions": {"network": {"enabled": true}, "fileSystem": {"read": null, "write": ["/data/out"]}}});
+        let parked =
+            Parked::read_request("p", json!(7), PERMISSIONS, &params, 0).expect("an approval");
+        assert_eq!(parked.request.kind, ApprovalKind::Permissions);
+        assert_eq!(
+            parked.request.permissions,
+            Some(PermissionAsk {
+                network: true,
+                read: vec![],
+                write: vec!["/data/out".into()]
+            })
+        );
+        assert_eq!(parked.request.reason.as_deref(), Some("Fetch the docs"));
+        let grant = json!({"network": {"enabled": true}, "fileSystem": {"read": null, "write": ["/data/out"]}});
+        assert_eq!(
+            parked.reply(ApprovalChoice::Approve),
+            json!({"permissions": grant, "scope": "turn"})
+        );
+        assert_eq!(
+            parked.reply(ApprovalChoice::ApproveForSession),
+            json!({"permissions": grant, "scope": "session"})
+        );
+        for refused in [ApprovalChoice::Decline, ApprovalChoice::CancelTurn] {
+            assert_eq!(
+                parked.reply(refused),
+                json!({"permissions": {}, "scope": "turn"})
+            );
+        }
+        // What the card could not show is never granted unseen: not parked (declined).
+        let entries = json!({"turnId": "turn", "itemId": "c", "permissions": {"network": null,
+            "fileSystem": {"read": null, "write": null, "entries": [{"path": {"type": "special"}, "access": "write"}]}}});
+        assert!(Parked::read_request("p", json!(8), PERMISSIONS, &entries, 0).is_none());
+        let newer = json!({"turnId": "turn", "itemId": "c", "permissions": {"network": null,
+            "fileSystem": {"read": null, "write": null, "entries": [
+                {"path": {"type": "path", "path": "/srv/a"}, "access": "read"},
+                {"path": {"type": "special", "value": {"kind": "root"}}, "access": "write"},
+                {"path": {"type": "glob_pattern", "pattern": "**/.env"}, "access": "deny"}]}}});
+        let parked = Parked::read_request("p", json!(10), PERMISSIONS, &newer, 0).expect("shown");
+        assert_eq!(
+            parked.request.permissions,
+            Some(PermissionAsk {
+                network: false,
+                read: vec!["/srv/a".into()],
+                write: vec!["the whole file system".into()]
+            })
+        );
+        assert_eq!(
+            parked.reply(ApprovalChoice::Approve)["permissions"],
+            newer["permissions"],
+            "granted as asked"
+        );
+        let nothing = json!({"turnId": "turn", "itemId": "c", "permissions": {"network": null, "fileSystem": null}});
+        assert!(Parked::read_request("p", json!(9), PERMISSIONS, &nothing, 0).is_none());
+    }
+
+    #[test]
+    fn an_mcp_form_is_answered_with_its_content_and_a_tool_call_for_the_session() {
+        let params = json!({"threadId": "t", "turnId": null, "serverName": "docs", "mode": "form",
+            "message": "Your name?", "_meta": null,
+            "requestedSchema": {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}});
+        let parked =
+            Parked::read_request("p", json!("e1"), ELICITATION, &params, 0).expect("a form");
+        assert_eq!(parked.request.kind, ApprovalKind::Elicitation);
+        assert_eq!(parked.request.turn_id, "", "asked outside a turn");
+        assert_eq!(
+            parked.request.choices,
+            vec![ApprovalChoice::Approve, ApprovalChoice::Decline]
+        );
+        let content = json!({"name": "Ada"});
+        assert_eq!(
+            parked.reply_with(
+                ApprovalChoice::Approve,
+                Given::Form(content.as_object().expect("object"))
+            ),
+            json!({"action": "accept", "content": {"name": "Ada"}, "_meta": null})
+        );
+        assert_eq!(parked.reply(ApprovalChoice::Decline)["action"], "decline");
+        assert_eq!(
+            parked.reply(ApprovalChoice::CancelTurn)["action"],
+            "cancel",
+            "Stop"
+        );
+        let tool = json!({"threadId": "t", "turnId": "turn", "serverName": "docs", "mode": "form",
+            "message": "Allow the docs MCP server to run tool \"search\"?",
+            "requestedSchema": {"type": "object", "properties": {}},
+            "_meta": {"codex_approval_kind": "mcp_tool_call", "persist": ["session", "always"]}});
+        let parked =
+            Parked::read_request("p", json!(2), ELICITATION, &tool, 0).expect("a tool call");
+        assert_eq!(
+            parked.request.choices,
+            vec![
+                ApprovalChoice::Approve,
+                ApprovalChoice::ApproveForSession,
+                ApprovalChoice::Decline
+            ],
+            "never always: the session's config is rewritten at each start"
+        );
+        assert_eq!(
+            parked.reply(ApprovalChoice::ApproveForSession),
+            json!({"action": "accept", "content": {}, "_meta": {"persist": "session"}})
+        );
+        assert_eq!(
+            parked.reply(ApprovalChoice::Approve),
+            json!({"action": "accept", "content": {}, "_meta": null})
+        );
     }
 }

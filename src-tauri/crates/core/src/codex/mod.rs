@@ -5,6 +5,7 @@
 pub mod approvals;
 pub mod client;
 pub mod discovery;
+pub mod elicitation;
 pub mod options;
 pub mod process;
 pub mod requests;

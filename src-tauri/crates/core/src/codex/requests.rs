@@ -41,6 +41,18 @@ pub fn answer(method: &str, params: &Value) -> Answer {
             result: json!({ "decision": "decline" }),
             summary: "Codex asked to change files in a way this version of Codex Desk cannot show; it was declined.".into(),
         },
+        "mcpServer/elicitation/request" => Answer::Result {
+            result: json!({ "action": "decline", "content": null, "_meta": null }),
+            summary: format!(
+                "The MCP server `{}` asked for something this version of Codex Desk cannot show{}; it was declined.",
+                text("serverName"),
+                Some(text("message")).filter(|m| !m.is_empty()).map(|m| format!(" (“{m}”)")).unwrap_or_default()
+            ),
+        },
+        "item/permissions/requestApproval" => Answer::Result {
+            result: json!({ "permissions": {}, "scope": "turn" }),
+            summary: "Codex asked for access this version of Codex Desk cannot show; it was declined.".into(),
+        },
         "execCommandApproval" | "applyPatchApproval" => Answer::Result {
             result: json!({ "decision": { "denied": { "rejection": "Approvals are not available in this version of Codex Desk." } } }),
             summary: "Codex asked for an approval; Codex Desk declined it (approvals are not available yet).".into(),

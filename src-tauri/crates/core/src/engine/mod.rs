@@ -23,12 +23,14 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use codex_desk_protocol::{
-    AppState, ApprovalChoice, ApprovalKind, ApprovalOutcome, ApprovalRequest, EventBatch,
-    PromptInfo, QueuedPrompt, SandboxMode, SearchQuery, SearchResults, SessionEvent, SessionInfo,
-    SessionOptions, SessionStatus, StoredItem, Transcript, TranscriptPage,
+    AppState, ApprovalChoice, ApprovalKind, ApprovalOutcome, ApprovalRequest, Elicitation,
+    ElicitationAsk, EventBatch, PromptInfo, QueuedPrompt, SandboxMode, SearchQuery, SearchResults,
+    SessionEvent, SessionInfo, SessionOptions, SessionStatus, StoredItem, Transcript,
+    TranscriptPage,
 };
 
 use crate::account::{self, Account, AccountConfig};
+use crate::codex::approvals::Given;
 use crate::codex::discovery::{self, CodexBinary};
 use crate::codex::session::{Launch, LiveSession};
 use crate::error::{CoreError, Result};
@@ -741,7 +743,20 @@ impl Engine {
 
     /// Answers the question `key` codex waits on in session `id`.
     pub async fn answer_approval(&self, id: &str, key: &str, choice: ApprovalChoice) -> Result<()> {
-        self.answer(id, key, choice, None).await
+        self.answer(id, key, choice, Given::Nothing).await
+    }
+
+    /// Sends the form an MCP server asked for (`key` in session `id`), filled in: checked
+    /// against its fields first (a wrong or missing answer is refused with what to fix, and the
+    /// form stays asked). Like answers to questions, the content goes to codex only.
+    pub async fn answer_form(
+        &self,
+        id: &str,
+        key: &str,
+        content: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<()> {
+        self.answer(id, key, ApprovalChoice::Approve, Given::Form(content))
+            .await
     }
 
     /// Sends the user's answers to the questions `key` codex asked in session `id` (each
@@ -753,17 +768,18 @@ impl Engine {
         key: &str,
         answers: &std::collections::BTreeMap<String, Vec<String>>,
     ) -> Result<()> {
-        self.answer(id, key, ApprovalChoice::Approve, Some(answers))
+        self.answer(id, key, ApprovalChoice::Approve, Given::Answers(answers))
             .await
     }
 
-    /// Answers question `key` with `choice`; `answers` (questions only) what the user said.
+    /// Answers question `key` with `choice`; `given` what the user said besides (answers to
+    /// questions, a form's content).
     async fn answer(
         &self,
         id: &str,
         key: &str,
         choice: ApprovalChoice,
-        answers: Option<&std::collections::BTreeMap<String, Vec<String>>>,
+        given: Given<'_>,
     ) -> Result<()> {
         self.session(id).await?;
         let live = lock(&self.inner.live).get(id).cloned();
@@ -775,16 +791,52 @@ impl Engine {
         let Some((live, parked)) = parked else {
             return Err(CoreError::NotAsked);
         };
-        if answers.is_some() && parked.request.kind != ApprovalKind::Questions {
-            // Answers are for questions; a command or file change is not approved this way.
-            live.approvals.park(parked);
-            return Err(CoreError::NotAsked);
-        }
-        let no_answers = Default::default();
-        let answers = answers.unwrap_or(&no_answers);
+        let form = match parked.request.elicitation.as_deref() {
+            Some(Elicitation {
+                ask: ElicitationAsk::Form { fields },
+                ..
+            }) => Some(fields),
+            _ => None,
+        };
+        let checked;
+        let given = match (given, form) {
+            // Answers are for questions, content for forms: a command or file change is not
+            // approved this way.
+            (Given::Answers(_), _) if parked.request.kind != ApprovalKind::Questions => {
+                live.approvals.park(parked);
+                return Err(CoreError::NotAsked);
+            }
+            (Given::Form(_), None) => {
+                live.approvals.park(parked);
+                return Err(CoreError::NotAsked);
+            }
+            (Given::Form(content), Some(fields)) => {
+                match crate::codex::elicitation::check_form(fields, content) {
+                    Ok(serde_json::Value::Object(content)) => {
+                        checked = content;
+                        Given::Form(&checked)
+                    }
+                    Ok(_) => Given::Nothing,
+                    Err(why) => {
+                        live.approvals.park(parked);
+                        return Err(CoreError::InvalidInput(why));
+                    }
+                }
+            }
+            // A form is sent only with its content.
+            (Given::Nothing, Some(fields))
+                if choice == ApprovalChoice::Approve && !fields.is_empty() =>
+            {
+                live.approvals.park(parked);
+                return Err(CoreError::InvalidInput(
+                    "Fill in the form and send it, or decline.".into(),
+                ));
+            }
+            (given, _) => given,
+        };
         if let Err(e) = live
             .client()
-            .respond(parked.id.clone(), parked.reply_with(choice, answers))
+            .respond(parked.id.clone(), parked.reply_with(choice, given))
             .await
         {
             // Codex is gone: nothing waits on the answer any more.
@@ -796,12 +848,15 @@ impl Engine {
             // Codex keeps that grant in memory: this process stays while the session is open.
             live.keep_grants();
         }
-        self.inner.store.record_decision(
-            id,
-            &parked.request.turn_id,
-            &parked.request.item_id,
-            choice,
-        );
+        // Kept with the item it was about (an MCP server's form is about none).
+        if !parked.request.item_id.is_empty() {
+            self.inner.store.record_decision(
+                id,
+                &parked.request.turn_id,
+                &parked.request.item_id,
+                choice,
+            );
+        }
         tracing::info!(session = %id, %key, ?choice, kind = ?parked.request.kind, "the user answered a question");
         self.emit(
             id,

@@ -97,7 +97,7 @@ pub(super) async fn run(
                 params,
             } => {
                 // A question for the user waits for their answer (or Stop, or codex's exit).
-                if let Some(parked) = approvals::Parked::read(
+                if let Some(parked) = approvals::Parked::read_request(
                     &live.process,
                     request_id.clone(),
                     &method,

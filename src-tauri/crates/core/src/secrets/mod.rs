@@ -60,8 +60,10 @@ const SECRET_KEYS: &[&str] = &[
     "sessionToken",
     "authorization",
     "Authorization",
-    // What the user answered codex's questions (some are secret).
+    // What the user answered codex's questions, or filled in an MCP server's form (some are
+    // secret).
     "answers",
+    "content",
 ];
 
 /// A copy of `value` with every credential-bearing field replaced by `"<redacted>"`, for logs.

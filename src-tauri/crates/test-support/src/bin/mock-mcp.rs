@@ -1,17 +1,65 @@
-//! `mock-mcp`: a minimal MCP server over stdio (newline-delimited JSON-RPC) with one tool,
-//! `env_fingerprint {name}`, which answers with the SHA-256 of that environment variable's value
-//! (never the value itself), so a test can prove a secret reached the server without the secret
-//! appearing in the transcript.
+//! `mock-mcp`: a minimal MCP server over stdio (newline-delimited JSON-RPC) with tools:
+//! - `env_fingerprint {name}` answers with the SHA-256 of that environment variable's value
+//!   (never the value itself), so a test can prove a secret reached the server without the
+//!   secret appearing in the transcript;
+//! - `ask_user` (read-only) asks the user through an elicitation form (name, copies, format,
+//!   urgent) and answers with what came back: `elicitation: <action> <content>`;
+//! - `open_page` asks the user to open a page (URL elicitation), answered the same way;
+//! - `write_note` (no annotations, so codex asks before calling it) answers `note written`.
 
 use std::io::{BufRead, Write};
 
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+/// Sends an elicitation request and waits for its answer (answering pings meanwhile).
+fn elicit(
+    lines: &mut impl Iterator<Item = std::io::Result<String>>,
+    stdout: &mut std::io::Stdout,
+    id: &str,
+    params: Value,
+) -> String {
+    let request =
+        json!({"jsonrpc": "2.0", "id": id, "method": "elicitation/create", "params": params});
+    let _ = writeln!(stdout, "{request}");
+    let _ = stdout.flush();
+    for line in lines.by_ref() {
+        let Ok(line) = line else { break };
+        let Ok(message) = serde_json::from_str::<Value>(&line) else {
+            continue;
+        };
+        if message.get("id").and_then(Value::as_str) == Some(id) && message.get("method").is_none()
+        {
+            if let Some(error) = message.get("error") {
+                return format!("elicitation: error {error}");
+            }
+            let result = &message["result"];
+            let action = result["action"].as_str().unwrap_or("?");
+            return format!(
+                "elicitation: {action} {}",
+                result.get("content").unwrap_or(&Value::Null)
+            );
+        }
+        if message.get("method").and_then(Value::as_str) == Some("ping") {
+            if let Some(ping) = message.get("id") {
+                let _ = writeln!(
+                    stdout,
+                    "{}",
+                    json!({"jsonrpc": "2.0", "id": ping, "result": {}})
+                );
+                let _ = stdout.flush();
+            }
+        }
+    }
+    "elicitation: no answer".into()
+}
+
 fn main() {
     let stdin = std::io::stdin();
     let mut stdout = std::io::stdout();
-    for line in stdin.lock().lines() {
+    let mut lines = stdin.lock().lines();
+    let mut asked = 0;
+    while let Some(line) = lines.next() {
         let Ok(line) = line else { break };
         let Ok(message) = serde_json::from_str::<Value>(&line) else {
             continue;
@@ -30,7 +78,70 @@ fn main() {
                 "name": "env_fingerprint",
                 "description": "SHA-256 of an environment variable of this server",
                 "inputSchema": {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}
+            }, {
+                "name": "ask_user",
+                "description": "Asks the user where to send a report",
+                "inputSchema": {"type": "object", "properties": {}},
+                "annotations": {"readOnlyHint": true}
+            }, {
+                "name": "open_page",
+                "description": "Asks the user to open a page",
+                "inputSchema": {"type": "object", "properties": {}},
+                "annotations": {"readOnlyHint": true}
+            }, {
+                "name": "write_note",
+                "description": "Writes a note",
+                "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}}
             }]}),
+            "tools/call"
+                if message.pointer("/params/name").and_then(Value::as_str) == Some("ask_user") =>
+            {
+                asked += 1;
+                // Properties not in alphabetical order: the form keeps the server's.
+                let text = elicit(
+                    &mut lines,
+                    &mut stdout,
+                    &format!("ask-{asked}"),
+                    json!({
+                        "message": "Where should the report go?",
+                        "requestedSchema": {
+                            "type": "object",
+                            "properties": {
+                                "recipient": {"type": "string", "title": "Recipient", "format": "email"},
+                                "copies": {"type": "integer", "title": "Copies", "minimum": 1, "maximum": 5},
+                                "format": {"type": "string", "title": "Format", "oneOf": [
+                                    {"const": "pdf", "title": "PDF"}, {"const": "md", "title": "Markdown"}]},
+                                "urgent": {"type": "boolean", "title": "Urgent", "default": false}
+                            },
+                            "required": ["recipient", "copies"]
+                        }
+                    }),
+                );
+                json!({"content": [{"type": "text", "text": text}], "isError": false})
+            }
+            "tools/call"
+                if message.pointer("/params/name").and_then(Value::as_str) == Some("open_page") =>
+            {
+                asked += 1;
+                let text = elicit(
+                    &mut lines,
+                    &mut stdout,
+                    &format!("ask-{asked}"),
+                    json!({
+                        "mode": "url",
+                        "message": "Sign in to the docs service",
+                        "url": "https://docs.example.com/connect?session=42",
+                        "elicitationId": format!("page-{asked}")
+                    }),
+                );
+                json!({"content": [{"type": "text", "text": text}], "isError": false})
+            }
+            "tools/call"
+                if message.pointer("/params/name").and_then(Value::as_str)
+                    == Some("write_note") =>
+            {
+                json!({"content": [{"type": "text", "text": "note written"}], "isError": false})
+            }
             "tools/call" => {
                 let name = message
                     .pointer("/params/arguments/name")
