@@ -133,7 +133,17 @@ async function timedOpen(wd, title, itemId) {
      requestAnimationFrame(check);`,
     [title, itemId],
   );
-  return wd.waitFor(`${title} to show ${itemId}`, () => wd.script("return window.__bench"), 120000);
+  try {
+    return await wd.waitFor(`${title} to show ${itemId}`, () => wd.script("return window.__bench"), 120000);
+  } catch (error) {
+    // What the list showed instead.
+    const state = await wd.script(
+      `const list = document.querySelector('.transcript');
+       return { scrollTop: list?.scrollTop, scrollHeight: list?.scrollHeight, height: list?.clientHeight,
+                cards: [...document.querySelectorAll('[data-item-id]')].map((c) => c.dataset.itemId + '@' + Math.round(c.getBoundingClientRect().top)).slice(-6) };`,
+    );
+    throw new Error(`${error.message}; the list: ${JSON.stringify(state)}`);
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type WheelEvent } from "react";
-import { Virtuoso, type VirtuosoHandle } from "react-virtuoso";
+import { Virtuoso, type StateSnapshot, type VirtuosoHandle } from "react-virtuoso";
 import { useController } from "../state/hooks";
 import { isTurnRunning, orderedEntries, type Entry, type SessionView } from "../state/sessionView";
 import { perfNote } from "../perf";
@@ -42,6 +42,21 @@ function Footer({ context }: { context?: ListContext }) {
 }
 
 const components = { Header, Footer };
+
+/**
+ * Where each session's list was when the user left it (its measured card heights and scroll
+ * position), so going back to a session that did not change meanwhile shows it at once instead
+ * of measuring its cards again. Keyed by session; a few kept.
+ */
+const leftAt = new Map<string, { snapshot: StateSnapshot; shape: string }>();
+const SESSIONS_REMEMBERED = 20;
+
+/** What must be the same for a saved list to fit: the cards, the page, the window's width. */
+function shapeOf(view: SessionView, entries: Entry[]): string | null {
+  // Opened at an item, or a turn running (cards growing): measured afresh.
+  if (view.focus !== null || isTurnRunning(view) || entries.length === 0) return null;
+  return [view.prepended, entries.length, entries[0]?.id, entries.at(-1)?.id, view.order.length, window.innerWidth].join("|");
+}
 
 /** The ids of each turn's first user message (completed), where a rollback can start. */
 function firstMessages(entries: Entry[]): Set<string> {
@@ -97,6 +112,30 @@ export function Transcript({ view }: { view: SessionView }) {
     const at = focusSeq === null ? -1 : entries.findIndex((e) => e.kind === "item" && e.seq === focusSeq);
     return at < 0 ? ({ index: "LAST", align: "end" } as const) : ({ index: at, align: "center" } as const);
   });
+  // Back in a session left unchanged: as it was (read once, at mount).
+  const [restored] = useState(() => {
+    const saved = leftAt.get(view.sessionId);
+    const shape = shapeOf(view, entries);
+    return saved && shape !== null && saved.shape === shape ? saved.snapshot : undefined;
+  });
+  // Leaving: remember where the list was. The latest view and entries are read then.
+  const latest = useRef({ view, entries });
+  useLayoutEffect(() => {
+    latest.current = { view, entries };
+  });
+  useLayoutEffect(
+    () => () => {
+      const { view: last, entries: shown } = latest.current;
+      const shape = shapeOf(last, shown);
+      leftAt.delete(last.sessionId);
+      if (shape === null || !following.current) return;
+      list.current?.getState((snapshot) => {
+        leftAt.set(last.sessionId, { snapshot, shape });
+        if (leftAt.size > SESSIONS_REMEMBERED) leftAt.delete(leftAt.keys().next().value as string);
+      });
+    },
+    [],
+  );
   const context = useMemo<ListContext>(
     () => ({ hasOlder, retrying, empty: loaded && entries.length === 0 }),
     [hasOlder, retrying, loaded, entries.length],
@@ -177,6 +216,7 @@ export function Transcript({ view }: { view: SessionView }) {
           components={components}
           firstItemIndex={FIRST_INDEX - view.prepended}
           initialTopMostItemIndex={start}
+          restoreStateFrom={restored}
           computeItemKey={(_, entry) => entry.id}
           itemContent={itemContent}
           followOutput={() => (following.current ? "auto" : false)}
