@@ -21,7 +21,8 @@ export interface Controller {
   load(): Promise<void>;
   openDataFolder(): Promise<void>;
   openLogsFolder(): Promise<void>;
-  openLink(url: string): Promise<void>;
+  /** Opens a web or mail link in the system browser; false (and a notice) when it could not. */
+  openLink(url: string): Promise<boolean>;
   dismissNotice(index: number): void;
   select(sessionId: string): Promise<void>;
   showNewSession(shown: boolean): void;
@@ -274,7 +275,13 @@ export function createController(backend: Backend, store: AppStore, focused: () 
     openDataFolder: () => backend.openDataFolder().catch(() => {}),
     openLogsFolder: () => backend.openLogsFolder().catch(() => {}),
     openLink: (url) =>
-      backend.openLink(url).catch((error) => store.dispatch({ type: "noticeAdded", notice: toErrorPayload(error).message })),
+      backend.openLink(url).then(
+        () => true,
+        (error) => {
+          store.dispatch({ type: "noticeAdded", notice: toErrorPayload(error).message });
+          return false;
+        },
+      ),
     dismissNotice: (index) => store.dispatch({ type: "noticeDismissed", index }),
     showNewSession: (shown) => store.dispatch({ type: "newSessionShown", shown }),
     pickFolder: () => backend.pickFolder().catch(() => null),

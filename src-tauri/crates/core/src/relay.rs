@@ -40,7 +40,11 @@ impl RelayInput {
     /// Sends an event: deltas are shed when the queue is full, anything else waits for room.
     /// Returns false once the relay has stopped (its subscriber went away).
     pub async fn send(&self, event: SessionEvent) -> bool {
-        let at = unix_ms();
+        self.send_at(event, unix_ms()).await
+    }
+
+    /// [`Self::send`] for an event of `at` (Unix ms), such as when codex's line was read.
+    pub async fn send_at(&self, event: SessionEvent, at: i64) -> bool {
         if is_delta(&event) {
             match self.tx.try_send((event, at)) {
                 Ok(()) => true,
@@ -215,7 +219,8 @@ impl Batcher {
     }
 }
 
-fn unix_ms() -> i64 {
+/// Now, in Unix milliseconds.
+pub fn unix_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))

@@ -3,10 +3,21 @@
 //! WebKitGTK composites the page through OpenGL. Without a GPU (a VM, a remote desktop, a
 //! headless server under Xvfb) that OpenGL is Mesa's software rasterizer, and compositing through
 //! it costs the web process about three times the CPU of plain drawing: on the project's 2-core
-//! machine a streamed answer's frames took 135–391 ms (95th percentile) composited and 39–49 ms
+//! machine a streamed answer's frames took 135–391 ms (95th percentile) composited and 46–64 ms
 //! not, scrolling 70 ms and 18 ms. So where the machine has no GPU render node, compositing is
 //! turned off. With a GPU, WebKit's default stays. The user's own `WEBKIT_DISABLE_COMPOSITING_MODE`
 //! or `WEBKIT_FORCE_COMPOSITING_MODE` always wins.
+
+/// Set once `choose` turned compositing off itself.
+static SET_BY_APP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The variable `choose` set for the window (not the user), which other programs the app starts
+/// should not inherit.
+pub fn set_by_app() -> Option<&'static str> {
+    SET_BY_APP
+        .load(std::sync::atomic::Ordering::Relaxed)
+        .then_some("WEBKIT_DISABLE_COMPOSITING_MODE")
+}
 
 /// What was decided, for the log once logging runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +44,7 @@ pub fn choose() -> Rendering {
     }
     // Single-threaded still: nothing reads the environment concurrently.
     std::env::set_var(OFF, "1");
+    SET_BY_APP.store(true, std::sync::atomic::Ordering::Relaxed);
     Rendering::NoCompositing
 }
 
@@ -41,13 +53,19 @@ pub fn choose() -> Rendering {
     Rendering::Default
 }
 
-/// Whether `dri` (normally `/dev/dri`) holds a GPU render node (`renderD128`, ...).
+/// Whether `dri` (normally `/dev/dri`) holds a GPU render node (`renderD128`, ...) this user
+/// may open: one without permission (not in the `render` group) is no GPU for WebKit either.
 #[cfg(target_os = "linux")]
 fn has_render_node(dri: &std::path::Path) -> bool {
     std::fs::read_dir(dri).is_ok_and(|entries| {
-        entries
-            .flatten()
-            .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+        entries.flatten().any(|e| {
+            e.file_name().to_string_lossy().starts_with("renderD")
+                && std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .open(e.path())
+                    .is_ok()
+        })
     })
 }
 
@@ -65,7 +83,17 @@ mod tests {
             !has_render_node(dir.path()),
             "a display-only card is no GPU to render with"
         );
-        std::fs::write(dir.path().join("renderD128"), "").expect("render node");
+        let node = dir.path().join("renderD128");
+        std::fs::write(&node, "").expect("render node");
         assert!(has_render_node(dir.path()));
+        // One this user cannot open (as root, permissions do not stop it: skipped then).
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&node, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+        if std::fs::OpenOptions::new().read(true).open(&node).is_err() {
+            assert!(
+                !has_render_node(dir.path()),
+                "a node this user may not open"
+            );
+        }
     }
 }

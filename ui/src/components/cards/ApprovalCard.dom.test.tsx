@@ -13,6 +13,8 @@ import { AppContext } from "../../state/hooks";
 import { approvalEntry, type ApprovalEntry } from "../../state/sessionView";
 import { createAppStore } from "../../state/store";
 import { ApprovalCard } from "./ApprovalCard";
+import { formContent } from "./ElicitationForm";
+import type { FormField } from "../../generated/desk/FormField";
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -49,7 +51,10 @@ describe("ApprovalCard", () => {
         forms.push(content);
         if ((content.copies as number) > 2) throw { code: null, message: "“Copies” takes a number from 1 to 2.", detail: null };
       },
-      openLink: async (url: string) => void opened.push(url),
+      openLink: async (url: string) => {
+        if (url.includes("refused")) throw { code: null, message: "Codex Desk opens only web and mail links", detail: null };
+        opened.push(url);
+      },
     };
     const store = createAppStore({ ...initialAppView, loading: false });
     const controller = createController(backend, store);
@@ -238,5 +243,19 @@ describe("ApprovalCard", () => {
     shown = await render({ ...approvalEntry(access), outcome: { by: "user", choice: "approveForSession" } });
     expect(shown.host.textContent).toContain("You gave it this access for the rest of the session.");
     await act(async () => shown.root.unmount());
+  });
+
+  it("sends an untouched yes/no only when required (unticked: no), and a page the browser did not open is not accepted", async () => {
+    const yesNo = (name: string, required: boolean): FormField => ({ name, title: name, description: "", required, input: { type: "boolean", default: null } });
+    expect(formContent([yesNo("optional", false), yesNo("required", true)], {})).toEqual({ required: false });
+    expect(formContent([yesNo("optional", false)], { optional: true })).toEqual({ optional: true });
+
+    const page = asked({ elicitation: { server: "docs", message: "", ask: { type: "url", url: "https://refused.example/" } } });
+    const { answers, host, root } = await render(approvalEntry(page));
+    const open = [...host.querySelectorAll("button")].find((b) => b.textContent === "Open the page");
+    await act(async () => open?.click());
+    expect(answers).toEqual([]);
+    expect(host.textContent).toContain("Waiting for you");
+    await act(async () => root.unmount());
   });
 });

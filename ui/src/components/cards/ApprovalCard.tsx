@@ -169,9 +169,9 @@ export function ApprovalCard({ entry, sessionId }: { entry: ApprovalEntry; sessi
               type="button"
               className={choice === "approve" ? "primary" : choice === "cancelTurn" ? "danger" : undefined}
               disabled={sending}
-              onClick={() => {
-                // The page opens in the browser first; the server hears it was accepted.
-                if (choice === "approve" && elicitation?.ask.type === "url") void controller.openLink(elicitation.ask.url);
+              onClick={async () => {
+                // The page opens in the browser first; only then does the server hear it was.
+                if (choice === "approve" && elicitation?.ask.type === "url" && !(await controller.openLink(elicitation.ask.url))) return;
                 void answer(choice);
               }}
             >

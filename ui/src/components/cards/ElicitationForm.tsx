@@ -10,7 +10,8 @@ function initial(input: FieldInput): unknown {
     case "number":
       return input.default === null ? "" : String(input.default);
     case "boolean":
-      return input.default ?? false;
+      // Untouched and without a default: not answered (unless required: unticked is "no").
+      return input.default;
     case "choice":
       return input.many ? input.default : (input.default[0] ?? "");
   }
@@ -20,8 +21,8 @@ function initial(input: FieldInput): unknown {
 export function formContent(fields: FormField[], values: Record<string, unknown>): Record<string, unknown> {
   const content: Record<string, unknown> = {};
   for (const field of fields) {
-    const value = values[field.name];
-    if (value === undefined || value === "") continue;
+    const value = field.input.type === "boolean" && field.required ? (values[field.name] ?? false) : values[field.name];
+    if (value === undefined || value === null || value === "") continue;
     if (field.input.type === "number") {
       const number = Number(value);
       content[field.name] = Number.isFinite(number) && String(value).trim() !== "" ? number : value;

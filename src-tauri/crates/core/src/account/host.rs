@@ -160,7 +160,7 @@ async fn pump(
 ) {
     while let Some(message) = incoming.recv().await {
         match message {
-            Incoming::Notification { method, params } => {
+            Incoming::Notification { method, params, .. } => {
                 let event = match method.as_str() {
                     wire::method::LOGIN_COMPLETED => {
                         let Some(done) = wire::read::<wire::LoginCompleted>(&method, &params)

@@ -511,12 +511,15 @@ impl Approvals {
         parked.remove(key)
     }
 
-    /// Takes the questions of a turn that ended.
+    /// Takes the questions of a turn that ended (codex drops them itself). An MCP server's is
+    /// not the turn's: codex only notes which turn ran when it asked, and keeps waiting.
     pub fn take_turn(&self, turn_id: &str) -> Vec<Parked> {
         let mut parked = self.lock();
         let keys: Vec<String> = parked
             .iter()
-            .filter(|(_, p)| p.request.turn_id == turn_id)
+            .filter(|(_, p)| {
+                p.request.turn_id == turn_id && p.request.kind != ApprovalKind::Elicitation
+            })
             .map(|(k, _)| k.clone())
             .collect();
         keys.iter().filter_map(|k| parked.remove(k)).collect()

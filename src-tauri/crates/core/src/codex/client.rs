@@ -32,6 +32,8 @@ pub enum Incoming {
     Notification {
         method: String,
         params: Value,
+        /// When it was read from codex (Unix ms).
+        read_at_ms: i64,
     },
     /// A server request: must be answered with [`CodexClient::respond`].
     Request {
@@ -275,6 +277,7 @@ async fn read_stdout(
         if line.trim().is_empty() {
             continue;
         }
+        let read_at_ms = crate::relay::unix_ms();
         let Ok(mut message) = serde_json::from_str::<Value>(&line) else {
             tracing::warn!(bytes = line.len(), "codex wrote a line that is not JSON");
             continue;
@@ -300,7 +303,11 @@ async fn read_stdout(
             }
             (Some(method), None) => {
                 if incoming
-                    .send(Incoming::Notification { method, params })
+                    .send(Incoming::Notification {
+                        method,
+                        params,
+                        read_at_ms,
+                    })
                     .await
                     .is_err()
                 {

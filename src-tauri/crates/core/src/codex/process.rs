@@ -69,6 +69,10 @@ impl CodexProcess {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        if let Some(name) = crate::rendering::set_by_app() {
+            // The window's own setting, not the user's: codex and its commands do not get it.
+            cmd.env_remove(name);
+        }
         let mut wrap = CommandWrap::from(cmd);
         platform::contain(&mut wrap);
         wrap.wrap(KillOnDrop);

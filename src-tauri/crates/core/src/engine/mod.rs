@@ -812,11 +812,10 @@ impl Engine {
             }
             (Given::Form(content), Some(fields)) => {
                 match crate::codex::elicitation::check_form(fields, content) {
-                    Ok(serde_json::Value::Object(content)) => {
+                    Ok(content) => {
                         checked = content;
                         Given::Form(&checked)
                     }
-                    Ok(_) => Given::Nothing,
                     Err(why) => {
                         live.approvals.park(parked);
                         return Err(CoreError::InvalidInput(why));
@@ -1112,9 +1111,15 @@ impl Engine {
 
     /// Sends an event to the session's subscriber, if there is one.
     async fn emit(&self, id: &str, event: SessionEvent) {
+        self.emit_read_at(id, event, crate::relay::unix_ms()).await;
+    }
+
+    /// Sends `event` to the window, as of `at_ms` (Unix ms: when what it tells was read from
+    /// codex).
+    async fn emit_read_at(&self, id: &str, event: SessionEvent, at_ms: i64) {
         let relay = lock(&self.inner.relays).get(id).cloned();
         if let Some(relay) = relay {
-            if !relay.send(event).await {
+            if !relay.send_at(event, at_ms).await {
                 let mut relays = lock(&self.inner.relays);
                 if relays.get(id).is_some_and(RelayInput::is_closed) {
                     relays.remove(id);

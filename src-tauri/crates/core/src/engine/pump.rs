@@ -40,7 +40,11 @@ pub(super) async fn run(
             }
         };
         match message {
-            Incoming::Notification { method, params } => {
+            Incoming::Notification {
+                method,
+                params,
+                read_at_ms,
+            } => {
                 // Another thread this codex has loaded (a fork it made): not this session's.
                 if other_thread(&live.thread_id, &params) {
                     tracing::debug!(session = %id, %method, "a notification about another thread");
@@ -67,11 +71,12 @@ pub(super) async fn run(
                     .filter(|e| !e.will_retry && refused_credentials(&e.error))
                     .map(|e| e.turn_id);
                 engine
-                    .emit(
+                    .emit_read_at(
                         &id,
                         SessionEvent::Codex {
                             notification: json!({ "method": method, "params": params }),
                         },
+                        read_at_ms,
                     )
                     .await;
                 if let Some(turn_id) = refused {

@@ -97,7 +97,7 @@ fn main() {
                 if message.pointer("/params/name").and_then(Value::as_str) == Some("ask_user") =>
             {
                 asked += 1;
-                // Properties not in alphabetical order: the form keeps the server's.
+                // Codex hands the fields on sorted by name, whatever the order here.
                 let text = elicit(
                     &mut lines,
                     &mut stdout,
