@@ -447,6 +447,43 @@ test("a command that needs approval waits for the user: Approve runs it, Decline
   });
 });
 
+test("an MCP server's form is a card: checked by the app, sent, and what was filled in reaches the server", async () => {
+  // The user's codex config gains an MCP server (the mock): sessions carry it from there.
+  const config = path.join(work, "user-codex-home", "config.toml");
+  const original = fs.readFileSync(config, "utf8");
+  const server = path.join(target, "debug", "mock-mcp");
+  assert.ok(fs.existsSync(server), `build the mock MCP server first: ${server}`);
+  fs.writeFileSync(config, `${original}\n[mcp_servers.desk]\ncommand = ${JSON.stringify(server)}\n`);
+  try {
+    await withWindow("mcp-form", async (wd) => {
+      await newSession(wd);
+      await prompt(wd, "Please mcp ask_user");
+      const card = await wd.element('[data-kind="approval"]', { contains: "desk asks you" });
+      assert.match(await wd.text(card), /Where should the report go\?/);
+      await wd.element('[data-testid="session-status"]', { contains: "Waiting for you" });
+      const field = (name) => wd.element(`.elicitation-form input[id$=":${name}"]`);
+      await wd.type(await field("recipient"), "ada@example.com");
+      await wd.type(await field("copies"), "9");
+      await wd.click(await wd.element('.elicitation-form input[type="radio"][value="md"]'));
+      await wd.click(await wd.element(".elicitation-form button", { contains: "Send" }));
+      // Over the server's bound: said on the card, which stays with what was typed.
+      await wd.element('.elicitation-form [role="alert"]', { contains: "from 1 to 5" });
+      fs.writeFileSync(path.join(artifacts, "mcp-form-refused.png"), await wd.screenshot());
+      await wd.clear(await field("copies"));
+      await wd.type(await field("copies"), "2");
+      await wd.clickSettled(await wd.element(".elicitation-form button", { contains: "Send" }));
+      await wd.element('[data-kind="approval"]', { contains: "You sent the form." });
+      const answer = await wd.element('[data-kind="agentMessage"]', { contains: "elicitation: accept" });
+      const said = await wd.text(answer);
+      for (const part of ['"recipient":"ada@example.com"', '"copies":2', '"format":"md"']) assert.ok(said.replace(/\\/g, "").includes(part), `${part} in ${said}`);
+      await wd.element('[data-testid="session-status"]', { contains: "Idle" });
+      fs.writeFileSync(path.join(artifacts, "mcp-form-sent.png"), await wd.screenshot());
+    });
+  } finally {
+    fs.writeFileSync(config, original);
+  }
+});
+
 test("a 10,000-item session opens at its newest items, scrolls back to its first, and switching sessions keeps one transcript", async () => {
   const seed = path.join(target, "debug", "seed-session");
   const data = path.join(work, "data");

@@ -1,4 +1,5 @@
 // A minimal W3C WebDriver client over fetch, enough to drive the app through tauri-driver.
+import { execFileSync } from "node:child_process";
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
 export class WebDriver {
@@ -89,6 +90,11 @@ export class WebDriver {
     await this.cmd("POST", this.s(`/element/${id}/value`), { text });
   }
 
+  /** Empties a text field, as a user selecting all of it and deleting would. */
+  async clear(id) {
+    await this.cmd("POST", this.s(`/element/${id}/clear`), {});
+  }
+
   async text(id) {
     return this.cmd("GET", this.s(`/element/${id}/text`));
   }
@@ -97,9 +103,14 @@ export class WebDriver {
     return this.cmd("GET", this.s(`/element/${id}/enabled`));
   }
 
-  /** A PNG of the window once the latest DOM changes are painted (two animation frames). */
+  /**
+   * A PNG of the screen once the latest DOM changes are painted (two animation frames): taken
+   * from the X display, as the user sees it. (WebKitWebDriver's own screenshot never returns
+   * when WebKit draws without compositing, as the app has it on a machine without a GPU.)
+   */
   async screenshot() {
     await this.script("return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))");
+    if (process.env.DISPLAY) return execFileSync("import", ["-window", "root", "png:-"], { maxBuffer: 64 * 1024 * 1024 });
     return Buffer.from(await this.cmd("GET", this.s("/screenshot")), "base64");
   }
 

@@ -150,31 +150,82 @@ fn pct(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-fn report(name: &str, events: usize, elapsed: Duration, mut s: Stats) {
+/// One run's numbers: throughput, batches, latency percentiles (ms), deltas shed.
+struct RunReport {
+    events_per_s: f64,
+    batches: usize,
+    max_batch_bytes: usize,
+    p50: f64,
+    p95: f64,
+    p99: f64,
+    max: f64,
+    shed: usize,
+}
+
+fn report(name: &str, events: usize, elapsed: Duration, mut s: Stats) -> RunReport {
     s.latencies.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let r = RunReport {
+        events_per_s: events as f64 / elapsed.as_secs_f64(),
+        batches: s.batches,
+        max_batch_bytes: s.max_batch_bytes,
+        p50: ms(pct(&s.latencies, 0.50)),
+        p95: ms(pct(&s.latencies, 0.95)),
+        p99: ms(pct(&s.latencies, 0.99)),
+        max: ms(s.latencies.last().copied().unwrap_or_default()),
+        shed: events - s.latencies.len(),
+    };
     println!(
-        "{name}: {events} events in {:.1} ms = {:.0} events/s; {} batches (largest {} B); latency p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms; delivered {} ({} deltas shed under load)",
-        elapsed.as_secs_f64() * 1e3,
-        events as f64 / elapsed.as_secs_f64(),
-        s.batches,
-        s.max_batch_bytes,
-        pct(&s.latencies, 0.50).as_secs_f64() * 1e3,
-        pct(&s.latencies, 0.95).as_secs_f64() * 1e3,
-        pct(&s.latencies, 0.99).as_secs_f64() * 1e3,
-        s.latencies.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
-        s.latencies.len(),
-        events - s.latencies.len(),
+        "{name}: {events} events in {:.1} ms = {:.0} events/s; {} batches (largest {} B); latency p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {} deltas shed under load",
+        ms(elapsed), r.events_per_s, r.batches, r.max_batch_bytes, r.p50, r.p95, r.p99, r.max, r.shed,
+    );
+    r
+}
+
+/// The median of each number over `runs`.
+fn summary(name: &str, runs: &[RunReport]) {
+    let median = |f: &dyn Fn(&RunReport) -> f64| {
+        let mut v: Vec<f64> = runs.iter().map(f).collect();
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!(
+        "{name}, median of {} runs: {:.0} events/s; {:.0} batches (largest {:.0} B); latency p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {:.0} deltas shed",
+        runs.len(),
+        median(&|r| r.events_per_s),
+        median(&|r| r.batches as f64),
+        median(&|r| r.max_batch_bytes as f64),
+        median(&|r| r.p50),
+        median(&|r| r.p95),
+        median(&|r| r.p99),
+        median(&|r| r.max),
+        median(&|r| r.shed as f64),
     );
 }
+
+const RUNS: usize = 5;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let burst = workload(4000);
-    let (elapsed, stats) = run(&burst, None).await;
-    report("burst (as fast as possible)", burst.len(), elapsed, stats);
+    let mut runs = Vec::new();
+    for _ in 0..RUNS {
+        let (elapsed, stats) = run(&burst, None).await;
+        runs.push(report(
+            "burst (as fast as possible)",
+            burst.len(),
+            elapsed,
+            stats,
+        ));
+    }
+    summary("burst", &runs);
 
     // Codex streams 12k-25k deltas/s at most; replay at 20k/s for about two seconds.
     let paced = workload(1500);
-    let (elapsed, stats) = run(&paced, Some(Duration::from_micros(50))).await;
-    report("paced at 20k events/s", paced.len(), elapsed, stats);
+    let mut runs = Vec::new();
+    for _ in 0..RUNS {
+        let (elapsed, stats) = run(&paced, Some(Duration::from_micros(50))).await;
+        runs.push(report("paced at 20k events/s", paced.len(), elapsed, stats));
+    }
+    summary("paced at 20k events/s", &runs);
 }

@@ -10,6 +10,7 @@ use crate::{reply, ModelRequest, Reply, Script};
 /// - an answer schema asked for: a JSON object with the prompt under each string property;
 /// - "escalate <command>": codex asks the user before it runs the command outside the sandbox;
 /// - "run <command>": codex runs the command (`exec_command`);
+/// - "mcp <tool>": the model calls `<tool>` of the MCP server named `desk` (`mock-mcp`);
 /// - "create <file>": codex adds the file with apply_patch;
 /// - "hostile": markdown that tries to restyle, script, frame and navigate the window;
 /// - "fail": HTTP 500;
@@ -51,6 +52,9 @@ pub fn by_keyword() -> Script {
                 &cmd,
                 "It has to write outside the workspace.",
             );
+        }
+        if let Some(tool) = prompt.split_once("mcp ").map(|(_, rest)| rest.trim()) {
+            return reply::namespaced_call("call_mcp", "mcp__desk", tool, &serde_json::json!({}));
         }
         if let Some(cmd) = prompt
             .split_once("run ")

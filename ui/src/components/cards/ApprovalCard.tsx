@@ -201,8 +201,8 @@ function cardTitle(request: ApprovalRequest): string {
       return "Codex asks for more access";
     case "elicitation":
       if (elicitation?.ask.type === "toolCall") return `Codex asks to use ${elicitation.ask.tool || "a tool"} from ${elicitation.server}`;
-      if (elicitation?.ask.type === "url") return `${elicitation.server} asks you to open a page`;
-      return `${elicitation?.server ?? "An MCP server"} asks you`;
+      if (elicitation?.ask.type === "url") return `MCP server ${elicitation.server} asks you to open a page`;
+      return `MCP server ${elicitation?.server ?? ""} asks you`;
   }
 }
 

@@ -44,11 +44,15 @@ impl Engine {
                 ));
             }
         }
-        *lock(&self.inner.idle_release) = idle;
         let secs = idle.map(|d| d.as_secs()).unwrap_or(0);
-        self.inner
-            .store
-            .set_setting(IDLE_RELEASE_KEY, &secs.to_string());
+        {
+            // Both under the lock: two changes at once are saved in the order they apply.
+            let mut current = lock(&self.inner.idle_release);
+            *current = idle;
+            self.inner
+                .store
+                .set_setting(IDLE_RELEASE_KEY, &secs.to_string());
+        }
         tracing::info!(secs, "idle release changed");
         self.watch_idle();
         Ok(())
