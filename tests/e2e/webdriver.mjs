@@ -110,7 +110,13 @@ export class WebDriver {
    */
   async screenshot() {
     await this.script("return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))");
-    if (process.env.DISPLAY) return execFileSync("import", ["-window", "root", "png:-"], { maxBuffer: 64 * 1024 * 1024 });
+    if (process.env.DISPLAY) {
+      try {
+        return execFileSync("import", ["-window", "root", "png:-"], { maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"] });
+      } catch {
+        // No ImageMagick: WebKitWebDriver's own (with compositing on).
+      }
+    }
     return Buffer.from(await this.cmd("GET", this.s("/screenshot")), "base64");
   }
 

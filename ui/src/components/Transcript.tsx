@@ -44,9 +44,12 @@ function Footer({ context }: { context?: ListContext }) {
 const components = { Header, Footer };
 
 /**
- * Where each session's list was when the user left it (its measured card heights and scroll
- * position), so going back to a session that did not change meanwhile shows it at once instead
- * of measuring its cards again. Keyed by session; a few kept.
+ * Each session's list as the user left it at its end (its measured card heights), so going back
+ * to a session that did not change meanwhile shows it at once instead of measuring its cards
+ * again. It opens at its end all the same (`initialTopMostItemIndex` wins over the snapshot's
+ * scroll position, so a window of another height still shows the newest cards); cards whose
+ * height differs now (a "Show all" not kept) are measured again as they render. Keyed by
+ * session; a few kept.
  */
 const leftAt = new Map<string, { snapshot: StateSnapshot; shape: string }>();
 const SESSIONS_REMEMBERED = 20;
@@ -116,6 +119,7 @@ export function Transcript({ view }: { view: SessionView }) {
   const [restored] = useState(() => {
     const saved = leftAt.get(view.sessionId);
     const shape = shapeOf(view, entries);
+    if (saved && (shape === null || saved.shape !== shape)) leftAt.delete(view.sessionId);
     return saved && shape !== null && saved.shape === shape ? saved.snapshot : undefined;
   });
   // Leaving: remember where the list was. The latest view and entries are read then.

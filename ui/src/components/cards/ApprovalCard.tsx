@@ -199,10 +199,12 @@ function cardTitle(request: ApprovalRequest): string {
       return "Codex asks you";
     case "permissions":
       return "Codex asks for more access";
-    case "elicitation":
+    case "elicitation": {
       if (elicitation?.ask.type === "toolCall") return `Codex asks to use ${elicitation.ask.tool || "a tool"} from ${elicitation.server}`;
-      if (elicitation?.ask.type === "url") return `MCP server ${elicitation.server} asks you to open a page`;
-      return `MCP server ${elicitation?.server ?? ""} asks you`;
+      const server = elicitation?.server ? `MCP server ${elicitation.server}` : "An MCP server";
+      if (elicitation?.ask.type === "url") return `${server} asks you to open a page`;
+      return `${server} asks you`;
+    }
   }
 }
 
