@@ -396,10 +396,12 @@ test("a command that needs approval waits for the user: Approve runs it, Decline
     assert.equal(await wd.script("return document.querySelectorAll('.session-group:not(.archived-group) button[title^=\"Fork of\"]').length"), 1);
     assert.equal(await wd.script("return document.querySelectorAll('[aria-label=\"Archived\"] button[title^=\"Fork of\"]').length"), 1);
     await wd.click(await wd.element(".session-actions button", { contains: "Unarchive" }));
-    await wd.waitFor("the fork back in the list", async () =>
-      (await wd.script("return document.querySelectorAll('[aria-label=\"Sessions\"] button[title^=\"Fork of\"]').length")) === 2,
+    // (The archived one counts among the list's buttons too: wait until none is archived.)
+    await wd.waitFor("the fork back in the list, and nothing archived", async () =>
+      wd.script(
+        "return document.querySelectorAll('.session-group:not(.archived-group) button[title^=\"Fork of\"]').length === 2 && document.querySelectorAll('.archived-toggle').length === 0",
+      ),
     );
-    assert.equal(await wd.script("return document.querySelectorAll('.archived-toggle').length"), 0);
 
     // An image pasted into the message box goes with the message (through the raw-bytes command).
     await wd.script(`

@@ -85,6 +85,25 @@ async fn asked(
     request
 }
 
+/// Sends `prompt`, answers the card of `kind` it brings with `choice`, and waits for the turn to
+/// complete; the card as it was asked.
+async fn answered(
+    engine: &codex_desk_core::Engine,
+    session: &str,
+    events: &mut Events,
+    handled: &mut Vec<String>,
+    (prompt, kind, choice): (&str, ApprovalKind, ApprovalChoice),
+) -> ApprovalRequest {
+    engine.send_prompt(session, prompt).await.expect("send");
+    let request = asked(events, kind, handled).await;
+    engine
+        .answer_approval(session, &request.key, choice)
+        .await
+        .expect("answered");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    request
+}
+
 /// What the model heard back from the tool in the last request.
 fn tool_said(env: &TestEnv) -> String {
     env.mock
@@ -168,13 +187,8 @@ async fn an_mcp_servers_form_is_filled_in_checked_and_reaches_the_server() {
     assert!(!said.contains("extra"), "only the form's fields: {said}");
 
     // Declined: the server hears so, with nothing filled in.
-    engine.send_prompt(&session.id, "ask").await.expect("send");
-    let request = asked(&mut events, ApprovalKind::Elicitation, &mut handled).await;
-    engine
-        .answer_approval(&session.id, &request.key, ApprovalChoice::Decline)
-        .await
-        .expect("declined");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    let form = ("ask", ApprovalKind::Elicitation, ApprovalChoice::Decline);
+    answered(&engine, &session.id, &mut events, &mut handled, form).await;
     assert!(
         tool_said(&env).contains("elicitation: decline"),
         "{}",
@@ -215,19 +229,14 @@ async fn a_page_to_open_and_a_tool_call_approved_for_the_session() {
     let mut handled = Vec::new();
 
     // A page: Approve (the window opens it) tells the server it was accepted.
-    engine.send_prompt(&session.id, "page").await.expect("send");
-    let request = asked(&mut events, ApprovalKind::Elicitation, &mut handled).await;
+    let page = ("page", ApprovalKind::Elicitation, ApprovalChoice::Approve);
+    let request = answered(&engine, &session.id, &mut events, &mut handled, page).await;
     assert_eq!(
         request.elicitation.as_ref().map(|e| e.ask.clone()),
         Some(ElicitationAsk::Url {
             url: "https://docs.example.com/connect?session=42".into()
         })
     );
-    engine
-        .answer_approval(&session.id, &request.key, ApprovalChoice::Approve)
-        .await
-        .expect("accepted");
-    assert_eq!(events.turn_completed().await["status"], "completed");
     assert!(
         tool_said(&env).contains("elicitation: accept"),
         "{}",
@@ -235,8 +244,15 @@ async fn a_page_to_open_and_a_tool_call_approved_for_the_session() {
     );
 
     // Codex asks before a tool that may write; declined, the tool does not run.
-    engine.send_prompt(&session.id, "note").await.expect("send");
-    let request = asked(&mut events, ApprovalKind::Elicitation, &mut handled).await;
+    let note = |choice| ("note", ApprovalKind::Elicitation, choice);
+    let request = answered(
+        &engine,
+        &session.id,
+        &mut events,
+        &mut handled,
+        note(ApprovalChoice::Decline),
+    )
+    .await;
     match request.elicitation.as_ref().map(|e| &e.ask) {
         Some(ElicitationAsk::ToolCall { tool, .. }) => assert_eq!(tool, "write_note"),
         other => panic!("a tool call: {other:?}"),
@@ -249,11 +265,6 @@ async fn a_page_to_open_and_a_tool_call_approved_for_the_session() {
             ApprovalChoice::Decline
         ]
     );
-    engine
-        .answer_approval(&session.id, &request.key, ApprovalChoice::Decline)
-        .await
-        .expect("declined");
-    assert_eq!(events.turn_completed().await["status"], "completed");
     assert!(
         !tool_said(&env).contains("note written"),
         "{}",
@@ -261,13 +272,8 @@ async fn a_page_to_open_and_a_tool_call_approved_for_the_session() {
     );
 
     // For the session: it runs, and the next call is not asked about.
-    engine.send_prompt(&session.id, "note").await.expect("send");
-    let request = asked(&mut events, ApprovalKind::Elicitation, &mut handled).await;
-    engine
-        .answer_approval(&session.id, &request.key, ApprovalChoice::ApproveForSession)
-        .await
-        .expect("approved");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    let for_session = note(ApprovalChoice::ApproveForSession);
+    answered(&engine, &session.id, &mut events, &mut handled, for_session).await;
     assert!(
         tool_said(&env).contains("note written"),
         "{}",
@@ -296,11 +302,15 @@ async fn a_request_for_more_access_is_shown_whole_and_granted_or_not() {
     let out = env.root.path().join("docs-out");
     let prompt = format!("access {}", out.display());
 
-    engine
-        .send_prompt(&session.id, &prompt)
-        .await
-        .expect("send");
-    let request = asked(&mut events, ApprovalKind::Permissions, &mut handled).await;
+    let access = |choice| (prompt.as_str(), ApprovalKind::Permissions, choice);
+    let request = answered(
+        &engine,
+        &session.id,
+        &mut events,
+        &mut handled,
+        access(ApprovalChoice::Approve),
+    )
+    .await;
     assert_eq!(
         request.permissions,
         Some(PermissionAsk {
@@ -313,11 +323,6 @@ async fn a_request_for_more_access_is_shown_whole_and_granted_or_not() {
         request.reason.as_deref(),
         Some("It fetches the docs and saves them.")
     );
-    engine
-        .answer_approval(&session.id, &request.key, ApprovalChoice::Approve)
-        .await
-        .expect("granted");
-    assert_eq!(events.turn_completed().await["status"], "completed");
     let said = tool_said(&env);
     assert!(said.contains(r#""scope":"turn""#), "{said}");
     assert!(
@@ -325,16 +330,14 @@ async fn a_request_for_more_access_is_shown_whole_and_granted_or_not() {
         "{said}"
     );
 
-    engine
-        .send_prompt(&session.id, &prompt)
-        .await
-        .expect("send");
-    let request = asked(&mut events, ApprovalKind::Permissions, &mut handled).await;
-    engine
-        .answer_approval(&session.id, &request.key, ApprovalChoice::Decline)
-        .await
-        .expect("declined");
-    assert_eq!(events.turn_completed().await["status"], "completed");
+    answered(
+        &engine,
+        &session.id,
+        &mut events,
+        &mut handled,
+        access(ApprovalChoice::Decline),
+    )
+    .await;
     let said = tool_said(&env);
     assert!(
         !said.contains(&out.display().to_string()),

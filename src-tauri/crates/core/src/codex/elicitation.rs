@@ -302,17 +302,8 @@ fn check_value(field: &FormField, value: &Value) -> Result<(), String> {
             if length > LONGEST_TEXT {
                 return Err(format!("“{title}” is too long."));
             }
-            if min_length.is_some_and(|m| length < m as usize) {
-                return Err(format!(
-                    "“{title}” needs at least {} characters.",
-                    min_length.unwrap_or(0)
-                ));
-            }
-            if max_length.is_some_and(|m| length > m as usize) {
-                return Err(format!(
-                    "“{title}” takes at most {} characters.",
-                    max_length.unwrap_or(0)
-                ));
+            if let Some((bound, n)) = outside(length, *min_length, *max_length) {
+                return Err(format!("“{title}” takes {bound} {n} characters."));
             }
             if let Some(format) = format {
                 if !fits_format(format, text) {
@@ -376,22 +367,21 @@ fn check_value(field: &FormField, value: &Value) -> Result<(), String> {
             if !picked.iter().all(known) {
                 return Err(format!("“{title}” takes only the options offered."));
             }
-            let count = picked.len();
-            if min_items.is_some_and(|m| count < m as usize) {
-                return Err(format!(
-                    "Pick at least {} for “{title}”.",
-                    min_items.unwrap_or(0)
-                ));
-            }
-            if max_items.is_some_and(|m| count > m as usize) {
-                return Err(format!(
-                    "Pick at most {} for “{title}”.",
-                    max_items.unwrap_or(0)
-                ));
+            if let Some((bound, n)) = outside(picked.len(), *min_items, *max_items) {
+                return Err(format!("Pick {bound} {n} for “{title}”."));
             }
         }
     }
     Ok(())
+}
+
+/// Which bound `count` breaks, if any: `("at least", min)` or `("at most", max)`.
+fn outside(count: usize, min: Option<u32>, max: Option<u32>) -> Option<(&'static str, u32)> {
+    match (min, max) {
+        (Some(m), _) if count < m as usize => Some(("at least", m)),
+        (_, Some(m)) if count > m as usize => Some(("at most", m)),
+        _ => None,
+    }
 }
 
 fn fits_format(format: &str, text: &str) -> bool {
