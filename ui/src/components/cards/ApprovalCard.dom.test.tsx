@@ -258,4 +258,32 @@ describe("ApprovalCard", () => {
     expect(host.textContent).toContain("Waiting for you");
     await act(async () => root.unmount());
   });
+
+  it("keeps what was typed while the card is scrolled out of the list, until it is answered", async () => {
+    const form = asked({
+      key: "drafted",
+      elicitation: {
+        server: "docs",
+        message: "Your name?",
+        ask: { type: "form", fields: [{ name: "name", title: "Name", description: "", required: true, input: { type: "text", format: null, minLength: null, maxLength: null, default: null } }] },
+      },
+    });
+    const input = (host: HTMLElement) => host.querySelector<HTMLInputElement>('input[id="drafted:name"]');
+    let shown = await render(approvalEntry(form));
+    await type(input(shown.host), "Ada");
+    // Unmounted (scrolled away), then shown again: still there.
+    await act(async () => shown.root.unmount());
+    shown.host.remove();
+    shown = await render(approvalEntry(form));
+    expect(input(shown.host)?.value).toBe("Ada");
+    await act(async () => shown.root.unmount());
+    shown.host.remove();
+    // Answered: the draft goes with it.
+    shown = await render({ ...approvalEntry(form), outcome: { by: "user", choice: "decline" } });
+    await act(async () => shown.root.unmount());
+    shown.host.remove();
+    shown = await render(approvalEntry(form));
+    expect(input(shown.host)?.value).toBe("");
+    await act(async () => shown.root.unmount());
+  });
 });

@@ -7,6 +7,7 @@ import { useController } from "../../state/hooks";
 import type { ApprovalEntry } from "../../state/sessionView";
 import { Card } from "./Card";
 import { ElicitationForm } from "./ElicitationForm";
+import { forgetDrafts, useDraft } from "./formDrafts";
 
 /** A command prefix as a shell would read it: words with spaces or quotes are quoted. */
 function shellWords(words: string[] | null): string {
@@ -89,6 +90,11 @@ export function ApprovalCard({ entry, sessionId }: { entry: ApprovalEntry; sessi
   useEffect(() => {
     if (!waiting && answeredHere.current) outcomeLine.current?.focus();
   }, [waiting]);
+  // What was filled in waits with the card; answered (or withdrawn), it goes.
+  const drafts = `${sessionId}:${request.key}:`;
+  useEffect(() => {
+    if (!waiting) forgetDrafts(drafts);
+  }, [waiting, drafts]);
   const questions = request.kind === "questions";
   const elicitation = request.elicitation;
   const title = cardTitle(request);
@@ -133,6 +139,7 @@ export function ApprovalCard({ entry, sessionId }: { entry: ApprovalEntry; sessi
         <ElicitationForm
           fields={elicitation.ask.fields}
           formKey={request.key}
+          draftKey={`${drafts}form`}
           sending={sending}
           onSend={async (content) => {
             setSending(true);
@@ -149,6 +156,7 @@ export function ApprovalCard({ entry, sessionId }: { entry: ApprovalEntry; sessi
       ) : questions && waiting ? (
         <QuestionsForm
           request={request}
+          draftKey={drafts}
           sending={sending}
           onAnswer={async (answers) => {
             setSending(true);
@@ -244,16 +252,19 @@ function AccessAsked({ ask }: { ask: PermissionAsk }) {
  */
 function QuestionsForm({
   request,
+  draftKey,
   sending,
   onAnswer,
 }: {
   request: ApprovalRequest;
+  /** Where what is picked and typed is kept while the card is out of view. */
+  draftKey: string;
   sending: boolean;
   /** null: skipped. */
   onAnswer: (answers: Record<string, string[]> | null) => Promise<void>;
 }) {
-  const [picked, setPicked] = useState<Record<string, string>>({});
-  const [typed, setTyped] = useState<Record<string, string>>({});
+  const [picked, setPicked] = useDraft<Record<string, string>>(`${draftKey}picked`, () => ({}));
+  const [typed, setTyped] = useDraft<Record<string, string>>(`${draftKey}typed`, () => ({}));
   const answers = (): Record<string, string[]> => {
     const out: Record<string, string[]> = {};
     for (const q of request.questions) {

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useDraft } from "./formDrafts";
 import type { FieldInput } from "../../generated/desk/FieldInput";
 import type { FormField } from "../../generated/desk/FormField";
 
@@ -41,17 +42,20 @@ const TEXT_TYPES: Record<string, string> = { email: "email", uri: "url", date: "
 export function ElicitationForm({
   fields,
   formKey,
+  draftKey,
   sending,
   onSend,
   onDecline,
 }: {
   fields: FormField[];
   formKey: string;
+  /** Where what is filled in is kept while the card is out of view. */
+  draftKey: string;
   sending: boolean;
   onSend: (content: Record<string, unknown>) => Promise<string | null>;
   onDecline: () => void;
 }) {
-  const [values, setValues] = useState<Record<string, unknown>>(() => Object.fromEntries(fields.map((f) => [f.name, initial(f.input)])));
+  const [values, setValues] = useDraft<Record<string, unknown>>(draftKey, () => Object.fromEntries(fields.map((f) => [f.name, initial(f.input)])));
   const [problem, setProblem] = useState<string | null>(null);
   const set = (name: string, value: unknown) => setValues((v) => ({ ...v, [name]: value }));
   return (
