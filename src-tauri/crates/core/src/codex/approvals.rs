@@ -315,27 +315,18 @@ impl Parked {
     /// A form sent empty (its content comes through [`Given::Form`]), a page opened, a tool
     /// call allowed (for the session: codex does not ask again); Stop and the like cancel.
     fn elicitation_reply(&self, choice: ApprovalChoice) -> Value {
-        let tool_call = matches!(
+        let page = matches!(
             self.request.elicitation.as_deref(),
             Some(Elicitation {
-                ask: ElicitationAsk::ToolCall { .. },
-                ..
-            })
-        );
-        let form = matches!(
-            self.request.elicitation.as_deref(),
-            Some(Elicitation {
-                ask: ElicitationAsk::Form { .. },
+                ask: ElicitationAsk::Url { .. },
                 ..
             })
         );
         match choice {
-            ApprovalChoice::Approve if form || tool_call => {
-                json!({ "action": "accept", "content": {}, "_meta": null })
-            }
-            // A page opened.
+            // A page opened has no content; a form or tool call, an empty one.
             ApprovalChoice::Approve | ApprovalChoice::AllowPrefix => {
-                json!({ "action": "accept", "content": null, "_meta": null })
+                let content = if page { Value::Null } else { json!({}) };
+                json!({ "action": "accept", "content": content, "_meta": null })
             }
             ApprovalChoice::ApproveForSession => {
                 json!({ "action": "accept", "content": {}, "_meta": { "persist": "session" } })

@@ -68,6 +68,7 @@ fn main() {
             continue; // a notification
         };
         let method = message.get("method").and_then(Value::as_str).unwrap_or("");
+        let tool = message.pointer("/params/name").and_then(Value::as_str);
         let result = match method {
             "initialize" => json!({
                 "protocolVersion": message.pointer("/params/protocolVersion").cloned().unwrap_or(json!("2025-06-18")),
@@ -93,15 +94,10 @@ fn main() {
                 "description": "Writes a note",
                 "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}}
             }]}),
-            "tools/call"
-                if message.pointer("/params/name").and_then(Value::as_str) == Some("ask_user") =>
-            {
+            "tools/call" if matches!(tool, Some("ask_user" | "open_page")) => {
                 asked += 1;
-                // Codex hands the fields on sorted by name, whatever the order here.
-                let text = elicit(
-                    &mut lines,
-                    &mut stdout,
-                    &format!("ask-{asked}"),
+                // Codex hands a form's fields on sorted by name, whatever the order here.
+                let params = if tool == Some("ask_user") {
                     json!({
                         "message": "Where should the report go?",
                         "requestedSchema": {
@@ -115,31 +111,19 @@ fn main() {
                             },
                             "required": ["recipient", "copies"]
                         }
-                    }),
-                );
-                json!({"content": [{"type": "text", "text": text}], "isError": false})
-            }
-            "tools/call"
-                if message.pointer("/params/name").and_then(Value::as_str) == Some("open_page") =>
-            {
-                asked += 1;
-                let text = elicit(
-                    &mut lines,
-                    &mut stdout,
-                    &format!("ask-{asked}"),
+                    })
+                } else {
                     json!({
                         "mode": "url",
                         "message": "Sign in to the docs service",
                         "url": "https://docs.example.com/connect?session=42",
                         "elicitationId": format!("page-{asked}")
-                    }),
-                );
+                    })
+                };
+                let text = elicit(&mut lines, &mut stdout, &format!("ask-{asked}"), params);
                 json!({"content": [{"type": "text", "text": text}], "isError": false})
             }
-            "tools/call"
-                if message.pointer("/params/name").and_then(Value::as_str)
-                    == Some("write_note") =>
-            {
+            "tools/call" if tool == Some("write_note") => {
                 json!({"content": [{"type": "text", "text": "note written"}], "isError": false})
             }
             "tools/call" => {
