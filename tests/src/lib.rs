@@ -284,6 +284,7 @@ impl Events {
                     status, message, ..
                 } => format!("status:{status:?} {message:?}"),
                 SessionEvent::PromptAccepted { .. } => "promptAccepted".into(),
+                SessionEvent::PromptRefused { .. } => "promptRefused".into(),
                 SessionEvent::AutoAnswered { method, .. } => format!("autoAnswered:{method}"),
                 SessionEvent::SignInRequired { message, .. } => {
                     format!("signInRequired: {message}")

@@ -240,3 +240,42 @@ async fn a_model_error_fails_the_turn_readably_and_the_session_keeps_working() {
     );
     engine.shutdown();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_longer_than_codex_takes_is_refused_before_anything_is_sent() {
+    let env = TestEnv::new(Arc::new(|_: &ModelRequest| reply::text(&["Fine."]))).await;
+    let (engine, session, mut events) = env.start_session().await;
+    let long = "x".repeat(5 * 1024 * 1024);
+
+    for refused in [
+        engine.send_prompt(&session.id, &long).await,
+        engine.queue_prompt(&session.id, &long).await,
+    ] {
+        let error = refused.expect_err("too long");
+        assert!(
+            error.to_string().starts_with(
+                "This message has 5,242,880 characters; codex takes at most 1,048,576"
+            ),
+            "{error}"
+        );
+    }
+    // Nothing of it was shown as sent, queued, stored or sent to the model.
+    assert!(!events.methods().iter().any(|m| m == "promptAccepted"));
+    let transcript = engine.open_session(&session.id).await.expect("open");
+    assert!(transcript.items.is_empty());
+    assert!(transcript.queued.is_empty());
+    assert!(
+        !transcript.session.title.starts_with("xxx"),
+        "no title from it"
+    );
+    assert!(env.mock.requests().is_empty());
+
+    // The session goes on with a message codex takes.
+    events
+        .completes(&engine, &session.id, "Say something")
+        .await;
+    events.until("idle", is_status(SessionStatus::Idle)).await;
+    let transcript = engine.open_session(&session.id).await.expect("open");
+    assert_eq!(transcript.items.len(), 2);
+    assert_eq!(transcript.session.status, SessionStatus::Idle);
+}

@@ -61,6 +61,18 @@ export function replacePendingPrompt(view: SessionView, entry: ItemEntry, exactO
   return { ...view, entries, order };
 }
 
+/** Takes out the newest prompt entry shown for `text` that codex then refused. */
+export function withdrawPrompt(view: SessionView, text: string): SessionView {
+  const id = view.order.findLast((id) => {
+    const entry = view.entries[id];
+    return entry?.kind === "prompt" && entry.text.trim() === text.trim();
+  });
+  if (id === undefined) return view;
+  const entries = { ...view.entries };
+  delete entries[id];
+  return { ...view, entries, order: view.order.filter((other) => other !== id) };
+}
+
 export function errorEntryId(turnId: string | null): string {
   return `error-${turnId ?? "session"}`;
 }

@@ -177,6 +177,32 @@ describe("turns, status, errors, notices", () => {
     const view = run([codex({ method: "thread/status/changed", params: { threadId: "x", status: { type: "active", activeFlags: ["waitingOnApproval"] } } })]);
     expect(view.waitingForUser).toBe(true);
   });
+
+  it("takes a prompt codex refused back out of the transcript, and only that one", () => {
+    const view = run([
+      { type: "promptAccepted", text: "same" },
+      { type: "promptAccepted", text: "same" },
+      { type: "promptRefused", text: "same" },
+    ]);
+    expect(orderedEntries(view)).toEqual([expect.objectContaining({ kind: "prompt", id: "prompt-1", text: "same" })]);
+    expect(run([{ type: "promptRefused", text: "never shown" }], view)).toBe(view);
+  });
+
+  it("no longer waits for the user once codex is gone or the session is read again idle", () => {
+    const waiting = run([
+      { type: "status", status: "running", message: null, threadId: null },
+      codex({ method: "thread/status/changed", params: { threadId: "x", status: { type: "active", activeFlags: ["waitingOnApproval"] } } }),
+    ]);
+    expect(sessionDot(sessionInfo(), waiting)).toBe("waiting");
+    const crashed = run([{ type: "status", status: "crashed", message: "Codex stopped unexpectedly.", threadId: null }], waiting);
+    expect(sessionDot(sessionInfo(), crashed)).toBe("crashed");
+    const idle: Transcript = { session: sessionInfo({ status: "idle" }), turns: [], items: [], hasOlder: false, hasNewer: false, approvals: [], queued: [], queueHeld: false, options: defaultSessionOptions };
+    const reread = run([{ type: "transcript", transcript: idle }], {
+      ...waiting,
+      status: null,
+    });
+    expect(reread.waitingForUser).toBe(false);
+  });
 });
 
 describe("approvals", () => {

@@ -4,7 +4,7 @@ import type { SessionEvent } from "../generated/desk/SessionEvent";
 import type { StoredItem } from "../generated/desk/StoredItem";
 import type { Transcript } from "../generated/desk/Transcript";
 import type { TranscriptPage } from "../generated/desk/TranscriptPage";
-import { hasErrorMessage, putEntry, putError, putSignInRequired, stopStreaming } from "./entries";
+import { hasErrorMessage, putEntry, putError, putSignInRequired, stopStreaming, withdrawPrompt } from "./entries";
 import { reduceNotification } from "./reduceNotification";
 import { approvalEntry, type SessionView } from "./sessionView";
 import { applyNewerPage, applyOlderPage, applyTranscript, applyWholeItem } from "./storedPages";
@@ -27,6 +27,8 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
         status: action.status,
         statusMessage: action.message,
         threadId: action.threadId ?? view.threadId,
+        // Only a running turn waits on the user: codex gone or the turn over, nothing does.
+        waitingForUser: action.status === "running" || action.status === "starting" ? view.waitingForUser : false,
       };
       // codex is gone, the turn failed or was cut off: nothing more will stream for it.
       const failed = action.status === "crashed" || action.status === "failed";
@@ -44,6 +46,8 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
       const counter = view.localCounter + 1;
       return putEntry({ ...view, localCounter: counter }, { kind: "prompt", id: `prompt-${counter}`, text: action.text });
     }
+    case "promptRefused":
+      return withdrawPrompt(view, action.text);
     case "autoAnswered": {
       const counter = view.localCounter + 1;
       return putEntry(

@@ -231,6 +231,7 @@ export function applyTranscript(
     turns: { ...storedTurns, ...live.turns },
     activeTurnId: live.activeTurnId ?? storedActive,
     status: live.status ?? session.status,
+    waitingForUser: live.waitingForUser && ["running", "starting"].includes(live.status ?? session.status),
     statusMessage: live.status ? live.statusMessage : session.lastError,
     threadId: live.threadId ?? session.threadId,
     loaded: true,

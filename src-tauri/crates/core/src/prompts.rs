@@ -85,6 +85,40 @@ pub fn expand(text: &str, user_codex_home: Option<&Path>) -> Result<Option<Strin
     fill(name, body, args).map(Some)
 }
 
+/// The longest message codex takes: its `turn/start` and `turn/steer` refuse more text than
+/// this (counted in characters, as codex counts them).
+pub const LONGEST_MESSAGE_CHARS: usize = 1_048_576;
+
+/// Refuses a message codex would refuse, before anything of it is sent or shown as sent.
+pub fn check_length(text: &str) -> Result<()> {
+    // Bytes bound characters from above: most messages need no count.
+    if text.len() <= LONGEST_MESSAGE_CHARS {
+        return Ok(());
+    }
+    let chars = text.chars().count();
+    if chars <= LONGEST_MESSAGE_CHARS {
+        return Ok(());
+    }
+    Err(CoreError::InvalidInput(format!(
+        "This message has {} characters; codex takes at most {} in one message. Shorten it, or save the text as a file in the workspace and ask codex to read that file.",
+        grouped(chars),
+        grouped(LONGEST_MESSAGE_CHARS)
+    )))
+}
+
+/// `1048576` as `1,048,576`.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn prompts_dir_label(home: Option<&Path>) -> String {
     home.map(|h| h.join("prompts"))
         .unwrap_or_else(|| PathBuf::from("~/.codex/prompts"))
@@ -284,6 +318,20 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("prompts")).expect("prompts");
         std::fs::write(dir.path().join("prompts").join(format!("{name}.md")), body).expect("write");
         dir
+    }
+
+    #[test]
+    fn a_message_longer_than_codex_takes_is_refused_with_its_length() {
+        assert!(check_length(&"a".repeat(LONGEST_MESSAGE_CHARS)).is_ok());
+        // Three bytes a character: over the limit in bytes, within it in characters.
+        assert!(check_length(&"€".repeat(LONGEST_MESSAGE_CHARS / 2)).is_ok());
+        let error = check_length(&"a".repeat(5_000_000)).expect_err("too long");
+        assert_eq!(
+            error.to_string(),
+            "This message has 5,000,000 characters; codex takes at most 1,048,576 in one message. Shorten it, or save the text as a file in the workspace and ask codex to read that file."
+        );
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
     }
 
     #[test]

@@ -180,6 +180,9 @@ pub enum SessionEvent {
     },
     /// The user's prompt was accepted for a new turn (shown before codex echoes it).
     PromptAccepted { text: String },
+    /// Codex refused to start a turn with the prompt just accepted (an option it rejects, a
+    /// message too long): that prompt is not in the session; the window takes it back out.
+    PromptRefused { text: String },
     /// Codex asked something this version answers by itself with the safe default.
     AutoAnswered { method: String, summary: String },
     /// The model refused the session's credentials and they could not be renewed: the user has

@@ -20,6 +20,7 @@ impl Engine {
         self.session(id).await?;
         let expanded = prompts::expand(text, self.inner.config.user_codex_home.as_deref())?;
         let text = expanded.as_deref().map(str::trim).unwrap_or(text);
+        prompts::check_length(text)?;
         let live = lock(&self.inner.live).get(id).cloned();
         let Some(live) = live else {
             return Err(CoreError::NothingToSteer);
@@ -44,6 +45,7 @@ impl Engine {
             return Ok(());
         }
         self.session(id).await?;
+        prompts::check_length(text)?;
         {
             let mut queues = lock(&self.inner.queues);
             let queue = queues.entry(id.to_string()).or_default();

@@ -641,6 +641,7 @@ impl Engine {
         // `/name args` runs the user's custom prompt of that name.
         let expanded = prompts::expand(text, self.inner.config.user_codex_home.as_deref())?;
         let text = expanded.as_deref().map(str::trim).unwrap_or(text);
+        prompts::check_length(text)?;
         let live = self.ensure_live(&session).await?;
         if live.is_busy() {
             return Err(CoreError::TurnRunning);
@@ -692,13 +693,22 @@ impl Engine {
             }
             Err(e) => {
                 if !matches!(e, CoreError::TurnRunning) {
-                    self.set_status(
+                    // The message shown as sent is not in the session: it goes back to the
+                    // user, with why.
+                    self.emit(
                         id,
-                        SessionStatus::Failed,
-                        Some(&e.to_string()),
-                        Some(&live.thread_id),
+                        SessionEvent::PromptRefused {
+                            text: text.to_string(),
+                        },
                     )
-                    .await?;
+                    .await;
+                    // Codex answered and lives on: no turn ran, nothing failed but this message.
+                    let (status, message) = match e {
+                        CoreError::Rpc { .. } => (SessionStatus::Idle, None),
+                        _ => (SessionStatus::Failed, Some(e.to_string())),
+                    };
+                    self.set_status(id, status, message.as_deref(), Some(&live.thread_id))
+                        .await?;
                 }
                 Err(e)
             }
