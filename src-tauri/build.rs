@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "open_session",
     "older_items",
     "whole_item",
+    "open_item_file",
     "open_session_at",
     "newer_items",
     "search",

@@ -23,6 +23,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sessions::open_session,
         sessions::older_items,
         sessions::whole_item,
+        sessions::open_item_file,
         sessions::open_session_at,
         sessions::newer_items,
         sessions::search,

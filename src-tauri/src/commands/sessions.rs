@@ -2,12 +2,13 @@
 
 use codex_desk_core::{CoreError, Engine};
 use codex_desk_protocol::{
-    AppState, ApprovalChoice, Attachment, EventBatch, ModelList, RolledBack, SearchQuery,
-    SearchResults, SessionInfo, SessionOptions, StoredItem, TerminalThread, Transcript,
-    TranscriptPage,
+    AppState, ApprovalChoice, Attachment, ErrorPayload, EventBatch, ModelList, RolledBack,
+    SearchQuery, SearchResults, SessionInfo, SessionOptions, StoredItem, TerminalThread,
+    Transcript, TranscriptPage,
 };
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_opener::OpenerExt;
 
 use super::{to_ui, CmdResult};
 use crate::relay::channel_sink;
@@ -110,6 +111,26 @@ pub async fn whole_item(
     seq: i64,
 ) -> CmdResult<StoredItem> {
     engine.whole_item(&session_id, seq).await.map_err(to_ui)
+}
+
+/// Writes a stored item whole to a file and opens it in the user's text editor (an output
+/// too long to show in the window).
+#[tauri::command]
+pub async fn open_item_file<R: Runtime>(
+    app: AppHandle<R>,
+    engine: State<'_, Engine>,
+    session_id: String,
+    seq: i64,
+) -> CmdResult<()> {
+    let path = engine.item_file(&session_id, seq).await.map_err(to_ui)?;
+    let shown = path.display().to_string();
+    app.opener()
+        .open_path(&shown, None::<&str>)
+        .map_err(|e| ErrorPayload {
+            code: None,
+            message: format!("{shown} was written, but could not be opened: {e}. Open it from the session's folder."),
+            detail: None,
+        })
 }
 
 #[tauri::command]

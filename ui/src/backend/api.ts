@@ -73,6 +73,8 @@ export interface Backend {
   importSession(): Promise<SessionInfo | null>;
   /** One stored item whole ("Show all" on a card the store sent cut). */
   wholeItem(sessionId: string, seq: number): Promise<StoredItem>;
+  /** Writes one stored item whole to a file and opens it in the user's text editor (too long for the window). */
+  openItemFile(sessionId: string, seq: number): Promise<void>;
   /** Starts the live stream of a session. Call before openSession so nothing is missed. */
   subscribe(sessionId: string, onBatch: (batch: EventBatch) => void): Promise<void>;
   sendPrompt(sessionId: string, text: string): Promise<void>;

@@ -330,6 +330,9 @@ export function createFakeBackend(): Backend {
       if (!item) throw fail(null, "That part of the session is no longer stored.");
       return item;
     },
+    async openItemFile() {
+      throw fail(null, "The demo has no files to open.");
+    },
     async subscribe(sessionId, onBatch) {
       get(sessionId).listeners.push(onBatch);
     },

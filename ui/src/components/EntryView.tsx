@@ -1,7 +1,7 @@
 import { memo } from "react";
 import { useController } from "../state/hooks";
 import { userMessageImages, userMessageText } from "../state/items";
-import { formatBytes } from "./format";
+import { formatBytes, LONGEST_IN_WINDOW } from "./format";
 import type { Entry } from "../state/sessionView";
 import { ApprovalCard } from "./cards/ApprovalCard";
 import { AgentMessageCard } from "./cards/AgentMessageCard";
@@ -25,15 +25,24 @@ export const EntryView = memo(function EntryView({ entry, sessionId, rollBack = 
   );
 });
 
-/** Under a card the store sent cut: what is missing, and the way to see it all. */
+/**
+ * Under a card the store sent cut: what is missing, and the way to see it all: in the card, or,
+ * longer than the window takes ({@link LONGEST_IN_WINDOW}), in the user's text editor.
+ */
 function CutNotice({ sessionId, seq, bytes }: { sessionId: string; seq: number; bytes: number }) {
   const controller = useController();
   return (
     <p className="cut-notice small muted">
       Very long: only its start and end are shown ({formatBytes(bytes)} in all).{" "}
-      <button type="button" className="quiet" onClick={() => void controller.showWhole(sessionId, seq)}>
-        Show all
-      </button>
+      {bytes > LONGEST_IN_WINDOW ? (
+        <button type="button" className="quiet" onClick={() => void controller.openItemFile(sessionId, seq)}>
+          Open in a text editor
+        </button>
+      ) : (
+        <button type="button" className="quiet" onClick={() => void controller.showWhole(sessionId, seq)}>
+          Show all
+        </button>
+      )}
     </p>
   );
 }
@@ -75,7 +84,15 @@ function EntryCard({ entry, sessionId, rollBack }: { entry: Entry; sessionId: st
         case "reasoning":
           return <ReasoningCard id={item.id} summary={item.summary} content={item.content} streaming={streaming} />;
         case "commandExecution":
-          return <CommandCard item={item} streaming={streaming} cutShort={cutShort} decision={entry.decision ?? null} />;
+          return (
+            <CommandCard
+              item={item}
+              streaming={streaming}
+              cutShort={cutShort}
+              decision={entry.decision ?? null}
+              onOpenFile={entry.seq !== null && entry.completed ? () => void controller.openItemFile(sessionId, entry.seq as number) : undefined}
+            />
+          );
         case "fileChange":
           return <FileChangeCard item={item} extraOutput={entry.extraOutput} streaming={streaming} decision={entry.decision ?? null} />;
         default:

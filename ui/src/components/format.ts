@@ -11,6 +11,12 @@ export function formatTokens(n: number): string {
   return `${(n / 1_000_000).toFixed(2)}M`;
 }
 
+/**
+ * The longest text a card shows whole (characters): tens of megabytes in one element freeze the
+ * window, so longer ones open in the user's text editor instead.
+ */
+export const LONGEST_IN_WINDOW = 4 * 1024 * 1024;
+
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} bytes`;
   if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;

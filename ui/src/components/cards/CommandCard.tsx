@@ -2,7 +2,7 @@ import type { ApprovalChoice } from "../../generated/desk/ApprovalChoice";
 import { Decision } from "./decision";
 import { useLayoutEffect, useRef, useState } from "react";
 import type { ThreadItem } from "../../generated/codex/v2/ThreadItem";
-import { formatBytes, formatDuration } from "../format";
+import { formatBytes, formatDuration, LONGEST_IN_WINDOW } from "../format";
 import { Card } from "./Card";
 
 type CommandItem = Extract<ThreadItem, { type: "commandExecution" }>;
@@ -38,12 +38,15 @@ export function CommandCard({
   streaming,
   cutShort,
   decision = null,
+  onOpenFile,
 }: {
   item: CommandItem;
   streaming: boolean;
   cutShort: boolean;
   /** What the user answered when codex asked to run it. */
   decision?: ApprovalChoice | null;
+  /** Opens the stored output whole in the user's text editor (offered once it is stored). */
+  onOpenFile?: () => void;
 }) {
   const [all, setAll] = useState(false);
   const full = item.aggregatedOutput ?? "";
@@ -65,9 +68,17 @@ export function CommandCard({
       {hidden > 0 && (
         <p className="cut-notice small muted">
           Showing the last {formatBytes(output.length)} of {formatBytes(full.length)}.{" "}
-          <button type="button" className="quiet" onClick={() => setAll(true)}>
-            Show all
-          </button>
+          {full.length <= LONGEST_IN_WINDOW ? (
+            <button type="button" className="quiet" onClick={() => setAll(true)}>
+              Show all
+            </button>
+          ) : (
+            onOpenFile && (
+              <button type="button" className="quiet" onClick={onOpenFile}>
+                Open in a text editor
+              </button>
+            )
+          )}
         </p>
       )}
       {output && (

@@ -1,6 +1,6 @@
 //! The audit trail, and sessions and trails written to files the user chose (and read back).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use codex_desk_protocol::{
     AuditFormat, AuditPage, AuditQuery, SessionFormat, SessionInfo, SessionStatus,
@@ -9,6 +9,7 @@ use codex_desk_protocol::{
 use super::Engine;
 use crate::error::{CoreError, Result};
 use crate::export::{self, archive, blocking, markdown, Output};
+use crate::files;
 use crate::sessions::validate_workspace;
 use crate::store::{now_ms, Order};
 
@@ -20,6 +21,30 @@ const EXPORT_PAGE: usize = 1_000;
 const LARGEST_IMPORT: u64 = 512 * 1024 * 1024;
 
 impl Engine {
+    /// Writes a stored item whole to a file in the session's folder, to read in a text editor
+    /// (an output too long for the window: tens of megabytes freeze a web page); returns the
+    /// file. Written again each time, so it is always the stored item.
+    pub async fn item_file(&self, id: &str, seq: i64) -> Result<PathBuf> {
+        let stored = self.whole_item(id, seq).await?;
+        let kind: String = stored
+            .item
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("item")
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        let (text, extension) = markdown::item_file(&kind, &stored.item);
+        let dir = self.folder(id).root().join("outputs");
+        let path = dir.join(format!("{kind}-{seq}.{extension}"));
+        blocking(move || {
+            files::private_dir(&dir)?;
+            files::write_private(&path, text.as_bytes())?;
+            Ok(path)
+        })
+        .await
+    }
+
     /// The newest commands and file changes matching `query`; `before` is the `next` of the
     /// page shown last.
     pub async fn audit(&self, query: AuditQuery, before: Option<i64>) -> Result<AuditPage> {
@@ -674,6 +699,56 @@ mod tests {
             .await
             .expect("export");
         assert_eq!(n as usize, AUDIT_PAGE * 2 + 5);
+    }
+
+    #[tokio::test]
+    async fn a_50_mb_output_is_stored_whole_shown_cut_and_written_whole_to_a_file() {
+        let s = setup();
+        let info = s
+            .engine
+            .create_session(&s.workspace.path().display().to_string())
+            .expect("create");
+        s.engine.store().turn_started(&info.id, "t1");
+        let output: String = (0..1_250_000)
+            .map(|i| format!("line {i:07} of the build log...........\n"))
+            .collect();
+        assert!(output.len() >= 50_000_000);
+        add(
+            &s.engine,
+            &info.id,
+            "t1",
+            "c1",
+            json!({"type": "commandExecution", "id": "c1", "command": "make  all", "cwd": "/w", "status": "completed", "source": "agent", "exitCode": 2, "durationMs": 9000, "aggregatedOutput": output}),
+        );
+        // The window gets its start and end.
+        let transcript = s.engine.open_session(&info.id).await.expect("open");
+        let shown = &transcript.items[0].item;
+        let cut = shown["aggregatedOutput"].as_str().expect("output");
+        assert!(cut.len() < 100_000);
+        assert!(cut.starts_with("line 0000000 "));
+        assert!(cut.ends_with("line 1249999 of the build log...........\n"));
+        assert!(shown["deskTruncated"].as_u64() > Some(50_000_000));
+
+        // The file has all of it, under the command; written again, it is the same file.
+        let seq = transcript.items[0].seq;
+        let path = s.engine.item_file(&info.id, seq).await.expect("file");
+        assert_eq!(
+            path,
+            AppPaths::at(s.data.path())
+                .session_dir(&info.id)
+                .join("outputs")
+                .join(format!("commandExecution-{seq}.log"))
+        );
+        let written = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(written, format!("$ make all\n# in /w, exit 2\n\n{output}"));
+        assert_eq!(
+            s.engine.item_file(&info.id, seq).await.expect("again"),
+            path
+        );
+        assert!(matches!(
+            s.engine.item_file(&info.id, seq + 1).await,
+            Err(CoreError::ItemNotFound(_))
+        ));
     }
 
     #[tokio::test]

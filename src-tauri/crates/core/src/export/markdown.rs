@@ -80,10 +80,34 @@ impl Transcript {
     }
 }
 
+/// One item as a file to read in a text editor (when it is too long for the window): a
+/// command's output as it was printed, under the command; anything else as its Markdown.
+/// Returns the text and the file's extension.
+pub fn item_file(kind: &str, v: &Value) -> (String, &'static str) {
+    if kind == "commandExecution" {
+        let text = |key: &str| v.get(key).and_then(Value::as_str).unwrap_or_default();
+        let exit = v
+            .get("exitCode")
+            .and_then(Value::as_i64)
+            .map(|c| format!(", exit {c}"))
+            .unwrap_or_default();
+        let head = format!(
+            "$ {}\n# in {}{exit}\n\n",
+            one_line(text("command")),
+            text("cwd")
+        );
+        return (head + text("aggregatedOutput"), "log");
+    }
+    (body_of(kind, v), "md")
+}
+
 fn body(item: &ArchivedItem) -> String {
-    let v = &item.item;
+    body_of(&item.kind, &item.item)
+}
+
+fn body_of(kind: &str, v: &Value) -> String {
     let text = |key: &str| v.get(key).and_then(Value::as_str).unwrap_or_default();
-    match item.kind.as_str() {
+    match kind {
         "userMessage" => {
             let mut parts = Vec::new();
             for part in v

@@ -1,0 +1,63 @@
+// @vitest-environment jsdom
+// A long command output: its end in the card, all of it on request, and an output too long for
+// the window in the user's text editor instead.
+import { act } from "react";
+import { createRoot } from "react-dom/client";
+import { describe, expect, it, vi } from "vitest";
+import type { ThreadItem } from "../../generated/codex/v2/ThreadItem";
+import { LONGEST_IN_WINDOW } from "../format";
+import { CommandCard } from "./CommandCard";
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+type CommandItem = Extract<ThreadItem, { type: "commandExecution" }>;
+const command = (aggregatedOutput: string) =>
+  ({
+    type: "commandExecution",
+    id: "c1",
+    command: "make",
+    cwd: "/w",
+    processId: null,
+    source: "agent",
+    status: "completed",
+    commandActions: [],
+    aggregatedOutput,
+    exitCode: 0,
+    durationMs: 5,
+  }) as unknown as CommandItem;
+
+function mount(item: CommandItem, onOpenFile?: () => void) {
+  const host = document.createElement("div");
+  const root = createRoot(host);
+  act(() => root.render(<CommandCard item={item} streaming={false} cutShort={false} onOpenFile={onOpenFile} />));
+  const button = (name: string) => [...host.querySelectorAll("button")].find((b) => b.textContent === name);
+  const shown = () => host.querySelector("pre")?.textContent?.length ?? 0;
+  return { host, root, button, shown };
+}
+
+describe("a long command output", () => {
+  it("shows its end, then all of it on Show all", () => {
+    const output = "x".repeat(200_000);
+    const card = mount(command(output));
+    expect(card.shown()).toBe(64 * 1024);
+    expect(card.host.textContent).toContain("Showing the last 64 KB of 195 KB.");
+    act(() => card.button("Show all")?.click());
+    expect(card.shown()).toBe(output.length);
+    act(() => card.root.unmount());
+  });
+
+  it("too long for the window, opens in a text editor and is never put whole in the card", () => {
+    const onOpenFile = vi.fn();
+    const card = mount(command("y".repeat(LONGEST_IN_WINDOW + 1)), onOpenFile);
+    expect(card.button("Show all")).toBeUndefined();
+    act(() => card.button("Open in a text editor")?.click());
+    expect(onOpenFile).toHaveBeenCalledTimes(1);
+    expect(card.shown()).toBe(64 * 1024);
+    act(() => card.root.unmount());
+    // Still streaming (not stored yet): nothing to open, and still not shown whole.
+    const live = mount(command("y".repeat(LONGEST_IN_WINDOW + 1)));
+    expect(live.button("Show all")).toBeUndefined();
+    expect(live.button("Open in a text editor")).toBeUndefined();
+    act(() => live.root.unmount());
+  });
+});
