@@ -10,7 +10,7 @@ function listState(app: AppView) {
   const dots: Record<string, DotState> = {};
   for (const session of app.sessions) dots[session.id] = sessionDot(session, app.views[session.id]);
   const selectedId = app.creating || app.signingIn || app.search.shown || app.audit.shown ? null : app.selectedId;
-  return { sessions: app.sessions, dots, selectedId, query: app.search.query, notifications: app.notifications, idle: app.idleReleaseSecs };
+  return { sessions: app.sessions, dots, selectedId, query: app.search.query, notifications: app.notifications, idle: app.idleReleaseSecs, unread: app.unread };
 }
 
 function sameListState(a: ReturnType<typeof listState>, b: ReturnType<typeof listState>): boolean {
@@ -20,6 +20,7 @@ function sameListState(a: ReturnType<typeof listState>, b: ReturnType<typeof lis
     a.query === b.query &&
     a.notifications === b.notifications &&
     a.idle === b.idle &&
+    a.unread === b.unread &&
     shallowEqual(a.dots, b.dots)
   );
 }
@@ -96,17 +97,19 @@ export const Sidebar = memo(function Sidebar() {
               {group.sessions.map((session) => {
                 const dot = app.dots[session.id] ?? session.status;
                 const selected = session.id === app.selectedId;
+                const unread = app.unread[session.id] === true;
                 return (
                   <li key={session.id}>
                     <button
                       type="button"
-                      className={`session-entry${selected ? " selected" : ""}`}
+                      className={`session-entry${selected ? " selected" : ""}${unread ? " unread" : ""}`}
                       aria-current={selected ? "true" : undefined}
-                      title={`${session.title} — ${dotLabel[dot]}`}
+                      title={`${session.title} — ${dotLabel[dot]}${unread ? ", new since you looked" : ""}`}
                       onClick={() => void controller.select(session.id)}
                     >
                       <StatusDot state={dot} />
                       <span className="session-title">{session.title || "Untitled session"}</span>
+                      {unread && <span className="unread-mark" aria-label="new since you looked" />}
                     </button>
                   </li>
                 );

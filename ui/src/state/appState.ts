@@ -115,6 +115,8 @@ export interface AppView {
   dropHover: boolean;
   /** A folder dropped on the window, for the New session panel (serial: one drop from the next). */
   droppedFolder: { path: string; serial: number } | null;
+  /** Sessions where a turn ended, failed or waits for the user since the user last opened them. */
+  unread: Record<string, true>;
 }
 
 /** Text and images waiting for a session's message box; `serial` tells one offer from the next. */
@@ -130,6 +132,14 @@ function offered(state: AppView, sessionId: string, text: string | null, attachm
   const serial = state.offerSerial + 1;
   const offer = { text: text ?? waiting?.text ?? null, attachments: [...(waiting?.attachments ?? []), ...attachments], serial };
   return { offers: { ...state.offers, [sessionId]: offer }, offerSerial: serial };
+}
+
+/** `unread` without `sessionId`. */
+function seen(unread: Record<string, true>, sessionId: string): Record<string, true> {
+  if (!unread[sessionId]) return unread;
+  const rest = { ...unread };
+  delete rest[sessionId];
+  return rest;
 }
 
 export type AppAction =
@@ -160,6 +170,8 @@ export type AppAction =
   | { type: "sessionDeleted"; sessionId: string }
   /** `restored`: the app reopening the last session, which must not close a panel the user opened. */
   | { type: "selected"; sessionId: string; restored?: boolean }
+  /** Something the user would want to see happened in a session they are not looking at. */
+  | { type: "unread"; sessionId: string }
   | { type: "newSessionShown"; shown: boolean }
   | { type: "signInShown"; shown: boolean }
   | { type: "accountChanged"; account: AccountState }
@@ -219,6 +231,7 @@ export const initialAppView: AppView = {
   offerSerial: 0,
   dropHover: false,
   droppedFolder: null,
+  unread: {},
 };
 
 function withView(state: AppView, sessionId: string, update: (view: SessionView) => SessionView): AppView {
@@ -296,22 +309,28 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
         ...state,
         sessions: state.sessions.filter((s) => s.id !== action.sessionId),
         views: without(state.views),
+        unread: seen(state.unread, action.sessionId),
         offers: without(state.offers),
         health: without(state.health),
         actionErrors: without(state.actionErrors),
         selectedId: state.selectedId === action.sessionId ? null : state.selectedId,
       };
     }
-    case "selected":
-      if (action.restored) return { ...state, selectedId: action.sessionId };
+    case "selected": {
+      const unread = seen(state.unread, action.sessionId);
+      if (action.restored) return { ...state, selectedId: action.sessionId, unread };
       return {
         ...state,
+        unread,
         selectedId: action.sessionId,
         creating: false,
         signingIn: false,
         search: hidden(state.search),
         audit: hiddenAudit(state.audit),
       };
+    }
+    case "unread":
+      return action.sessionId === state.selectedId || state.unread[action.sessionId] ? state : { ...state, unread: { ...state.unread, [action.sessionId]: true } };
     case "newSessionShown":
       return {
         ...state,

@@ -73,6 +73,28 @@ describe("controller", () => {
     expect(shown).toEqual(["Codex finished"]);
   });
 
+  it("marks a session where a turn ended while the user looked at another, until they open it", async () => {
+    const backend = createFakeBackend();
+    const [first, second] = [await backend.createSession("/tmp/a"), await backend.createSession("/tmp/b")];
+    const deliver = new Map<string, (batch: EventBatch) => void>();
+    backend.subscribe = async (id, onBatch) => void deliver.set(id, onBatch);
+    const store = createAppStore();
+    const controller = createController(backend, store);
+    await controller.select(first.id);
+    await controller.select(second.id);
+    let seq = 0;
+    const send = (id: string, events: EventBatch["events"]) => deliver.get(id)?.({ sessionId: id, seq: ++seq, droppedDeltas: false, sentAtMs: 0, events });
+
+    // Words streaming in the background are no news; the turn's end is. The open one is never marked.
+    send(first.id, [agentDelta("t1", "a", "working")]);
+    expect(store.getSnapshot().unread).toEqual({});
+    send(first.id, [turnCompleted("t1")]);
+    send(second.id, [turnCompleted("t2")]);
+    expect(store.getSnapshot().unread).toEqual({ [first.id]: true });
+    await controller.select(first.id);
+    expect(store.getSnapshot().unread).toEqual({});
+  });
+
   it("forks a session and opens the fork, or says why not", async () => {
     vi.useFakeTimers();
     const backend = createFakeBackend();
