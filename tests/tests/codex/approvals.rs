@@ -367,3 +367,95 @@ async fn questions_from_codex_wait_for_the_users_answers() {
     assert_eq!(said.as_deref(), Some(r#"{"answers":{}}"#));
     engine.shutdown();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_always_allowed_command_is_not_asked_again_and_a_kill_or_quit_answers_what_waits() {
+    let env = TestEnv::new(escalating()).await;
+    let outside = env.root.path().join("outside");
+    std::fs::create_dir_all(&outside).expect("outside folder");
+    let (engine, session, mut events) = env.start_session().await;
+
+    // Always allowed (codex's offer for a command: its prefix from now on): the same command
+    // runs again without a question.
+    let file = outside.join("again.txt");
+    engine
+        .send_prompt(&session.id, &touch(&file))
+        .await
+        .expect("send");
+    let request = asked(&mut events, "again.txt").await;
+    assert!(
+        request.choices.contains(&ApprovalChoice::AllowPrefix),
+        "{request:#?}"
+    );
+    engine
+        .answer_approval(&session.id, &request.key, ApprovalChoice::AllowPrefix)
+        .await
+        .expect("always allow");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    assert!(file.exists());
+    std::fs::remove_file(&file).expect("remove");
+    let asked_before = events
+        .seen
+        .iter()
+        .filter(|e| matches!(e, SessionEvent::ApprovalRequested { .. }))
+        .count();
+    events.completes(&engine, &session.id, &touch(&file)).await;
+    assert!(file.exists(), "it ran again");
+    assert_eq!(
+        events
+            .seen
+            .iter()
+            .filter(|e| matches!(e, SessionEvent::ApprovalRequested { .. }))
+            .count(),
+        asked_before,
+        "without asking"
+    );
+
+    // Codex killed while it asks: the question is withdrawn, not left waiting.
+    let killed = outside.join("killed.txt");
+    engine
+        .send_prompt(&session.id, &touch(&killed))
+        .await
+        .expect("send");
+    let request = asked(&mut events, "killed.txt").await;
+    let pid = engine.codex_pid(&session.id).expect("codex runs");
+    assert!(std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .expect("kill")
+        .success());
+    assert_eq!(
+        resolved(&mut events, &request.key).await,
+        ApprovalOutcome::Withdrawn
+    );
+    let open = engine.open_session(&session.id).await.expect("open");
+    assert!(open.approvals.is_empty(), "nothing left waiting");
+    assert!(!killed.exists());
+
+    // Quitting while codex asks: the question is answered (the turn stopped), codex is gone,
+    // and the next start shows nothing waiting.
+    let quit = outside.join("quit.txt");
+    engine
+        .send_prompt(&session.id, &touch(&quit))
+        .await
+        .expect("send");
+    let request = asked(&mut events, "quit.txt").await;
+    let pid = engine.codex_pid(&session.id).expect("codex runs");
+    engine
+        .shutdown_gracefully(std::time::Duration::from_secs(3))
+        .await;
+    assert_eq!(
+        resolved(&mut events, &request.key).await,
+        ApprovalOutcome::Stopped
+    );
+    assert!(
+        !Path::new(&format!("/proc/{pid}")).exists(),
+        "no codex is left"
+    );
+    assert!(!quit.exists());
+    let engine = env.engine();
+    let reopened = engine.open_session(&session.id).await.expect("open");
+    assert!(reopened.approvals.is_empty());
+    assert_eq!(reopened.turns.last().expect("turn").status, "interrupted");
+    engine.shutdown();
+}

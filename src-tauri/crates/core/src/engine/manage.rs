@@ -30,13 +30,22 @@ impl Engine {
     /// stopped first.
     pub async fn delete_session(&self, id: &str) -> Result<()> {
         self.session(id).await?;
+        // Not while a message is being sent or a codex starts for it: that codex would run
+        // for a session that is gone.
+        let sending = self.send_gate(id);
+        let _no_send = sending.lock().await;
+        let launching = lock(&self.inner.launching)
+            .entry(id.to_string())
+            .or_default()
+            .clone();
+        let _no_launch = launching.lock().await;
         let live = lock(&self.inner.live).get(id).cloned();
         if let Some(live) = live {
             if live.is_busy() {
                 return Err(CoreError::TurnRunning);
             }
             lock(&self.inner.live).remove(id);
-            live.close();
+            self.close_live(id, &live).await;
         }
         let variables = self.options_of(id).await.map(|o| o.env).unwrap_or_default();
         lock(&self.inner.relays).remove(id);
@@ -81,7 +90,7 @@ impl Engine {
                     return Err(CoreError::TurnRunning);
                 }
                 self.forget_live(id, &live);
-                live.close();
+                self.close_live(id, &live).await;
             }
         }
         self.inner.store.set_archived(id, archived);

@@ -902,6 +902,11 @@ impl Engine {
             .iter()
             .map(|(id, l)| (id.clone(), l.clone()))
             .collect();
+        // Every question answered (and the window told), in a turn or not.
+        for (id, session) in &live {
+            let stopped = session.cancel_approvals().await;
+            self.approvals_stopped(id, stopped).await;
+        }
         let running: Vec<(String, Arc<LiveSession>)> =
             live.into_iter().filter(|(_, l)| l.is_busy()).collect();
         let interrupted = async {
@@ -1148,8 +1153,16 @@ impl Engine {
         let _no_launch = gate.lock().await;
         let live = lock(&self.inner.live).remove(id);
         if let Some(live) = live {
-            live.close();
+            self.close_live(id, &live).await;
         }
+    }
+
+    /// Stops a session's codex, answering first what it still asks (an MCP server's form can
+    /// wait outside any turn): no question goes unanswered because its codex went.
+    async fn close_live(&self, id: &str, live: &LiveSession) {
+        let stopped = live.cancel_approvals().await;
+        self.approvals_stopped(id, stopped).await;
+        live.close();
     }
 
     fn forget_live(&self, id: &str, live: &Arc<LiveSession>) {
