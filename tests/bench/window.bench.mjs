@@ -352,16 +352,23 @@ try {
     const elements = () => wd.script("return document.getElementsByTagName('*').length");
     const [domBefore, memoryBefore] = [await elements(), afterScroll];
     const switches = [];
-    for (let i = 0; i < (quick ? 10 : 50); i++) {
+    const rounds = quick ? 10 : 50;
+    let halfway = 0;
+    for (let i = 0; i < rounds; i++) {
       switches.push(await timedOpen(wd, "bench small", "item-19"));
       switches.push(await timedOpen(wd, `bench 10000 #0`, "item-9999"));
+      if (i === rounds / 2 - 1) halfway = await settledMiB();
     }
     results.push({ what: `switch between two opened sessions (median of ${switches.length})`, ms: median(switches), budget: budgets.switch });
     results.push({ what: `worst switch`, ms: Math.max(...switches), budget: null });
     // Each round ends where it began (the 10,000-item session open), so the DOM and the memory
     // before and after compare like for like.
     results.push({ what: `  page elements before / after the switches`, text: `${domBefore} / ${await elements()}`, budget: null });
-    results.push({ what: `  webview memory growth over the switches`, ms: (await settledMiB()) - memoryBefore, unit: "MiB", budget: budgets.switchMemory });
+    // Growth that goes on with switching is what the budget is about; the first switches fill
+    // WebKit's caches once (fonts, styles, the second list), the second half shows whether it goes on.
+    const afterSwitches = await settledMiB();
+    results.push({ what: `  webview memory growth over the first half of the switches`, ms: halfway - memoryBefore, unit: "MiB", budget: null });
+    results.push({ what: `  webview memory growth over the second half`, ms: afterSwitches - halfway, unit: "MiB", budget: budgets.switchMemory });
     const jumps = [];
     for (let run = 0; run < RUNS; run++) {
       await timedOpen(wd, "bench small", "item-19");

@@ -285,6 +285,9 @@ impl Events {
                 } => format!("status:{status:?} {message:?}"),
                 SessionEvent::PromptAccepted { .. } => "promptAccepted".into(),
                 SessionEvent::PromptRefused { .. } => "promptRefused".into(),
+                SessionEvent::TurnUsage { turn_id, usage } => {
+                    format!("turnUsage: {turn_id} {}", usage.turn.total)
+                }
                 SessionEvent::AutoAnswered { method, .. } => format!("autoAnswered:{method}"),
                 SessionEvent::SignInRequired { message, .. } => {
                     format!("signInRequired: {message}")

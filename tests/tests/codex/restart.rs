@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use codex_desk_protocol::{ErrorCode, SessionStatus};
+use codex_desk_protocol::{ErrorCode, SessionEvent, SessionStatus};
 use codex_desk_test_support::{reply, ModelRequest, Reply};
 use codex_desk_tests::{Events, TestEnv};
 
@@ -20,6 +20,18 @@ async fn after_a_restart_the_transcript_is_there_and_the_thread_continues() {
             .await
             .expect("send");
         assert_eq!(events.turn_completed().await["status"], "completed");
+        // Each request to the mock model counts 120 tokens (100 in, 20 out): one for this turn.
+        let counted = events.seen.iter().rev().find_map(|e| match e {
+            SessionEvent::TurnUsage { usage, .. } => Some(*usage),
+            _ => None,
+        });
+        let counted = counted.expect("the turn's tokens");
+        assert_eq!(
+            (counted.turn.total, counted.turn.input, counted.turn.output),
+            (120, 100, 20)
+        );
+        assert_eq!(counted.session.total, 120);
+        assert_eq!(counted.context_tokens, 120);
         let thread = engine
             .open_session(&session.id)
             .await
@@ -42,6 +54,8 @@ async fn after_a_restart_the_transcript_is_there_and_the_thread_continues() {
     assert_eq!(listed.status, SessionStatus::Idle);
     let transcript = engine.open_session(&session_id).await.expect("open");
     assert_eq!(transcript.items.len(), 2);
+    // The count is kept with the turn.
+    assert_eq!(transcript.turns[0].usage.map(|u| u.turn.total), Some(120));
     assert!(transcript.items[0].item.to_string().contains("MANGO"));
 
     let mut events = Events::subscribe(&engine, &session_id).await;
@@ -61,6 +75,11 @@ async fn after_a_restart_the_transcript_is_there_and_the_thread_continues() {
     );
     let last = env.mock.requests().pop().expect("request");
     assert!(last.all_text().contains("MANGO"), "resumed with history");
+    // The resumed codex's count: this turn's own, whether codex carried the thread's on or not.
+    let turns = engine.open_session(&session_id).await.expect("open").turns;
+    let usage = turns[1].usage.expect("the second turn's tokens");
+    assert_eq!(usage.turn.total, 120, "{usage:?}");
+    assert!(usage.session.total >= 120);
     assert_eq!(
         engine
             .open_session(&session_id)

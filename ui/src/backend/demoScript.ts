@@ -115,8 +115,9 @@ export function demoTurn(prompt: string, n: number, threadId: string, cwd: strin
     at(30, codex({ method: "item/agentMessage/delta", params: { ...base, itemId: ids.answer, delta } }));
   }
   at(30, codex({ method: "item/completed", params: { ...base, completedAtMs: Date.now(), item: agentMessage(ids.answer, DEMO_ANSWER) } }));
-  const usage = { totalTokens: 5200 * n, inputTokens: 4800 * n, cachedInputTokens: 3000 * n, cacheWriteInputTokens: 0, outputTokens: 400 * n, reasoningOutputTokens: 90 * n };
-  at(10, codex({ method: "thread/tokenUsage/updated", params: { ...base, tokenUsage: { total: usage, last: usage, modelContextWindow: 272000 } } }));
+  const turn = { total: 5200, input: 4800, cachedInput: 3000, output: 400, reasoningOutput: 90 };
+  const session = { total: 5200 * n, input: 4800 * n, cachedInput: 3000 * n, output: 400 * n, reasoningOutput: 90 * n };
+  at(10, { type: "turnUsage", turnId, usage: { turn, session, contextTokens: 5200, contextWindow: 272000 } });
   at(10, codex({ method: "turn/completed", params: { threadId, turn: demoTurnObject(turnId, "completed") } }));
   return steps;
 }

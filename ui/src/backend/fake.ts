@@ -137,12 +137,16 @@ export function createFakeBackend(): Backend {
   // Keep completed items and turns so that reopening a session shows them.
   const remember = (session: FakeSession, event: SessionEvent) => {
     if (event.type === "status") session.info.status = event.status;
+    if (event.type === "turnUsage") {
+      const turn = session.turns.find((t) => t.id === event.turnId);
+      if (turn) turn.usage = event.usage;
+    }
     if (event.type !== "codex") return;
     const n = event.notification;
     if (n.method === "item/completed") {
       session.items.push({ turnId: n.params.turnId, seq: session.items.length + 1, item: n.params.item });
     } else if (n.method === "turn/started") {
-      session.turns.push({ id: n.params.turn.id, status: "inProgress", error: null, startedAt: Date.now(), completedAt: null });
+      session.turns.push({ id: n.params.turn.id, status: "inProgress", error: null, startedAt: Date.now(), completedAt: null, usage: null });
     } else if (n.method === "turn/completed") {
       const turn = session.turns.find((t) => t.id === n.params.turn.id);
       if (turn) {

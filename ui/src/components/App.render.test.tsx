@@ -150,7 +150,11 @@ describe("App", () => {
 
   it("renders a recorded session as cards with their hooks", async () => {
     const events = [...fixtureEvents("command"), ...fixtureEvents("patch"), ...fixtureEvents("error")];
-    const view = reduceSessionEvents(emptySessionView("s1"), events);
+    const counted = reduceSessionEvents(emptySessionView("s1"), events);
+    // The first turn's count, as codex sent it: on its last answer, and the session's in the status bar.
+    const firstTurn = Object.keys(counted.turns)[0] ?? "";
+    const counts = (total: number) => ({ total, input: total - 300, cachedInput: 1000, output: 300, reasoningOutput: 100 });
+    const view = reduceSession(counted, { type: "turnUsage", turnId: firstTurn, usage: { turn: counts(12_345), session: counts(45_678), contextTokens: 68_000, contextWindow: 272_000 } });
     const html = await render({
       ...loaded,
       sessions: [sessionInfo({ id: "s1", title: "Fix the build" })],
@@ -168,6 +172,8 @@ describe("App", () => {
     expect(html).toContain('aria-label="Message"');
     expect(html).toMatch(/<button[^>]*aria-label="Stop"[^>]*disabled/);
     expect(html).toContain("Fix the build");
+    expect(html).toContain("This turn: 12.3k tokens · context 25%");
+    expect(html).toContain("Tokens 45.7k · context 25%");
   });
 
   it("shows search results with the matched words marked, and snippets as text only", async () => {

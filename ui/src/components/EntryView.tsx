@@ -3,6 +3,7 @@ import { useController } from "../state/hooks";
 import { userMessageImages, userMessageText } from "../state/items";
 import { formatBytes, LONGEST_IN_WINDOW } from "./format";
 import type { Entry } from "../state/sessionView";
+import type { TurnUsage } from "../generated/desk/TurnUsage";
 import { ApprovalCard } from "./cards/ApprovalCard";
 import { AgentMessageCard } from "./cards/AgentMessageCard";
 import { CommandCard } from "./cards/CommandCard";
@@ -14,8 +15,20 @@ import { ReasoningCard } from "./cards/ReasoningCard";
 import { UserMessageCard } from "./cards/UserMessageCard";
 
 /** One transcript entry as its card. Memoized: entries keep their identity until they change. */
-export const EntryView = memo(function EntryView({ entry, sessionId, rollBack = false }: { entry: Entry; sessionId: string; rollBack?: boolean }) {
-  const card = entry.kind === "approval" ? <ApprovalCard entry={entry} sessionId={sessionId} /> : <EntryCard entry={entry} sessionId={sessionId} rollBack={rollBack} />;
+export const EntryView = memo(function EntryView({
+  entry,
+  sessionId,
+  rollBack = false,
+  usage = null,
+}: {
+  entry: Entry;
+  sessionId: string;
+  rollBack?: boolean;
+  /** What the entry's turn used (on the turn's last answer, once the turn ended). */
+  usage?: TurnUsage | null;
+}) {
+  const card =
+    entry.kind === "approval" ? <ApprovalCard entry={entry} sessionId={sessionId} /> : <EntryCard entry={entry} sessionId={sessionId} rollBack={rollBack} usage={usage} />;
   if (entry.kind !== "item" || entry.cutBytes === null || entry.seq === null) return card;
   return (
     <>
@@ -48,7 +61,7 @@ function CutNotice({ sessionId, seq, bytes }: { sessionId: string; seq: number; 
 }
 
 /** `rollBack`: the conversation can be rolled back from here (a turn's first message, no turn running). */
-function EntryCard({ entry, sessionId, rollBack }: { entry: Entry; sessionId: string; rollBack: boolean }) {
+function EntryCard({ entry, sessionId, rollBack, usage }: { entry: Entry; sessionId: string; rollBack: boolean; usage: TurnUsage | null }) {
   const controller = useController();
   switch (entry.kind) {
     case "prompt":
@@ -78,6 +91,7 @@ function EntryCard({ entry, sessionId, rollBack }: { entry: Entry; sessionId: st
               text={item.text}
               streaming={streaming}
               cutShort={cutShort}
+              usage={usage}
               onFork={entry.completed && entry.turnId ? () => void controller.forkSession(sessionId, entry.turnId) : undefined}
             />
           );

@@ -1,6 +1,6 @@
 import type { AppView } from "../state/appState";
 import { useBackendKind, useController } from "../state/hooks";
-import { formatTokens } from "./format";
+import { contextFill, formatTokens, tokenDetail } from "./format";
 import { rateLimitsShown } from "../state/rateLimits";
 
 export function StatusBar({ app }: { app: AppView }) {
@@ -9,10 +9,9 @@ export function StatusBar({ app }: { app: AppView }) {
   const id = app.selectedId;
   const view = id ? app.views[id] : undefined;
   const health = id ? app.health[id] : undefined;
-  const usage = view?.tokenUsage;
+  const usage = view?.usage;
   const limits = rateLimitsShown(view?.rateLimits ?? null);
-  const contextUsed =
-    usage && usage.modelContextWindow ? Math.round((usage.last.totalTokens / usage.modelContextWindow) * 100) : null;
+  const contextUsed = usage ? contextFill(usage) : null;
 
   return (
     <footer className="statusbar" aria-label="Status">
@@ -37,8 +36,8 @@ export function StatusBar({ app }: { app: AppView }) {
         <span title={limits.map((l) => l.title).join("\n")}>Limits {limits.map((l) => l.text).join(" · ")}</span>
       )}
       {usage && (
-        <span title={`Input ${usage.total.inputTokens}, cached ${usage.total.cachedInputTokens}, output ${usage.total.outputTokens}`}>
-          Tokens {formatTokens(usage.total.totalTokens)}
+        <span title={`This session: ${tokenDetail(usage.session)}`}>
+          Tokens {formatTokens(usage.session.total)}
           {contextUsed !== null && ` · context ${contextUsed}%`}
         </span>
       )}

@@ -5,6 +5,7 @@ import { isTurnRunning, orderedEntries, type Entry, type SessionView } from "../
 import { perfNote } from "../perf";
 import { CardBoundary } from "./CardBoundary";
 import { EntryView } from "./EntryView";
+import type { TurnUsage } from "../generated/desk/TurnUsage";
 
 /** Virtuoso wants indexes that only grow downwards: older pages count down from here. */
 const FIRST_INDEX = 1_000_000_000;
@@ -73,12 +74,40 @@ function firstMessages(entries: Entry[]): Set<string> {
   return first;
 }
 
+/** A turn's count, once it ended (while it runs, its last answer so far may not be its last). */
+function usageShown(turnId: string | undefined, turns: SessionView["turns"], activeTurnId: string | null): TurnUsage | null {
+  if (turnId === undefined || turnId === activeTurnId) return null;
+  const turn = turns[turnId];
+  return turn && turn.status !== "inProgress" ? turn.usage ?? null : null;
+}
+
+/** Each turn's last answer, as its entry id → the turn's id: where the turn's token count shows. */
+function lastAnswers(entries: Entry[]): Map<string, string> {
+  const byTurn = new Map<string, string>();
+  for (const entry of entries) {
+    if (entry.kind === "item" && entry.item.type === "agentMessage" && entry.turnId) byTurn.set(entry.turnId, entry.id);
+  }
+  return new Map([...byTurn].map(([turn, id]) => [id, turn]));
+}
+
 /** One row: the card with its spacing, re-rendered only when its entry changes. */
-const Row = memo(function Row({ entry, sessionId, focused, rollBack }: { entry: Entry; sessionId: string; focused: boolean; rollBack: boolean }) {
+const Row = memo(function Row({
+  entry,
+  sessionId,
+  focused,
+  rollBack,
+  usage,
+}: {
+  entry: Entry;
+  sessionId: string;
+  focused: boolean;
+  rollBack: boolean;
+  usage: TurnUsage | null;
+}) {
   return (
     <div className={focused ? "transcript-item focused" : "transcript-item"} data-entry-id={entry.id} data-focused={focused || undefined}>
       <CardBoundary kind={entry.kind === "item" ? entry.item.type : entry.kind} content={entry}>
-        <EntryView entry={entry} sessionId={sessionId} rollBack={rollBack} />
+        <EntryView entry={entry} sessionId={sessionId} rollBack={rollBack} usage={usage} />
       </CardBoundary>
     </div>
   );
@@ -107,6 +136,8 @@ export function Transcript({ view }: { view: SessionView }) {
   const idle = !isTurnRunning(view);
   // A turn is rolled back whole: from its first message (a steer later in it is not a start).
   const turnStarts = useMemo(() => firstMessages(entries), [view.order]); // eslint-disable-line react-hooks/exhaustive-deps
+  const turnEnds = useMemo(() => lastAnswers(entries), [entries]);
+  const { turns, activeTurnId } = view;
   useLayoutEffect(() => perfNote("commit", entries.length));
   const focusSeq = view.focus?.seq ?? null;
   const marked = view.focus?.mark ?? false;
@@ -153,9 +184,10 @@ export function Transcript({ view }: { view: SessionView }) {
         sessionId={sessionId}
         focused={marked && entry.kind === "item" && entry.seq === focusSeq}
         rollBack={idle && turnStarts.has(entry.id)}
+        usage={usageShown(turnEnds.get(entry.id), turns, activeTurnId)}
       />
     ),
-    [sessionId, focusSeq, marked, idle, turnStarts],
+    [sessionId, focusSeq, marked, idle, turnStarts, turnEnds, turns, activeTurnId],
   );
   const toEnd = () => list.current?.scrollToIndex({ index: "LAST", align: "end" });
   const jump = () => {

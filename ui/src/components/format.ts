@@ -1,3 +1,5 @@
+import type { TokenCounts } from "../generated/desk/TokenCounts";
+import type { TurnUsage } from "../generated/desk/TurnUsage";
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const seconds = ms / 1000;
@@ -63,4 +65,14 @@ function withoutLayout(json: string): string {
     }
   }
   return out;
+}
+
+/** How full the model's context was, in percent; null when codex does not know its window. */
+export function contextFill(usage: TurnUsage): number | null {
+  return usage.contextWindow ? Math.round((usage.contextTokens / usage.contextWindow) * 100) : null;
+}
+
+/** Counts by kind, in words: "input 12.3k (8.0k cached), output 1.2k (400 reasoning)". */
+export function tokenDetail(counts: TokenCounts): string {
+  return `input ${formatTokens(counts.input)} (${formatTokens(counts.cachedInput)} cached), output ${formatTokens(counts.output)} (${formatTokens(counts.reasoningOutput)} reasoning)`;
 }

@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createFakeBackend } from "../backend/fake";
 import type { EventBatch } from "../generated/desk/EventBatch";
 import { createController, RELOAD_DELAY_MS } from "./controller";
+import { RENDER_INTERVAL_MS } from "./store";
 import { createAppStore } from "./store";
-import { agentDelta, turnCompleted } from "./testBuilders";
+import { agentDelta, agentMessage, itemCompleted, itemStarted, turnCompleted, turnStarted } from "./testBuilders";
 
 describe("controller", () => {
   afterEach(() => vi.useRealTimers());
@@ -71,6 +72,27 @@ describe("controller", () => {
     expect(store.getSnapshot().notifications).toBe(false);
     finish();
     expect(shown).toEqual(["Codex finished"]);
+  });
+
+  it("shows streamed words within a frame's worth of time, and an answer's end at once", async () => {
+    vi.useFakeTimers();
+    const backend = createFakeBackend();
+    const session = await backend.createSession("/tmp/demo");
+    let deliver: (batch: EventBatch) => void = () => {};
+    backend.subscribe = async (_id, onBatch) => void (deliver = onBatch);
+    const store = createAppStore();
+    const controller = createController(backend, store);
+    await controller.select(session.id);
+    const shown = () => JSON.stringify(store.getSnapshot().views[session.id]?.entries.a ?? null);
+
+    deliver({ sessionId: session.id, seq: 1, droppedDeltas: false, sentAtMs: 0, events: [turnStarted("t1"), itemStarted("t1", agentMessage("a", ""))] });
+    await vi.advanceTimersByTimeAsync(RENDER_INTERVAL_MS);
+    deliver({ sessionId: session.id, seq: 2, droppedDeltas: false, sentAtMs: 0, events: [agentDelta("t1", "a", "Hello")] });
+    expect(shown()).not.toContain("Hello");
+    await vi.advanceTimersByTimeAsync(RENDER_INTERVAL_MS);
+    expect(shown()).toContain("Hello");
+    deliver({ sessionId: session.id, seq: 3, droppedDeltas: false, sentAtMs: 0, events: [agentDelta("t1", "a", " world"), itemCompleted("t1", agentMessage("a", "Hello world"))] });
+    expect(shown()).toContain("Hello world");
   });
 
   it("marks a session where a turn ended while the user looked at another, until they open it", async () => {

@@ -12,6 +12,7 @@ import type { SessionFormat } from "../generated/desk/SessionFormat";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { TerminalThread } from "../generated/desk/TerminalThread";
 import type { DroppedPath } from "../generated/desk/DroppedPath";
+import type { EventBatch } from "../generated/desk/EventBatch";
 import type { SearchQuery } from "../generated/desk/SearchQuery";
 import type { AppStore } from "./store";
 import { perfNote } from "../perf";
@@ -135,6 +136,12 @@ export const RELOAD_DELAY_MS = 250;
  * `focused` says whether the window has the user's attention (notifications are for when it
  * has not).
  */
+/** An event that ends something the user waits to see whole: an item, a turn, a session's run. */
+function settles(event: EventBatch["events"][number]): boolean {
+  if (event.type === "status" || event.type === "approvalRequested") return true;
+  return event.type === "codex" && (event.notification.method === "item/completed" || event.notification.method === "turn/completed");
+}
+
 export function createController(backend: Backend, store: AppStore, focused: () => boolean = () => typeof document === "undefined" || document.hasFocus()): Controller {
   const subscribed = new Set<string>();
   /** Page reads under way, as "older:<session>" / "newer:<session>" (one of each at a time). */
@@ -175,7 +182,9 @@ export function createController(backend: Backend, store: AppStore, focused: () 
         perfNote("batch", batch.events.length);
         const before = lastSeq.get(batch.sessionId);
         lastSeq.set(batch.sessionId, batch.seq);
-        store.dispatchThrottled({ type: "batch", batch });
+        // What completes an answer or a turn shows at once; words in between, with the next frame's worth.
+        if (batch.events.some(settles)) store.dispatch({ type: "batch", batch });
+        else store.dispatchThrottled({ type: "batch", batch });
         // Missed updates: what is stored is exact, so the transcript is read again from the store.
         if (batch.droppedDeltas) scheduleReload(batch.sessionId, "updates were shed under load");
         else if (before !== undefined && batch.seq !== before + 1) {

@@ -60,7 +60,7 @@ export function reduceNotification(view: SessionView, n: ServerNotification): Se
       return { ...view, threadId: n.params.thread.id };
     case "turn/started": {
       const { id, status } = n.params.turn;
-      return { ...view, activeTurnId: id, retrying: null, turns: { ...view.turns, [id]: { id, status, error: null } } };
+      return { ...view, activeTurnId: id, retrying: null, turns: { ...view.turns, [id]: { ...view.turns[id], id, status, error: null } } };
     }
     case "turn/completed": {
       const { id, status, error } = n.params.turn;
@@ -69,7 +69,7 @@ export function reduceNotification(view: SessionView, n: ServerNotification): Se
         activeTurnId: view.activeTurnId === id ? null : view.activeTurnId,
         retrying: null,
         waitingForUser: false,
-        turns: { ...view.turns, [id]: { id, status, error: error?.message ?? null } },
+        turns: { ...view.turns, [id]: { ...view.turns[id], id, status, error: error?.message ?? null } },
       };
       next = stopStreaming(next, id);
       if (status === "failed" && error && !(errorEntryId(id) in next.entries)) next = putError(next, id, error);
@@ -121,8 +121,6 @@ export function reduceNotification(view: SessionView, n: ServerNotification): Se
       if (willRetry) return { ...view, retrying: error.message || "Retrying…" };
       return putError(clearRetrying(view), turnId || null, error);
     }
-    case "thread/tokenUsage/updated":
-      return { ...view, tokenUsage: n.params.tokenUsage };
     case "account/rateLimits/updated": {
       // A sparse update: what it leaves out keeps its last known value.
       const next = n.params.rateLimits;

@@ -59,7 +59,6 @@ describe("text.jsonl", () => {
     expect(kinds(view)).toEqual(["userMessage", "agentMessage"]);
     expect(view.activeTurnId).toBeNull();
     expect(Object.values(view.turns).map((t) => t.status)).toEqual(["completed"]);
-    expect(view.tokenUsage?.total.totalTokens).toBeGreaterThan(0);
     expect(view.threadId).toBeTruthy();
   });
 

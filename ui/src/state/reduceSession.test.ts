@@ -188,6 +188,29 @@ describe("turns, status, errors, notices", () => {
     expect(run([{ type: "promptRefused", text: "never shown" }], view)).toBe(view);
   });
 
+  it("keeps each turn's token count, stored or live, and the latest for the session", () => {
+    const counts = (total: number) => ({ total, input: total - 20, cachedInput: 0, output: 20, reasoningOutput: 0 });
+    const usage = (turn: number, session: number) => ({ turn: counts(turn), session: counts(session), contextTokens: turn, contextWindow: 1000 });
+    const stored: Transcript = {
+      session: sessionInfo({ status: "idle" }),
+      turns: [{ id: "t1", status: "completed", error: null, startedAt: 1, completedAt: 2, usage: usage(120, 120) }],
+      items: [],
+      hasOlder: false, hasNewer: false, approvals: [], queued: [], queueHeld: false, options: defaultSessionOptions,
+    };
+    const opened = run([{ type: "transcript", transcript: stored }]);
+    expect(opened.usage?.session.total).toBe(120);
+    // A turn that ends live keeps the count it was stored with.
+    const ended = run([turnCompleted("t1")], opened);
+    expect(ended.turns.t1?.usage?.turn.total).toBe(120);
+    // A new turn counted live: its own count, and the session's.
+    const next = run([turnStarted("t2"), { type: "turnUsage", turnId: "t2", usage: usage(300, 420) }], ended);
+    expect(next.turns.t2?.usage?.turn.total).toBe(300);
+    expect(next.usage?.session.total).toBe(420);
+    const done = run([turnCompleted("t2"), { type: "transcript", transcript: stored }], next);
+    expect(done.turns.t2?.usage?.turn.total).toBe(300);
+    expect(done.usage?.session.total).toBe(420);
+  });
+
   it("no longer waits for the user once codex is gone or the session is read again idle", () => {
     const waiting = run([
       { type: "status", status: "running", message: null, threadId: null },
@@ -260,7 +283,7 @@ describe("approvals", () => {
     const asked = run([turnStarted("t1"), { type: "approvalRequested", request }]);
     const transcript: Transcript = {
       session: sessionInfo({ status: "running" }),
-      turns: [{ id: "t0", status: "completed", error: null, startedAt: 1, completedAt: 2 }],
+      turns: [{ id: "t0", status: "completed", error: null, startedAt: 1, completedAt: 2, usage: null }],
       items: [{ turnId: "t0", seq: 5, item: userMessage("u5", "old") }],
       hasOlder: true,
       hasNewer: true,
@@ -276,8 +299,8 @@ describe("approvals", () => {
     const transcript: Transcript = {
       session: sessionInfo({ status: "idle" }),
       turns: [
-        { id: "t1", status: "completed", error: null, startedAt: 1, completedAt: 2 },
-        { id: "t2", status: "completed", error: null, startedAt: 3, completedAt: 4 },
+        { id: "t1", status: "completed", error: null, startedAt: 1, completedAt: 2, usage: null },
+        { id: "t2", status: "completed", error: null, startedAt: 3, completedAt: 4, usage: null },
       ],
       items: [
         stored("t1", 1, userMessage("u1", "touch /x")),
@@ -342,7 +365,7 @@ describe("stored transcript", () => {
       type: "transcript",
       transcript: {
         session: sessionInfo({ status: "interrupted", lastError: "Codex Desk closed while codex was working" }),
-        turns: [{ id: "t1", status: "interrupted", error: "Codex Desk closed during this turn.", startedAt: 1, completedAt: 2 }],
+        turns: [{ id: "t1", status: "interrupted", error: "Codex Desk closed during this turn.", startedAt: 1, completedAt: 2, usage: null }],
         items: [{ turnId: "t1", seq: 1, item: draft }],
         hasOlder: false,
         hasNewer: false, approvals: [], queued: [], queueHeld: false, options: defaultSessionOptions,
@@ -357,7 +380,7 @@ describe("stored transcript", () => {
     const draft = { ...agentMessage("a", "half an ans"), deskDraft: true } as unknown as ThreadItem;
     const running: Transcript = {
       session: sessionInfo({ status: "running" }),
-      turns: [{ id: "t1", status: "inProgress", error: null, startedAt: 1, completedAt: null }],
+      turns: [{ id: "t1", status: "inProgress", error: null, startedAt: 1, completedAt: null, usage: null }],
       items: [{ turnId: "t1", seq: 1, item: draft }],
       hasOlder: false,
       hasNewer: false, approvals: [], queued: [], queueHeld: false, options: defaultSessionOptions,
@@ -380,8 +403,8 @@ describe("stored transcript", () => {
   const transcript: Transcript = {
     session: sessionInfo({ status: "idle", threadId: "thread-1" }),
     turns: [
-      { id: "t1", status: "completed", error: null, startedAt: 1, completedAt: 2 },
-      { id: "t2", status: "failed", error: "Usage limit reached.", startedAt: 3, completedAt: 4 },
+      { id: "t1", status: "completed", error: null, startedAt: 1, completedAt: 2, usage: null },
+      { id: "t2", status: "failed", error: "Usage limit reached.", startedAt: 3, completedAt: 4, usage: null },
     ],
     items: [
       { turnId: "t1", seq: 1, item: userMessage("u1", "first") },
@@ -428,7 +451,7 @@ describe("stored transcript", () => {
   it("matches a pending prompt to the stored userMessage of the running turn", () => {
     const running: Transcript = {
       session: sessionInfo({ status: "running" }),
-      turns: [{ id: "t1", status: "inProgress", error: null, startedAt: 1, completedAt: null }],
+      turns: [{ id: "t1", status: "inProgress", error: null, startedAt: 1, completedAt: null, usage: null }],
       items: [{ turnId: "t1", seq: 1, item: userMessage("u1", "go") }],
       hasOlder: false,
       hasNewer: false, approvals: [], queued: [], queueHeld: false, options: defaultSessionOptions,

@@ -46,6 +46,10 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
       const counter = view.localCounter + 1;
       return putEntry({ ...view, localCounter: counter }, { kind: "prompt", id: `prompt-${counter}`, text: action.text });
     }
+    case "turnUsage": {
+      const turn = view.turns[action.turnId] ?? { id: action.turnId, status: "inProgress" as const, error: null };
+      return { ...view, usage: action.usage, turns: { ...view.turns, [action.turnId]: { ...turn, usage: action.usage } } };
+    }
     case "promptRefused":
       return withdrawPrompt(view, action.text);
     case "autoAnswered": {

@@ -6,7 +6,7 @@ import type { ApprovalOutcome } from "../generated/desk/ApprovalOutcome";
 import type { ApprovalRequest } from "../generated/desk/ApprovalRequest";
 // What a session's transcript looks like to the UI, derived only by the reducer.
 import type { ThreadItem } from "../generated/codex/v2/ThreadItem";
-import type { ThreadTokenUsage } from "../generated/codex/v2/ThreadTokenUsage";
+import type { TurnUsage } from "../generated/desk/TurnUsage";
 import type { TurnStatus } from "../generated/codex/v2/TurnStatus";
 import type { SessionStatus } from "../generated/desk/SessionStatus";
 
@@ -89,6 +89,8 @@ export interface TurnView {
   id: string;
   status: TurnStatus;
   error: string | null;
+  /** The tokens it used, once codex counted. */
+  usage?: TurnUsage | null;
 }
 
 export interface SessionView {
@@ -116,7 +118,8 @@ export interface SessionView {
   settledApprovals: Record<string, ApprovalOutcome>;
   /** The folder that disappeared while the session lives, until the user points it elsewhere. */
   workspaceMissing: string | null;
-  tokenUsage: ThreadTokenUsage | null;
+  /** What the latest counted turn used, with the session's total and the context's fill then. */
+  usage: TurnUsage | null;
   /** The account's usage limits as codex last reported them (a short and a long window). */
   rateLimits: { primary: RateLimitWindow | null; secondary: RateLimitWindow | null } | null;
   /** The latest "retrying" message while the turn still runs. */
@@ -171,7 +174,7 @@ export function emptySessionView(sessionId: string): SessionView {
     queueHeld: false,
     options: defaultSessionOptions,
     workspaceMissing: null,
-    tokenUsage: null,
+    usage: null,
     rateLimits: null,
     retrying: null,
     localCounter: 0,

@@ -14,7 +14,7 @@ function storedSession(count: number) {
     const turnId = `t${Math.ceil(seq / 2)}`;
     if (seq % 2 === 1) {
       const failed = (seq + 1) % 10 === 0;
-      turns.push({ id: turnId, status: failed ? "failed" : "completed", error: failed ? `boom ${turnId}` : null, startedAt: seq, completedAt: seq });
+      turns.push({ id: turnId, status: failed ? "failed" : "completed", error: failed ? `boom ${turnId}` : null, startedAt: seq, completedAt: seq, usage: null });
       items.push({ turnId, seq, item: userMessage(`u${seq}`, `prompt ${seq}`) });
     } else items.push({ turnId, seq, item: agentMessage(`a${seq}`, `answer ${seq}`) });
   }
@@ -89,7 +89,7 @@ describe("stored pages", () => {
     const cut = { ...agentMessage("big", "start … end"), deskTruncated: 9_000_000 } as unknown as StoredItem["item"];
     const transcript: Transcript = {
       session: sessionInfo(),
-      turns: [{ id: "t1", status: "completed", error: null, startedAt: 1, completedAt: 2 }],
+      turns: [{ id: "t1", status: "completed", error: null, startedAt: 1, completedAt: 2, usage: null }],
       items: [
         { turnId: "t1", seq: 1, item: userMessage("u", "go") },
         { turnId: "t1", seq: 2, item: cut },
@@ -179,7 +179,7 @@ describe("items this version cannot read", () => {
     items.push({ turnId: "t1", seq: 7, item: agentMessage("ok", "still fine") });
     const transcript: Transcript = {
       session: sessionInfo({ status: "idle" }),
-      turns: [{ id: "t1", status: "completed", error: null, startedAt: 1, completedAt: 2 }],
+      turns: [{ id: "t1", status: "completed", error: null, startedAt: 1, completedAt: 2, usage: null }],
       items,
       hasOlder: false,
       hasNewer: false, approvals: [], queued: [], queueHeld: false, options: defaultSessionOptions,

@@ -42,8 +42,15 @@ class EntryList {
   }
 }
 
+/** The stored turns with what streamed since; a count codex sent live is newer than the stored one. */
+function mergedTurns(stored: Record<string, TurnView>, live: Record<string, TurnView>): Record<string, TurnView> {
+  const turns = { ...stored };
+  for (const [id, turn] of Object.entries(live)) turns[id] = { ...turn, usage: turn.usage ?? stored[id]?.usage ?? null };
+  return turns;
+}
+
 function turnView(turn: TurnInfo): TurnView {
-  return { id: turn.id, status: turn.status as TurnView["status"], error: turn.error };
+  return { id: turn.id, status: turn.status as TurnView["status"], error: turn.error, usage: turn.usage };
 }
 
 /** A failed turn's error card. */
@@ -228,7 +235,8 @@ export function applyTranscript(
     ...live,
     entries: list.entries,
     order: list.order,
-    turns: { ...storedTurns, ...live.turns },
+    turns: mergedTurns(storedTurns, live.turns),
+    usage: live.usage ?? transcript.turns.findLast((t) => t.usage)?.usage ?? null,
     activeTurnId: live.activeTurnId ?? storedActive,
     status: live.status ?? session.status,
     waitingForUser: live.waitingForUser && ["running", "starting"].includes(live.status ?? session.status),

@@ -108,6 +108,36 @@ pub struct TurnInfo {
     pub started_at: i64,
     /// Unix milliseconds.
     pub completed_at: Option<i64>,
+    /// The tokens it used, as codex last counted them (none before codex counted any, and in
+    /// sessions stored before this was kept).
+    #[serde(default)]
+    pub usage: Option<TurnUsage>,
+}
+
+/// Tokens codex counted, by kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenCounts {
+    pub total: i64,
+    pub input: i64,
+    /// Of `input`, what the model read from its cache.
+    pub cached_input: i64,
+    pub output: i64,
+    /// Of `output`, the model's reasoning.
+    pub reasoning_output: i64,
+}
+
+/// What a turn used: its own tokens, the session's up to its end, and how full the model's
+/// context was then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TurnUsage {
+    pub turn: TokenCounts,
+    pub session: TokenCounts,
+    /// Tokens in the model's context at the turn's last request.
+    pub context_tokens: i64,
+    /// The model's context window, when codex knows it.
+    pub context_window: Option<i64>,
 }
 
 /// A completed codex item as stored in SQLite.
@@ -183,6 +213,9 @@ pub enum SessionEvent {
     /// Codex refused to start a turn with the prompt just accepted (an option it rejects, a
     /// message too long): that prompt is not in the session; the window takes it back out.
     PromptRefused { text: String },
+    /// What a turn has used so far (codex counts after each request to the model).
+    #[serde(rename_all = "camelCase")]
+    TurnUsage { turn_id: String, usage: TurnUsage },
     /// Codex asked something this version answers by itself with the safe default.
     AutoAnswered { method: String, summary: String },
     /// The model refused the session's credentials and they could not be renewed: the user has

@@ -1,5 +1,6 @@
 import { useMemo } from "react";
-import { prettyJson } from "../format";
+import type { TurnUsage } from "../../generated/desk/TurnUsage";
+import { contextFill, formatTokens, prettyJson, tokenDetail } from "../format";
 import { Markdown } from "../Markdown";
 import { Card } from "./Card";
 
@@ -8,12 +9,15 @@ export function AgentMessageCard({
   text,
   streaming,
   cutShort,
+  usage = null,
   onFork,
 }: {
   id: string;
   text: string;
   streaming: boolean;
   cutShort: boolean;
+  /** What its turn used (on a turn's last answer, once the turn ended). */
+  usage?: TurnUsage | null;
   /** Forks the session through this answer's turn (offered once the answer is complete). */
   onFork?: () => void;
 }) {
@@ -32,6 +36,7 @@ export function AgentMessageCard({
       )}
       {streaming && <span className="caret" aria-hidden="true" />}
       {cutShort && <p className="small muted">Stopped before the answer was finished.</p>}
+      {usage && <TurnUsageLine usage={usage} />}
       {onFork && !streaming && (
         <div className="card-actions">
           <button type="button" className="quiet small" title="A new session with the conversation up to here; the two go their own ways" onClick={onFork}>
@@ -40,5 +45,15 @@ export function AgentMessageCard({
         </div>
       )}
     </Card>
+  );
+}
+
+/** "This turn: 12.3k tokens · context 31%", with the counts by kind on hover. */
+function TurnUsageLine({ usage }: { usage: TurnUsage }) {
+  const fill = contextFill(usage);
+  return (
+    <p className="turn-usage small muted" title={`This turn: ${tokenDetail(usage.turn)}. Session so far: ${formatTokens(usage.session.total)} tokens.`}>
+      This turn: {formatTokens(usage.turn.total)} tokens{fill !== null && ` · context ${fill}%`}
+    </p>
   );
 }

@@ -4,11 +4,12 @@ import type { ApprovalRequest } from "./ApprovalRequest";
 import type { QueuedPrompt } from "./QueuedPrompt";
 import type { SessionOptions } from "./SessionOptions";
 import type { SessionStatus } from "./SessionStatus";
+import type { TurnUsage } from "./TurnUsage";
 
 /**
  * One message of a session's live stream.
  */
-export type SessionEvent = { "type": "codex", notification: import("../codex/ServerNotification").ServerNotification, } | { "type": "status", status: SessionStatus, message: string | null, threadId: string | null, } | { "type": "promptAccepted", text: string, } | { "type": "promptRefused", text: string, } | { "type": "autoAnswered", method: string, summary: string, } | { "type": "signInRequired", turnId: string | null, message: string, } | { "type": "setupWarning", message: string, } | { "type": "workspaceMissing", path: string, } | { "type": "workspaceMoved", path: string, } | { "type": "approvalRequested", request: ApprovalRequest, } | { "type": "approvalResolved", key: string, outcome: ApprovalOutcome, } | { "type": "queueChanged", queued: Array<QueuedPrompt>, 
+export type SessionEvent = { "type": "codex", notification: import("../codex/ServerNotification").ServerNotification, } | { "type": "status", status: SessionStatus, message: string | null, threadId: string | null, } | { "type": "promptAccepted", text: string, } | { "type": "promptRefused", text: string, } | { "type": "turnUsage", turnId: string, usage: TurnUsage, } | { "type": "autoAnswered", method: string, summary: string, } | { "type": "signInRequired", turnId: string | null, message: string, } | { "type": "setupWarning", message: string, } | { "type": "workspaceMissing", path: string, } | { "type": "workspaceMoved", path: string, } | { "type": "approvalRequested", request: ApprovalRequest, } | { "type": "approvalResolved", key: string, outcome: ApprovalOutcome, } | { "type": "queueChanged", queued: Array<QueuedPrompt>, 
 /**
  * They wait for the user (the last turn did not complete) instead of going by themselves.
  */

@@ -16,6 +16,7 @@ pub mod method {
     pub const ITEM_STARTED: &str = "item/started";
     pub const ITEM_COMPLETED: &str = "item/completed";
     pub const TURN_COMPLETED: &str = "turn/completed";
+    pub const TOKEN_USAGE_UPDATED: &str = "thread/tokenUsage/updated";
     pub const ERROR: &str = "error";
     pub const SERVER_REQUEST_RESOLVED: &str = "serverRequest/resolved";
     pub const AGENT_MESSAGE_DELTA: &str = "item/agentMessage/delta";
@@ -86,6 +87,37 @@ pub struct ItemHead {
     pub id: String,
     #[serde(rename = "type")]
     pub kind: String,
+}
+
+/// `thread/tokenUsage/updated`: the thread's tokens so far, after a request of `turn_id`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wire-schema", derive(JsonSchema))]
+pub struct TokenUsageUpdated {
+    pub turn_id: String,
+    pub token_usage: ThreadTokenUsage,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wire-schema", derive(JsonSchema))]
+pub struct ThreadTokenUsage {
+    /// Every request of the thread so far.
+    pub total: TokenBreakdown,
+    /// The last request alone (its input is what the context holds).
+    pub last: TokenBreakdown,
+    pub model_context_window: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wire-schema", derive(JsonSchema))]
+pub struct TokenBreakdown {
+    pub total_tokens: i64,
+    pub input_tokens: i64,
+    pub cached_input_tokens: i64,
+    pub output_tokens: i64,
+    pub reasoning_output_tokens: i64,
 }
 
 /// `turn/completed`.

@@ -13,6 +13,7 @@ mod options;
 mod pump;
 mod rollback;
 mod terminal;
+mod usage;
 mod venv;
 mod watch;
 

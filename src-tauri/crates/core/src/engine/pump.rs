@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
 use super::drafts::{Drafts, CHECKPOINT_EVERY};
+use super::usage::UsageTracker;
 use super::Engine;
 use crate::codex::approvals;
 use crate::codex::client::Incoming;
@@ -24,6 +25,8 @@ pub(super) async fn run(
     mut incoming: mpsc::Receiver<Incoming>,
 ) {
     let mut drafts = Drafts::default();
+    // A resumed thread's count goes on from where the session's last counted turn ended.
+    let mut usage = UsageTracker::after(engine.store().last_turn_usage(&id).await.ok().flatten());
     let mut checkpoint = tokio::time::interval(CHECKPOINT_EVERY);
     checkpoint.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -54,8 +57,16 @@ pub(super) async fn run(
                 if method == wire::method::SERVER_REQUEST_RESOLVED {
                     withdrawn(&engine, &id, &live, &params).await;
                 }
-                if let Err(e) =
-                    on_notification(&engine, &id, &live, &mut drafts, &method, &params).await
+                if let Err(e) = on_notification(
+                    &engine,
+                    &id,
+                    &live,
+                    &mut drafts,
+                    &mut usage,
+                    &method,
+                    &params,
+                )
+                .await
                 {
                     tracing::error!(session = %id, %method, error = %e, "could not record a codex event");
                 }
@@ -173,11 +184,30 @@ async fn on_notification(
     id: &str,
     live: &LiveSession,
     drafts: &mut Drafts,
+    usage: &mut UsageTracker,
     method: &str,
     params: &Value,
 ) -> crate::error::Result<()> {
     let store = engine.store();
     match method {
+        wire::method::TOKEN_USAGE_UPDATED => {
+            let Some(update) =
+                wire::read::<wire::TokenUsageUpdated>("a thread/tokenUsage/updated", params)
+            else {
+                return Ok(());
+            };
+            let used = usage.update(&update.turn_id, &update.token_usage);
+            store.set_turn_usage(id, &update.turn_id, &used);
+            engine
+                .emit(
+                    id,
+                    SessionEvent::TurnUsage {
+                        turn_id: update.turn_id,
+                        usage: used,
+                    },
+                )
+                .await;
+        }
         wire::method::ITEM_COMPLETED => {
             let Some(event) = wire::read::<wire::ItemEvent>("an item/completed", params) else {
                 return Ok(());

@@ -200,6 +200,7 @@ fn history(turns: &Value) -> Option<(Vec<TurnInfo>, Vec<ArchivedItem>)> {
             error: turn["error"]["message"].as_str().map(str::to_string),
             started_at,
             completed_at: seconds("completedAt"),
+            usage: None,
         });
         for item in turn["items"].as_array().into_iter().flatten() {
             let (Some(item_id), Some(kind)) = (item["id"].as_str(), item["type"].as_str()) else {

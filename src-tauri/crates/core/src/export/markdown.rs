@@ -299,6 +299,7 @@ mod tests {
             error: error.map(str::to_string),
             started_at: 0,
             completed_at: None,
+            usage: None,
         }
     }
 

@@ -25,7 +25,7 @@ pub struct ArchivedItem {
 /// Every turn of a session, in order.
 pub(super) fn turns(conn: &Connection, session_id: &str) -> Result<Vec<TurnInfo>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, status, error, started_at, completed_at FROM turns
+        "SELECT id, status, error, started_at, completed_at, usage FROM turns
          WHERE session_id = ?1 ORDER BY started_at, rowid",
     )?;
     let rows = stmt.query_map([session_id], |r| {
@@ -35,6 +35,10 @@ pub(super) fn turns(conn: &Connection, session_id: &str) -> Result<Vec<TurnInfo>
             error: r.get(2)?,
             started_at: r.get(3)?,
             completed_at: r.get(4)?,
+            usage: r
+                .get::<_, Option<String>>(5)?
+                .as_deref()
+                .and_then(super::turns::usage_of),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -121,18 +125,20 @@ fn insert_history(
 ) -> Result<()> {
     {
         let mut turn = tx.prepare_cached(
-            "INSERT INTO turns (session_id, id, status, error, started_at, completed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO turns (session_id, id, status, error, started_at, completed_at, usage)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT(session_id, id) DO NOTHING",
         )?;
         for t in turns {
+            let usage = t.usage.and_then(|u| serde_json::to_string(&u).ok());
             turn.execute(params![
                 session_id,
                 t.id,
                 t.status,
                 t.error,
                 t.started_at,
-                t.completed_at
+                t.completed_at,
+                usage
             ])?;
         }
         let mut item = tx.prepare_cached(

@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use codex_desk_protocol::{
     ApprovalChoice, AuditPage, AuditQuery, QueuedPrompt, SearchQuery, SearchResults, SessionInfo,
-    SessionOptions, SessionStatus, StorageHealth, StoredItem, TurnInfo,
+    SessionOptions, SessionStatus, StorageHealth, StoredItem, TurnInfo, TurnUsage,
 };
 use rusqlite::Connection;
 use tokio::sync::oneshot;
@@ -52,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     sessions::MIGRATION_7,
     queues::MIGRATION_8,
     search::MIGRATION_9,
+    turns::MIGRATION_10,
 ];
 
 /// How long closing waits for the last writes.
@@ -92,6 +93,11 @@ pub(crate) enum Write {
         status: String,
         error: Option<String>,
         at: i64,
+    },
+    TurnUsage {
+        session_id: String,
+        turn_id: String,
+        json: String,
     },
     CloseOpenTurns {
         session_id: String,
@@ -157,6 +163,11 @@ impl Write {
                 error,
                 at,
             } => turns::finished(conn, session_id, turn_id, status, error.as_deref(), *at),
+            Write::TurnUsage {
+                session_id,
+                turn_id,
+                json,
+            } => turns::set_usage(conn, session_id, turn_id, json),
             Write::CloseOpenTurns {
                 session_id,
                 status,
@@ -188,6 +199,7 @@ impl Write {
             Write::Workspace { .. } => "workspace",
             Write::TurnStarted { .. } => "turn started",
             Write::TurnFinished { .. } => "turn finished",
+            Write::TurnUsage { .. } => "turn usage",
             Write::CloseOpenTurns { .. } => "close open turns",
             Write::Item { .. } => "item",
             Write::Setting { .. } => "setting",
@@ -654,6 +666,24 @@ impl Store {
             error: error.map(str::to_string),
             at: now_ms(),
         });
+    }
+
+    /// What a turn used so far (codex's latest count).
+    pub fn set_turn_usage(&self, session_id: &str, turn_id: &str, usage: &TurnUsage) {
+        let Ok(json) = serde_json::to_string(usage) else {
+            return;
+        };
+        self.write(Write::TurnUsage {
+            session_id: session_id.into(),
+            turn_id: turn_id.into(),
+            json,
+        });
+    }
+
+    /// What the session's last counted turn used (where its codex's count goes on from).
+    pub async fn last_turn_usage(&self, session_id: &str) -> Result<Option<TurnUsage>> {
+        let id = session_id.to_string();
+        self.read(move |c| turns::last_usage(c, &id)).await
     }
 
     /// Marks every unfinished turn of a session as failed with `error` (after a crash).

@@ -1,6 +1,6 @@
 //! The `turns` table: each prompt's turn with its final status and error.
 
-use codex_desk_protocol::{StoredItem, TurnInfo};
+use codex_desk_protocol::{StoredItem, TurnInfo, TurnUsage};
 use rusqlite::{params, Connection};
 
 use crate::error::Result;
@@ -21,6 +21,41 @@ CREATE TABLE turns (
 pub(super) const MIGRATION_2: &str = "
 CREATE INDEX turns_in_order ON turns(session_id, started_at);
 ";
+
+/// What each turn used (JSON of [`TurnUsage`]; none before codex counted).
+pub(super) const MIGRATION_10: &str = "
+ALTER TABLE turns ADD COLUMN usage TEXT;
+";
+
+pub(super) fn set_usage(
+    conn: &Connection,
+    session_id: &str,
+    turn_id: &str,
+    json: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE turns SET usage = ?3 WHERE session_id = ?1 AND id = ?2",
+        params![session_id, turn_id, json],
+    )?;
+    Ok(())
+}
+
+pub(super) fn last_usage(conn: &Connection, session_id: &str) -> Result<Option<TurnUsage>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT usage FROM turns WHERE session_id = ?1 AND usage IS NOT NULL
+         ORDER BY started_at DESC, rowid DESC LIMIT 1",
+    )?;
+    let json: Option<String> = stmt
+        .query_map([session_id], |r| r.get(0))?
+        .next()
+        .transpose()?;
+    Ok(json.as_deref().and_then(usage_of))
+}
+
+/// A stored usage; one this version cannot read (a newer app's) counts as none.
+pub(super) fn usage_of(json: &str) -> Option<TurnUsage> {
+    serde_json::from_str(json).ok()
+}
 
 pub(super) fn started(
     conn: &Connection,
@@ -72,7 +107,7 @@ pub(super) fn close_open(
 #[cfg(test)]
 pub(super) fn list(conn: &Connection, session_id: &str) -> Result<Vec<TurnInfo>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, status, error, started_at, completed_at FROM turns
+        "SELECT id, status, error, started_at, completed_at, rowid, usage FROM turns
          WHERE session_id = ?1 ORDER BY started_at, rowid",
     )?;
     let rows = stmt.query_map([session_id], turn_row)?;
@@ -90,7 +125,7 @@ pub(super) fn for_page(
     let mut wanted: Vec<&str> = items.iter().map(|i| i.turn_id.as_str()).collect();
     wanted.dedup();
     let mut one = conn.prepare_cached(
-        "SELECT id, status, error, started_at, completed_at, rowid FROM turns
+        "SELECT id, status, error, started_at, completed_at, rowid, usage FROM turns
          WHERE session_id = ?1 AND id = ?2",
     )?;
     // (turn, its place: start time, then insertion order)
@@ -110,7 +145,7 @@ pub(super) fn for_page(
             .max()
             .unwrap_or((i64::MIN, i64::MIN));
         let mut later = conn.prepare_cached(
-            "SELECT id, status, error, started_at, completed_at, rowid FROM turns
+            "SELECT id, status, error, started_at, completed_at, rowid, usage FROM turns
              WHERE session_id = ?1 AND (started_at > ?2 OR (started_at = ?2 AND rowid > ?3))
              ORDER BY started_at DESC, rowid DESC LIMIT 500",
         )?;
@@ -134,6 +169,7 @@ fn turn_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TurnInfo> {
         error: r.get(2)?,
         started_at: r.get(3)?,
         completed_at: r.get(4)?,
+        usage: r.get::<_, Option<String>>(6)?.as_deref().and_then(usage_of),
     })
 }
 
