@@ -120,9 +120,13 @@ pub async fn open_item_file<R: Runtime>(
     app: AppHandle<R>,
     engine: State<'_, Engine>,
     session_id: String,
-    seq: i64,
+    turn_id: String,
+    item_id: String,
 ) -> CmdResult<()> {
-    let path = engine.item_file(&session_id, seq).await.map_err(to_ui)?;
+    let path = engine
+        .item_file(&session_id, &turn_id, &item_id)
+        .await
+        .map_err(to_ui)?;
     let shown = path.display().to_string();
     app.opener()
         .open_path(&shown, None::<&str>)

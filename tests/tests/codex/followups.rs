@@ -200,6 +200,39 @@ async fn a_stopped_turn_leaves_the_queue_to_the_user() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queued_follow_up_that_cannot_be_sent_says_why_and_waits_first_in_the_queue() {
+    let env = TestEnv::new(working()).await;
+    let (engine, session, mut events) = env.start_session().await;
+    engine
+        .send_prompt(&session.id, "start working")
+        .await
+        .expect("send");
+    events.command_started().await;
+    // A custom prompt that does not exist: found out only when it is sent.
+    engine
+        .queue_prompt(&session.id, "/prompts:no-such-prompt")
+        .await
+        .expect("queue");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    let warning = events
+        .until("why it was not sent", |e| {
+            matches!(e, SessionEvent::SetupWarning { message } if message.contains("no-such-prompt"))
+        })
+        .await;
+    let SessionEvent::SetupWarning { message } = warning else {
+        unreachable!("matched above")
+    };
+    assert!(
+        message.starts_with("The next queued message was not sent: There is no custom prompt named `no-such-prompt`."),
+        "{message}"
+    );
+    let opened = engine.open_session(&session.id).await.expect("open");
+    assert!(opened.queue_held);
+    assert_eq!(opened.queued[0].text, "/prompts:no-such-prompt");
+    engine.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn queued_follow_ups_come_back_after_a_quit_and_wait_for_the_user() {
     let env = TestEnv::new(working()).await;
     let session_id = {

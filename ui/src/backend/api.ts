@@ -74,7 +74,7 @@ export interface Backend {
   /** One stored item whole ("Show all" on a card the store sent cut). */
   wholeItem(sessionId: string, seq: number): Promise<StoredItem>;
   /** Writes one stored item whole to a file and opens it in the user's text editor (too long for the window). */
-  openItemFile(sessionId: string, seq: number): Promise<void>;
+  openItemFile(sessionId: string, turnId: string, itemId: string): Promise<void>;
   /** Starts the live stream of a session. Call before openSession so nothing is missed. */
   subscribe(sessionId: string, onBatch: (batch: EventBatch) => void): Promise<void>;
   sendPrompt(sessionId: string, text: string): Promise<void>;

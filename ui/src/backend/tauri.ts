@@ -53,7 +53,7 @@ export function createTauriBackend(): Backend {
     exportSession: (sessionId, format) => normalized(invoke<Exported | null>("export_session", { sessionId, format })),
     importSession: () => normalized(invoke<SessionInfo | null>("import_session")),
     wholeItem: (sessionId, seq) => normalized(invoke<StoredItem>("whole_item", { sessionId, seq })),
-    openItemFile: (sessionId, seq) => normalized(invoke<void>("open_item_file", { sessionId, seq })),
+    openItemFile: (sessionId, turnId, itemId) => normalized(invoke<void>("open_item_file", { sessionId, turnId, itemId })),
     subscribe: (sessionId, onBatch) => {
       const channel = new Channel<EventBatch>();
       channel.onmessage = onBatch;

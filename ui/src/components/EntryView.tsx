@@ -33,7 +33,7 @@ export const EntryView = memo(function EntryView({
   return (
     <>
       {card}
-      <CutNotice sessionId={sessionId} seq={entry.seq} bytes={entry.cutBytes} />
+      <CutNotice sessionId={sessionId} seq={entry.seq} turnId={entry.turnId} itemId={entry.id} bytes={entry.cutBytes} />
     </>
   );
 });
@@ -42,13 +42,13 @@ export const EntryView = memo(function EntryView({
  * Under a card the store sent cut: what is missing, and the way to see it all: in the card, or,
  * longer than the window takes ({@link LONGEST_IN_WINDOW}), in the user's text editor.
  */
-function CutNotice({ sessionId, seq, bytes }: { sessionId: string; seq: number; bytes: number }) {
+function CutNotice({ sessionId, seq, turnId, itemId, bytes }: { sessionId: string; seq: number; turnId: string | null; itemId: string; bytes: number }) {
   const controller = useController();
   return (
     <p className="cut-notice small muted">
       Very long: only its start and end are shown ({formatBytes(bytes)} in all).{" "}
-      {bytes > LONGEST_IN_WINDOW ? (
-        <button type="button" className="quiet" onClick={() => void controller.openItemFile(sessionId, seq)}>
+      {bytes > LONGEST_IN_WINDOW && turnId !== null ? (
+        <button type="button" className="quiet" onClick={() => void controller.openItemFile(sessionId, turnId, itemId)}>
           Open in a text editor
         </button>
       ) : (
@@ -104,7 +104,7 @@ function EntryCard({ entry, sessionId, rollBack, usage }: { entry: Entry; sessio
               streaming={streaming}
               cutShort={cutShort}
               decision={entry.decision ?? null}
-              onOpenFile={entry.seq !== null && entry.completed ? () => void controller.openItemFile(sessionId, entry.seq as number) : undefined}
+              onOpenFile={entry.completed && entry.turnId ? () => void controller.openItemFile(sessionId, entry.turnId as string, item.id) : undefined}
             />
           );
         case "fileChange":

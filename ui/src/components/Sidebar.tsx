@@ -1,5 +1,5 @@
 import { memo, useEffect, useMemo, useState } from "react";
-import type { AppView } from "../state/appState";
+import { shownSessionId, type AppView } from "../state/appState";
 import { dotLabel, groupSessionsByWorkspace, sessionDot, type DotState } from "../state/sessionGroups";
 import { shallowEqual, useAppSelector, useController } from "../state/hooks";
 import { AccountArea } from "./AccountArea";
@@ -9,7 +9,7 @@ import { StatusDot } from "./StatusDot";
 function listState(app: AppView) {
   const dots: Record<string, DotState> = {};
   for (const session of app.sessions) dots[session.id] = sessionDot(session, app.views[session.id]);
-  const selectedId = app.creating || app.signingIn || app.search.shown || app.audit.shown ? null : app.selectedId;
+  const selectedId = shownSessionId(app);
   return { sessions: app.sessions, dots, selectedId, query: app.search.query, notifications: app.notifications, idle: app.idleReleaseSecs, unread: app.unread };
 }
 

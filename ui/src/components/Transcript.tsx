@@ -136,7 +136,8 @@ export function Transcript({ view }: { view: SessionView }) {
   const idle = !isTurnRunning(view);
   // A turn is rolled back whole: from its first message (a steer later in it is not a start).
   const turnStarts = useMemo(() => firstMessages(entries), [view.order]); // eslint-disable-line react-hooks/exhaustive-deps
-  const turnEnds = useMemo(() => lastAnswers(entries), [entries]);
+  // Kinds and turns of entries do not change once there: the order says when this can.
+  const turnEnds = useMemo(() => lastAnswers(entries), [view.order]); // eslint-disable-line react-hooks/exhaustive-deps
   const { turns, activeTurnId } = view;
   useLayoutEffect(() => perfNote("commit", entries.length));
   const focusSeq = view.focus?.seq ?? null;

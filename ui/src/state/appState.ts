@@ -255,6 +255,18 @@ function hidden(search: SearchView): SearchView {
 }
 
 export function reduceApp(state: AppView, action: AppAction): AppView {
+  const next = reduceAppView(state, action);
+  // What the user now sees is read: a session shown again when a panel over it closes too.
+  const shown = shownSessionId(next);
+  return shown !== null && next.unread[shown] ? { ...next, unread: seen(next.unread, shown) } : next;
+}
+
+/** The session whose transcript is on screen (none while a panel is shown instead). */
+export function shownSessionId(app: AppView): string | null {
+  return app.creating || app.signingIn || app.search.shown || app.audit.shown ? null : app.selectedId;
+}
+
+function reduceAppView(state: AppView, action: AppAction): AppView {
   switch (action.type) {
     case "loaded":
       return {
@@ -330,7 +342,7 @@ export function reduceApp(state: AppView, action: AppAction): AppView {
       };
     }
     case "unread":
-      return action.sessionId === state.selectedId || state.unread[action.sessionId] ? state : { ...state, unread: { ...state.unread, [action.sessionId]: true } };
+      return action.sessionId === shownSessionId(state) || state.unread[action.sessionId] ? state : { ...state, unread: { ...state.unread, [action.sessionId]: true } };
     case "newSessionShown":
       return {
         ...state,

@@ -115,6 +115,12 @@ describe("controller", () => {
     expect(store.getSnapshot().unread).toEqual({ [first.id]: true });
     await controller.select(first.id);
     expect(store.getSnapshot().unread).toEqual({});
+    // Behind the New session panel, the open session is not on screen: marked until the panel closes.
+    controller.showNewSession(true);
+    send(first.id, [turnCompleted("t3")]);
+    expect(store.getSnapshot().unread).toEqual({ [first.id]: true });
+    controller.showNewSession(false);
+    expect(store.getSnapshot().unread).toEqual({});
   });
 
   it("forks a session and opens the fork, or says why not", async () => {

@@ -61,7 +61,7 @@ export interface Controller {
   /** Replaces a card the store sent cut with the whole item. */
   showWhole(sessionId: string, seq: number): Promise<void>;
   /** Opens a stored item, written whole to a file, in the user's text editor (a failure is a notice). */
-  openItemFile(sessionId: string, seq: number): Promise<void>;
+  openItemFile(sessionId: string, turnId: string, itemId: string): Promise<void>;
   /** Sends a message (with the images kept for it); false when it was not sent. */
   sendPrompt(sessionId: string, text: string, images?: string[]): Promise<boolean>;
   /** Keeps a pasted image, or one the user picks (when `bytes` is absent), for the next message. */
@@ -190,10 +190,11 @@ export function createController(backend: Backend, store: AppStore, focused: () 
         else if (before !== undefined && batch.seq !== before + 1) {
           scheduleReload(batch.sessionId, `batch ${before + 1} was missed (got ${batch.seq})`);
         }
-        const { notifications, sessions, selectedId } = store.getSnapshot();
-        // A turn that ended, failed or waits: worth a mark in the list (and, in the background, a notification).
+        const { notifications, sessions } = store.getSnapshot();
+        // A turn that ended, failed or waits: worth a mark in the list unless it is on screen
+        // (the reducer knows), and in the background a notification.
         const notice = noticeFor(batch.events, sessions.find((s) => s.id === batch.sessionId)?.title ?? "");
-        if (notice && batch.sessionId !== selectedId) store.dispatch({ type: "unread", sessionId: batch.sessionId });
+        if (notice) store.dispatch({ type: "unread", sessionId: batch.sessionId });
         if (notice && notifications && !focused()) backend.notify(notice.title, notice.body).catch(() => {});
         const turnEnded = batch.events.some(
           (e) => e.type === "status" && e.status !== "running" && e.status !== "starting",
@@ -436,9 +437,9 @@ export function createController(backend: Backend, store: AppStore, focused: () 
         store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
       }
     },
-    async openItemFile(sessionId, seq) {
+    async openItemFile(sessionId, turnId, itemId) {
       try {
-        await backend.openItemFile(sessionId, seq);
+        await backend.openItemFile(sessionId, turnId, itemId);
       } catch (error) {
         store.dispatch({ type: "noticeAdded", notice: toErrorPayload(error).message });
       }

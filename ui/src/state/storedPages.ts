@@ -5,6 +5,7 @@
 import type { StoredItem } from "../generated/desk/StoredItem";
 import type { Transcript } from "../generated/desk/Transcript";
 import type { TranscriptPage } from "../generated/desk/TranscriptPage";
+import type { TurnUsage } from "../generated/desk/TurnUsage";
 import type { TurnInfo } from "../generated/desk/TurnInfo";
 import type { ThreadItem } from "../generated/codex/v2/ThreadItem";
 import { errorEntry, errorEntryId, newItemEntry } from "./entries";
@@ -42,11 +43,20 @@ class EntryList {
   }
 }
 
-/** The stored turns with what streamed since; a count codex sent live is newer than the stored one. */
+/**
+ * The stored turns with what streamed since. Of two counts of a turn, the larger is the later
+ * (a turn's count only grows): the store's after missed updates, the window's after a count
+ * that came while the store was read.
+ */
 function mergedTurns(stored: Record<string, TurnView>, live: Record<string, TurnView>): Record<string, TurnView> {
   const turns = { ...stored };
-  for (const [id, turn] of Object.entries(live)) turns[id] = { ...turn, usage: turn.usage ?? stored[id]?.usage ?? null };
+  for (const [id, turn] of Object.entries(live)) turns[id] = { ...turn, usage: laterCount(turn.usage, stored[id]?.usage, (u) => u.turn.total) };
   return turns;
+}
+
+function laterCount(live: TurnUsage | null | undefined, stored: TurnUsage | null | undefined, count: (u: TurnUsage) => number): TurnUsage | null {
+  if (!live || !stored) return live ?? stored ?? null;
+  return count(live) > count(stored) ? live : stored;
 }
 
 function turnView(turn: TurnInfo): TurnView {
@@ -236,7 +246,7 @@ export function applyTranscript(
     entries: list.entries,
     order: list.order,
     turns: mergedTurns(storedTurns, live.turns),
-    usage: live.usage ?? transcript.turns.findLast((t) => t.usage)?.usage ?? null,
+    usage: laterCount(live.usage, transcript.turns.findLast((t) => t.usage)?.usage, (u) => u.session.total),
     activeTurnId: live.activeTurnId ?? storedActive,
     status: live.status ?? session.status,
     waitingForUser: live.waitingForUser && ["running", "starting"].includes(live.status ?? session.status),

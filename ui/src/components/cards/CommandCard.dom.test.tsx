@@ -54,8 +54,8 @@ describe("a long command output", () => {
     expect(onOpenFile).toHaveBeenCalledTimes(1);
     expect(card.shown()).toBe(64 * 1024);
     act(() => card.root.unmount());
-    // Still streaming (not stored yet): nothing to open, and still not shown whole.
-    const live = mount(command("y".repeat(LONGEST_IN_WINDOW + 1)));
+    // Still running (nothing stored to open): still not shown whole.
+    const live = mount({ ...command("y".repeat(LONGEST_IN_WINDOW + 1)), status: "inProgress" } as CommandItem);
     expect(live.button("Show all")).toBeUndefined();
     expect(live.button("Open in a text editor")).toBeUndefined();
     act(() => live.root.unmount());

@@ -24,8 +24,18 @@ impl Engine {
     /// Writes a stored item whole to a file in the session's folder, to read in a text editor
     /// (an output too long for the window: tens of megabytes freeze a web page); returns the
     /// file. Written again each time, so it is always the stored item.
-    pub async fn item_file(&self, id: &str, seq: i64) -> Result<PathBuf> {
-        let stored = self.whole_item(id, seq).await?;
+    pub async fn item_file(&self, id: &str, turn_id: &str, item_id: &str) -> Result<PathBuf> {
+        let stored = self
+            .inner
+            .store
+            .whole_item_by_id(id, turn_id, item_id)
+            .await?
+            .ok_or_else(|| {
+                CoreError::InvalidInput(
+                    "That item is not stored: it may still be running, or its session was rolled back. Open the session again.".into(),
+                )
+            })?;
+        let seq = stored.seq;
         let kind: String = stored
             .item
             .get("type")
@@ -731,23 +741,30 @@ mod tests {
 
         // The file has all of it, under the command; written again, it is the same file.
         let seq = transcript.items[0].seq;
-        let path = s.engine.item_file(&info.id, seq).await.expect("file");
+        let path = s
+            .engine
+            .item_file(&info.id, "t1", "c1")
+            .await
+            .expect("file");
         assert_eq!(
             path,
             AppPaths::at(s.data.path())
                 .session_dir(&info.id)
                 .join("outputs")
-                .join(format!("commandExecution-{seq}.log"))
+                .join(format!("commandExecution-{seq}.txt"))
         );
         let written = std::fs::read_to_string(&path).expect("read");
         assert_eq!(written, format!("$ make all\n# in /w, exit 2\n\n{output}"));
         assert_eq!(
-            s.engine.item_file(&info.id, seq).await.expect("again"),
+            s.engine
+                .item_file(&info.id, "t1", "c1")
+                .await
+                .expect("again"),
             path
         );
         assert!(matches!(
-            s.engine.item_file(&info.id, seq + 1).await,
-            Err(CoreError::ItemNotFound(_))
+            s.engine.item_file(&info.id, "t1", "c2").await,
+            Err(CoreError::InvalidInput(_))
         ));
     }
 

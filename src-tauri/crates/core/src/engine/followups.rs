@@ -158,12 +158,22 @@ impl Engine {
         tracing::info!(session = %id, "sending a queued follow-up");
         if let Err(e) = self.send_prompt_locked(id, &next.text, &[]).await {
             tracing::warn!(session = %id, error = %e, "a queued follow-up could not be sent");
+            // Nobody asked for this send: the window hears why it did not happen.
+            self.emit(
+                id,
+                SessionEvent::SetupWarning {
+                    message: format!(
+                        "The next queued message was not sent: {e} It waits first in the queue: edit or remove it, or send it again."
+                    ),
+                },
+            )
+            .await;
             self.put_back(id, 0, next).await;
         }
     }
 
     /// A follow-up that could not be sent goes back where it was, and the queue waits for the
-    /// user (the session's status says what failed). Not for a session deleted meanwhile.
+    /// user. Not for a session deleted meanwhile.
     async fn put_back(&self, id: &str, at: usize, prompt: QueuedPrompt) {
         if self.inner.store.session(id).await.ok().flatten().is_none() {
             return;

@@ -648,9 +648,6 @@ impl Engine {
             return Err(CoreError::TurnRunning);
         }
         self.catch_up(id, &live).await;
-        if session.title == DEFAULT_TITLE && !text.is_empty() {
-            self.inner.store.set_title(id, &title_from(text));
-        }
         self.emit(
             id,
             SessionEvent::PromptAccepted {
@@ -690,6 +687,10 @@ impl Engine {
         match live.start_turn(text, &images, &options).await {
             Ok(turn_id) => {
                 self.inner.store.turn_started(id, &turn_id);
+                // Named after its first message codex took.
+                if session.title == DEFAULT_TITLE && !text.is_empty() {
+                    self.inner.store.set_title(id, &title_from(text));
+                }
                 Ok(())
             }
             Err(e) => {

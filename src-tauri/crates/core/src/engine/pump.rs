@@ -25,8 +25,7 @@ pub(super) async fn run(
     mut incoming: mpsc::Receiver<Incoming>,
 ) {
     let mut drafts = Drafts::default();
-    // A resumed thread's count goes on from where the session's last counted turn ended.
-    let mut usage = UsageTracker::after(engine.store().last_turn_usage(&id).await.ok().flatten());
+    let mut usage = UsageTracker::default();
     let mut checkpoint = tokio::time::interval(CHECKPOINT_EVERY);
     checkpoint.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

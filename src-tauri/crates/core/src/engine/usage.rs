@@ -7,36 +7,24 @@ use codex_desk_protocol::{TokenCounts, TurnUsage};
 
 use crate::codex::wire::{ThreadTokenUsage, TokenBreakdown};
 
-/// Follows one session's counts while its codex runs.
+/// Follows one session's turns while its codex runs.
 #[derive(Debug, Default)]
 pub(super) struct UsageTracker {
-    /// The thread's count at the last update (or as stored at the end of the last turn).
-    session: Option<TokenCounts>,
-    /// Each turn's starting count.
+    /// Each turn's count before it began.
     before: HashMap<String, TokenCounts>,
 }
 
 impl UsageTracker {
-    /// Starts from what the store kept of the session's last counted turn.
-    pub(super) fn after(last: Option<TurnUsage>) -> Self {
-        Self {
-            session: last.map(|u| u.session),
-            before: HashMap::new(),
-        }
-    }
-
     /// The turn's use after codex's update for it.
     pub(super) fn update(&mut self, turn_id: &str, usage: &ThreadTokenUsage) -> TurnUsage {
         let session = counts(&usage.total);
-        let earlier = self.session;
-        let before = *self.before.entry(turn_id.to_string()).or_insert_with(|| {
-            // A count below the last one starts again from nothing (a codex that did not
-            // carry the thread's count over a restart).
-            earlier
-                .filter(|e| e.total <= session.total)
-                .unwrap_or_default()
-        });
-        self.session = Some(session);
+        // Codex counts after each request: at the first one of a turn, the count before the
+        // turn is the count less that request, whether codex carried the thread's count over
+        // a restart or began it again.
+        let before = *self
+            .before
+            .entry(turn_id.to_string())
+            .or_insert_with(|| minus(session, counts(&usage.last)));
         TurnUsage {
             turn: minus(session, before),
             session,
@@ -70,51 +58,52 @@ fn minus(a: TokenCounts, b: TokenCounts) -> TokenCounts {
 mod tests {
     use super::*;
 
-    fn thread(total: i64, input: i64, last: i64) -> ThreadTokenUsage {
-        let breakdown = |total: i64, input: i64| TokenBreakdown {
-            total_tokens: total,
+    /// Codex's count: the thread's (input, output) so far and its last request's.
+    fn thread(total: (i64, i64), last: (i64, i64)) -> ThreadTokenUsage {
+        let breakdown = |(input, output): (i64, i64)| TokenBreakdown {
+            total_tokens: input + output,
             input_tokens: input,
             cached_input_tokens: input / 2,
-            output_tokens: total - input,
+            output_tokens: output,
             reasoning_output_tokens: 0,
         };
         ThreadTokenUsage {
-            total: breakdown(total, input),
-            last: breakdown(last, last),
+            total: breakdown(total),
+            last: breakdown(last),
             model_context_window: Some(200_000),
         }
     }
 
     #[test]
-    fn a_turn_counts_from_where_the_last_one_ended() {
+    fn a_turn_counts_from_where_it_began() {
         let mut tracker = UsageTracker::default();
         // Two requests in the first turn: its use is the thread's count at the second.
-        tracker.update("t1", &thread(1_000, 900, 1_000));
-        let first = tracker.update("t1", &thread(2_500, 2_200, 1_500));
+        tracker.update("t1", &thread((900, 100), (900, 100)));
+        let first = tracker.update("t1", &thread((2_200, 300), (1_300, 200)));
         assert_eq!(first.turn.total, 2_500);
         assert_eq!(first.context_tokens, 1_500);
         assert_eq!(first.context_window, Some(200_000));
 
-        let second = tracker.update("t2", &thread(4_000, 3_500, 1_600));
+        // The second turn: one request, then another.
+        let second = tracker.update("t2", &thread((3_500, 500), (1_300, 200)));
         assert_eq!(second.turn.total, 1_500);
         assert_eq!(second.turn.input, 1_300);
-        assert_eq!(second.turn.cached_input, 650);
+        assert_eq!(second.turn.output, 200);
         assert_eq!(second.session.total, 4_000);
+        let second = tracker.update("t2", &thread((4_000, 600), (500, 100)));
+        assert_eq!(second.turn.total, 2_100);
+        assert_eq!(second.turn.input, 1_800);
+        assert_eq!(second.context_tokens, 600);
     }
 
     #[test]
-    fn after_a_restart_it_goes_on_from_the_stored_count_or_from_nothing() {
-        let stored = UsageTracker::default().update("t1", &thread(3_000, 2_000, 3_000));
-        let mut carried = UsageTracker::after(Some(stored));
-        assert_eq!(
-            carried.update("t2", &thread(3_400, 2_300, 400)).turn.total,
-            400
-        );
-        // Codex started its count again: the turn's own count is all of it.
-        let mut restarted = UsageTracker::after(Some(stored));
-        assert_eq!(
-            restarted.update("t2", &thread(700, 500, 700)).turn.total,
-            700
-        );
+    fn after_a_restart_a_turn_counts_its_own_whether_codex_carried_the_count_or_not() {
+        // A new codex (a new tracker) for a thread that had used 3,000 tokens before.
+        let carried = UsageTracker::default().update("t2", &thread((2_300, 1_100), (300, 100)));
+        assert_eq!(carried.turn.total, 400);
+        assert_eq!(carried.session.total, 3_400);
+        let begun_again = UsageTracker::default().update("t2", &thread((300, 100), (300, 100)));
+        assert_eq!(begun_again.turn.total, 400);
+        assert_eq!(begun_again.session.total, 400);
     }
 }

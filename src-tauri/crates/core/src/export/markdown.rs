@@ -96,7 +96,7 @@ pub fn item_file(kind: &str, v: &Value) -> (String, &'static str) {
             one_line(text("command")),
             text("cwd")
         );
-        return (head + text("aggregatedOutput"), "log");
+        return (head + text("aggregatedOutput"), "txt");
     }
     (body_of(kind, v), "md")
 }

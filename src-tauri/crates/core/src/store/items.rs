@@ -209,6 +209,22 @@ pub(super) fn whole(conn: &Connection, session_id: &str, seq: i64) -> Result<Opt
     Ok(rows.next().transpose()?)
 }
 
+/// An item whole by its ids (an item completed live reaches the window before it has a place).
+pub(super) fn whole_by_id(
+    conn: &Connection,
+    session_id: &str,
+    turn_id: &str,
+    item_id: &str,
+) -> Result<Option<StoredItem>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ITEM_COLUMNS} WHERE i.session_id = ?1 AND i.turn_id = ?2 AND i.item_id = ?3"
+    ))?;
+    let mut rows = stmt.query_map(params![session_id, turn_id, item_id], |r| {
+        read_item(r, true)
+    })?;
+    Ok(rows.next().transpose()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::sessions::tests::sample;

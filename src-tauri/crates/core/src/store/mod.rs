@@ -98,6 +98,7 @@ pub(crate) enum Write {
         session_id: String,
         turn_id: String,
         json: String,
+        at: i64,
     },
     CloseOpenTurns {
         session_id: String,
@@ -167,7 +168,8 @@ impl Write {
                 session_id,
                 turn_id,
                 json,
-            } => turns::set_usage(conn, session_id, turn_id, json),
+                at,
+            } => turns::set_usage(conn, session_id, turn_id, json, *at),
             Write::CloseOpenTurns {
                 session_id,
                 status,
@@ -564,6 +566,21 @@ impl Store {
         self.read(move |c| items::whole(c, &id, seq)).await
     }
 
+    pub async fn whole_item_by_id(
+        &self,
+        session_id: &str,
+        turn_id: &str,
+        item_id: &str,
+    ) -> Result<Option<StoredItem>> {
+        let (id, turn, item) = (
+            session_id.to_string(),
+            turn_id.to_string(),
+            item_id.to_string(),
+        );
+        self.read(move |c| items::whole_by_id(c, &id, &turn, &item))
+            .await
+    }
+
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
         let key = key.to_string();
         self.read(move |c| settings::get(c, &key)).await
@@ -677,13 +694,8 @@ impl Store {
             session_id: session_id.into(),
             turn_id: turn_id.into(),
             json,
+            at: now_ms(),
         });
-    }
-
-    /// What the session's last counted turn used (where its codex's count goes on from).
-    pub async fn last_turn_usage(&self, session_id: &str) -> Result<Option<TurnUsage>> {
-        let id = session_id.to_string();
-        self.read(move |c| turns::last_usage(c, &id)).await
     }
 
     /// Marks every unfinished turn of a session as failed with `error` (after a crash).

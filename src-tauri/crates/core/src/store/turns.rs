@@ -27,29 +27,22 @@ pub(super) const MIGRATION_10: &str = "
 ALTER TABLE turns ADD COLUMN usage TEXT;
 ";
 
+/// Codex may count before the turn's row is written (its start is recorded once codex
+/// answers `turn/start`): the row is then begun here.
 pub(super) fn set_usage(
     conn: &Connection,
     session_id: &str,
     turn_id: &str,
     json: &str,
+    at: i64,
 ) -> rusqlite::Result<()> {
     conn.execute(
-        "UPDATE turns SET usage = ?3 WHERE session_id = ?1 AND id = ?2",
-        params![session_id, turn_id, json],
+        "INSERT INTO turns (session_id, id, status, started_at, usage)
+         VALUES (?1, ?2, 'inProgress', ?4, ?3)
+         ON CONFLICT(session_id, id) DO UPDATE SET usage = ?3",
+        params![session_id, turn_id, json, at],
     )?;
     Ok(())
-}
-
-pub(super) fn last_usage(conn: &Connection, session_id: &str) -> Result<Option<TurnUsage>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT usage FROM turns WHERE session_id = ?1 AND usage IS NOT NULL
-         ORDER BY started_at DESC, rowid DESC LIMIT 1",
-    )?;
-    let json: Option<String> = stmt
-        .query_map([session_id], |r| r.get(0))?
-        .next()
-        .transpose()?;
-    Ok(json.as_deref().and_then(usage_of))
 }
 
 /// A stored usage; one this version cannot read (a newer app's) counts as none.
