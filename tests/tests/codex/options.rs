@@ -192,6 +192,65 @@ async fn a_bad_combination_is_explained_and_changes_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_session_starts_with_the_sandbox_and_approvals_of_the_users_codex_config() {
+    let env = TestEnv::new(Arc::new(|_: &ModelRequest| -> Reply {
+        reply::text(&["ok"])
+    }))
+    .await;
+    // The user's own settings, before their tables.
+    let config = env.user_codex_home().join("config.toml");
+    let theirs = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(
+        &config,
+        format!("sandbox_mode = \"read-only\"\napproval_policy = \"untrusted\"\n{theirs}"),
+    )
+    .expect("write");
+    let engine = env.engine();
+    let workspace = env.workspace().display().to_string();
+    let first = engine.create_session(&workspace).expect("create");
+    let opened = engine.open_session(&first.id).await.expect("open");
+    assert_eq!(
+        (opened.options.sandbox, opened.options.approvals),
+        (SandboxMode::ReadOnly, ApprovalMode::Untrusted)
+    );
+    // Read-only with other writable folders cannot work: said before any turn.
+    let err = engine
+        .set_session_options(
+            &first.id,
+            SessionOptions {
+                writable_folders: vec![env.root.path().display().to_string()],
+                ..opened.options.clone()
+            },
+        )
+        .await
+        .expect_err("refused");
+    assert!(
+        err.to_string()
+            .starts_with("Other writable folders need the workspace-write sandbox"),
+        "{err}"
+    );
+    // Another session's choices never become a new session's.
+    engine
+        .set_session_options(
+            &first.id,
+            SessionOptions {
+                sandbox: SandboxMode::FullAccess,
+                approvals: ApprovalMode::Never,
+                ..opened.options
+            },
+        )
+        .await
+        .expect("full access");
+    let second = engine.create_session(&workspace).expect("create");
+    let opened = engine.open_session(&second.id).await.expect("open");
+    assert_eq!(
+        (opened.options.sandbox, opened.options.approvals),
+        (SandboxMode::ReadOnly, ApprovalMode::Untrusted)
+    );
+    engine.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_extra_writable_folder_can_be_written_without_asking() {
     let env = TestEnv::new(patches_the_named_file()).await;
     let (engine, session, mut events) = env.start_session().await;

@@ -78,6 +78,37 @@ pub fn sandbox_policy(options: &SessionOptions) -> Value {
     }
 }
 
+/// What the user's own codex configuration sets for the sandbox, approvals and network (its
+/// active profile's first), for a new session to start from; what it leaves out, or sets to a
+/// value this app does not know, stays the app's default (workspace write, asking when needed).
+pub fn user_defaults(config: &toml::Table) -> SessionOptions {
+    let profile = config
+        .get("profile")
+        .and_then(toml::Value::as_str)
+        .and_then(|name| config.get("profiles")?.get(name)?.as_table());
+    let get = |key: &str| profile.and_then(|p| p.get(key)).or_else(|| config.get(key));
+    let mut options = SessionOptions::default();
+    match get("sandbox_mode").and_then(toml::Value::as_str) {
+        Some("read-only") => options.sandbox = SandboxMode::ReadOnly,
+        Some("workspace-write") => options.sandbox = SandboxMode::WorkspaceWrite,
+        Some("danger-full-access") => options.sandbox = SandboxMode::FullAccess,
+        _ => {}
+    }
+    match get("approval_policy").and_then(toml::Value::as_str) {
+        Some("untrusted") => options.approvals = ApprovalMode::Untrusted,
+        // "on-failure" (asks once the sandbox refused) is closest to asking when needed.
+        Some("on-request" | "on-failure") => options.approvals = ApprovalMode::OnRequest,
+        Some("never") => options.approvals = ApprovalMode::Never,
+        _ => {}
+    }
+    options.network = options.sandbox == SandboxMode::WorkspaceWrite
+        && get("sandbox_workspace_write")
+            .and_then(|t| t.get("network_access"))
+            .and_then(toml::Value::as_bool)
+            .unwrap_or(false);
+    options
+}
+
 /// Tidies the user's options, or says what is wrong with them.
 pub fn checked(mut options: SessionOptions) -> Result<SessionOptions> {
     options.model = options
@@ -111,6 +142,16 @@ pub fn checked(mut options: SessionOptions) -> Result<SessionOptions> {
     if options.sandbox == SandboxMode::FullAccess {
         // Full access has the network anyway.
         options.network = false;
+    }
+    if options.sandbox == SandboxMode::ReadOnly
+        && options
+            .writable_folders
+            .iter()
+            .any(|f| !f.trim().is_empty())
+    {
+        return Err(CoreError::InvalidInput(
+            "Other writable folders need the workspace-write sandbox: read-only writes nowhere. Pick \"Workspace write\", or remove the other folders.".into(),
+        ));
     }
     options.output_schema = options
         .output_schema
@@ -276,6 +317,27 @@ pub async fn list_models(client: &CodexClient) -> Result<Vec<ModelChoice>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_session_starts_from_what_the_users_codex_config_sets() {
+        let config = |text: &str| -> toml::Table { text.parse().expect("toml") };
+        assert_eq!(user_defaults(&config("")), SessionOptions::default());
+        let set = user_defaults(&config(
+            "sandbox_mode = \"workspace-write\"\napproval_policy = \"never\"\n[sandbox_workspace_write]\nnetwork_access = true\n",
+        ));
+        assert_eq!(
+            (set.sandbox, set.approvals, set.network),
+            (SandboxMode::WorkspaceWrite, ApprovalMode::Never, true)
+        );
+        // The active profile's settings come first; values this app does not know are left.
+        let profiled = user_defaults(&config(
+            "profile = \"safe\"\nsandbox_mode = \"danger-full-access\"\napproval_policy = \"sometimes\"\n[profiles.safe]\nsandbox_mode = \"read-only\"\n[sandbox_workspace_write]\nnetwork_access = true\n",
+        ));
+        assert_eq!(
+            (profiled.sandbox, profiled.approvals, profiled.network),
+            (SandboxMode::ReadOnly, ApprovalMode::OnRequest, false)
+        );
+    }
 
     #[test]
     fn a_bad_combination_is_explained() {

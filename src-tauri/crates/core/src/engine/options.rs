@@ -13,8 +13,8 @@ const NEW_SESSION_MODEL_KEY: &str = "new_session_model";
 
 impl Engine {
     /// Changes session `id`'s options; they apply from its next turn. The model and effort
-    /// become what new sessions start with; the sandbox and approvals of a new session are
-    /// always the safe defaults.
+    /// become what new sessions start with; a new session's sandbox and approvals come from
+    /// the user's codex configuration, never from another session.
     pub async fn set_session_options(
         &self,
         id: &str,
@@ -117,9 +117,18 @@ impl Engine {
             .clone())
     }
 
-    /// The options a new session starts with: the last chosen model and effort, the rest as
-    /// the defaults.
+    /// The options a new session starts with: the last chosen model and effort; the sandbox,
+    /// approvals and network as the user's codex configuration sets them, else the defaults.
     pub(super) fn options_for_new_session(&self) -> SessionOptions {
+        // A config codex could not read either is left to the session's start to report.
+        let defaults = self
+            .inner
+            .config
+            .user_codex_home
+            .as_deref()
+            .and_then(|home| crate::sessions::read_user_config(home).ok().flatten())
+            .map(|config| options::user_defaults(&config))
+            .unwrap_or_default();
         let mut cached = lock(&self.inner.new_session_model);
         if cached.is_none() {
             // Once per run, from the settings (a small read; sessions are created rarely).
@@ -136,7 +145,7 @@ impl Engine {
         SessionOptions {
             model,
             effort,
-            ..SessionOptions::default()
+            ..defaults
         }
     }
 }
