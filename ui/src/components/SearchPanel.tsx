@@ -13,7 +13,6 @@ export const SEARCH_KINDS: { kind: string; label: string }[] = [
   { kind: "fileChange", label: "File changes" },
 ];
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const PERIODS: { label: string; days: number | null }[] = [
   { label: "Any time", days: null },
   { label: "Today", days: 1 },
@@ -29,12 +28,6 @@ function searchState(app: AppView): { search: SearchView; sessions: SessionInfo[
 
 function sameSearchState(a: ReturnType<typeof searchState>, b: ReturnType<typeof searchState>): boolean {
   return a.search === b.search && a.sessions === b.sessions;
-}
-
-function periodOf(since: number | null): number | null {
-  if (since === null) return null;
-  const days = Math.round((Date.now() - since) / DAY_MS);
-  return PERIODS.find((p) => p.days === days)?.days ?? null;
 }
 
 /** Search results across every session, with filters; a result opens its session at the item. */
@@ -78,10 +71,8 @@ export const SearchPanel = memo(function SearchPanel() {
         </select>
         <select
           aria-label="When"
-          value={String(periodOf(query.since) ?? "")}
-          onChange={(e) =>
-            controller.search({ ...query, since: e.target.value ? Date.now() - Number(e.target.value) * DAY_MS : null })
-          }
+          value={String(search.days ?? "")}
+          onChange={(e) => controller.search(query, e.target.value ? Number(e.target.value) : null)}
         >
           {PERIODS.map((p) => (
             <option key={p.label} value={p.days ?? ""}>

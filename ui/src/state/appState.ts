@@ -35,6 +35,9 @@ export interface SearchView {
   error: ErrorPayload | null;
   /** The results are shown in place of the session (opening a result hides them). */
   shown: boolean;
+  /** The days the search looks back, counting today (null: any time); its start is worked out
+   * again at each search, so "today" stays today. */
+  days: number | null;
 }
 
 export const emptySearch: SearchView = {
@@ -44,6 +47,7 @@ export const emptySearch: SearchView = {
   busy: false,
   error: null,
   shown: false,
+  days: null,
 };
 
 /** The audit trail panel: commands and file changes, newest first, a page at a time. */
@@ -192,7 +196,7 @@ export type AppAction =
   | { type: "offerTaken"; sessionId: string; serial: number }
   | { type: "olderPage"; page: TranscriptPage }
   | { type: "newerPage"; page: TranscriptPage }
-  | { type: "searchChanged"; query: SearchQuery }
+  | { type: "searchChanged"; query: SearchQuery; days?: number | null }
   | { type: "searchResults"; serial: number; results: SearchResults }
   | { type: "searchFailed"; serial: number; error: ErrorPayload }
   | { type: "searchShown"; shown: boolean }
@@ -368,6 +372,7 @@ function reduceAppView(state: AppView, action: AppAction): AppView {
         search: {
           ...state.search,
           query: action.query,
+          days: action.days === undefined ? state.search.days : action.days,
           serial: state.search.serial + 1,
           busy: !empty,
           error: null,

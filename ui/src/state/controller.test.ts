@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createFakeBackend } from "../backend/fake";
 import type { EventBatch } from "../generated/desk/EventBatch";
+import type { SearchQuery } from "../generated/desk/SearchQuery";
+import type { SearchResults } from "../generated/desk/SearchResults";
 import { createController, RELOAD_DELAY_MS } from "./controller";
 import { RENDER_INTERVAL_MS } from "./store";
 import { createAppStore } from "./store";
@@ -93,6 +95,36 @@ describe("controller", () => {
     expect(shown()).toContain("Hello");
     deliver({ sessionId: session.id, seq: 3, droppedDeltas: false, sentAtMs: 0, events: [agentDelta("t1", "a", " world"), itemCompleted("t1", agentMessage("a", "Hello world"))] });
     expect(shown()).toContain("Hello world");
+  });
+
+  it("searches today from this midnight, and keeps the period as the words change", async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date(2026, 10, 24, 0, 30));
+    const backend = createFakeBackend();
+    const asked: SearchQuery[] = [];
+    backend.search = async (query) => {
+      asked.push(query);
+      return { hits: [], sessions: [], more: false, total: 0 } as unknown as SearchResults;
+    };
+    const store = createAppStore();
+    const controller = createController(backend, store);
+    const words = { text: "parser", workspace: null, kinds: [], since: null, until: null };
+    controller.search(words, 1);
+    await vi.runAllTimersAsync();
+    // Half an hour after midnight, today is the last half hour, not the last 24 hours.
+    expect(asked.at(-1)?.since).toBe(new Date(2026, 10, 24).getTime());
+    expect(store.getSnapshot().search.days).toBe(1);
+    // The next day, new words search that day: the period stays what the user chose.
+    vi.setSystemTime(new Date(2026, 10, 25, 9, 0));
+    controller.search({ ...words, text: "parser error" });
+    await vi.runAllTimersAsync();
+    expect(asked.at(-1)?.since).toBe(new Date(2026, 10, 25).getTime());
+    controller.search(words, 7);
+    await vi.runAllTimersAsync();
+    expect(asked.at(-1)?.since).toBe(new Date(2026, 10, 19).getTime());
+    controller.search(words, null);
+    await vi.runAllTimersAsync();
+    expect(asked.at(-1)?.since).toBeNull();
   });
 
   it("marks a session where a turn ended while the user looked at another, until they open it", async () => {

@@ -41,7 +41,8 @@ export interface Controller {
   /** Loads the page after the newest item shown (scrolling down from an item opened in the middle). */
   loadNewer(sessionId: string): Promise<void>;
   /** Searches every session (results come into the app state); empty text closes the results. */
-  search(query: SearchQuery): void;
+  /** Searches for `query`; `days` (counting today, null for any time) replaces the period it looks back. */
+  search(query: SearchQuery, days?: number | null): void;
   /** Shows or hides the results of the current search. */
   showSearch(shown: boolean): void;
   /** Opens a session scrolled to one of its items (a search result). */
@@ -136,6 +137,11 @@ export const RELOAD_DELAY_MS = 250;
  * `focused` says whether the window has the user's attention (notifications are for when it
  * has not).
  */
+/** Local midnight at the start of the last `days` days (1: today). */
+export function startOfDay(days: number, now = new Date()): number {
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate() - (days - 1)).getTime();
+}
+
 /** An event that ends something the user waits to see whole: an item, a turn, a session's run. */
 function settles(event: EventBatch["events"][number]): boolean {
   if (event.type === "status" || event.type === "approvalRequested") return true;
@@ -336,8 +342,11 @@ export function createController(backend: Backend, store: AppStore, focused: () 
     },
     loadOlder: (sessionId) => loadPage(sessionId, "older"),
     loadNewer: (sessionId) => loadPage(sessionId, "newer"),
-    search(query) {
-      store.dispatch({ type: "searchChanged", query });
+    search(typed, days) {
+      // A period starts at a local midnight, worked out now: today means since this midnight.
+      const period = days === undefined ? store.getSnapshot().search.days : days;
+      const query = { ...typed, since: period === null ? null : startOfDay(period) };
+      store.dispatch({ type: "searchChanged", query, days: period });
       if (searchTimer !== null) clearTimeout(searchTimer);
       searchTimer = null;
       if (query.text.trim() === "") return;

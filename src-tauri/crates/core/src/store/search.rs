@@ -272,15 +272,18 @@ fn terms(text: &str) -> Option<Terms> {
             .collect::<Vec<_>>()
             .join(" AND ")
     };
-    let words = typed
+    let folded = typed
         .iter()
         .flat_map(|w| words(w).into_iter().map(|(_, _, f)| f))
         .collect();
     Some(Terms {
         fts: query(true),
         exact: query(false),
-        words,
-        prefix: typed[last].chars().filter(|c| c.is_alphanumeric()).count() >= SHORTEST_PREFIX,
+        words: folded,
+        // FTS puts the star on the last word's last token ("NEAR(x" ends in "x").
+        prefix: words(&typed[last])
+            .last()
+            .is_some_and(|(_, _, token)| token.chars().count() >= SHORTEST_PREFIX),
     })
 }
 
@@ -375,10 +378,12 @@ fn flat(text: &str) -> String {
     out
 }
 
-/// The session ids whose title contains the text, or whose codex thread id (or own id) is it.
-fn matching_sessions(conn: &Connection, text: &str) -> Result<Vec<String>> {
-    let text = text.trim();
-    if text.is_empty() {
+/// The session ids whose title contains the text, or whose codex thread id (or own id) is it,
+/// within the query's folder and time (a session active then); none when the query asks for
+/// kinds of items, which a title is not.
+fn matching_sessions(conn: &Connection, query: &SearchQuery) -> Result<Vec<String>> {
+    let text = query.text.trim();
+    if text.is_empty() || !query.kinds.is_empty() {
         return Ok(Vec::new());
     }
     let pattern = format!(
@@ -389,11 +394,24 @@ fn matching_sessions(conn: &Connection, text: &str) -> Result<Vec<String>> {
     );
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM sessions
-         WHERE title LIKE ?1 ESCAPE '\\' OR thread_id = ?2 OR id = ?2
+         WHERE (title LIKE ?1 ESCAPE '\\' OR thread_id = ?2 OR id = ?2)
+           AND (?4 IS NULL OR workspace = ?4)
+           AND (?5 IS NULL OR updated_at >= ?5)
+           AND (?6 IS NULL OR created_at < ?6)
          ORDER BY updated_at DESC LIMIT ?3",
     )?;
     let ids = stmt
-        .query_map(params![pattern, text, MOST_SESSIONS], |r| r.get(0))?
+        .query_map(
+            params![
+                pattern,
+                text,
+                MOST_SESSIONS,
+                query.workspace,
+                query.since,
+                query.until
+            ],
+            |r| r.get(0),
+        )?
         .collect::<rusqlite::Result<_>>()?;
     Ok(ids)
 }
@@ -409,8 +427,12 @@ fn any_of(column: &str, values: impl IntoIterator<Item = String>) -> Option<Stri
 
 /// Ranked items matching `query` (among the newest [`MOST_RANKED`] matches), with snippets.
 pub(super) fn search(conn: &Connection, query: &SearchQuery) -> Result<SearchResults> {
-    index_pending(conn, INDEX_BEFORE_SEARCH)?;
-    let sessions = matching_sessions(conn, &query.text)?;
+    // What is not indexed yet is indexed first; if that fails (a read-only or full disk), the
+    // search answers from the index as it is.
+    if let Err(e) = index_pending(conn, INDEX_BEFORE_SEARCH) {
+        tracing::warn!(error = %e, "search ran without indexing the newest items first");
+    }
+    let sessions = matching_sessions(conn, query)?;
     let empty = |sessions| SearchResults {
         text: query.text.clone(),
         sessions,
@@ -647,6 +669,28 @@ mod tests {
             store.search(query("100%_")).await.expect("search").sessions,
             Vec::<String>::new()
         );
+        // Held to the same folder and time as the items; not listed when kinds are asked for.
+        let mut q = query("flaky");
+        q.workspace = Some("/work/app".into());
+        assert!(store.search(q).await.expect("search").sessions.is_empty());
+        let mut q = query("flaky");
+        q.workspace = Some("/work/other".into());
+        q.since = Some(2);
+        assert_eq!(store.search(q).await.expect("search").sessions, ["b"]);
+        // Last active (at 2) before the period began.
+        let mut q = query("flaky");
+        q.since = Some(3);
+        assert!(store.search(q).await.expect("search").sessions.is_empty());
+        let mut q = query("flaky");
+        q.kinds = vec!["commandExecution".into()];
+        assert!(store.search(q).await.expect("search").sessions.is_empty());
+    }
+
+    #[test]
+    fn the_last_words_last_token_decides_the_prefix() {
+        assert!(terms("NEAR(pa").expect("terms").prefix);
+        assert!(!terms("NEAR(x").expect("terms").prefix);
+        assert!(!terms("parser x").expect("terms").prefix);
     }
 
     #[tokio::test]
