@@ -8,7 +8,7 @@ use std::sync::Arc;
 use codex_desk_core::CoreError;
 use codex_desk_protocol::{
     ApprovalChoice, ApprovalKind, ApprovalOutcome, ApprovalRequest, ElicitationAsk, FieldInput,
-    PermissionAsk, SessionEvent,
+    PermissionAsk, SessionEvent, SessionOptions, WebSearch,
 };
 use codex_desk_test_support::{reply, ModelRequest, Reply};
 use codex_desk_tests::{Events, TestEnv};
@@ -292,6 +292,29 @@ async fn a_page_to_open_and_a_tool_call_approved_for_the_session() {
         .filter(|e| matches!(e, SessionEvent::ApprovalRequested { .. }))
         .count();
     assert_eq!(cards, 3, "the page, then the tool twice; not a third time");
+
+    // A change that restarts codex (web search) drops what codex held for the session, and
+    // the user is told it will ask again.
+    let options = engine
+        .open_session(&session.id)
+        .await
+        .expect("open")
+        .options;
+    engine
+        .set_session_options(
+            &session.id,
+            SessionOptions {
+                web_search: Some(WebSearch::Off),
+                ..options
+            },
+        )
+        .await
+        .expect("options");
+    events
+        .until("told the approvals are gone", |e| {
+            matches!(e, SessionEvent::SetupWarning { message } if message.contains("no longer holds"))
+        })
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -419,6 +419,11 @@ impl LiveSession {
         self.holds_grants.store(true, Ordering::SeqCst);
     }
 
+    /// Whether the user approved something for the session in this codex (it holds that).
+    pub fn holds_grants(&self) -> bool {
+        self.holds_grants.load(Ordering::SeqCst)
+    }
+
     /// How long this codex has had nothing to do: no turn, no question waiting for the user.
     /// `None` while it works or waits, or holds grants the user gave for the session.
     pub fn idle_for(&self) -> Option<Duration> {

@@ -1156,6 +1156,16 @@ impl Engine {
         let live = lock(&self.inner.live).remove(id);
         if let Some(live) = live {
             self.close_live(id, &live).await;
+            if live.holds_grants() {
+                // Codex keeps those in memory only: the user hears they are gone.
+                self.emit(
+                    id,
+                    SessionEvent::SetupWarning {
+                        message: "Codex restarted for this change, so what you approved for this session no longer holds: codex will ask again.".into(),
+                    },
+                )
+                .await;
+            }
         }
     }
 
