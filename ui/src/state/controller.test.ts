@@ -127,6 +127,15 @@ describe("controller", () => {
     expect(asked.at(-1)?.since).toBeNull();
   });
 
+  it("names in the window title how many sessions wait for the user", async () => {
+    const backend = createFakeBackend();
+    const titles: string[] = [];
+    backend.setWindowTitle = async (title) => void titles.push(title);
+    const controller = createController(backend, createAppStore());
+    for (const waiting of [1, 3, 0]) controller.showWaiting(waiting);
+    expect(titles).toEqual(["Codex Desk — a session waits for you", "Codex Desk — 3 sessions wait for you", "Codex Desk"]);
+  });
+
   it("marks a session where a turn ended while the user looked at another, until they open it", async () => {
     const backend = createFakeBackend();
     const [first, second] = [await backend.createSession("/tmp/a"), await backend.createSession("/tmp/b")];
