@@ -213,12 +213,18 @@ async fn a_new_session_starts_with_the_sandbox_and_approvals_of_the_users_codex_
         (opened.options.sandbox, opened.options.approvals),
         (SandboxMode::ReadOnly, ApprovalMode::Untrusted)
     );
-    // Read-only with other writable folders cannot work: said before any turn.
+    // Adding another writable folder while read-only cannot work: said before any turn.
+    let other = env.root.path().join("other");
+    std::fs::create_dir_all(&other).expect("other folder");
+    let other = std::fs::canonicalize(&other)
+        .expect("path")
+        .display()
+        .to_string();
     let err = engine
         .set_session_options(
             &first.id,
             SessionOptions {
-                writable_folders: vec![env.root.path().display().to_string()],
+                writable_folders: vec![other.clone()],
                 ..opened.options.clone()
             },
         )
@@ -229,6 +235,27 @@ async fn a_new_session_starts_with_the_sandbox_and_approvals_of_the_users_codex_
             .starts_with("Other writable folders need the workspace-write sandbox"),
         "{err}"
     );
+    // Listed while writing, a folder stays listed through read-only, for when it writes again.
+    let writing = SessionOptions {
+        sandbox: SandboxMode::WorkspaceWrite,
+        writable_folders: vec![other.clone()],
+        ..opened.options.clone()
+    };
+    engine
+        .set_session_options(&first.id, writing.clone())
+        .await
+        .expect("a folder while writing");
+    let reading = engine
+        .set_session_options(
+            &first.id,
+            SessionOptions {
+                sandbox: SandboxMode::ReadOnly,
+                ..writing
+            },
+        )
+        .await
+        .expect("read-only again");
+    assert_eq!(reading.writable_folders, [other]);
     // Another session's choices never become a new session's.
     engine
         .set_session_options(

@@ -40,8 +40,10 @@ export interface Controller {
   loadOlder(sessionId: string): Promise<void>;
   /** Loads the page after the newest item shown (scrolling down from an item opened in the middle). */
   loadNewer(sessionId: string): Promise<void>;
-  /** Searches every session (results come into the app state); empty text closes the results. */
-  /** Searches for `query`; `days` (counting today, null for any time) replaces the period it looks back. */
+  /**
+   * Searches every session (results come into the app state); empty text closes the results.
+   * `days` (counting today, null for any time) replaces the period it looks back over.
+   */
   search(query: SearchQuery, days?: number | null): void;
   /** Shows or hides the results of the current search. */
   showSearch(shown: boolean): void;
@@ -133,10 +135,6 @@ export const SEARCH_DELAY_MS = 120;
 /** How long after a gap the transcript is read again (gaps come in bursts under load). */
 export const RELOAD_DELAY_MS = 250;
 
-/**
- * `focused` says whether the window has the user's attention (notifications are for when it
- * has not).
- */
 /** Local midnight at the start of the last `days` days (1: today). */
 export function startOfDay(days: number, now = new Date()): number {
   return new Date(now.getFullYear(), now.getMonth(), now.getDate() - (days - 1)).getTime();
@@ -148,6 +146,10 @@ function settles(event: EventBatch["events"][number]): boolean {
   return event.type === "codex" && (event.notification.method === "item/completed" || event.notification.method === "turn/completed");
 }
 
+/**
+ * `focused` says whether the window has the user's attention (notifications are for when it
+ * has not).
+ */
 export function createController(backend: Backend, store: AppStore, focused: () => boolean = () => typeof document === "undefined" || document.hasFocus()): Controller {
   const subscribed = new Set<string>();
   /** Page reads under way, as "older:<session>" / "newer:<session>" (one of each at a time). */

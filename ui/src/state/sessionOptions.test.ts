@@ -26,5 +26,7 @@ describe("session options", () => {
     expect(optionsWarning(defaultSessionOptions)).toBeNull();
     expect(optionsWarning({ ...defaultSessionOptions, sandbox: "fullAccess" })).toMatch(/outside any sandbox/);
     expect(optionsWarning({ ...defaultSessionOptions, sandbox: "fullAccess", approvals: "never" })).toMatch(/without telling you/);
+    // A session can start this way from the user's codex config, without a yes in the window.
+    expect(optionsWarning({ ...defaultSessionOptions, approvals: "never" })).toMatch(/without telling you first/);
   });
 });

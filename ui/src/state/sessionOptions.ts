@@ -10,6 +10,9 @@ export function optionsWarning(options: SessionOptions): string | null {
   if (options.sandbox === "fullAccess") {
     return "Full access: commands run outside any sandbox, with all your rights on this computer.";
   }
+  if (options.approvals === "never" && options.sandbox === "workspaceWrite") {
+    return "Never ask: codex changes anything in this folder without telling you first; what the sandbox refuses fails.";
+  }
   if (options.sandbox === "readOnly" && options.approvals === "never") {
     return "Read only and never ask: codex can look but not change anything; what it tries to change fails.";
   }

@@ -143,16 +143,6 @@ pub fn checked(mut options: SessionOptions) -> Result<SessionOptions> {
         // Full access has the network anyway.
         options.network = false;
     }
-    if options.sandbox == SandboxMode::ReadOnly
-        && options
-            .writable_folders
-            .iter()
-            .any(|f| !f.trim().is_empty())
-    {
-        return Err(CoreError::InvalidInput(
-            "Other writable folders need the workspace-write sandbox: read-only writes nowhere. Pick \"Workspace write\", or remove the other folders.".into(),
-        ));
-    }
     options.output_schema = options
         .output_schema
         .map(|s| s.trim().to_string())

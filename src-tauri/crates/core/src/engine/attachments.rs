@@ -183,6 +183,8 @@ mod tests {
         let data = tempfile::tempdir().expect("tempdir");
         let workspace = tempfile::tempdir().expect("workspace");
         let mut config = crate::engine::EngineConfig::from_env();
+        // Not the user's own codex config: the test's sessions start as any new one does.
+        config.user_codex_home = None;
         config.paths = crate::paths::AppPaths::at(data.path());
         let engine = Engine::open(config).expect("engine");
         let session = engine

@@ -255,6 +255,8 @@ impl Engine {
                 .store
                 .record_decision(&id, &d.turn_id, &d.item_id, d.choice);
         }
+        // A new session: it starts with the options any new one does.
+        self.keep_options(&id, &self.options_for_new_session());
         tracing::info!(session = %id, items, from = %archive.session.id, "session imported");
         Ok(info)
     }
@@ -280,6 +282,8 @@ mod tests {
     fn setup() -> Setup {
         let data = tempfile::tempdir().expect("tempdir");
         let mut config = EngineConfig::from_env();
+        // Not the user's own codex config: the test's sessions start as any new one does.
+        config.user_codex_home = None;
         config.paths = AppPaths::at(data.path());
         Setup {
             engine: Engine::open(config).expect("engine"),
@@ -372,6 +376,36 @@ mod tests {
             session: Some(id.into()),
             ..AuditQuery::default()
         }
+    }
+
+    #[tokio::test]
+    async fn an_imported_session_starts_with_the_options_of_the_users_codex_config() {
+        let s = setup();
+        let original = worked_session(&s, "Fix the parser").await;
+        let file = s.out.path().join("session.json");
+        s.engine
+            .export_session(&original.id, SessionFormat::Json, &file)
+            .await
+            .expect("export");
+        // The same data folder, now with a user whose codex config reads only.
+        let home = tempfile::tempdir().expect("home");
+        std::fs::write(
+            home.path().join("config.toml"),
+            "sandbox_mode = \"read-only\"\n",
+        )
+        .expect("config");
+        s.engine.shutdown();
+        let mut config = EngineConfig::from_env();
+        config.paths = AppPaths::at(s.data.path());
+        config.user_codex_home = Some(home.path().to_path_buf());
+        let engine = Engine::open(config).expect("engine");
+        let imported = engine.import_session(&file).await.expect("import");
+        let opened = engine.open_session(&imported.id).await.expect("open");
+        assert_eq!(
+            opened.options.sandbox,
+            codex_desk_protocol::SandboxMode::ReadOnly
+        );
+        engine.shutdown();
     }
 
     #[tokio::test]

@@ -146,6 +146,8 @@ mod tests {
     async fn the_idle_time_chosen_is_kept_and_one_out_of_range_refused() {
         let data = tempfile::tempdir().expect("tempdir");
         let mut config = EngineConfig::from_env();
+        // Not the user's own codex config: the test's sessions start as any new one does.
+        config.user_codex_home = None;
         config.paths = AppPaths::at(data.path());
         config.idle_release = Some(Duration::from_secs(600));
         let engine = Engine::open(config.clone()).expect("engine");

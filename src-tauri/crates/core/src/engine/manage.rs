@@ -113,6 +113,8 @@ mod tests {
         let workspace = tempfile::tempdir().expect("workspace");
         std::fs::write(workspace.path().join("keep.txt"), "mine").expect("write");
         let mut config = EngineConfig::from_env();
+        // Not the user's own codex config: the test's sessions start as any new one does.
+        config.user_codex_home = None;
         config.paths = AppPaths::at(data.path());
         let engine = Engine::open(config).expect("engine");
         let folder = workspace.path().display().to_string();

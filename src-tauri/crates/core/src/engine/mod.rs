@@ -1220,6 +1220,8 @@ mod tests {
         let data = tempfile::tempdir().expect("tempdir");
         let workspace = tempfile::tempdir().expect("workspace");
         let mut config = EngineConfig::from_env();
+        // Not the user's own codex config: the test's sessions start as any new one does.
+        config.user_codex_home = None;
         config.paths = AppPaths::at(data.path());
         let engine = Engine::open(config).expect("engine");
         let info = engine
@@ -1254,6 +1256,8 @@ mod tests {
         let data = tempfile::tempdir().expect("tempdir");
         let workspace = tempfile::tempdir().expect("workspace");
         let mut config = EngineConfig::from_env();
+        // Not the user's own codex config: the test's sessions start as any new one does.
+        config.user_codex_home = None;
         config.paths = AppPaths::at(data.path());
         let engine = Engine::open(config).expect("engine");
         let folder = workspace.path().display().to_string();

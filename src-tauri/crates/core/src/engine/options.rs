@@ -1,7 +1,7 @@
 //! A session's options (model, effort, sandbox, approvals): remembered per session, changed
 //! between turns (they apply from the next one), and the models to choose from.
 
-use codex_desk_protocol::{ModelList, SessionEvent, SessionOptions};
+use codex_desk_protocol::{ModelList, SandboxMode, SessionEvent, SessionOptions};
 
 use super::{lock, Engine};
 use crate::codex::options;
@@ -34,6 +34,13 @@ impl Engine {
             if before.contains(folder) {
                 folders.push(folder.clone());
                 continue;
+            }
+            // Listed ones stay while read-only (for when the session writes again); adding one
+            // then cannot work.
+            if options.sandbox == SandboxMode::ReadOnly {
+                return Err(CoreError::InvalidInput(
+                    "Other writable folders need the workspace-write sandbox: read-only writes nowhere. Pick \"Workspace write\" first.".into(),
+                ));
             }
             let checked = validate_workspace(folder, &guard, false).map_err(|e| {
                 CoreError::InvalidInput(format!("{folder} cannot be made writable: {e}"))
