@@ -36,7 +36,8 @@ pub enum AuditApproval {
     User,
     /// Codex asked and the user approved it, this once.
     Approved,
-    /// Codex asked and the user approved it for the rest of the session.
+    /// Codex asked and the user approved it for the rest of the session (or the same command
+    /// again later in that session, which codex then ran without asking).
     ApprovedForSession,
     /// Codex asked and the user allowed every command starting as it proposed, from then on.
     AllowedPrefix,

@@ -697,6 +697,63 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_command_run_again_after_approval_for_the_session_says_so() {
+        let s = setup();
+        let info = s
+            .engine
+            .create_session(&s.workspace.path().display().to_string())
+            .expect("create");
+        let command = |id: &str, command: &str| json!({"type": "commandExecution", "id": id, "command": command, "cwd": "/w", "status": "completed", "source": "agent", "exitCode": 0, "durationMs": 5, "aggregatedOutput": ""});
+        s.engine.store().turn_started(&info.id, "t1");
+        add(
+            &s.engine,
+            &info.id,
+            "t1",
+            "c0",
+            command("c0", "npm install"),
+        );
+        add(
+            &s.engine,
+            &info.id,
+            "t1",
+            "c1",
+            command("c1", "npm install"),
+        );
+        s.engine
+            .store()
+            .record_decision(&info.id, "t1", "c1", ApprovalChoice::ApproveForSession);
+        add(
+            &s.engine,
+            &info.id,
+            "t1",
+            "c2",
+            command("c2", "npm install"),
+        );
+        add(&s.engine, &info.id, "t1", "c3", command("c3", "npm test"));
+        let page = s
+            .engine
+            .audit(query_session(&info.id), None)
+            .await
+            .expect("audit");
+        let how: Vec<(Option<&str>, AuditApproval)> = page
+            .entries
+            .iter()
+            .map(|e| (e.command.as_deref(), e.approval))
+            .collect();
+        // Newest first: another command, the same one again, the approval, and the same one
+        // before it (allowed by the policy then).
+        assert_eq!(
+            how,
+            [
+                (Some("npm test"), AuditApproval::Policy),
+                (Some("npm install"), AuditApproval::ApprovedForSession),
+                (Some("npm install"), AuditApproval::ApprovedForSession),
+                (Some("npm install"), AuditApproval::Policy),
+            ]
+        );
+    }
+
+    #[tokio::test]
     async fn a_long_trail_comes_in_pages_and_exports_whole() {
         let s = setup();
         let info = s

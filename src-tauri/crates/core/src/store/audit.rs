@@ -21,6 +21,18 @@ pub enum Order {
 /// Up to `limit` items' entries after the cursor `from` (`None`: from the start in `order`).
 /// The cursor is the item's `seq` when one session is asked for, its rowid otherwise (the order
 /// the items were stored in either way).
+/// For a command codex ran without asking: whether the user approved the same command for the
+/// session earlier in it (codex then runs it again unasked). Codex does not say why it did not
+/// ask; this is the one reason the store can tell from the policy's.
+const EARLIER_FOR_SESSION: &str = "CASE WHEN d.choice IS NULL AND i.kind = 'commandExecution' THEN
+    (SELECT 1 FROM decisions d2 JOIN items i2
+       ON i2.session_id = d2.session_id AND i2.turn_id = d2.turn_id AND i2.item_id = d2.item_id
+     WHERE d2.session_id = i.session_id AND d2.choice = 'approveForSession'
+       AND i2.kind = 'commandExecution' AND i2.seq < i.seq
+       AND json_extract(i2.json, '$.command') = json_extract(i.json, '$.command')
+     LIMIT 1)
+  END";
+
 /// A command or diff longer than this is cut in the window's pages (exports hold it whole).
 const LONGEST_SHOWN: usize = 64 * 1024;
 
@@ -49,7 +61,7 @@ pub(super) fn page(
     });
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {key}, i.session_id, s.title, s.workspace, i.turn_id, i.seq, i.kind, i.json,
-                i.created_at, d.choice
+                i.created_at, d.choice, {EARLIER_FOR_SESSION}
          FROM items i JOIN sessions s ON s.id = i.session_id
               LEFT JOIN decisions d
                 ON d.session_id = i.session_id AND d.turn_id = i.turn_id AND d.item_id = i.item_id
@@ -133,10 +145,13 @@ fn entries_of(row: &Row<'_>) -> rusqlite::Result<Vec<AuditEntry>> {
     let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
     let status = text(&item, "status").unwrap_or_else(|| "unknown".into());
     let decided: Option<String> = row.get(9)?;
+    let approved_earlier: Option<i64> = row.get(10)?;
     let approval = if status == "declined" {
         AuditApproval::Declined
     } else if let Some(by_user) = decided.as_deref().and_then(user_approval) {
         by_user
+    } else if approved_earlier.is_some() {
+        AuditApproval::ApprovedForSession
     } else if item.get("source").and_then(Value::as_str) == Some("userShell") {
         AuditApproval::User
     } else {
