@@ -6,10 +6,14 @@ import { toSafeHtml } from "./safeMarkdown";
 /** Safe HTML of recent texts: a card scrolled back into view is not parsed again. */
 const htmlCache = new Map<string, string>();
 const CACHED_TEXTS = 400;
+/** A block longer than this is parsed again when shown again, not kept (400 of them could be
+ * hundreds of megabytes after "Show all"). */
+const LONGEST_CACHED = 64 * 1024;
 /** A growing last block longer than this shows as plain text until the answer completes. */
 const LONGEST_LIVE_BLOCK = 8 * 1024;
 
 function cachedHtml(text: string): string {
+  if (text.length > LONGEST_CACHED) return toSafeHtml(text);
   let html = htmlCache.get(text);
   if (html === undefined) {
     html = toSafeHtml(text);
