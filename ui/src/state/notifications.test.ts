@@ -14,7 +14,7 @@ const asked: ApprovalRequest = {
   reason: null,
   grantRoot: null,
   allowPrefix: null,
-    questions: [], permissions: null, elicitation: null,
+    questions: [], permissions: null, elicitation: null, network: null,
   choices: ["approve", "decline"],
   askedAt: 1,
 };
@@ -23,6 +23,8 @@ describe("notifications", () => {
   it("says codex waits for the user, before anything else in the batch", () => {
     const events: SessionEvent[] = [turnCompleted("t0") as SessionEvent, { type: "approvalRequested", request: asked }];
     expect(noticeFor(events, "Fix the build")).toEqual({ title: "Codex waits for you", body: "Fix the build: may it run rm -rf build?" });
+    const reach = { ...asked, network: { host: "pypi.org", protocol: "https" } };
+    expect(noticeFor([{ type: "approvalRequested", request: reach }], "Deps")?.body).toBe("Deps: may a command reach pypi.org?");
   });
 
   it("says nothing of a question withdrawn in the same batch, and shows a command plainly", () => {

@@ -16,9 +16,11 @@ export function noticeFor(events: SessionEvent[], sessionTitle: string): Notice 
   for (const event of events) {
     // A question already answered or withdrawn in the same batch no longer waits.
     if (event.type === "approvalRequested" && !settled.has(event.request.key)) {
-      const { kind, command, questions, elicitation } = event.request;
+      const { kind, command, questions, elicitation, network } = event.request;
       const body =
-        kind === "command"
+        kind === "command" && network
+          ? `${name}: may a command reach ${plain(network.host, 80)}?`
+          : kind === "command"
           ? `${name}: may it run ${plain(command ?? "a command", 80)}?`
           : kind === "questions"
             ? `${name}: ${plain(questions[0]?.question || "it has a question", 120)}`

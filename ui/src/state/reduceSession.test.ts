@@ -239,7 +239,7 @@ describe("approvals", () => {
     reason: null,
     grantRoot: null,
     allowPrefix: null,
-    questions: [], permissions: null, elicitation: null,
+    questions: [], permissions: null, elicitation: null, network: null,
     choices: ["approve" as const, "decline" as const, "cancelTurn" as const],
     askedAt: 1,
   };

@@ -22,6 +22,15 @@ pub enum ApprovalKind {
     Elicitation,
 }
 
+/// A host a command wants to reach, when codex's managed network asks first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkAsk {
+    pub host: String,
+    /// How it would connect, as codex names it (`https`, `http`, `socks5Tcp`, ...).
+    pub protocol: String,
+}
+
 /// The access codex asks for beyond the sandbox's.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -194,6 +203,9 @@ pub struct ApprovalRequest {
     /// What an MCP server asks, for [`ApprovalKind::Elicitation`].
     #[serde(default)]
     pub elicitation: Option<Box<Elicitation>>,
+    /// For a command: the host it wants to reach, when that is what codex asks about.
+    #[serde(default)]
+    pub network: Option<Box<NetworkAsk>>,
     /// When codex asked (Unix milliseconds).
     pub asked_at: i64,
 }

@@ -17,7 +17,7 @@ mod search;
 pub use account::{AccountAuth, AccountState, LoginProgress, PromptInfo, ProviderInfo};
 pub use approvals::{
     ApprovalChoice, ApprovalKind, ApprovalOutcome, ApprovalRequest, Elicitation, ElicitationAsk,
-    FieldInput, FieldOption, FormField, PermissionAsk, QuestionOption, UserQuestion,
+    FieldInput, FieldOption, FormField, NetworkAsk, PermissionAsk, QuestionOption, UserQuestion,
 };
 pub use audit::{
     AuditApproval, AuditEntry, AuditFormat, AuditKind, AuditPage, AuditQuery, Exported,

@@ -29,7 +29,7 @@ const request: ApprovalRequest = {
   grantRoot: null,
   allowPrefix: ["touch", "/outside/x"],
   choices: ["approve", "allowPrefix", "decline", "cancelTurn"],
-  questions: [], permissions: null, elicitation: null,
+  questions: [], permissions: null, elicitation: null, network: null,
   askedAt: 1,
 };
 
@@ -70,6 +70,25 @@ describe("ApprovalCard", () => {
     );
     return { answers, sent, forms, opened, host, root };
   }
+
+  it("names the host a command wants to reach, and offers it once or for the session", async () => {
+    const network: ApprovalRequest = {
+      ...request,
+      command: "pip install requests",
+      reason: "Network access to pypi.org",
+      allowPrefix: null,
+      network: { host: "pypi.org", protocol: "https" },
+      choices: ["approve", "approveForSession", "decline", "cancelTurn"],
+    };
+    const { answers, host, root } = await render(approvalEntry(network));
+    expect(host.textContent).toContain("Codex asks to let a command reach pypi.org");
+    expect(host.textContent).toContain("It connects to pypi.org (HTTPS).");
+    expect(host.textContent).toContain("pip install requests");
+    const button = [...host.querySelectorAll("button")].find((b) => b.textContent === "Approve for this session");
+    await act(async () => button?.click());
+    expect(answers).toEqual([["s1", "0", "approveForSession"]]);
+    act(() => root.unmount());
+  });
 
   it("shows what is asked and sends the answer clicked", async () => {
     const { answers, host, root } = await render(approvalEntry(request));

@@ -113,6 +113,11 @@ export function ApprovalCard({ entry, sessionId }: { entry: ApprovalEntry; sessi
         <span className="card-title">{title}</span>
         {waiting && <span className="pill pill-wait">Waiting for you</span>}
       </div>
+      {request.network && (
+        <p className="small">
+          It connects to <code>{revealHidden(request.network.host)}</code> ({networkProtocol(request.network.protocol)}).
+        </p>
+      )}
       {request.command && <pre className="approval-command">{revealHidden(request.command)}</pre>}
       {request.cwd && <p className="small muted meta">in {revealHidden(request.cwd)}</p>}
       {request.permissions && <AccessAsked ask={request.permissions} />}
@@ -196,11 +201,27 @@ export function ApprovalCard({ entry, sessionId }: { entry: ApprovalEntry; sessi
   );
 }
 
+/** How a connection is made, in words. */
+function networkProtocol(protocol: string): string {
+  switch (protocol) {
+    case "https":
+      return "HTTPS";
+    case "http":
+      return "plain HTTP";
+    case "socks5Tcp":
+      return "SOCKS5, TCP";
+    case "socks5Udp":
+      return "SOCKS5, UDP";
+    default:
+      return protocol;
+  }
+}
+
 function cardTitle(request: ApprovalRequest): string {
   const elicitation = request.elicitation;
   switch (request.kind) {
     case "command":
-      return "Codex asks to run a command";
+      return request.network ? `Codex asks to let a command reach ${request.network.host}` : "Codex asks to run a command";
     case "fileChange":
       return "Codex asks to change files";
     case "questions":

@@ -2,6 +2,7 @@
 import type { ApprovalChoice } from "./ApprovalChoice";
 import type { ApprovalKind } from "./ApprovalKind";
 import type { Elicitation } from "./Elicitation";
+import type { NetworkAsk } from "./NetworkAsk";
 import type { PermissionAsk } from "./PermissionAsk";
 import type { UserQuestion } from "./UserQuestion";
 
@@ -53,6 +54,10 @@ permissions: PermissionAsk | null,
  * What an MCP server asks, for [`ApprovalKind::Elicitation`].
  */
 elicitation: Elicitation | null, 
+/**
+ * For a command: the host it wants to reach, when that is what codex asks about.
+ */
+network: NetworkAsk | null, 
 /**
  * When codex asked (Unix milliseconds).
  */

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use codex_desk_protocol::{
-    ApprovalChoice, ApprovalKind, ApprovalRequest, Elicitation, ElicitationAsk, PermissionAsk,
-    QuestionOption, UserQuestion,
+    ApprovalChoice, ApprovalKind, ApprovalRequest, Elicitation, ElicitationAsk, NetworkAsk,
+    PermissionAsk, QuestionOption, UserQuestion,
 };
 use serde_json::{json, Value};
 
@@ -111,6 +111,7 @@ impl Parked {
                 questions: Vec::new(),
                 permissions,
                 elicitation,
+                network: None,
                 asked_at: params
                     .get("startedAtMs")
                     .and_then(Value::as_i64)
@@ -139,15 +140,21 @@ impl Parked {
             USER_INPUT => return Self::read_questions(process, id, params, now_ms),
             _ => return None,
         };
-        // Input for a terminal, a network rule, or more access than the command itself: the
-        // card cannot show all that is asked yet, so it is declined by default (never approved
-        // unseen).
+        // A host to reach (codex's managed network asks before a connection): shown with the
+        // command, when there is one.
+        let network: Option<Box<NetworkAsk>> = params
+            .get("networkApprovalContext")
+            .filter(|v| !v.is_null())
+            .and_then(|v| serde_json::from_value(v.clone()).ok());
+        // Input for a terminal, more access than the command itself, or a network ask this
+        // version cannot read: the card cannot show all that is asked, so it is declined by
+        // default (never approved unseen).
         let set = |key: &str| params.get(key).is_some_and(|v| !v.is_null());
         if kind == ApprovalKind::Command
             && (text("kind").is_some_and(|k| k != "command")
-                || text("command").is_none()
+                || (text("command").is_none() && network.is_none())
                 || set("additionalPermissions")
-                || set("networkApprovalContext"))
+                || (set("networkApprovalContext") && network.is_none()))
         {
             return None;
         }
@@ -162,6 +169,17 @@ impl Parked {
                 ApprovalChoice::Decline,
                 ApprovalChoice::CancelTurn,
             ],
+            // A host: once, for the session, or not (a standing rule for the host is not
+            // offered yet).
+            _ if network.is_some() => match params.get("availableDecisions") {
+                Some(Value::Array(_)) => command_choices(params, false),
+                _ => vec![
+                    ApprovalChoice::Approve,
+                    ApprovalChoice::ApproveForSession,
+                    ApprovalChoice::Decline,
+                    ApprovalChoice::CancelTurn,
+                ],
+            },
             _ => command_choices(params, allow_prefix.is_some()),
         };
         Some(Parked {
@@ -179,6 +197,7 @@ impl Parked {
                 questions: Vec::new(),
                 permissions: None,
                 elicitation: None,
+                network,
                 asked_at: params
                     .get("startedAtMs")
                     .and_then(Value::as_i64)
@@ -238,6 +257,7 @@ impl Parked {
                 questions,
                 permissions: None,
                 elicitation: None,
+                network: None,
                 asked_at: now_ms,
             },
             id,
@@ -588,9 +608,41 @@ mod tests {
         let wider = json!({"kind": "command", "threadId": "t", "turnId": "turn", "itemId": "c",
             "startedAtMs": 1, "command": "ls", "additionalPermissions": {"network": {"enabled": true}, "fileSystem": null}});
         assert!(Parked::read("p", json!(4), COMMAND_APPROVAL, &wider, 0).is_none());
+        // A host to reach (codex's managed network): a card naming it, with the command.
         let network = json!({"kind": "command", "threadId": "t", "turnId": "turn", "itemId": "c",
-            "startedAtMs": 1, "command": "curl x", "networkApprovalContext": {"host": "x", "protocol": "https"}});
-        assert!(Parked::read("p", json!(5), COMMAND_APPROVAL, &network, 0).is_none());
+            "startedAtMs": 1, "command": "curl https://pypi.org", "reason": "Network access to pypi.org",
+            "networkApprovalContext": {"host": "pypi.org", "protocol": "https"},
+            "proposedNetworkPolicyAmendments": [{"host": "pypi.org", "action": "allow"}]});
+        let parked =
+            Parked::read("p", json!(5), COMMAND_APPROVAL, &network, 0).expect("a network card");
+        assert_eq!(
+            parked.request.network,
+            Some(Box::new(NetworkAsk {
+                host: "pypi.org".into(),
+                protocol: "https".into()
+            }))
+        );
+        assert_eq!(
+            parked.request.choices,
+            vec![
+                ApprovalChoice::Approve,
+                ApprovalChoice::ApproveForSession,
+                ApprovalChoice::Decline,
+                ApprovalChoice::CancelTurn
+            ]
+        );
+        assert_eq!(
+            parked.reply(ApprovalChoice::ApproveForSession),
+            json!({"decision": "acceptForSession"})
+        );
+        assert_eq!(
+            parked.reply(ApprovalChoice::Decline),
+            json!({"decision": "decline"})
+        );
+        // A network ask this version cannot read is not shown half: not parked.
+        let unreadable = json!({"kind": "command", "threadId": "t", "turnId": "turn", "itemId": "c",
+            "startedAtMs": 1, "command": "curl x", "networkApprovalContext": {"hostname": "x"}});
+        assert!(Parked::read("p", json!(7), COMMAND_APPROVAL, &unreadable, 0).is_none());
         // No list from codex: its default, with the proposed rule.
         let plain = json!({"kind": "command", "threadId": "t", "turnId": "turn", "itemId": "c",
             "startedAtMs": 1, "command": "touch /x", "proposedExecpolicyAmendment": ["touch"]});
