@@ -23,7 +23,7 @@ describe("notifications", () => {
   it("says codex waits for the user, before anything else in the batch", () => {
     const events: SessionEvent[] = [turnCompleted("t0") as SessionEvent, { type: "approvalRequested", request: asked }];
     expect(noticeFor(events, "Fix the build")).toEqual({ title: "Codex waits for you", body: "Fix the build: may it run rm -rf build?" });
-    const reach = { ...asked, network: { host: "pypi.org", protocol: "https" } };
+    const reach = { ...asked, network: { host: "pypi.org", protocol: "https", port: 443 } };
     expect(noticeFor([{ type: "approvalRequested", request: reach }], "Deps")?.body).toBe("Deps: may a command reach pypi.org?");
   });
 

@@ -29,6 +29,8 @@ pub struct NetworkAsk {
     pub host: String,
     /// How it would connect, as codex names it (`https`, `http`, `socks5Tcp`, ...).
     pub protocol: String,
+    /// The port, when codex names it (in the request's item id).
+    pub port: Option<u16>,
 }
 
 /// The access codex asks for beyond the sandbox's.

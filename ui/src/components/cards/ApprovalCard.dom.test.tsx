@@ -72,18 +72,22 @@ describe("ApprovalCard", () => {
   }
 
   it("names the host a command wants to reach, and offers it once or for the session", async () => {
+    // As codex asks: no command, the host and port named.
     const network: ApprovalRequest = {
       ...request,
-      command: "pip install requests",
-      reason: "Network access to pypi.org",
+      itemId: "network#https#pypi.org#443",
+      command: null,
+      cwd: null,
+      reason: "pypi.org is not in the allowed_domains",
       allowPrefix: null,
-      network: { host: "pypi.org", protocol: "https" },
+      network: { host: "pypi.org", protocol: "https", port: 443 },
       choices: ["approve", "approveForSession", "decline", "cancelTurn"],
     };
     const { answers, host, root } = await render(approvalEntry(network));
     expect(host.textContent).toContain("Codex asks to let a command reach pypi.org");
-    expect(host.textContent).toContain("It connects to pypi.org (HTTPS).");
-    expect(host.textContent).toContain("pip install requests");
+    expect(host.textContent).toContain("It connects to pypi.org:443 (HTTPS).");
+    expect(host.textContent).toContain("pypi.org is not in the allowed_domains");
+    expect(host.querySelector("pre")).toBeNull();
     const button = [...host.querySelectorAll("button")].find((b) => b.textContent === "Approve for this session");
     await act(async () => button?.click());
     expect(answers).toEqual([["s1", "0", "approveForSession"]]);

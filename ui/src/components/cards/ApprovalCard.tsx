@@ -68,7 +68,7 @@ function outcomeText(outcome: ApprovalOutcome, prefix: string[] | null, question
       }
       break;
     case "stopped":
-      return "Stopped before you answered: it did not run.";
+      return request?.network ? "Stopped before you answered: it did not connect." : "Stopped before you answered: it did not run.";
     case "withdrawn":
       return "Codex no longer asks (the turn ended).";
   }
@@ -115,7 +115,8 @@ export function ApprovalCard({ entry, sessionId }: { entry: ApprovalEntry; sessi
       </div>
       {request.network && (
         <p className="small">
-          It connects to <code>{revealHidden(request.network.host)}</code> ({networkProtocol(request.network.protocol)}).
+          It connects to <code>{revealHidden(request.network.host)}{request.network.port !== null ? `:${request.network.port}` : ""}</code> (
+          {networkProtocol(request.network.protocol)}).
         </p>
       )}
       {request.command && <pre className="approval-command">{revealHidden(request.command)}</pre>}
@@ -221,7 +222,7 @@ function cardTitle(request: ApprovalRequest): string {
   const elicitation = request.elicitation;
   switch (request.kind) {
     case "command":
-      return request.network ? `Codex asks to let a command reach ${request.network.host}` : "Codex asks to run a command";
+      return request.network ? `Codex asks to let a command reach ${revealHidden(request.network.host)}` : "Codex asks to run a command";
     case "fileChange":
       return "Codex asks to change files";
     case "questions":

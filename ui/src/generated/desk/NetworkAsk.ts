@@ -7,4 +7,8 @@ export type NetworkAsk = { host: string,
 /**
  * How it would connect, as codex names it (`https`, `http`, `socks5Tcp`, ...).
  */
-protocol: string, };
+protocol: string, 
+/**
+ * The port, when codex names it (in the request's item id).
+ */
+port: number | null, };

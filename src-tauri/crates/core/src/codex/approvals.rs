@@ -142,10 +142,17 @@ impl Parked {
         };
         // A host to reach (codex's managed network asks before a connection): shown with the
         // command, when there is one.
-        let network: Option<Box<NetworkAsk>> = params
+        let network = params
             .get("networkApprovalContext")
             .filter(|v| !v.is_null())
-            .and_then(|v| serde_json::from_value(v.clone()).ok());
+            .and_then(|v| serde_json::from_value::<NetworkContext>(v.clone()).ok())
+            .map(|c| {
+                Box::new(NetworkAsk {
+                    port: text("itemId").as_deref().and_then(port_of),
+                    host: c.host,
+                    protocol: c.protocol,
+                })
+            });
         // Input for a terminal, more access than the command itself, or a network ask this
         // version cannot read: the card cannot show all that is asked, so it is declined by
         // default (never approved unseen).
@@ -441,6 +448,20 @@ fn place_in_words(path: &Value) -> Option<String> {
 
 /// The answers codex offers for a command, in its order; Decline is always offered (codex
 /// takes it even when it does not list it, and it is the safe answer).
+/// Codex's managed-network ask, as this version knows it: anything more is not shown half.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NetworkContext {
+    host: String,
+    protocol: String,
+}
+
+/// The port in a network ask's item id (`network#https#pypi.org#443`).
+fn port_of(item_id: &str) -> Option<u16> {
+    let rest = item_id.strip_prefix("network#")?;
+    rest.rsplit('#').next()?.parse().ok()
+}
+
 fn command_choices(params: &Value, has_prefix: bool) -> Vec<ApprovalChoice> {
     let mut choices = Vec::new();
     match params.get("availableDecisions").and_then(Value::as_array) {
@@ -608,9 +629,11 @@ mod tests {
         let wider = json!({"kind": "command", "threadId": "t", "turnId": "turn", "itemId": "c",
             "startedAtMs": 1, "command": "ls", "additionalPermissions": {"network": {"enabled": true}, "fileSystem": null}});
         assert!(Parked::read("p", json!(4), COMMAND_APPROVAL, &wider, 0).is_none());
-        // A host to reach (codex's managed network): a card naming it, with the command.
-        let network = json!({"kind": "command", "threadId": "t", "turnId": "turn", "itemId": "c",
-            "startedAtMs": 1, "command": "curl https://pypi.org", "reason": "Network access to pypi.org",
+        // A host to reach (codex's managed network), as codex asks: no command, the host and
+        // port in the item id.
+        let network = json!({"kind": "command", "threadId": "t", "turnId": "turn",
+            "itemId": "network#https#pypi.org#443", "startedAtMs": 1, "command": null, "cwd": null,
+            "reason": "pypi.org is not in the allowed_domains",
             "networkApprovalContext": {"host": "pypi.org", "protocol": "https"},
             "proposedNetworkPolicyAmendments": [{"host": "pypi.org", "action": "allow"}]});
         let parked =
@@ -619,7 +642,8 @@ mod tests {
             parked.request.network,
             Some(Box::new(NetworkAsk {
                 host: "pypi.org".into(),
-                protocol: "https".into()
+                protocol: "https".into(),
+                port: Some(443)
             }))
         );
         assert_eq!(
@@ -639,10 +663,17 @@ mod tests {
             parked.reply(ApprovalChoice::Decline),
             json!({"decision": "decline"})
         );
-        // A network ask this version cannot read is not shown half: not parked.
-        let unreadable = json!({"kind": "command", "threadId": "t", "turnId": "turn", "itemId": "c",
-            "startedAtMs": 1, "command": "curl x", "networkApprovalContext": {"hostname": "x"}});
-        assert!(Parked::read("p", json!(7), COMMAND_APPROVAL, &unreadable, 0).is_none());
+        // A network ask this version cannot read whole is not shown half: not parked.
+        for context in [
+            json!({"hostname": "x"}),
+            json!({"host": "x", "protocol": "https", "scheme": "new"}),
+        ] {
+            let unreadable = json!({"kind": "command", "threadId": "t", "turnId": "turn",
+                "itemId": "network#https#x#443", "startedAtMs": 1, "networkApprovalContext": context});
+            assert!(Parked::read("p", json!(7), COMMAND_APPROVAL, &unreadable, 0).is_none());
+        }
+        assert_eq!(port_of("network#socks5Tcp#db.internal#5432"), Some(5432));
+        assert_eq!(port_of("call_1"), None);
         // No list from codex: its default, with the proposed rule.
         let plain = json!({"kind": "command", "threadId": "t", "turnId": "turn", "itemId": "c",
             "startedAtMs": 1, "command": "touch /x", "proposedExecpolicyAmendment": ["touch"]});

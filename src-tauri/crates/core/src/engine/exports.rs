@@ -703,33 +703,38 @@ mod tests {
             .engine
             .create_session(&s.workspace.path().display().to_string())
             .expect("create");
-        let command = |id: &str, command: &str| json!({"type": "commandExecution", "id": id, "command": command, "cwd": "/w", "status": "completed", "source": "agent", "exitCode": 0, "durationMs": 5, "aggregatedOutput": ""});
+        let command = |id: &str, line: &str, cwd: &str, source: &str| {
+            json!({"type": "commandExecution", "id": id, "command": line, "cwd": cwd,
+                   "status": "completed", "source": source, "exitCode": 0, "durationMs": 5,
+                   "aggregatedOutput": ""})
+        };
         s.engine.store().turn_started(&info.id, "t1");
-        add(
-            &s.engine,
-            &info.id,
-            "t1",
-            "c0",
-            command("c0", "npm install"),
-        );
-        add(
-            &s.engine,
-            &info.id,
-            "t1",
-            "c1",
-            command("c1", "npm install"),
-        );
-        s.engine
-            .store()
-            .record_decision(&info.id, "t1", "c1", ApprovalChoice::ApproveForSession);
-        add(
-            &s.engine,
-            &info.id,
-            "t1",
-            "c2",
-            command("c2", "npm install"),
-        );
-        add(&s.engine, &info.id, "t1", "c3", command("c3", "npm test"));
+        let run = [
+            ("c0", "npm install", "/w", "agent"),
+            ("c1", "npm install", "/w", "agent"),
+            ("c2", "npm install", "/w", "agent"),
+            ("c3", "npm test", "/w", "agent"),
+            // Elsewhere codex's grant does not hold; the user's own command is the user's.
+            ("c4", "npm install", "/w/sub", "agent"),
+            ("c5", "npm install", "/w", "userShell"),
+        ];
+        for (id, line, cwd, source) in run {
+            add(
+                &s.engine,
+                &info.id,
+                "t1",
+                id,
+                command(id, line, cwd, source),
+            );
+            if id == "c1" {
+                s.engine.store().record_decision(
+                    &info.id,
+                    "t1",
+                    "c1",
+                    ApprovalChoice::ApproveForSession,
+                );
+            }
+        }
         let page = s
             .engine
             .audit(query_session(&info.id), None)
@@ -738,19 +743,22 @@ mod tests {
         let how: Vec<(Option<&str>, AuditApproval)> = page
             .entries
             .iter()
-            .map(|e| (e.command.as_deref(), e.approval))
+            .map(|e| (e.cwd.as_deref(), e.approval))
             .collect();
-        // Newest first: another command, the same one again, the approval, and the same one
-        // before it (allowed by the policy then).
+        // Newest first: the user's own, the same in another folder, another command, the same
+        // one again, the approval, and the same one before it (allowed by the policy then).
         assert_eq!(
             how,
             [
-                (Some("npm test"), AuditApproval::Policy),
-                (Some("npm install"), AuditApproval::ApprovedForSession),
-                (Some("npm install"), AuditApproval::ApprovedForSession),
-                (Some("npm install"), AuditApproval::Policy),
+                (Some("/w"), AuditApproval::User),
+                (Some("/w/sub"), AuditApproval::Policy),
+                (Some("/w"), AuditApproval::Policy),
+                (Some("/w"), AuditApproval::ApprovedForSession),
+                (Some("/w"), AuditApproval::ApprovedForSession),
+                (Some("/w"), AuditApproval::Policy),
             ]
         );
+        assert_eq!(page.entries[2].command.as_deref(), Some("npm test"));
     }
 
     #[tokio::test]

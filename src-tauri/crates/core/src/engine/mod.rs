@@ -859,8 +859,9 @@ impl Engine {
             // Codex keeps that grant in memory: this process stays while the session is open.
             live.keep_grants();
         }
-        // Kept with the item it was about (an MCP server's form is about none).
-        if !parked.request.item_id.is_empty() {
+        // Kept with the item it was about (an MCP server's form is about none, nor is a host
+        // codex's managed network asks about: no stored item has its id).
+        if !parked.request.item_id.is_empty() && parked.request.network.is_none() {
             self.inner.store.record_decision(
                 id,
                 &parked.request.turn_id,

@@ -1,6 +1,8 @@
 //! The audit trail, read from the stored items: every command the agent ran and every file it
 //! changed, with the session it belongs to.
 
+use std::collections::HashMap;
+
 use codex_desk_protocol::{
     ApprovalChoice, AuditApproval, AuditEntry, AuditKind, AuditPage, AuditQuery,
 };
@@ -21,18 +23,6 @@ pub enum Order {
 /// Up to `limit` items' entries after the cursor `from` (`None`: from the start in `order`).
 /// The cursor is the item's `seq` when one session is asked for, its rowid otherwise (the order
 /// the items were stored in either way).
-/// For a command codex ran without asking: whether the user approved the same command for the
-/// session earlier in it (codex then runs it again unasked). Codex does not say why it did not
-/// ask; this is the one reason the store can tell from the policy's.
-const EARLIER_FOR_SESSION: &str = "CASE WHEN d.choice IS NULL AND i.kind = 'commandExecution' THEN
-    (SELECT 1 FROM decisions d2 JOIN items i2
-       ON i2.session_id = d2.session_id AND i2.turn_id = d2.turn_id AND i2.item_id = d2.item_id
-     WHERE d2.session_id = i.session_id AND d2.choice = 'approveForSession'
-       AND i2.kind = 'commandExecution' AND i2.seq < i.seq
-       AND json_extract(i2.json, '$.command') = json_extract(i.json, '$.command')
-     LIMIT 1)
-  END";
-
 /// A command or diff longer than this is cut in the window's pages (exports hold it whole).
 const LONGEST_SHOWN: usize = 64 * 1024;
 
@@ -61,7 +51,7 @@ pub(super) fn page(
     });
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {key}, i.session_id, s.title, s.workspace, i.turn_id, i.seq, i.kind, i.json,
-                i.created_at, d.choice, {EARLIER_FOR_SESSION}
+                i.created_at, d.choice
          FROM items i JOIN sessions s ON s.id = i.session_id
               LEFT JOIN decisions d
                 ON d.session_id = i.session_id AND d.turn_id = i.turn_id AND d.item_id = i.item_id
@@ -87,6 +77,7 @@ pub(super) fn page(
     let mut last = None;
     let mut more = false;
     let mut taken = 0;
+    let mut grants = Grants::default();
     while let Some(row) = rows.next()? {
         if taken == limit {
             more = true;
@@ -94,7 +85,7 @@ pub(super) fn page(
         }
         taken += 1;
         last = Some(row.get::<_, i64>(0)?);
-        let mut found = entries_of(row)?;
+        let mut found = entries_of(conn, row, &mut grants)?;
         if order == Order::NewestFirst {
             for entry in &mut found {
                 cut(&mut entry.command);
@@ -136,8 +127,65 @@ fn user_approval(token: &str) -> Option<AuditApproval> {
     }
 }
 
+/// Commands the user approved for the session, per session, read once a page: codex then
+/// runs the same command in the same folder again without asking. Codex does not say why it
+/// did not ask; this is the one reason the store can tell from the policy's.
+#[derive(Default)]
+struct Grants(HashMap<String, Vec<Grant>>);
+
+struct Grant {
+    seq: i64,
+    command: Option<String>,
+    cwd: Option<String>,
+}
+
+impl Grants {
+    /// Whether `command` in `cwd`, stored at `seq`, follows such an approval in `session`.
+    fn cover(
+        &mut self,
+        conn: &Connection,
+        session: &str,
+        seq: i64,
+        command: Option<&str>,
+        cwd: Option<&str>,
+    ) -> rusqlite::Result<bool> {
+        if !self.0.contains_key(session) {
+            let mut stmt = conn.prepare_cached(
+                "SELECT i.seq, json_extract(i.json, '$.command'), json_extract(i.json, '$.cwd')
+                 FROM decisions d JOIN items i
+                   ON i.session_id = d.session_id AND i.turn_id = d.turn_id
+                  AND i.item_id = d.item_id
+                 WHERE d.session_id = ?1 AND d.choice = 'approveForSession'
+                   AND i.kind = 'commandExecution'",
+            )?;
+            let found = stmt
+                .query_map([session], |r| {
+                    Ok(Grant {
+                        seq: r.get(0)?,
+                        command: r.get(1)?,
+                        cwd: r.get(2)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            self.0.insert(session.to_string(), found);
+        }
+        Ok(self.0.get(session).is_some_and(|grants| {
+            grants.iter().any(|g| {
+                g.seq < seq
+                    && g.command.is_some()
+                    && g.command.as_deref() == command
+                    && g.cwd.as_deref() == cwd
+            })
+        }))
+    }
+}
+
 /// The entries one stored item makes: one for a command, one per file for a file change.
-fn entries_of(row: &Row<'_>) -> rusqlite::Result<Vec<AuditEntry>> {
+fn entries_of(
+    conn: &Connection,
+    row: &Row<'_>,
+    grants: &mut Grants,
+) -> rusqlite::Result<Vec<AuditEntry>> {
     let kind: String = row.get(6)?;
     let json: String = row.get(7)?;
     // A row this app wrote is valid JSON; a damaged one still shows that something ran.
@@ -145,15 +193,24 @@ fn entries_of(row: &Row<'_>) -> rusqlite::Result<Vec<AuditEntry>> {
     let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
     let status = text(&item, "status").unwrap_or_else(|| "unknown".into());
     let decided: Option<String> = row.get(9)?;
-    let approved_earlier: Option<i64> = row.get(10)?;
+    let session: String = row.get(1)?;
+    let seq: i64 = row.get(5)?;
     let approval = if status == "declined" {
         AuditApproval::Declined
     } else if let Some(by_user) = decided.as_deref().and_then(user_approval) {
         by_user
-    } else if approved_earlier.is_some() {
-        AuditApproval::ApprovedForSession
     } else if item.get("source").and_then(Value::as_str) == Some("userShell") {
         AuditApproval::User
+    } else if kind == "commandExecution"
+        && grants.cover(
+            conn,
+            &session,
+            seq,
+            item.get("command").and_then(Value::as_str),
+            item.get("cwd").and_then(Value::as_str),
+        )?
+    {
+        AuditApproval::ApprovedForSession
     } else {
         AuditApproval::Policy
     };
