@@ -30,18 +30,24 @@ pub struct Startup {
 pub fn run() {
     // Before any thread starts: it may set a variable the web process inherits.
     let rendering = codex_desk_core::rendering::choose();
-    let _log = logging::init(&codex_desk_core::paths::AppPaths::from_env().app_log_dir());
+    let log = logging::init(&codex_desk_core::paths::AppPaths::from_env().app_log_dir());
     tracing::info!(?rendering, "how the webview draws");
     fatal::log_panics();
     let builder = tauri::Builder::default();
     // The toolkit panics when it cannot start (no display); that is the user's to know, not a
     // backtrace's.
     let cause = match fatal::catching(|| build(builder)) {
-        Ok(Ok(app)) => return run_app(app),
+        Ok(Ok(app)) => {
+            run_app(app);
+            drop(log);
+            return;
+        }
         Ok(Err(e)) => e.to_string(),
         Err(panic) => panic,
     };
     fatal::tell(&fatal::window_failed(&cause));
+    // `exit` runs no destructors: the log's writer thread gets to write the reason first.
+    drop(log);
     std::process::exit(1);
 }
 
