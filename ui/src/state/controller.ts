@@ -191,7 +191,8 @@ export function createController(backend: Backend, store: AppStore, focused: () 
         const before = lastSeq.get(batch.sessionId);
         lastSeq.set(batch.sessionId, batch.seq);
         // What completes an answer or a turn shows at once; words in between, with the next frame's worth.
-        if (batch.events.some(settles)) store.dispatch({ type: "batch", batch });
+        const settled = batch.events.some(settles);
+        if (settled) store.dispatch({ type: "batch", batch });
         else store.dispatchThrottled({ type: "batch", batch });
         // Missed updates: what is stored is exact, so the transcript is read again from the store.
         if (batch.droppedDeltas) scheduleReload(batch.sessionId, "updates were shed under load");
@@ -199,9 +200,10 @@ export function createController(backend: Backend, store: AppStore, focused: () 
           scheduleReload(batch.sessionId, `batch ${before + 1} was missed (got ${batch.seq})`);
         }
         const { notifications, sessions } = store.getSnapshot();
-        // A turn that ended, failed or waits: worth a mark in the list unless it is on screen
-        // (the reducer knows), and in the background a notification.
-        const notice = noticeFor(batch.events, sessions.find((s) => s.id === batch.sessionId)?.title ?? "");
+        // A turn that ended, failed or waits (always a settling event): worth a mark in the
+        // list unless it is on screen (the reducer knows), and in the background a notification.
+        // Batches of streamed words skip the look.
+        const notice = settled ? noticeFor(batch.events, sessions.find((s) => s.id === batch.sessionId)?.title ?? "") : null;
         if (notice) store.dispatch({ type: "unread", sessionId: batch.sessionId });
         if (notice && notifications && !focused()) backend.notify(notice.title, notice.body).catch(() => {});
         const turnEnded = batch.events.some(

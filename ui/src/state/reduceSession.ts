@@ -6,7 +6,7 @@ import type { Transcript } from "../generated/desk/Transcript";
 import type { TranscriptPage } from "../generated/desk/TranscriptPage";
 import { hasErrorMessage, putEntry, putError, putSignInRequired, stopStreaming, withdrawPrompt } from "./entries";
 import { reduceNotification } from "./reduceNotification";
-import { approvalEntry, type SessionView } from "./sessionView";
+import { approvalEntry, isActive, type SessionView } from "./sessionView";
 import { applyNewerPage, applyOlderPage, applyTranscript, applyWholeItem } from "./storedPages";
 
 export type SessionAction =
@@ -28,7 +28,7 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
         statusMessage: action.message,
         threadId: action.threadId ?? view.threadId,
         // Only a running turn waits on the user: codex gone or the turn over, nothing does.
-        waitingForUser: action.status === "running" || action.status === "starting" ? view.waitingForUser : false,
+        waitingForUser: isActive(action.status) && view.waitingForUser,
       };
       // codex is gone, the turn failed or was cut off: nothing more will stream for it.
       const failed = action.status === "crashed" || action.status === "failed";

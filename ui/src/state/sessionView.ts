@@ -194,6 +194,11 @@ export function orderedEntries(view: SessionView): Entry[] {
 }
 
 /** True while a turn runs, so Stop is enabled. */
+/** A status in which codex works on a turn (or is starting for one). */
+export function isActive(status: SessionStatus): boolean {
+  return status === "running" || status === "starting";
+}
+
 export function isTurnRunning(view: SessionView | undefined): boolean {
   if (!view) return false;
   return view.activeTurnId !== null || view.status === "running";

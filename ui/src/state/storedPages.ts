@@ -10,7 +10,7 @@ import type { TurnInfo } from "../generated/desk/TurnInfo";
 import type { ThreadItem } from "../generated/codex/v2/ThreadItem";
 import { errorEntry, errorEntryId, newItemEntry } from "./entries";
 import { readableStored } from "./items";
-import { approvalEntry, countWaiting, type ApprovalEntry, type Entry, type ErrorEntry, type ItemEntry, type SessionView, type TurnView } from "./sessionView";
+import { approvalEntry, countWaiting, isActive, type ApprovalEntry, type Entry, type ErrorEntry, type ItemEntry, type SessionView, type TurnView } from "./sessionView";
 
 /** Entries in order, built in place. */
 class EntryList {
@@ -163,7 +163,7 @@ export function applyTranscript(
   const storedTurns: Record<string, TurnView> = {};
   for (const turn of transcript.turns) storedTurns[turn.id] = turnView(turn);
   const lastTurn = transcript.turns.at(-1);
-  const running = session.status === "running" || session.status === "starting";
+  const running = isActive(session.status);
   const pageStart = hasOlder ? items[0]?.seq ?? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
 
   const list = new EntryList();
@@ -249,7 +249,7 @@ export function applyTranscript(
     usage: laterCount(live.usage, transcript.turns.findLast((t) => t.usage)?.usage, (u) => u.session.total),
     activeTurnId: live.activeTurnId ?? storedActive,
     status: live.status ?? session.status,
-    waitingForUser: live.waitingForUser && ["running", "starting"].includes(live.status ?? session.status),
+    waitingForUser: live.waitingForUser && isActive(live.status ?? session.status),
     statusMessage: live.status ? live.statusMessage : session.lastError,
     threadId: live.threadId ?? session.threadId,
     loaded: true,

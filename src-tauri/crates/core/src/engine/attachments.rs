@@ -182,10 +182,7 @@ mod tests {
     async fn an_image_taken_off_the_message_is_deleted_and_nothing_else_is() {
         let data = tempfile::tempdir().expect("tempdir");
         let workspace = tempfile::tempdir().expect("workspace");
-        let mut config = crate::engine::EngineConfig::from_env();
-        // Not the user's own codex config: the test's sessions start as any new one does.
-        config.user_codex_home = None;
-        config.paths = crate::paths::AppPaths::at(data.path());
+        let config = crate::engine::EngineConfig::for_test(data.path());
         let engine = Engine::open(config).expect("engine");
         let session = engine
             .create_session(&workspace.path().display().to_string())

@@ -281,10 +281,7 @@ mod tests {
 
     fn setup() -> Setup {
         let data = tempfile::tempdir().expect("tempdir");
-        let mut config = EngineConfig::from_env();
-        // Not the user's own codex config: the test's sessions start as any new one does.
-        config.user_codex_home = None;
-        config.paths = AppPaths::at(data.path());
+        let config = EngineConfig::for_test(data.path());
         Setup {
             engine: Engine::open(config).expect("engine"),
             data,
@@ -395,8 +392,7 @@ mod tests {
         )
         .expect("config");
         s.engine.shutdown();
-        let mut config = EngineConfig::from_env();
-        config.paths = AppPaths::at(s.data.path());
+        let mut config = EngineConfig::for_test(s.data.path());
         config.user_codex_home = Some(home.path().to_path_buf());
         let engine = Engine::open(config).expect("engine");
         let imported = engine.import_session(&file).await.expect("import");

@@ -140,15 +140,11 @@ mod tests {
     use std::time::Duration;
 
     use crate::engine::{Engine, EngineConfig};
-    use crate::paths::AppPaths;
 
     #[tokio::test]
     async fn the_idle_time_chosen_is_kept_and_one_out_of_range_refused() {
         let data = tempfile::tempdir().expect("tempdir");
-        let mut config = EngineConfig::from_env();
-        // Not the user's own codex config: the test's sessions start as any new one does.
-        config.user_codex_home = None;
-        config.paths = AppPaths::at(data.path());
+        let mut config = EngineConfig::for_test(data.path());
         config.idle_release = Some(Duration::from_secs(600));
         let engine = Engine::open(config.clone()).expect("engine");
         assert_eq!(

@@ -104,7 +104,6 @@ mod tests {
     use serde_json::json;
 
     use crate::engine::{Engine, EngineConfig};
-    use crate::paths::AppPaths;
     use crate::store::NewItem;
 
     #[tokio::test]
@@ -112,10 +111,7 @@ mod tests {
         let data = tempfile::tempdir().expect("tempdir");
         let workspace = tempfile::tempdir().expect("workspace");
         std::fs::write(workspace.path().join("keep.txt"), "mine").expect("write");
-        let mut config = EngineConfig::from_env();
-        // Not the user's own codex config: the test's sessions start as any new one does.
-        config.user_codex_home = None;
-        config.paths = AppPaths::at(data.path());
+        let config = EngineConfig::for_test(data.path());
         let engine = Engine::open(config).expect("engine");
         let folder = workspace.path().display().to_string();
         let doomed = engine.create_session(&folder).expect("create");

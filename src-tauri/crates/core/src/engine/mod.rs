@@ -75,6 +75,17 @@ pub struct EngineConfig {
 }
 
 impl EngineConfig {
+    /// A unit test's engine: its data under `data`, and not the user's own codex config (its
+    /// sessions start as any new one does, whatever the machine's `~/.codex` says).
+    #[cfg(test)]
+    pub(crate) fn for_test(data: &std::path::Path) -> Self {
+        Self {
+            paths: AppPaths::at(data),
+            user_codex_home: None,
+            ..Self::from_env()
+        }
+    }
+
     pub fn from_env() -> Self {
         Self {
             paths: AppPaths::from_env(),
@@ -307,8 +318,7 @@ impl Engine {
         if let Some(live) = live {
             // A turn still running in the old folder is stopped and recorded before codex goes.
             if live.is_busy() {
-                let stopped = live.cancel_approvals().await;
-                self.approvals_stopped(id, stopped).await;
+                self.stop_questions(id, &live).await;
                 let _ = live.interrupt().await;
                 let _ = tokio::time::timeout(MOVE_WAIT, live.until_idle()).await;
             }
@@ -724,17 +734,18 @@ impl Engine {
         match live {
             Some(live) => {
                 // The questions first: the window hears they ended even if the stop fails.
-                let stopped = live.cancel_approvals().await;
-                self.approvals_stopped(id, stopped).await;
+                self.stop_questions(id, &live).await;
                 live.interrupt().await
             }
             None => Ok(()),
         }
     }
 
-    /// Tells the window the questions Stop answered.
-    async fn approvals_stopped(&self, id: &str, keys: Vec<String>) {
-        self.approvals_ended(id, keys, ApprovalOutcome::Stopped)
+    /// Answers every question `live` waits on with "cancel" and tells the window (Stop, or its
+    /// codex going).
+    async fn stop_questions(&self, id: &str, live: &LiveSession) {
+        let stopped = live.cancel_approvals().await;
+        self.approvals_ended(id, stopped, ApprovalOutcome::Stopped)
             .await;
     }
 
@@ -907,8 +918,7 @@ impl Engine {
             .collect();
         // Every question answered (and the window told), in a turn or not.
         for (id, session) in &live {
-            let stopped = session.cancel_approvals().await;
-            self.approvals_stopped(id, stopped).await;
+            self.stop_questions(id, session).await;
         }
         let running: Vec<(String, Arc<LiveSession>)> =
             live.into_iter().filter(|(_, l)| l.is_busy()).collect();
@@ -1173,8 +1183,7 @@ impl Engine {
     /// Stops a session's codex, answering first what it still asks (an MCP server's form can
     /// wait outside any turn): no question goes unanswered because its codex went.
     async fn close_live(&self, id: &str, live: &LiveSession) {
-        let stopped = live.cancel_approvals().await;
-        self.approvals_stopped(id, stopped).await;
+        self.stop_questions(id, live).await;
         live.close();
     }
 
@@ -1220,10 +1229,7 @@ mod tests {
     async fn sessions_are_created_listed_and_opened_without_codex() {
         let data = tempfile::tempdir().expect("tempdir");
         let workspace = tempfile::tempdir().expect("workspace");
-        let mut config = EngineConfig::from_env();
-        // Not the user's own codex config: the test's sessions start as any new one does.
-        config.user_codex_home = None;
-        config.paths = AppPaths::at(data.path());
+        let config = EngineConfig::for_test(data.path());
         let engine = Engine::open(config).expect("engine");
         let info = engine
             .create_session(&workspace.path().display().to_string())
@@ -1256,10 +1262,7 @@ mod tests {
     async fn no_new_session_starts_while_saving_fails_and_one_does_once_it_works() {
         let data = tempfile::tempdir().expect("tempdir");
         let workspace = tempfile::tempdir().expect("workspace");
-        let mut config = EngineConfig::from_env();
-        // Not the user's own codex config: the test's sessions start as any new one does.
-        config.user_codex_home = None;
-        config.paths = AppPaths::at(data.path());
+        let config = EngineConfig::for_test(data.path());
         let engine = Engine::open(config).expect("engine");
         let folder = workspace.path().display().to_string();
         let first = engine.create_session(&folder).expect("create");
