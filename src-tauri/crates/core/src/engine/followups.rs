@@ -158,6 +158,9 @@ impl Engine {
         tracing::info!(session = %id, "sending a queued follow-up");
         if let Err(e) = self.send_prompt_locked(id, &next.text, &[]).await {
             tracing::warn!(session = %id, error = %e, "a queued follow-up could not be sent");
+            // Back in the queue before the window hears why: whoever reads the warning finds
+            // the follow-up waiting.
+            self.put_back(id, 0, next).await;
             // Nobody asked for this send: the window hears why it did not happen.
             self.emit(
                 id,
@@ -168,7 +171,6 @@ impl Engine {
                 },
             )
             .await;
-            self.put_back(id, 0, next).await;
         }
     }
 
