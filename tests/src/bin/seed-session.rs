@@ -2,7 +2,8 @@
 //! work leaves it: prompts, reasoning, commands with output, file changes and answers (~640 bytes
 //! an item). For the long-session end-to-end test and the benchmarks.
 //!
-//! `seed-session <data dir> <workspace> <items> [title]` prints the session id.
+//! `seed-session <data dir> <workspace> <items> [title] [copies]` prints the session id (with
+//! `copies`, that many sessions titled "<title> 1", "<title> 2"…, and the last one's id).
 
 use std::path::PathBuf;
 
@@ -16,7 +17,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let (Some(data_dir), Some(workspace), Some(count)) = (args.next(), args.next(), args.next())
     else {
-        eprintln!("usage: seed-session <data dir> <workspace> <items> [title]");
+        eprintln!("usage: seed-session <data dir> <workspace> <items> [title] [copies]");
         std::process::exit(2);
     };
     let Ok(count) = count.parse::<usize>() else {
@@ -24,7 +25,15 @@ fn main() {
         std::process::exit(2);
     };
     let title = args.next().unwrap_or_else(|| format!("{count} items"));
-    match seed(PathBuf::from(data_dir), &workspace, count, &title) {
+    let copies = match args.next().map(|c| c.parse::<usize>()) {
+        None => None,
+        Some(Ok(copies)) if copies > 0 => Some(copies),
+        Some(_) => {
+            eprintln!("seed-session: [copies] must be a number above 0");
+            std::process::exit(2);
+        }
+    };
+    match seed(PathBuf::from(data_dir), &workspace, count, &title, copies) {
         Ok(id) => println!("{id}"),
         Err(e) => {
             eprintln!("seed-session: {e}");
@@ -38,9 +47,30 @@ fn seed(
     workspace: &str,
     count: usize,
     title: &str,
+    copies: Option<usize>,
 ) -> codex_desk_core::Result<String> {
     let paths = AppPaths::at(data_dir);
     let store = Store::open(&paths.database())?.store;
+    let titles: Vec<String> = match copies {
+        None => vec![title.to_string()],
+        Some(n) => (1..=n).map(|k| format!("{title} {k}")).collect(),
+    };
+    let mut id = String::new();
+    for title in &titles {
+        id = seed_one(&store, workspace, count, title);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| codex_desk_core::CoreError::io("could not start a runtime", e))?;
+    runtime.block_on(store.flush())?;
+    // As the app would have done while idle: the items are searchable.
+    runtime.block_on(store.finish_search_index())?;
+    store.close();
+    Ok(id)
+}
+
+/// One session of `count` items; its id.
+fn seed_one(store: &Store, workspace: &str, count: usize, title: &str) -> String {
     let id = uuid::Uuid::new_v4().to_string();
     let now = codex_desk_core::store::now_ms();
     store.insert_session(SessionInfo {
@@ -69,14 +99,7 @@ fn seed(
             store.turn_finished(&id, &turn_id, "completed", None);
         }
     }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| codex_desk_core::CoreError::io("could not start a runtime", e))?;
-    runtime.block_on(store.flush())?;
-    // As the app would have done while idle: the items are searchable.
-    runtime.block_on(store.finish_search_index())?;
-    store.close();
-    Ok(id)
+    id
 }
 
 /// `count` items in turns of five: prompt, reasoning, command, file change, answer. Item `n`

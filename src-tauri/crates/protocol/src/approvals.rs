@@ -29,7 +29,7 @@ pub struct NetworkAsk {
     pub host: String,
     /// How it would connect, as codex names it (`https`, `http`, `socks5Tcp`, ...).
     pub protocol: String,
-    /// The port, when codex names it (in the request's item id).
+    /// The port, when codex names it (in the request's command or item id).
     pub port: Option<u16>,
 }
 
@@ -172,6 +172,11 @@ pub enum ApprovalChoice {
     Decline,
     /// Refuse it and end the turn.
     CancelTurn,
+    /// A host codex's managed network asks about ([`ApprovalRequest::network`]): allow it, and
+    /// the host from now on (a rule kept in the session's codex home, through restarts).
+    AllowHost,
+    /// A host: refuse it, and the host from now on (a rule, like [`Self::AllowHost`]).
+    BlockHost,
 }
 
 /// A question codex is waiting on, until the user answers or codex withdraws it.

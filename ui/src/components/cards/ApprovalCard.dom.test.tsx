@@ -81,7 +81,7 @@ describe("ApprovalCard", () => {
       reason: "pypi.org is not in the allowed_domains",
       allowPrefix: null,
       network: { host: "pypi.org", protocol: "https", port: 443 },
-      choices: ["approve", "approveForSession", "decline", "cancelTurn"],
+      choices: ["approve", "approveForSession", "decline"],
     };
     const { answers, host, root } = await render(approvalEntry(network));
     expect(host.textContent).toContain("Codex asks to let a command reach pypi.org");
@@ -92,6 +92,28 @@ describe("ApprovalCard", () => {
     await act(async () => button?.click());
     expect(answers).toEqual([["s1", "0", "approveForSession"]]);
     act(() => root.unmount());
+  });
+
+  it("offers the host from now on, allowed or blocked, as codex proposes, and says what was decided", async () => {
+    const network: ApprovalRequest = {
+      ...request,
+      itemId: "network#local#https#pypi.org#443#9f0c",
+      command: null,
+      allowPrefix: null,
+      network: { host: "pypi.org", protocol: "https", port: 443 },
+      choices: ["approve", "approveForSession", "allowHost", "decline", "blockHost"],
+    };
+    const { answers, host, root } = await render(approvalEntry(network));
+    const buttons = [...host.querySelectorAll("button")];
+    expect(buttons.map((b) => b.textContent)).toEqual(["Approve", "Approve for this session", "Always allow pypi.org", "Decline", "Always block pypi.org"]);
+    expect(buttons[2].title).toContain("after a restart too");
+    expect(buttons[4].className).toContain("danger");
+    await act(async () => buttons[4].click());
+    expect(answers).toEqual([["s1", "0", "blockHost"]]);
+    await act(async () => root.unmount());
+    const blocked = await render({ ...approvalEntry(network), outcome: { by: "user", choice: "blockHost" } });
+    expect(blocked.host.textContent).toContain("You blocked pypi.org from now on in this session; it did not connect.");
+    await act(async () => blocked.root.unmount());
   });
 
   it("shows what is asked and sends the answer clicked", async () => {

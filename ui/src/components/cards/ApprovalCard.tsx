@@ -33,6 +33,24 @@ function choiceLabel(choice: ApprovalChoice, prefix: string[] | null, request?: 
       return "Decline";
     case "cancelTurn":
       return "Cancel turn";
+    case "allowHost":
+      return `Always allow ${revealHidden(request?.network?.host ?? "this host")}`;
+    case "blockHost":
+      return `Always block ${revealHidden(request?.network?.host ?? "this host")}`;
+  }
+}
+
+/** What a button does beyond its name, where that is not plain. */
+function choiceHint(choice: ApprovalChoice): string | undefined {
+  switch (choice) {
+    case "allowHost":
+      return "Kept as a rule of this session: codex connects there without asking, after a restart too.";
+    case "blockHost":
+      return "Kept as a rule of this session: codex refuses every connection there, after a restart too.";
+    case "approveForSession":
+      return "While this session's codex runs: quitting the app or a change that restarts codex forgets it.";
+    default:
+      return undefined;
   }
 }
 
@@ -65,6 +83,10 @@ function outcomeText(outcome: ApprovalOutcome, prefix: string[] | null, question
           return "You declined it; codex goes on without it.";
         case "cancelTurn":
           return "You declined it and ended the turn.";
+        case "allowHost":
+          return `You allowed ${revealHidden(request?.network?.host ?? "the host")} from now on in this session.`;
+        case "blockHost":
+          return `You blocked ${revealHidden(request?.network?.host ?? "the host")} from now on in this session; it did not connect.`;
       }
       break;
     case "stopped":
@@ -181,7 +203,8 @@ export function ApprovalCard({ entry, sessionId }: { entry: ApprovalEntry; sessi
             <button
               key={choice}
               type="button"
-              className={choice === "approve" ? "primary" : choice === "cancelTurn" ? "danger" : undefined}
+              className={choice === "approve" ? "primary" : choice === "cancelTurn" || choice === "blockHost" ? "danger" : undefined}
+              title={choiceHint(choice)}
               disabled={sending}
               onClick={async () => {
                 // The page opens in the browser first; only then does the server hear it was.

@@ -13,11 +13,15 @@ export function decisionText(choice: ApprovalChoice): string {
       return "You declined it.";
     case "cancelTurn":
       return "You declined it and ended the turn.";
+    case "allowHost":
+      return "You allowed the host it connects to from now on.";
+    case "blockHost":
+      return "You blocked the host it connects to from now on.";
   }
 }
 
 /** The line under a command or file change codex asked the user about. */
 export function Decision({ choice }: { choice: ApprovalChoice | null }) {
   if (!choice) return null;
-  return <p className={`decision small${choice === "decline" || choice === "cancelTurn" ? " declined" : ""}`}>{decisionText(choice)}</p>;
+  return <p className={`decision small${choice === "decline" || choice === "cancelTurn" || choice === "blockHost" ? " declined" : ""}`}>{decisionText(choice)}</p>;
 }

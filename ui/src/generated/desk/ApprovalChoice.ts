@@ -3,4 +3,4 @@
 /**
  * An answer the user can give, as the buttons name them.
  */
-export type ApprovalChoice = "approve" | "approveForSession" | "allowPrefix" | "decline" | "cancelTurn";
+export type ApprovalChoice = "approve" | "approveForSession" | "allowPrefix" | "decline" | "cancelTurn" | "allowHost" | "blockHost";

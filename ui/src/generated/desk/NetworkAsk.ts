@@ -9,6 +9,6 @@ export type NetworkAsk = { host: string,
  */
 protocol: string, 
 /**
- * The port, when codex names it (in the request's item id).
+ * The port, when codex names it (in the request's command or item id).
  */
 port: number | null, };

@@ -30,6 +30,10 @@ pub struct Parked {
     pub request: ApprovalRequest,
     /// For a request for access: the access asked, as codex sent it (granted whole).
     asked: Option<Value>,
+    /// For a host codex's managed network asks about: the rules codex proposes for it
+    /// (`{host, action}`), sent back unchanged when the user picks one (codex refuses a rule
+    /// whose host differs from the one it asked about).
+    host_rules: Vec<Value>,
 }
 
 /// What the user gave besides their choice.
@@ -121,6 +125,7 @@ impl Parked {
             asked: (kind == ApprovalKind::Permissions)
                 .then(|| params.get("permissions").cloned())
                 .flatten(),
+            host_rules: Vec::new(),
         })
     }
 
@@ -148,7 +153,11 @@ impl Parked {
             .and_then(|v| serde_json::from_value::<NetworkContext>(v.clone()).ok())
             .map(|c| {
                 Box::new(NetworkAsk {
-                    port: text("itemId").as_deref().and_then(port_of),
+                    port: port_of(
+                        text("command").as_deref(),
+                        text("itemId").as_deref(),
+                        &c.host,
+                    ),
                     host: c.host,
                     protocol: c.protocol,
                 })
@@ -169,6 +178,10 @@ impl Parked {
             .get("proposedExecpolicyAmendment")
             .and_then(|v| serde_json::from_value(v.clone()).ok())
             .filter(|p: &Vec<String>| !p.is_empty());
+        let host_rules = match &network {
+            Some(ask) => host_rules(params, &ask.host),
+            None => Vec::new(),
+        };
         let choices = match kind {
             ApprovalKind::FileChange => vec![
                 ApprovalChoice::Approve,
@@ -176,26 +189,20 @@ impl Parked {
                 ApprovalChoice::Decline,
                 ApprovalChoice::CancelTurn,
             ],
-            // A host: once, for the session, or not (a standing rule for the host is not
-            // offered yet).
-            _ if network.is_some() => match params.get("availableDecisions") {
-                Some(Value::Array(_)) => command_choices(params, false),
-                _ => vec![
-                    ApprovalChoice::Approve,
-                    ApprovalChoice::ApproveForSession,
-                    ApprovalChoice::Decline,
-                    ApprovalChoice::CancelTurn,
-                ],
-            },
+            _ if network.is_some() => network_choices(params, &host_rules),
             _ => command_choices(params, allow_prefix.is_some()),
         };
+        // Codex names a host's connection as a command of its own ("network-access
+        // https://host:443"): the card says where it connects instead.
+        let command =
+            text("command").filter(|c| network.is_none() || !c.starts_with(NETWORK_COMMAND));
         Some(Parked {
             request: ApprovalRequest {
                 key: key_of(process, &id),
                 kind,
                 turn_id: text("turnId")?,
                 item_id: text("itemId")?,
-                command: text("command"),
+                command,
                 cwd: text("cwd"),
                 reason: text("reason").filter(|r| !r.trim().is_empty()),
                 grant_root: text("grantRoot"),
@@ -212,6 +219,7 @@ impl Parked {
             },
             id,
             asked: None,
+            host_rules,
         })
     }
 
@@ -269,6 +277,7 @@ impl Parked {
             },
             id,
             asked: None,
+            host_rules: Vec::new(),
         })
     }
 
@@ -321,12 +330,23 @@ impl Parked {
             },
             ApprovalChoice::Decline => json!("decline"),
             ApprovalChoice::CancelTurn => json!("cancel"),
+            ApprovalChoice::AllowHost => self.host_rule("allow").unwrap_or_else(|| json!("accept")),
+            ApprovalChoice::BlockHost => self.host_rule("deny").unwrap_or_else(|| json!("decline")),
         };
         json!({ "decision": decision })
     }
 }
 
 impl Parked {
+    /// The decision that sets codex's proposed rule `action` (`allow`, `deny`) for the host.
+    fn host_rule(&self, action: &str) -> Option<Value> {
+        let rule = self
+            .host_rules
+            .iter()
+            .find(|r| r.get("action").and_then(Value::as_str) == Some(action))?;
+        Some(json!({ "applyNetworkPolicyAmendment": { "network_policy_amendment": rule } }))
+    }
+
     /// Access granted is all that was asked (the card shows all of it), for the turn or the
     /// session; declined, none.
     fn permissions_reply(&self, choice: ApprovalChoice) -> Value {
@@ -363,6 +383,10 @@ impl Parked {
             }
             ApprovalChoice::CancelTurn => {
                 json!({ "action": "cancel", "content": null, "_meta": null })
+            }
+            // Never offered for a server's question (see `take_for`).
+            ApprovalChoice::AllowHost | ApprovalChoice::BlockHost => {
+                json!({ "action": "decline", "content": null, "_meta": null })
             }
         }
     }
@@ -457,9 +481,99 @@ struct NetworkContext {
 }
 
 /// The port in a network ask's item id (`network#https#pypi.org#443`).
-fn port_of(item_id: &str) -> Option<u16> {
-    let rest = item_id.strip_prefix("network#")?;
-    rest.rsplit('#').next()?.parse().ok()
+/// How codex names a host's connection as a command: `network-access https://host:443`.
+const NETWORK_COMMAND: &str = "network-access ";
+
+/// The port a network ask is about: from codex's command for it (`network-access
+/// https://host:443`), else from its item id (`network#[env#]proto#host#port[#id]`: the part
+/// after the host).
+fn port_of(command: Option<&str>, item_id: Option<&str>, host: &str) -> Option<u16> {
+    let from_command = command
+        .and_then(|c| c.strip_prefix(NETWORK_COMMAND))
+        .and_then(|target| target.rsplit_once(':'))
+        .and_then(|(_, port)| port.trim().parse().ok());
+    from_command.or_else(|| {
+        let mut parts = item_id?.strip_prefix("network#")?.split('#');
+        parts.find(|p| p.eq_ignore_ascii_case(host))?;
+        parts.next()?.parse().ok()
+    })
+}
+
+/// The rules codex proposes for `host` (allow, deny), as it sent them; none for another host.
+fn host_rules(params: &Value, host: &str) -> Vec<Value> {
+    let mut rules: Vec<Value> = Vec::new();
+    let proposed = params
+        .get("proposedNetworkPolicyAmendments")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    for rule in proposed {
+        let action = rule.get("action").and_then(Value::as_str);
+        let for_host = rule
+            .get("host")
+            .and_then(Value::as_str)
+            .is_some_and(|h| h.eq_ignore_ascii_case(host));
+        let known = matches!(action, Some("allow" | "deny"));
+        let seen = rules
+            .iter()
+            .any(|r| r.get("action").and_then(Value::as_str) == action);
+        if for_host && known && !seen {
+            rules.push(rule.clone());
+        }
+    }
+    rules
+}
+
+/// The answers to a host codex's managed network asks about: once, for the session, from now
+/// on, or not (once, or from now on). Codex's "cancel" is left out: for a host it refuses the
+/// connection like Decline and does not end the turn (Stop does).
+fn network_choices(params: &Value, rules: &[Value]) -> Vec<ApprovalChoice> {
+    let has = |action: &str| {
+        rules
+            .iter()
+            .any(|r| r.get("action").and_then(Value::as_str) == Some(action))
+    };
+    let offered = params.get("availableDecisions").and_then(Value::as_array);
+    let mut choices = Vec::new();
+    match offered {
+        Some(offered) => {
+            for decision in offered {
+                let choice = match decision {
+                    Value::String(s) if s == "accept" => Some(ApprovalChoice::Approve),
+                    Value::String(s) if s == "acceptForSession" => {
+                        Some(ApprovalChoice::ApproveForSession)
+                    }
+                    Value::Object(o) => o
+                        .get("applyNetworkPolicyAmendment")
+                        .and_then(|a| a.pointer("/network_policy_amendment/action"))
+                        .and_then(Value::as_str)
+                        .and_then(|action| match action {
+                            "allow" if has("allow") => Some(ApprovalChoice::AllowHost),
+                            "deny" if has("deny") => Some(ApprovalChoice::BlockHost),
+                            _ => None,
+                        }),
+                    _ => None,
+                };
+                if let Some(choice) = choice.filter(|c| !choices.contains(c)) {
+                    choices.push(choice);
+                }
+            }
+        }
+        // Codex's own default.
+        None => {
+            choices.extend([ApprovalChoice::Approve, ApprovalChoice::ApproveForSession]);
+            if has("allow") {
+                choices.push(ApprovalChoice::AllowHost);
+            }
+        }
+    }
+    // Refusing is always possible; blocking from now on where codex proposes it (its terminal
+    // offers it too, though its list leaves it out).
+    choices.push(ApprovalChoice::Decline);
+    if has("deny") && !choices.contains(&ApprovalChoice::BlockHost) {
+        choices.push(ApprovalChoice::BlockHost);
+    }
+    choices
 }
 
 fn command_choices(params: &Value, has_prefix: bool) -> Vec<ApprovalChoice> {
@@ -629,13 +743,12 @@ mod tests {
         let wider = json!({"kind": "command", "threadId": "t", "turnId": "turn", "itemId": "c",
             "startedAtMs": 1, "command": "ls", "additionalPermissions": {"network": {"enabled": true}, "fileSystem": null}});
         assert!(Parked::read("p", json!(4), COMMAND_APPROVAL, &wider, 0).is_none());
-        // A host to reach (codex's managed network), as codex asks: no command, the host and
-        // port in the item id.
+        // A host to reach (codex's managed network), as an older codex asks: no command, the
+        // host and port in the item id.
         let network = json!({"kind": "command", "threadId": "t", "turnId": "turn",
             "itemId": "network#https#pypi.org#443", "startedAtMs": 1, "command": null, "cwd": null,
             "reason": "pypi.org is not in the allowed_domains",
-            "networkApprovalContext": {"host": "pypi.org", "protocol": "https"},
-            "proposedNetworkPolicyAmendments": [{"host": "pypi.org", "action": "allow"}]});
+            "networkApprovalContext": {"host": "pypi.org", "protocol": "https"}});
         let parked =
             Parked::read("p", json!(5), COMMAND_APPROVAL, &network, 0).expect("a network card");
         assert_eq!(
@@ -646,13 +759,13 @@ mod tests {
                 port: Some(443)
             }))
         );
+        // No rule proposed: once, for the session, or not. Codex's "cancel" would only refuse.
         assert_eq!(
             parked.request.choices,
             vec![
                 ApprovalChoice::Approve,
                 ApprovalChoice::ApproveForSession,
                 ApprovalChoice::Decline,
-                ApprovalChoice::CancelTurn
             ]
         );
         assert_eq!(
@@ -672,8 +785,6 @@ mod tests {
                 "itemId": "network#https#x#443", "startedAtMs": 1, "networkApprovalContext": context});
             assert!(Parked::read("p", json!(7), COMMAND_APPROVAL, &unreadable, 0).is_none());
         }
-        assert_eq!(port_of("network#socks5Tcp#db.internal#5432"), Some(5432));
-        assert_eq!(port_of("call_1"), None);
         // No list from codex: its default, with the proposed rule.
         let plain = json!({"kind": "command", "threadId": "t", "turnId": "turn", "itemId": "c",
             "startedAtMs": 1, "command": "touch /x", "proposedExecpolicyAmendment": ["touch"]});
@@ -689,6 +800,89 @@ mod tests {
         );
         let no_turn = json!({"threadId": "t", "itemId": "p"});
         assert!(Parked::read("p", json!(3), FILE_CHANGE_APPROVAL, &no_turn, 0).is_none());
+    }
+
+    #[test]
+    fn a_host_is_allowed_or_blocked_from_now_on_with_the_rule_codex_proposed() {
+        // As codex 0.169 asks: its own command for the connection, an item id with the
+        // environment and a unique suffix, both rules proposed, its list without the deny.
+        let ask = json!({"kind": "command", "threadId": "t", "turnId": "turn",
+            "itemId": "network#local#https#pypi.org#443#9f0c", "startedAtMs": 1,
+            "environmentId": "local", "command": "network-access https://pypi.org:443",
+            "cwd": "/w", "reason": "pypi.org is not in the allowed_domains",
+            "networkApprovalContext": {"host": "pypi.org", "protocol": "https"},
+            "proposedNetworkPolicyAmendments": [
+                {"host": "pypi.org", "action": "allow"}, {"host": "pypi.org", "action": "deny"},
+                {"host": "evil.example", "action": "allow"}],
+            "availableDecisions": ["accept", "acceptForSession",
+                {"applyNetworkPolicyAmendment": {"network_policy_amendment": {"host": "pypi.org", "action": "allow"}}},
+                "cancel"]});
+        let parked = Parked::read("p", json!(1), COMMAND_APPROVAL, &ask, 0).expect("a card");
+        let network = parked.request.network.as_deref().expect("a host");
+        assert_eq!(
+            (network.host.as_str(), network.port),
+            ("pypi.org", Some(443))
+        );
+        assert_eq!(
+            parked.request.command, None,
+            "the card names the host instead"
+        );
+        assert_eq!(
+            parked.request.choices,
+            vec![
+                ApprovalChoice::Approve,
+                ApprovalChoice::ApproveForSession,
+                ApprovalChoice::AllowHost,
+                ApprovalChoice::Decline,
+                ApprovalChoice::BlockHost,
+            ]
+        );
+        assert_eq!(
+            parked.reply(ApprovalChoice::AllowHost),
+            json!({"decision": {"applyNetworkPolicyAmendment": {"network_policy_amendment": {"host": "pypi.org", "action": "allow"}}}})
+        );
+        assert_eq!(
+            parked.reply(ApprovalChoice::BlockHost),
+            json!({"decision": {"applyNetworkPolicyAmendment": {"network_policy_amendment": {"host": "pypi.org", "action": "deny"}}}})
+        );
+        // The port from the item id when the command does not name it.
+        assert_eq!(
+            port_of(
+                None,
+                Some("network#local#socks5-tcp#db.internal#5432#x"),
+                "db.internal"
+            ),
+            Some(5432)
+        );
+        assert_eq!(
+            port_of(None, Some("network#https#pypi.org#443"), "pypi.org"),
+            Some(443)
+        );
+        assert_eq!(port_of(None, Some("call_1"), "pypi.org"), None);
+        // Without codex's list: its default, with the rules it proposes.
+        let mut bare = ask.clone();
+        bare["availableDecisions"] = Value::Null;
+        let parked = Parked::read("p", json!(2), COMMAND_APPROVAL, &bare, 0).expect("a card");
+        assert_eq!(parked.request.choices.len(), 5);
+        // A rule for another host is never offered: codex would refuse it, and the connection.
+        let elsewhere = json!({"kind": "command", "threadId": "t", "turnId": "turn",
+            "itemId": "network#local#https#pypi.org#443#1", "startedAtMs": 1,
+            "networkApprovalContext": {"host": "pypi.org", "protocol": "https"},
+            "proposedNetworkPolicyAmendments": [{"host": "evil.example", "action": "allow"}],
+            "availableDecisions": ["accept",
+                {"applyNetworkPolicyAmendment": {"network_policy_amendment": {"host": "evil.example", "action": "allow"}}}]});
+        let parked = Parked::read("p", json!(3), COMMAND_APPROVAL, &elsewhere, 0).expect("a card");
+        assert_eq!(
+            parked.request.choices,
+            vec![ApprovalChoice::Approve, ApprovalChoice::Decline]
+        );
+        // A command's card never offers a host rule.
+        let command = json!({"kind": "command", "threadId": "t", "turnId": "turn", "itemId": "c",
+            "startedAtMs": 1, "command": "curl pypi.org",
+            "availableDecisions": ["accept",
+                {"applyNetworkPolicyAmendment": {"network_policy_amendment": {"host": "pypi.org", "action": "allow"}}}]});
+        let parked = Parked::read("p", json!(4), COMMAND_APPROVAL, &command, 0).expect("a card");
+        assert!(!parked.request.choices.contains(&ApprovalChoice::AllowHost));
     }
 
     #[test]

@@ -123,7 +123,9 @@ fn user_approval(token: &str) -> Option<AuditApproval> {
         ApprovalChoice::Approve => Some(AuditApproval::Approved),
         ApprovalChoice::ApproveForSession => Some(AuditApproval::ApprovedForSession),
         ApprovalChoice::AllowPrefix => Some(AuditApproval::AllowedPrefix),
-        ApprovalChoice::Decline | ApprovalChoice::CancelTurn => None,
+        // A host is not an item: not recorded against one (kept here should that change).
+        ApprovalChoice::AllowHost => Some(AuditApproval::Approved),
+        ApprovalChoice::Decline | ApprovalChoice::CancelTurn | ApprovalChoice::BlockHost => None,
     }
 }
 

@@ -12,6 +12,8 @@ pub(super) fn token(choice: ApprovalChoice) -> &'static str {
         ApprovalChoice::AllowPrefix => "allowPrefix",
         ApprovalChoice::Decline => "decline",
         ApprovalChoice::CancelTurn => "cancelTurn",
+        ApprovalChoice::AllowHost => "allowHost",
+        ApprovalChoice::BlockHost => "blockHost",
     }
 }
 
@@ -23,6 +25,8 @@ pub(super) fn choice(token: &str) -> Option<ApprovalChoice> {
         "allowPrefix" => ApprovalChoice::AllowPrefix,
         "decline" => ApprovalChoice::Decline,
         "cancelTurn" => ApprovalChoice::CancelTurn,
+        "allowHost" => ApprovalChoice::AllowHost,
+        "blockHost" => ApprovalChoice::BlockHost,
         _ => return None,
     })
 }
