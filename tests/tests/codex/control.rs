@@ -46,6 +46,33 @@ async fn stop_ends_a_slow_turn_within_a_second() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stop_pressed_as_the_turn_starts_stops_it() {
+    let env = TestEnv::new(slow_unless_quick()).await;
+    let (engine, session, mut events) = env.start_session().await;
+    // Stop as soon as the window hears the session runs: codex may not have named the turn
+    // yet (its answer to turn/start is on the way).
+    let sending = {
+        let engine = engine.clone();
+        let id = session.id.clone();
+        tokio::spawn(async move { engine.send_prompt(&id, "take your time").await })
+    };
+    events
+        .until("running", is_status(SessionStatus::Running))
+        .await;
+    engine.interrupt(&session.id).await.expect("interrupt");
+    sending.await.expect("the send task").expect("send");
+    let turn = events.turn_completed().await;
+    assert_eq!(turn["status"], "interrupted", "{turn}");
+    events.until("idle", is_status(SessionStatus::Idle)).await;
+    engine
+        .send_prompt(&session.id, "quick one")
+        .await
+        .expect("next turn");
+    assert_eq!(events.turn_completed().await["status"], "completed");
+    engine.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_codex_crash_mid_turn_is_reported_and_the_next_prompt_resumes_the_thread() {
     let env = TestEnv::new(slow_unless_quick()).await;
     let (engine, session, mut events) = env.start_session().await;

@@ -402,6 +402,7 @@ fn what_the_core_reads_from_codex_fits_the_pinned_codex_schema() {
     let mut out = Vec::new();
     codex.notification::<wire::ItemEvent>(method::ITEM_STARTED, &mut out);
     codex.notification::<wire::ItemEvent>(method::ITEM_COMPLETED, &mut out);
+    codex.notification::<wire::TurnStarted>(method::TURN_STARTED, &mut out);
     codex.notification::<wire::TurnCompleted>(method::TURN_COMPLETED, &mut out);
     codex.notification::<wire::TokenUsageUpdated>(method::TOKEN_USAGE_UPDATED, &mut out);
     codex.notification::<wire::ErrorEvent>(method::ERROR, &mut out);

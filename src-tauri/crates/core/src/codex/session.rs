@@ -40,12 +40,23 @@ pub struct Launch<'a> {
     pub options: &'a SessionOptions,
 }
 
+/// What codex has told of the turn in progress.
+#[derive(Default)]
+struct TurnState {
+    /// Its id, once codex named it (its answer to `turn/start`, or `turn/started`).
+    id: Option<String>,
+    /// Codex began it (`turn/started`): it can be interrupted.
+    active: bool,
+    /// Stop was pressed before it began: it is interrupted as it begins.
+    stop_asked: bool,
+}
+
 pub struct LiveSession {
     pub thread_id: String,
     client: CodexClient,
     control: ProcessControl,
-    /// The turn in progress, once codex has told us its id.
-    turn: Mutex<Option<String>>,
+    /// The turn in progress, as far as codex has told.
+    turn: Mutex<TurnState>,
     /// True from `turn/start` until `turn/completed`.
     busy: AtomicBool,
     /// Woken when a turn ends.
@@ -189,7 +200,7 @@ impl LiveSession {
             thread_id,
             client,
             control,
-            turn: Mutex::new(None),
+            turn: Mutex::new(TurnState::default()),
             busy: AtomicBool::new(false),
             turn_ended: tokio::sync::Notify::new(),
             closing: AtomicBool::new(false),
@@ -269,7 +280,40 @@ impl LiveSession {
         self.model.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    /// Starts a turn with the user's text under the session's options; returns codex's turn id.
+    /// Marks a turn as begun, before it is asked of codex: from here Stop reaches it (as soon
+    /// as codex names it), and no other turn starts.
+    pub fn reserve_turn(&self) -> Result<()> {
+        if self.busy.swap(true, Ordering::SeqCst) {
+            return Err(CoreError::TurnRunning);
+        }
+        Ok(())
+    }
+
+    /// A turn reserved ([`Self::reserve_turn`]) that codex did not start.
+    pub fn turn_not_started(&self) {
+        let mut turn = self.turn_state();
+        *turn = TurnState::default();
+        self.busy.store(false, Ordering::SeqCst);
+    }
+
+    fn turn_state(&self) -> std::sync::MutexGuard<'_, TurnState> {
+        self.turn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Codex started turn `turn_id` (`turn/started`): from now on it can be stopped. True when
+    /// Stop was pressed before: the caller stops it now.
+    pub fn turn_began(&self, turn_id: &str) -> bool {
+        let mut turn = self.turn_state();
+        if !self.is_busy() {
+            return false;
+        }
+        turn.id.get_or_insert_with(|| turn_id.to_string());
+        turn.active = true;
+        std::mem::take(&mut turn.stop_asked)
+    }
+
+    /// Starts the turn reserved with [`Self::reserve_turn`], with the user's text under the
+    /// session's options; returns codex's turn id.
     pub async fn start_turn(
         &self,
         text: &str,
@@ -277,9 +321,6 @@ impl LiveSession {
         options: &SessionOptions,
     ) -> Result<String> {
         let _no_account_change = self.credentials_gate.lock().await;
-        if self.busy.swap(true, Ordering::SeqCst) {
-            return Err(CoreError::TurnRunning);
-        }
         let mut input = Vec::new();
         if !text.is_empty() {
             input.push(json!({ "type": "text", "text": text, "text_elements": [] }));
@@ -304,7 +345,7 @@ impl LiveSession {
             match options::output_schema(schema) {
                 Ok(schema) => params["outputSchema"] = schema,
                 Err(e) => {
-                    self.busy.store(false, Ordering::SeqCst);
+                    self.turn_not_started();
                     return Err(e);
                 }
             }
@@ -323,17 +364,17 @@ impl LiveSession {
                 let Some(started) =
                     wire::read::<wire::TurnStarted>("the turn/start answer", &response)
                 else {
-                    self.busy.store(false, Ordering::SeqCst);
+                    self.turn_not_started();
                     return Err(CoreError::CodexGone(
                         "it started a turn this app cannot read".into(),
                     ));
                 };
                 let turn_id = started.turn.id;
-                *self.turn.lock().unwrap_or_else(|p| p.into_inner()) = Some(turn_id.clone());
+                self.turn_state().id = Some(turn_id.clone());
                 Ok(turn_id)
             }
             Err(e) => {
-                self.busy.store(false, Ordering::SeqCst);
+                self.turn_not_started();
                 Err(e)
             }
         }
@@ -359,7 +400,7 @@ impl LiveSession {
 
     /// The id of the turn running now, if any.
     pub fn running_turn(&self) -> Option<String> {
-        self.turn.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.turn_state().id.clone()
     }
 
     /// Answers every question codex waits on with "cancel" (the turn ends); returns their keys
@@ -376,11 +417,28 @@ impl LiveSession {
 
     /// Stops the running turn (`turn/completed`, interrupted, follows). A question codex waits
     /// on is answered first, so none is ever left open.
+    /// A turn codex is still starting (no `turn/started` yet: codex would answer that no
+    /// turn runs) stops as soon as it has begun (see [`Self::turn_began`]).
     pub async fn interrupt(&self) -> Result<()> {
         self.cancel_approvals().await;
-        let Some(turn_id) = self.running_turn().filter(|_| self.is_busy()) else {
-            return Ok(());
+        let turn_id = {
+            let mut turn = self.turn_state();
+            if !self.is_busy() {
+                return Ok(());
+            }
+            match (&turn.id, turn.active) {
+                (Some(turn_id), true) => turn_id.clone(),
+                _ => {
+                    turn.stop_asked = true;
+                    return Ok(());
+                }
+            }
         };
+        self.interrupt_turn(&turn_id).await
+    }
+
+    /// Asks codex to stop turn `turn_id` (it has begun).
+    pub async fn interrupt_turn(&self, turn_id: &str) -> Result<()> {
         self.client
             .request_with_timeout(
                 "turn/interrupt",
@@ -392,7 +450,7 @@ impl LiveSession {
     }
 
     pub fn turn_finished(&self) {
-        *self.turn.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.turn_state() = TurnState::default();
         self.touch();
         self.busy.store(false, Ordering::SeqCst);
         self.turn_ended.notify_waiters();

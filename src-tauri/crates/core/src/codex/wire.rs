@@ -15,6 +15,7 @@ use schemars::JsonSchema;
 pub mod method {
     pub const ITEM_STARTED: &str = "item/started";
     pub const ITEM_COMPLETED: &str = "item/completed";
+    pub const TURN_STARTED: &str = "turn/started";
     pub const TURN_COMPLETED: &str = "turn/completed";
     pub const TOKEN_USAGE_UPDATED: &str = "thread/tokenUsage/updated";
     pub const ERROR: &str = "error";
@@ -57,7 +58,7 @@ pub struct Thread {
     pub id: String,
 }
 
-/// The `turn/start` answer.
+/// The `turn/start` answer, and the `turn/started` notification.
 #[derive(Debug, Deserialize)]
 #[cfg_attr(feature = "wire-schema", derive(JsonSchema))]
 pub struct TurnStarted {

@@ -34,10 +34,7 @@ impl Engine {
         // for a session that is gone.
         let sending = self.send_gate(id);
         let _no_send = sending.lock().await;
-        let launching = lock(&self.inner.launching)
-            .entry(id.to_string())
-            .or_default()
-            .clone();
+        let launching = self.launch_gate(id);
         let _no_launch = launching.lock().await;
         let live = lock(&self.inner.live).get(id).cloned();
         if let Some(live) = live {

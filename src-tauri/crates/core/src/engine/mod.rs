@@ -692,8 +692,15 @@ impl Engine {
                 .writable_folders
                 .push(venv.dir().display().to_string());
         }
-        self.set_status(id, SessionStatus::Running, None, Some(&live.thread_id))
-            .await?;
+        // Reserved before the window hears it runs: a Stop from then on reaches the turn.
+        live.reserve_turn()?;
+        if let Err(e) = self
+            .set_status(id, SessionStatus::Running, None, Some(&live.thread_id))
+            .await
+        {
+            live.turn_not_started();
+            return Err(e);
+        }
         match live.start_turn(text, &images, &options).await {
             Ok(turn_id) => {
                 self.inner.store.turn_started(id, &turn_id);
@@ -1006,10 +1013,7 @@ impl Engine {
     }
 
     async fn ensure_live(&self, session: &SessionInfo) -> Result<Arc<LiveSession>> {
-        let gate = lock(&self.inner.launching)
-            .entry(session.id.clone())
-            .or_default()
-            .clone();
+        let gate = self.launch_gate(&session.id);
         let _guard = gate.lock().await;
         if let Some(live) = lock(&self.inner.live).get(&session.id).cloned() {
             live.touch();
@@ -1125,6 +1129,18 @@ impl Engine {
         thread_id: Option<&str>,
     ) -> Result<()> {
         self.inner.store.set_session_status(id, status, message);
+        self.emit_status(id, status, message, thread_id).await;
+        Ok(())
+    }
+
+    /// Tells the window the session's status (stored already).
+    async fn emit_status(
+        &self,
+        id: &str,
+        status: SessionStatus,
+        message: Option<&str>,
+        thread_id: Option<&str>,
+    ) {
         self.emit(
             id,
             SessionEvent::Status {
@@ -1134,7 +1150,6 @@ impl Engine {
             },
         )
         .await;
-        Ok(())
     }
 
     /// Sends an event to the session's subscriber, if there is one.
@@ -1159,10 +1174,7 @@ impl Engine {
     /// Stops the session's codex, if it runs (between turns): the next prompt starts one that
     /// resumes the thread.
     async fn release(&self, id: &str) {
-        let gate = lock(&self.inner.launching)
-            .entry(id.to_string())
-            .or_default()
-            .clone();
+        let gate = self.launch_gate(id);
         let _no_launch = gate.lock().await;
         let live = lock(&self.inner.live).remove(id);
         if let Some(live) = live {
@@ -1185,6 +1197,14 @@ impl Engine {
     async fn close_live(&self, id: &str, live: &LiveSession) {
         self.stop_questions(id, live).await;
         live.close();
+    }
+
+    /// Held while a codex starts or goes for session `id`: one at a time.
+    fn launch_gate(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
+        lock(&self.inner.launching)
+            .entry(id.to_string())
+            .or_default()
+            .clone()
     }
 
     fn forget_live(&self, id: &str, live: &Arc<LiveSession>) {

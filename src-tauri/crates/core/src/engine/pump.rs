@@ -154,11 +154,6 @@ pub(super) async fn run(
     for item in drafts.finish_all(&id) {
         engine.store().upsert_item(item);
     }
-    // Codex is gone: nothing it asked can be answered any more.
-    let asked = live.approvals.drain().into_iter().map(|p| p.request.key);
-    engine
-        .approvals_ended(&id, asked, ApprovalOutcome::Withdrawn)
-        .await;
     on_exit(&engine, &id, &live).await;
 }
 
@@ -181,7 +176,7 @@ async fn withdrawn(engine: &Engine, id: &str, live: &LiveSession, params: &Value
 async fn on_notification(
     engine: &Engine,
     id: &str,
-    live: &LiveSession,
+    live: &Arc<LiveSession>,
     drafts: &mut Drafts,
     usage: &mut UsageTracker,
     method: &str,
@@ -218,6 +213,22 @@ async fn on_notification(
                 kind: event.item.kind,
                 json: params["item"].to_string(),
             });
+        }
+        wire::method::TURN_STARTED => {
+            let Some(started) = wire::read::<wire::TurnStarted>("a turn/started", params) else {
+                return Ok(());
+            };
+            if live.turn_began(&started.turn.id) {
+                // Stop was pressed while codex started it: it stops now that codex can.
+                tracing::info!(session = %id, turn = %started.turn.id, "stopping a turn asked to stop as it began");
+                // Its own task: the pump reads on meanwhile.
+                let live = live.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = live.interrupt_turn(&started.turn.id).await {
+                        tracing::warn!(error = %e, "could not stop the turn that just began");
+                    }
+                });
+            }
         }
         wire::method::TURN_COMPLETED => {
             let completed = wire::read::<wire::TurnCompleted>("a turn/completed", params);
@@ -259,16 +270,20 @@ async fn on_notification(
             };
             // Recorded before the turn counts as ended, so whoever waits for that (a quit)
             // writes after it.
-            let recorded = engine
-                .set_status(id, session_status, message, Some(&live.thread_id))
-                .await;
+            engine
+                .store()
+                .set_session_status(id, session_status, message);
             // A failed or stopped turn leaves the queue to the user: held before the turn
             // counts as ended, so a follow-up queued at that moment does not send it.
             if status != wire::TurnStatus::Completed {
                 engine.hold_queue(id).await;
             }
             live.turn_finished();
-            recorded?;
+            // The window hears it last: a message sent on hearing it finds the turn ended
+            // and the queue as it stays.
+            engine
+                .emit_status(id, session_status, message, Some(&live.thread_id))
+                .await;
             // The next follow-up the user queued, once this one completed. Its own task: it
             // waits on codex's answer.
             if status == wire::TurnStatus::Completed {
@@ -378,9 +393,10 @@ async fn sign_in_required(engine: &Engine, id: &str, turn_id: Option<&str>, why:
         .await;
 }
 
-/// Codex's stdout closed: a requested stop, or a crash to report.
+/// Codex's stdout closed: a requested stop, or a crash to report. What it still asked is
+/// withdrawn last: whoever hears that (the window, a test) finds the crash recorded and can
+/// start the next codex.
 async fn on_exit(engine: &Engine, id: &str, live: &Arc<LiveSession>) {
-    engine.forget_live(id, live);
     let fault = live.client().fault();
     if fault.is_some() {
         // Codex still runs but broke the connection: stop it and what it started.
@@ -388,8 +404,15 @@ async fn on_exit(engine: &Engine, id: &str, live: &Arc<LiveSession>) {
     }
     let exit = live.control().exited(Duration::from_secs(3)).await;
     if live.is_closing() {
+        engine.forget_live(id, live);
+        withdraw_all(engine, id, live).await;
         return;
     }
+    // No codex starts for the session until the crash is recorded: a prompt sent meanwhile
+    // starts one after, and its turn is not taken for the one that crashed.
+    let gate = engine.launch_gate(id);
+    let _no_launch = gate.lock().await;
+    engine.forget_live(id, live);
     let message = match (fault, exit.map(|e| e.description), live.control().last_words()) {
         (Some(fault), _, _) => format!("Codex was stopped: {fault}. Send a message to start it again and continue."),
         (None, how, Some(line)) => format!(
@@ -415,6 +438,15 @@ async fn on_exit(engine: &Engine, id: &str, live: &Arc<LiveSession>) {
     {
         tracing::error!(session = %id, error = %e, "could not record the crash");
     }
+    withdraw_all(engine, id, live).await;
+}
+
+/// Codex is gone: nothing it asked can be answered any more.
+async fn withdraw_all(engine: &Engine, id: &str, live: &LiveSession) {
+    let asked = live.approvals.drain().into_iter().map(|p| p.request.key);
+    engine
+        .approvals_ended(id, asked, ApprovalOutcome::Withdrawn)
+        .await;
 }
 
 /// Whether a notification names a thread other than `ours` (`threadId`, or `thread.id` for

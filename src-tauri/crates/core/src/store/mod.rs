@@ -53,6 +53,7 @@ const MIGRATIONS: &[&str] = &[
     queues::MIGRATION_8,
     search::MIGRATION_9,
     turns::MIGRATION_10,
+    search::MIGRATION_11,
 ];
 
 /// How long closing waits for the last writes.

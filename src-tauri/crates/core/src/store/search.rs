@@ -61,6 +61,18 @@ INSERT OR IGNORE INTO search_pending (item_rowid)
     SELECT rowid FROM items WHERE rowid NOT IN (SELECT rowid FROM item_text);
 ";
 
+/// `items_text_changed` again, without a conflict to ignore: an upsert runs its update (and so
+/// the trigger) with ABORT, which overrides the trigger's own OR IGNORE. An item changed twice
+/// before it was indexed again failed its second write (the item's change was lost).
+pub(super) const MIGRATION_11: &str = "
+DROP TRIGGER items_text_changed;
+CREATE TRIGGER items_text_changed AFTER UPDATE OF json ON items
+WHEN new.rowid <= (SELECT indexed_to FROM search_state)
+ AND NOT EXISTS (SELECT 1 FROM search_pending WHERE item_rowid = new.rowid) BEGIN
+    INSERT INTO search_pending (item_rowid) VALUES (new.rowid);
+END;
+";
+
 /// The text of an item the search finds it by (empty: not searchable).
 pub(super) fn searchable_text(kind: &str, json: &str) -> String {
     let Ok(item) = serde_json::from_str::<Value>(json) else {
@@ -729,12 +741,26 @@ mod tests {
         let store = two_sessions().await;
         // Indexed first, so the replacement has to queue the item again.
         store.finish_search_index().await.expect("index");
+        // Changed twice before it is indexed again (a streamed answer saved as it grows, then
+        // finished): each change is kept.
+        add(
+            &store,
+            "b",
+            "m1",
+            json!({"type": "agentMessage", "id": "m1", "text": "Rewritten ans"}),
+        );
         add(
             &store,
             "b",
             "m1",
             json!({"type": "agentMessage", "id": "m1", "text": "Rewritten answer"}),
         );
+        let stored = store
+            .whole_item_by_id("b", "t", "m1")
+            .await
+            .expect("read")
+            .expect("stored");
+        assert_eq!(stored.item["text"], "Rewritten answer");
         assert!(store
             .search(query("skips"))
             .await
