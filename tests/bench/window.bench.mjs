@@ -270,11 +270,15 @@ async function streamRows(wd, sessions) {
 
 /** The app's process id, from its lock file. */
 function lockPid() {
-  return Number(fs.readFileSync(path.join(data, "codex-desk.lock"), "utf8").trim());
+  // "<pid>", or "<pid> quitting" while the app quits.
+  const text = fs.readFileSync(path.join(data, "codex-desk.lock"), "utf8").trim();
+  const pid = Number.parseInt(text.split(/\s+/)[0], 10);
+  return Number.isFinite(pid) ? pid : null;
 }
 
-/** Resolves once process `pid` is gone (the app let go of its data folder). */
+/** Resolves once process `pid` is gone (the app let go of its data folder); null: gone. */
 async function exited(pid) {
+  if (pid === null) return;
   const deadline = Date.now() + 20000;
   for (;;) {
     let state;

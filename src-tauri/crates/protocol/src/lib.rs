@@ -112,6 +112,10 @@ pub struct TurnInfo {
     /// sessions stored before this was kept).
     #[serde(default)]
     pub usage: Option<TurnUsage>,
+    /// Which codex process ran it (what codex keeps in memory holds within one), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub codex_run: Option<String>,
 }
 
 /// Tokens codex counted, by kind.

@@ -21,4 +21,8 @@ completedAt: number | null,
  * The tokens it used, as codex last counted them (none before codex counted any, and in
  * sessions stored before this was kept).
  */
-usage: TurnUsage | null, };
+usage: TurnUsage | null, 
+/**
+ * Which codex process ran it (what codex keeps in memory holds within one), when known.
+ */
+codexRun?: string, };

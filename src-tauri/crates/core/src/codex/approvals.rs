@@ -547,9 +547,9 @@ fn network_choices(params: &Value, rules: &[Value]) -> Vec<ApprovalChoice> {
                         .get("applyNetworkPolicyAmendment")
                         .and_then(|a| a.pointer("/network_policy_amendment/action"))
                         .and_then(Value::as_str)
+                        // Blocking comes after Decline, below, offered or not.
                         .and_then(|action| match action {
                             "allow" if has("allow") => Some(ApprovalChoice::AllowHost),
-                            "deny" if has("deny") => Some(ApprovalChoice::BlockHost),
                             _ => None,
                         }),
                     _ => None,
@@ -570,7 +570,7 @@ fn network_choices(params: &Value, rules: &[Value]) -> Vec<ApprovalChoice> {
     // Refusing is always possible; blocking from now on where codex proposes it (its terminal
     // offers it too, though its list leaves it out).
     choices.push(ApprovalChoice::Decline);
-    if has("deny") && !choices.contains(&ApprovalChoice::BlockHost) {
+    if has("deny") {
         choices.push(ApprovalChoice::BlockHost);
     }
     choices

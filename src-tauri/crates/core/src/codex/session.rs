@@ -283,9 +283,11 @@ impl LiveSession {
     /// Marks a turn as begun, before it is asked of codex: from here Stop reaches it (as soon
     /// as codex names it), and no other turn starts.
     pub fn reserve_turn(&self) -> Result<()> {
+        let mut turn = self.turn_state();
         if self.busy.swap(true, Ordering::SeqCst) {
             return Err(CoreError::TurnRunning);
         }
+        *turn = TurnState::default();
         Ok(())
     }
 
@@ -307,7 +309,7 @@ impl LiveSession {
         if !self.is_busy() {
             return false;
         }
-        turn.id.get_or_insert_with(|| turn_id.to_string());
+        turn.id = Some(turn_id.to_string());
         turn.active = true;
         std::mem::take(&mut turn.stop_asked)
     }
@@ -370,7 +372,13 @@ impl LiveSession {
                     ));
                 };
                 let turn_id = started.turn.id;
-                self.turn_state().id = Some(turn_id.clone());
+                {
+                    // Unless it ended already (a quick turn), or codex named it as it began.
+                    let mut turn = self.turn_state();
+                    if self.is_busy() && turn.id.is_none() {
+                        turn.id = Some(turn_id.clone());
+                    }
+                }
                 Ok(turn_id)
             }
             Err(e) => {
@@ -450,9 +458,13 @@ impl LiveSession {
     }
 
     pub fn turn_finished(&self) {
-        *self.turn_state() = TurnState::default();
+        {
+            // One step under the lock: a Stop in between would wait for a turn to begin.
+            let mut turn = self.turn_state();
+            *turn = TurnState::default();
+            self.busy.store(false, Ordering::SeqCst);
+        }
         self.touch();
-        self.busy.store(false, Ordering::SeqCst);
         self.turn_ended.notify_waiters();
     }
 

@@ -704,7 +704,9 @@ mod tests {
                    "status": "completed", "source": source, "exitCode": 0, "durationMs": 5,
                    "aggregatedOutput": ""})
         };
-        s.engine.store().turn_started(&info.id, "t1");
+        s.engine
+            .store()
+            .turn_started_in_run(&info.id, "t1", "codex-1");
         let run = [
             ("c0", "npm install", "/w", "agent"),
             ("c1", "npm install", "/w", "agent"),
@@ -755,6 +757,26 @@ mod tests {
             ]
         );
         assert_eq!(page.entries[2].command.as_deref(), Some("npm test"));
+
+        // Codex restarted (a resume): it forgot the approval, so the same command unasked ran
+        // by the policy.
+        s.engine
+            .store()
+            .turn_started_in_run(&info.id, "t2", "codex-2");
+        add(
+            &s.engine,
+            &info.id,
+            "t2",
+            "c6",
+            command("c6", "npm install", "/w", "agent"),
+        );
+        let page = s
+            .engine
+            .audit(query_session(&info.id), None)
+            .await
+            .expect("audit");
+        assert_eq!(page.entries[0].approval, AuditApproval::Policy);
+        assert_eq!(page.entries[4].approval, AuditApproval::ApprovedForSession);
     }
 
     #[tokio::test]

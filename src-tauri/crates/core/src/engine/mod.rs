@@ -703,7 +703,9 @@ impl Engine {
         }
         match live.start_turn(text, &images, &options).await {
             Ok(turn_id) => {
-                self.inner.store.turn_started(id, &turn_id);
+                self.inner
+                    .store
+                    .turn_started_in_run(id, &turn_id, &live.process);
                 // Named after its first message codex took.
                 if session.title == DEFAULT_TITLE && !text.is_empty() {
                     self.inner.store.set_title(id, &title_from(text));

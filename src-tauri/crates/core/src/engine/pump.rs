@@ -222,10 +222,19 @@ async fn on_notification(
                 // Stop was pressed while codex started it: it stops now that codex can.
                 tracing::info!(session = %id, turn = %started.turn.id, "stopping a turn asked to stop as it began");
                 // Its own task: the pump reads on meanwhile.
-                let live = live.clone();
+                let (engine, id, live) = (engine.clone(), id.to_string(), live.clone());
                 tokio::spawn(async move {
                     if let Err(e) = live.interrupt_turn(&started.turn.id).await {
                         tracing::warn!(error = %e, "could not stop the turn that just began");
+                        // Stop had answered already: the user hears it did not take.
+                        engine
+                            .emit(
+                                &id,
+                                SessionEvent::SetupWarning {
+                                    message: format!("The turn could not be stopped as it began: {e} Press Stop again."),
+                                },
+                            )
+                            .await;
                     }
                 });
             }
@@ -402,17 +411,25 @@ async fn on_exit(engine: &Engine, id: &str, live: &Arc<LiveSession>) {
         // Codex still runs but broke the connection: stop it and what it started.
         live.control().kill();
     }
-    let exit = live.control().exited(Duration::from_secs(3)).await;
     if live.is_closing() {
+        // Stopped on purpose: whoever closed it has seen to the session.
         engine.forget_live(id, live);
+        live.control().exited(Duration::from_secs(3)).await;
         withdraw_all(engine, id, live).await;
         return;
     }
-    // No codex starts for the session until the crash is recorded: a prompt sent meanwhile
-    // starts one after, and its turn is not taken for the one that crashed.
+    // No codex starts for the session until the crash is recorded, and this one is not used
+    // again: a prompt sent meanwhile starts a new one after, and its turn is not taken for the
+    // one that crashed.
     let gate = engine.launch_gate(id);
     let _no_launch = gate.lock().await;
     engine.forget_live(id, live);
+    let exit = live.control().exited(Duration::from_secs(3)).await;
+    if live.is_closing() {
+        // Closed meanwhile (the app quits): not a crash.
+        withdraw_all(engine, id, live).await;
+        return;
+    }
     let message = match (fault, exit.map(|e| e.description), live.control().last_words()) {
         (Some(fault), _, _) => format!("Codex was stopped: {fault}. Send a message to start it again and continue."),
         (None, how, Some(line)) => format!(

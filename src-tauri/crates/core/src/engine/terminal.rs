@@ -201,6 +201,7 @@ fn history(turns: &Value) -> Option<(Vec<TurnInfo>, Vec<ArchivedItem>)> {
             started_at,
             completed_at: seconds("completedAt"),
             usage: None,
+            codex_run: None,
         });
         for item in turn["items"].as_array().into_iter().flatten() {
             let (Some(item_id), Some(kind)) = (item["id"].as_str(), item["type"].as_str()) else {

@@ -300,6 +300,7 @@ mod tests {
             started_at: 0,
             completed_at: None,
             usage: None,
+            codex_run: None,
         }
     }
 

@@ -25,7 +25,7 @@ pub struct ArchivedItem {
 /// Every turn of a session, in order.
 pub(super) fn turns(conn: &Connection, session_id: &str) -> Result<Vec<TurnInfo>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, status, error, started_at, completed_at, usage FROM turns
+        "SELECT id, status, error, started_at, completed_at, usage, codex_run FROM turns
          WHERE session_id = ?1 ORDER BY started_at, rowid",
     )?;
     let rows = stmt.query_map([session_id], |r| {
@@ -39,6 +39,7 @@ pub(super) fn turns(conn: &Connection, session_id: &str) -> Result<Vec<TurnInfo>
                 .get::<_, Option<String>>(5)?
                 .as_deref()
                 .and_then(super::turns::usage_of),
+            codex_run: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -125,8 +126,9 @@ fn insert_history(
 ) -> Result<()> {
     {
         let mut turn = tx.prepare_cached(
-            "INSERT INTO turns (session_id, id, status, error, started_at, completed_at, usage)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            "INSERT INTO turns (session_id, id, status, error, started_at, completed_at, usage,
+                                codex_run)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT(session_id, id) DO NOTHING",
         )?;
         for t in turns {
@@ -138,7 +140,8 @@ fn insert_history(
                 t.error,
                 t.started_at,
                 t.completed_at,
-                usage
+                usage,
+                t.codex_run
             ])?;
         }
         let mut item = tx.prepare_cached(

@@ -51,10 +51,11 @@ pub(super) fn page(
     });
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {key}, i.session_id, s.title, s.workspace, i.turn_id, i.seq, i.kind, i.json,
-                i.created_at, d.choice
+                i.created_at, d.choice, t.codex_run
          FROM items i JOIN sessions s ON s.id = i.session_id
               LEFT JOIN decisions d
                 ON d.session_id = i.session_id AND d.turn_id = i.turn_id AND d.item_id = i.item_id
+              LEFT JOIN turns t ON t.session_id = i.session_id AND t.id = i.turn_id
          WHERE i.kind IN ('commandExecution', 'fileChange')
            AND {in_session}
            AND (?2 IS NULL OR s.workspace = ?2)
@@ -129,9 +130,9 @@ fn user_approval(token: &str) -> Option<AuditApproval> {
     }
 }
 
-/// Commands the user approved for the session, per session, read once a page: codex then
-/// runs the same command in the same folder again without asking. Codex does not say why it
-/// did not ask; this is the one reason the store can tell from the policy's.
+/// Commands the user approved for the session, per session, read once a page: the same codex
+/// then runs the same command in the same folder again without asking. Codex does not say why
+/// it did not ask; this is the one reason the store can tell from the policy's.
 #[derive(Default)]
 struct Grants(HashMap<String, Vec<Grant>>);
 
@@ -139,44 +140,56 @@ struct Grant {
     seq: i64,
     command: Option<String>,
     cwd: Option<String>,
+    /// The codex process it was given to (codex keeps it in memory: a restart forgets it).
+    run: Option<String>,
+}
+
+/// A command as the audit reads it, to match against approvals for the session.
+struct Ran<'a> {
+    session: &'a str,
+    seq: i64,
+    command: Option<&'a str>,
+    cwd: Option<&'a str>,
+    run: Option<&'a str>,
 }
 
 impl Grants {
-    /// Whether `command` in `cwd`, stored at `seq`, follows such an approval in `session`.
-    fn cover(
-        &mut self,
-        conn: &Connection,
-        session: &str,
-        seq: i64,
-        command: Option<&str>,
-        cwd: Option<&str>,
-    ) -> rusqlite::Result<bool> {
-        if !self.0.contains_key(session) {
+    /// Whether the command `ran` follows such an approval of the same codex process (either's
+    /// process unknown, stored before that was kept: the session's).
+    fn cover(&mut self, conn: &Connection, ran: &Ran<'_>) -> rusqlite::Result<bool> {
+        if !self.0.contains_key(ran.session) {
             let mut stmt = conn.prepare_cached(
-                "SELECT i.seq, json_extract(i.json, '$.command'), json_extract(i.json, '$.cwd')
+                "SELECT i.seq, json_extract(i.json, '$.command'), json_extract(i.json, '$.cwd'),
+                        t.codex_run
                  FROM decisions d JOIN items i
                    ON i.session_id = d.session_id AND i.turn_id = d.turn_id
                   AND i.item_id = d.item_id
+                 LEFT JOIN turns t ON t.session_id = i.session_id AND t.id = i.turn_id
                  WHERE d.session_id = ?1 AND d.choice = 'approveForSession'
                    AND i.kind = 'commandExecution'",
             )?;
             let found = stmt
-                .query_map([session], |r| {
+                .query_map([ran.session], |r| {
                     Ok(Grant {
                         seq: r.get(0)?,
                         command: r.get(1)?,
                         cwd: r.get(2)?,
+                        run: r.get(3)?,
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            self.0.insert(session.to_string(), found);
+            self.0.insert(ran.session.to_string(), found);
         }
-        Ok(self.0.get(session).is_some_and(|grants| {
+        Ok(self.0.get(ran.session).is_some_and(|grants| {
             grants.iter().any(|g| {
-                g.seq < seq
+                g.seq < ran.seq
                     && g.command.is_some()
-                    && g.command.as_deref() == command
-                    && g.cwd.as_deref() == cwd
+                    && g.command.as_deref() == ran.command
+                    && g.cwd.as_deref() == ran.cwd
+                    && match (g.run.as_deref(), ran.run) {
+                        (Some(given), Some(ran)) => given == ran,
+                        _ => true,
+                    }
             })
         }))
     }
@@ -206,10 +219,13 @@ fn entries_of(
     } else if kind == "commandExecution"
         && grants.cover(
             conn,
-            &session,
-            seq,
-            item.get("command").and_then(Value::as_str),
-            item.get("cwd").and_then(Value::as_str),
+            &Ran {
+                session: &session,
+                seq,
+                command: item.get("command").and_then(Value::as_str),
+                cwd: item.get("cwd").and_then(Value::as_str),
+                run: row.get::<_, Option<String>>(10)?.as_deref(),
+            },
         )?
     {
         AuditApproval::ApprovedForSession

@@ -37,8 +37,8 @@ pub use archive::ArchivedItem;
 pub use audit::Order;
 pub use items::NewItem;
 
-/// Migrations in order; `PRAGMA user_version` holds how many have run. Only ever append, and
-/// only add tables or columns, so an older app can still open a newer database.
+/// Migrations in order; `PRAGMA user_version` holds how many have run. Only ever append. An
+/// older app refuses a newer database with a message saying so (see `open`).
 const MIGRATIONS: &[&str] = &[
     sessions::MIGRATION_1,
     turns::MIGRATION_1,
@@ -54,6 +54,7 @@ const MIGRATIONS: &[&str] = &[
     search::MIGRATION_9,
     turns::MIGRATION_10,
     search::MIGRATION_11,
+    turns::MIGRATION_12,
 ];
 
 /// How long closing waits for the last writes.
@@ -86,6 +87,8 @@ pub(crate) enum Write {
     TurnStarted {
         session_id: String,
         turn_id: String,
+        /// The codex process that runs it, when known.
+        run: Option<String>,
         at: i64,
     },
     TurnFinished {
@@ -156,8 +159,9 @@ impl Write {
             Write::TurnStarted {
                 session_id,
                 turn_id,
+                run,
                 at,
-            } => turns::started(conn, session_id, turn_id, *at),
+            } => turns::started(conn, session_id, turn_id, run.as_deref(), *at),
             Write::TurnFinished {
                 session_id,
                 turn_id,
@@ -666,6 +670,18 @@ impl Store {
         self.write(Write::TurnStarted {
             session_id: session_id.into(),
             turn_id: turn_id.into(),
+            run: None,
+            at: now_ms(),
+        });
+    }
+
+    /// A turn started by the codex process `run` (what codex holds in memory, like approvals
+    /// for the session, holds within one run).
+    pub fn turn_started_in_run(&self, session_id: &str, turn_id: &str, run: &str) {
+        self.write(Write::TurnStarted {
+            session_id: session_id.into(),
+            turn_id: turn_id.into(),
+            run: Some(run.into()),
             at: now_ms(),
         });
     }

@@ -27,6 +27,11 @@ pub(super) const MIGRATION_10: &str = "
 ALTER TABLE turns ADD COLUMN usage TEXT;
 ";
 
+/// Which codex process ran the turn (NULL: not known, as before this existed).
+pub(super) const MIGRATION_12: &str = "
+ALTER TABLE turns ADD COLUMN codex_run TEXT;
+";
+
 /// Codex may count before the turn's row is written (its start is recorded once codex
 /// answers `turn/start`): the row is then begun here.
 pub(super) fn set_usage(
@@ -54,12 +59,15 @@ pub(super) fn started(
     conn: &Connection,
     session_id: &str,
     turn_id: &str,
+    run: Option<&str>,
     at: i64,
 ) -> rusqlite::Result<()> {
+    // The row may be begun already (codex counted tokens first): the run is added.
     conn.execute(
-        "INSERT INTO turns (session_id, id, status, started_at) VALUES (?1, ?2, 'inProgress', ?3)
-         ON CONFLICT(session_id, id) DO NOTHING",
-        params![session_id, turn_id, at],
+        "INSERT INTO turns (session_id, id, status, started_at, codex_run)
+         VALUES (?1, ?2, 'inProgress', ?3, ?4)
+         ON CONFLICT(session_id, id) DO UPDATE SET codex_run = COALESCE(codex_run, excluded.codex_run)",
+        params![session_id, turn_id, at, run],
     )?;
     Ok(())
 }
@@ -163,6 +171,8 @@ fn turn_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TurnInfo> {
         started_at: r.get(3)?,
         completed_at: r.get(4)?,
         usage: r.get::<_, Option<String>>(6)?.as_deref().and_then(usage_of),
+        // The window does not need it (exports read it with the rest of the turn).
+        codex_run: None,
     })
 }
 
