@@ -18,7 +18,7 @@ use super::{to_ui, CmdResult};
 pub async fn audit(
     engine: State<'_, Engine>,
     query: AuditQuery,
-    before: Option<i64>,
+    before: Option<String>,
 ) -> CmdResult<AuditPage> {
     engine.audit(query, before).await.map_err(to_ui)
 }

@@ -64,7 +64,7 @@ export interface Backend {
   /** Items of every session matching the query, best first, with the matched words marked. */
   search(query: SearchQuery): Promise<SearchResults>;
   /** The newest commands and file changes matching the query; `before` is the last page's `next`. */
-  audit(query: AuditQuery, before: number | null): Promise<AuditPage>;
+  audit(query: AuditQuery, before: string | null): Promise<AuditPage>;
   /** Asks where to save (the app's own dialog), then writes the audit trail; null when the user cancels. */
   exportAudit(query: AuditQuery, format: AuditFormat): Promise<Exported | null>;
   /** Asks where to save, then writes the session as Markdown or JSON; null when the user cancels. */

@@ -314,9 +314,9 @@ export function createFakeBackend(): Backend {
         for (const item of session.items) all.push(...auditEntries(session, item));
       }
       all.reverse();
-      const from = before ?? 0;
+      const from = Number(before ?? 0);
       const entries = all.slice(from, from + FAKE_PAGE_ITEMS);
-      return { entries, next: from + FAKE_PAGE_ITEMS < all.length ? from + FAKE_PAGE_ITEMS : null };
+      return { entries, next: from + FAKE_PAGE_ITEMS < all.length ? String(from + FAKE_PAGE_ITEMS) : null };
     },
     async exportAudit(query, format) {
       const page = await this.audit(query, null);

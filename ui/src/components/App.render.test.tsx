@@ -245,7 +245,7 @@ describe("App", () => {
           ...emptyAudit,
           query: { ...emptyAudit.query, session: "s1" },
           shown: true,
-          next: 42,
+          next: "42",
           entries: [
             { ...base, seq: 3, kind: "fileChange", approval: "policy", path: "src/a.rs", change: "update", diff: "+<script>x</script>" },
             { ...base, seq: 2, kind: "command", approval: "declined", status: "declined", command: "rm -rf /", cwd: "/w" },

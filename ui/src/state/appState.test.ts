@@ -59,7 +59,7 @@ describe("reduceApp", () => {
     state = reduceApp(state, { type: "auditPage", serial: first, page: { entries: [entry(9)], next: null }, more: false });
     expect(state.audit.entries).toEqual([]);
     const serial = state.audit.serial;
-    state = reduceApp(state, { type: "auditPage", serial, page: { entries: [entry(5), entry(4)], next: 4 }, more: false });
+    state = reduceApp(state, { type: "auditPage", serial, page: { entries: [entry(5), entry(4)], next: "4" }, more: false });
     state = reduceApp(state, { type: "auditLoading" });
     state = reduceApp(state, { type: "auditPage", serial, page: { entries: [entry(3)], next: null }, more: true });
     expect(state.audit.entries.map((e) => e.seq)).toEqual([5, 4, 3]);

@@ -57,7 +57,7 @@ export interface AuditView {
   serial: number;
   entries: AuditEntry[];
   /** Where the next (older) page starts; null when everything is shown. */
-  next: number | null;
+  next: string | null;
   busy: boolean;
   error: ErrorPayload | null;
   /** The trail is shown in place of the session. */

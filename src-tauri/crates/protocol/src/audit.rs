@@ -78,8 +78,9 @@ pub struct AuditEntry {
 #[serde(rename_all = "camelCase")]
 pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
-    /// Pass as `before` for the next (older) page; null when there is none.
-    pub next: Option<i64>,
+    /// Pass as `before` for the next (older) page; null when there is none. Opaque: where the
+    /// page ended.
+    pub next: Option<String>,
 }
 
 /// A file format the audit trail is exported in.

@@ -6,6 +6,7 @@ import type { AuditEntry } from "./AuditEntry";
  */
 export type AuditPage = { entries: Array<AuditEntry>, 
 /**
- * Pass as `before` for the next (older) page; null when there is none.
+ * Pass as `before` for the next (older) page; null when there is none. Opaque: where the
+ * page ended.
  */
-next: number | null, };
+next: string | null, };

@@ -57,7 +57,7 @@ impl Engine {
 
     /// The newest commands and file changes matching `query`; `before` is the `next` of the
     /// page shown last.
-    pub async fn audit(&self, query: AuditQuery, before: Option<i64>) -> Result<AuditPage> {
+    pub async fn audit(&self, query: AuditQuery, before: Option<String>) -> Result<AuditPage> {
         self.inner
             .store
             .audit(query, Order::NewestFirst, before, AUDIT_PAGE)
@@ -777,6 +777,55 @@ mod tests {
             .expect("audit");
         assert_eq!(page.entries[0].approval, AuditApproval::Policy);
         assert_eq!(page.entries[4].approval, AuditApproval::ApprovedForSession);
+    }
+
+    #[tokio::test]
+    async fn across_sessions_an_imported_sessions_old_actions_come_in_their_time() {
+        let s = setup();
+        let original = worked_session(&s, "Done last year").await;
+        let file = s.out.path().join("old.json");
+        s.engine
+            .export_session(&original.id, SessionFormat::Json, &file)
+            .await
+            .expect("export");
+        s.engine.delete_session(&original.id).await.expect("delete");
+        let recent = worked_session(&s, "Done today").await;
+        // Its actions happened long ago (a year before, as its file says), though stored now.
+        let mut text = std::fs::read_to_string(&file).expect("read");
+        let mut at = 0;
+        while let Some(found) = text[at..].find("\"createdAt\":") {
+            let start = at + found + "\"createdAt\":".len();
+            let end = start
+                + text[start..]
+                    .find(|c: char| !c.is_ascii_digit())
+                    .unwrap_or(0);
+            text.replace_range(start..end, "1000");
+            at = start;
+        }
+        std::fs::write(&file, text).expect("write");
+        let old = s.engine.import_session(&file).await.expect("import");
+        let newest_first: Vec<String> = s
+            .engine
+            .audit(AuditQuery::default(), None)
+            .await
+            .expect("audit")
+            .entries
+            .into_iter()
+            .map(|e| e.session_id)
+            .collect();
+        assert_eq!(newest_first.len(), 8);
+        assert!(newest_first[..4].iter().all(|id| *id == recent.id));
+        assert!(newest_first[4..].iter().all(|id| *id == old.id));
+        let oldest_first = s.out.path().join("all.jsonl");
+        s.engine
+            .export_audit(AuditQuery::default(), AuditFormat::Jsonl, &oldest_first)
+            .await
+            .expect("export");
+        let lines = std::fs::read_to_string(&oldest_first).expect("read");
+        let first: Value =
+            serde_json::from_str(lines.lines().next().expect("a line")).expect("json");
+        assert_eq!(first["sessionId"], old.id.as_str());
+        assert_eq!(first["at"], 1000);
     }
 
     #[tokio::test]

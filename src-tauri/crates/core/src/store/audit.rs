@@ -20,17 +20,27 @@ pub enum Order {
     OldestFirst,
 }
 
-/// Up to `limit` items' entries after the cursor `from` (`None`: from the start in `order`).
-/// The cursor is the item's `seq` when one session is asked for, its rowid otherwise (the order
-/// the items were stored in either way).
 /// A command or diff longer than this is cut in the window's pages (exports hold it whole).
 const LONGEST_SHOWN: usize = 64 * 1024;
 
+/// Audit entries are read from these kinds of items (the partial index `items_audit` is on
+/// exactly these: a query names them the same way to use it).
+const AUDITED: &str = "i.kind IN ('commandExecution', 'fileChange')";
+
+/// Actions across sessions come in the order they happened (an imported session's old
+/// commands among the old ones, not first), by the time each was stored and then its rowid.
+pub(super) const MIGRATION_13: &str = "
+CREATE INDEX items_audit ON items(created_at) WHERE kind IN ('commandExecution', 'fileChange');
+";
+
+/// Up to `limit` items' entries after the cursor `from` (`None`: from the start in `order`).
+/// The cursor (opaque to the window) is the item's `seq` when one session is asked for, its
+/// time and rowid (`<at>:<rowid>`) across sessions.
 pub(super) fn page(
     conn: &Connection,
     query: &AuditQuery,
     order: Order,
-    from: Option<i64>,
+    from: Option<&str>,
     limit: usize,
 ) -> Result<AuditPage> {
     // One session: its own index, in its order (an `OR` would keep SQLite from using it).
@@ -40,30 +50,47 @@ pub(super) fn page(
         "?1 IS NULL"
     };
     let (key, cmp, dir) = match (query.session.is_some(), order) {
-        (true, Order::NewestFirst) => ("i.seq", "<", "DESC"),
-        (true, Order::OldestFirst) => ("i.seq", ">", "ASC"),
-        (false, Order::NewestFirst) => ("i.rowid", "<", "DESC"),
-        (false, Order::OldestFirst) => ("i.rowid", ">", "ASC"),
+        // The seq alone decides (`?6` is not read), and the session's index serves it.
+        (true, Order::NewestFirst) => ("i.seq", "<", "i.seq DESC"),
+        (true, Order::OldestFirst) => ("i.seq", ">", "i.seq ASC"),
+        (false, Order::NewestFirst) => (
+            "(i.created_at, i.rowid)",
+            "<",
+            "i.created_at DESC, i.rowid DESC",
+        ),
+        (false, Order::OldestFirst) => (
+            "(i.created_at, i.rowid)",
+            ">",
+            "i.created_at ASC, i.rowid ASC",
+        ),
     };
-    let start = from.unwrap_or(match order {
-        Order::NewestFirst => i64::MAX,
-        Order::OldestFirst => i64::MIN,
-    });
+    let bound = if query.session.is_some() {
+        format!("{key} {cmp} ?5")
+    } else {
+        format!("{key} {cmp} (?5, ?6)")
+    };
+    let start = match from {
+        Some(cursor) => parse_cursor(cursor)?,
+        None => match order {
+            Order::NewestFirst => (i64::MAX, i64::MAX),
+            Order::OldestFirst => (i64::MIN, i64::MIN),
+        },
+    };
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {key}, i.session_id, s.title, s.workspace, i.turn_id, i.seq, i.kind, i.json,
+        "SELECT i.rowid, i.session_id, s.title, s.workspace, i.turn_id, i.seq, i.kind, i.json,
                 i.created_at, d.choice, t.codex_run
          FROM items i JOIN sessions s ON s.id = i.session_id
               LEFT JOIN decisions d
                 ON d.session_id = i.session_id AND d.turn_id = i.turn_id AND d.item_id = i.item_id
               LEFT JOIN turns t ON t.session_id = i.session_id AND t.id = i.turn_id
-         WHERE i.kind IN ('commandExecution', 'fileChange')
+         WHERE {AUDITED}
            AND {in_session}
            AND (?2 IS NULL OR s.workspace = ?2)
            AND (?3 IS NULL OR i.created_at >= ?3)
            AND (?4 IS NULL OR i.created_at < ?4)
-           AND {key} {cmp} ?5
-         ORDER BY {key} {dir}
-         LIMIT ?6"
+           AND {bound}
+         ORDER BY {dir}
+         LIMIT ?7"
     ))?;
     let fetch = i64::try_from(limit).unwrap_or(i64::MAX - 1) + 1;
     let mut rows = stmt.query(params![
@@ -71,7 +98,8 @@ pub(super) fn page(
         query.workspace,
         query.since,
         query.until,
-        start,
+        start.0,
+        start.1,
         fetch
     ])?;
     let mut entries = Vec::new();
@@ -85,7 +113,11 @@ pub(super) fn page(
             break;
         }
         taken += 1;
-        last = Some(row.get::<_, i64>(0)?);
+        last = Some(if query.session.is_some() {
+            row.get::<_, i64>(5)?.to_string()
+        } else {
+            format!("{}:{}", row.get::<_, i64>(8)?, row.get::<_, i64>(0)?)
+        });
         let mut found = entries_of(conn, row, &mut grants)?;
         if order == Order::NewestFirst {
             for entry in &mut found {
@@ -98,6 +130,20 @@ pub(super) fn page(
     Ok(AuditPage {
         entries,
         next: if more { last } else { None },
+    })
+}
+
+/// Where a page ended, from its cursor: `<seq>`, or `<at>:<rowid>`.
+fn parse_cursor(cursor: &str) -> Result<(i64, i64)> {
+    let number = |s: &str| s.trim().parse::<i64>().ok();
+    let parsed = match cursor.split_once(':') {
+        Some((at, rowid)) => number(at).zip(number(rowid)),
+        None => number(cursor).map(|seq| (seq, 0)),
+    };
+    parsed.ok_or_else(|| {
+        crate::error::CoreError::InvalidInput(format!(
+            "The audit trail cannot go on from “{cursor}”: open it again."
+        ))
     })
 }
 

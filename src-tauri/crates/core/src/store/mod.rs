@@ -55,6 +55,7 @@ const MIGRATIONS: &[&str] = &[
     turns::MIGRATION_10,
     search::MIGRATION_11,
     turns::MIGRATION_12,
+    audit::MIGRATION_13,
 ];
 
 /// How long closing waits for the last writes.
@@ -459,10 +460,10 @@ impl Store {
         &self,
         query: AuditQuery,
         order: Order,
-        from: Option<i64>,
+        from: Option<String>,
         limit: usize,
     ) -> Result<AuditPage> {
-        self.read(move |c| audit::page(c, &query, order, from, limit))
+        self.read(move |c| audit::page(c, &query, order, from.as_deref(), limit))
             .await
     }
 
