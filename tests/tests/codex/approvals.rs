@@ -457,5 +457,32 @@ async fn an_always_allowed_command_is_not_asked_again_and_a_kill_or_quit_answers
     let reopened = engine.open_session(&session.id).await.expect("open");
     assert!(reopened.approvals.is_empty());
     assert_eq!(reopened.turns.last().expect("turn").status, "interrupted");
+    // Every question asked is still in the transcript, where it was asked, with how it ended.
+    let kept: Vec<(String, serde_json::Value)> = reopened
+        .items
+        .iter()
+        .filter(|i| i.item["type"] == "deskQuestion")
+        .map(|i| {
+            (
+                i.item["request"]["command"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                i.item["outcome"].clone(),
+            )
+        })
+        .collect();
+    let ended = |name: &str| {
+        kept.iter()
+            .find(|(command, _)| command.contains(name))
+            .map(|(_, outcome)| outcome.clone())
+            .unwrap_or_else(|| panic!("no question about {name} kept: {kept:#?}"))
+    };
+    assert_eq!(
+        ended("again.txt"),
+        serde_json::json!({"by": "user", "choice": "allowPrefix"})
+    );
+    assert_eq!(ended("killed.txt"), serde_json::json!({"by": "withdrawn"}));
+    assert_eq!(ended("quit.txt"), serde_json::json!({"by": "stopped"}));
     engine.shutdown();
 }

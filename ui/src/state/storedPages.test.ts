@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { ApprovalRequest } from "../generated/desk/ApprovalRequest";
 import type { StoredItem } from "../generated/desk/StoredItem";
 import type { Transcript } from "../generated/desk/Transcript";
 import type { TurnInfo } from "../generated/desk/TurnInfo";
@@ -166,6 +167,45 @@ describe("a session opened at an item", () => {
 });
 
 describe("items this version cannot read", () => {
+  it("shows the questions codex asked where they were asked, with how each ended, after a restart too", () => {
+    const request = (key: string, itemId: string): ApprovalRequest => ({
+      key, kind: "command", turnId: "t1", itemId, command: `touch ${itemId}`, cwd: "/w", reason: null, grantRoot: null,
+      allowPrefix: null, choices: ["approve", "decline"], questions: [], permissions: null, elicitation: null, network: null, askedAt: 1,
+    });
+    const command = (id: string) => ({ type: "commandExecution", id, command: `touch ${id}`, cwd: "/w", processId: null, source: "agent", status: "completed", commandActions: [], aggregatedOutput: "", exitCode: 0, durationMs: 1 }) as unknown as StoredItem["item"];
+    const question = (key: string, itemId: string, outcome: unknown) =>
+      ({ type: "deskQuestion", id: `question-${key}`, request: request(key, itemId), outcome }) as unknown as StoredItem["item"];
+    const items: StoredItem[] = [
+      { turnId: "t1", seq: 1, item: userMessage("u1", "go") },
+      // Asked before codex's item for it was stored: shown after the item all the same.
+      { turnId: "t1", seq: 2, item: question("p:0", "c1", { by: "user", choice: "approve" }) },
+      { turnId: "t1", seq: 3, item: command("c1") },
+      { turnId: "t1", seq: 4, item: command("c2") },
+      // Unanswered when codex went (the app was killed): no longer asked.
+      { turnId: "t1", seq: 5, item: question("p:1", "c2", null) },
+      // Unanswered, and codex still waits on it.
+      { turnId: "t1", seq: 6, item: question("p:2", "c3", null) },
+    ];
+    const transcript: Transcript = {
+      session: sessionInfo({ status: "running" }),
+      turns: [{ id: "t1", status: "inProgress", error: null, startedAt: 1, completedAt: null, usage: null }],
+      items, hasOlder: false, hasNewer: false, approvals: [request("p:2", "c3")], queued: [], queueHeld: false, options: defaultSessionOptions,
+    };
+    const view = reduceSession(emptySessionView("s1"), { type: "transcript", transcript });
+    expect(view.order).toEqual(["u1", "c1", "approval-p:0", "c2", "approval-p:1", "approval-p:2"]);
+    const outcome = (id: string) => (view.entries[id]?.kind === "approval" ? view.entries[id].outcome : "none");
+    expect(outcome("approval-p:0")).toEqual({ by: "user", choice: "approve" });
+    expect(outcome("approval-p:1")).toEqual({ by: "withdrawn" });
+    expect(outcome("approval-p:2")).toBeNull();
+    expect(view.approvalsWaiting).toBe(1);
+    // Scrolled back to in an older page: the same cards.
+    const older = reduceSession({ ...emptySessionView("s1"), hasOlder: true, oldestSeq: 7, loaded: true }, {
+      type: "olderPage",
+      page: { sessionId: "s1", items: items.slice(0, 5), turns: transcript.turns, hasOlder: false, hasNewer: false },
+    });
+    expect(older.order).toEqual(["u1", "c1", "approval-p:0", "c2", "approval-p:1"]);
+  });
+
   it("shows a row written by a newer app, or damaged, as a card naming its kind; the rest as usual", () => {
     const odd: unknown[] = [
       null,

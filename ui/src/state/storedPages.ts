@@ -2,6 +2,8 @@
 // whatever live events already arrived), older pages in front as the user scrolls up, and one
 // item whole after "Show all". Every step is linear in what it touches: entries are built in a
 // local map once, never copied per item.
+import type { ApprovalOutcome } from "../generated/desk/ApprovalOutcome";
+import type { ApprovalRequest } from "../generated/desk/ApprovalRequest";
 import type { StoredItem } from "../generated/desk/StoredItem";
 import type { Transcript } from "../generated/desk/Transcript";
 import type { TranscriptPage } from "../generated/desk/TranscriptPage";
@@ -16,12 +18,45 @@ import { approvalEntry, countWaiting, isActive, type ApprovalEntry, type Entry, 
 class EntryList {
   readonly entries: Record<string, Entry> = {};
   readonly order: string[] = [];
+  /** Questions waiting for the item they are about (stored after them), by item id. */
+  private readonly waitingFor = new Map<string, ApprovalEntry[]>();
   has(id: string): boolean {
     return id in this.entries;
   }
   put(entry: Entry): void {
     if (!(entry.id in this.entries)) this.order.push(entry.id);
     this.entries[entry.id] = entry;
+    const questions = this.waitingFor.get(entry.id);
+    if (questions) {
+      this.waitingFor.delete(entry.id);
+      for (const question of questions) this.put(question);
+    }
+  }
+  /** A stored question: right after the item it is about when that item is among `itemIds`
+   * (once it is put), else where it was stored. */
+  putQuestion(question: ApprovalEntry, itemIds: ReadonlySet<string>): void {
+    const about = question.request.itemId;
+    if (about === "" || about in this.entries || !itemIds.has(about)) {
+      this.putAfter(question, about);
+      return;
+    }
+    this.waitingFor.set(about, [...(this.waitingFor.get(about) ?? []), question]);
+  }
+  /** Questions whose item was not put after all: last. */
+  putWaiting(): void {
+    for (const questions of this.waitingFor.values()) for (const question of questions) this.put(question);
+    this.waitingFor.clear();
+  }
+  /** Puts `entry` after the item `about` (and the questions already after it), or last. */
+  private putAfter(entry: ApprovalEntry, about: string): void {
+    if (entry.id in this.entries || !(about in this.entries)) {
+      this.put(entry);
+      return;
+    }
+    let at = this.order.indexOf(about) + 1;
+    while (at < this.order.length && this.entries[this.order[at]]?.kind === "approval") at++;
+    this.entries[entry.id] = entry;
+    this.order.splice(at, 0, entry.id);
   }
   /** Puts each approval card right after the item it is about (at the end when that item is
    * not among these), in the order given. */
@@ -68,6 +103,25 @@ function turnErrorEntry(turn: TurnView): ErrorEntry | null {
   return turn.status === "failed" && turn.error ? errorEntry(turn.id, { message: turn.error }) : null;
 }
 
+/** The kind of item a question codex asked is stored as (see the core's `store::questions`). */
+const QUESTION = "deskQuestion";
+
+/**
+ * A question codex asked, as stored: the card, answered or not. One stored unanswered that
+ * codex no longer waits on (`waiting` says which it does) went with its codex: withdrawn.
+ */
+function storedQuestion(stored: StoredItem, waiting: (key: string) => boolean): ApprovalEntry | null {
+  const item = stored.item as unknown as { type?: string; request?: ApprovalRequest; outcome?: ApprovalOutcome | null };
+  const request = item.request;
+  if (item.type !== QUESTION || !request || typeof request.key !== "string" || !Array.isArray(request.choices)) return null;
+  const outcome = item.outcome ?? (waiting(request.key) ? null : { by: "withdrawn" as const });
+  return { ...approvalEntry(request), outcome };
+}
+
+function isQuestion(stored: StoredItem): boolean {
+  return (stored.item as { type?: string }).type === QUESTION;
+}
+
 /** Written by a checkpoint while it streamed, not (yet) completed by codex. */
 function isDraft(item: ThreadItem): boolean {
   return (item as { deskDraft?: boolean }).deskDraft === true;
@@ -112,12 +166,15 @@ function placeStored(
     const error = turn ? errorFor(turn) : null;
     if (error && !list.has(error.id)) list.put(error);
   };
+  const itemIds = new Set(items.map(itemId));
   for (const stored of items) {
     if (stored.turnId !== previousTurn) placeError(previousTurn);
     previousTurn = stored.turnId;
     const entry = entryFor(stored);
-    if (entry) list.put(entry);
+    if (entry?.kind === "approval") list.putQuestion(entry, itemIds);
+    else if (entry) list.put(entry);
   }
+  list.putWaiting();
   placeError(previousTurn);
   for (const turn of itemlessTurns) placeError(turn.id);
 }
@@ -191,12 +248,27 @@ export function applyTranscript(
   }
   const consumedPrompts = new Set<string>();
   const turnsWithItems = new Set(items.map((i) => i.turnId));
+  // What codex waits on the user for now: a stored question among them is still open.
+  const waiting = new Set((transcript.approvals ?? []).map((r) => r.key));
+  for (const id of live.order) {
+    const entry = live.entries[id];
+    if (entry?.kind === "approval" && entry.outcome === null) waiting.add(entry.request.key);
+  }
 
   placeStored(
     list,
     items,
     storedTurns,
     (stored) => {
+      if (isQuestion(stored)) {
+        const question = storedQuestion(stored, (key) => waiting.has(key) && !(key in live.settledApprovals));
+        if (!question) return null;
+        const heard = live.settledApprovals[question.request.key];
+        const existing = live.entries[question.id];
+        // Shown live already: as the window heard it, or as the store has it when it heard less.
+        if (existing?.kind === "approval") return existing.outcome !== null ? existing : { ...existing, outcome: heard ?? (waiting.has(question.request.key) ? null : question.outcome) };
+        return heard ? { ...question, outcome: heard } : question;
+      }
       const id = itemId(stored);
       const existing = live.entries[id];
       const isCurrentTurn = lastTurn?.id === stored.turnId && lastTurn.status === "inProgress";
@@ -277,7 +349,12 @@ function pageEntries(view: SessionView, items: readonly StoredItem[], page: Tran
     list,
     items,
     turns,
-    (stored) => (itemId(stored) in view.entries ? null : storedEntry(stored)),
+    (stored) => {
+      if (!isQuestion(stored)) return itemId(stored) in view.entries ? null : storedEntry(stored);
+      // One still asked is on screen already; any other ended (with its codex, if not told how).
+      const question = storedQuestion(stored, () => false);
+      return question === null || question.id in view.entries ? null : question;
+    },
     (turn) => (errorEntryId(turn.id) in view.entries ? null : turnErrorEntry(turn)),
     itemlessTurns,
   );

@@ -411,14 +411,14 @@ impl LiveSession {
         self.turn_state().id.clone()
     }
 
-    /// Answers every question codex waits on with "cancel" (the turn ends); returns their keys
+    /// Answers every question codex waits on with "cancel" (the turn ends); returns them
     /// (answered, or gone with codex: either way no longer asked).
-    pub async fn cancel_approvals(&self) -> Vec<String> {
+    pub async fn cancel_approvals(&self) -> Vec<codex_desk_protocol::ApprovalRequest> {
         let mut stopped = Vec::new();
         for parked in self.approvals.drain() {
             let reply = parked.reply(codex_desk_protocol::ApprovalChoice::CancelTurn);
             let _ = self.client.respond(parked.id, reply).await;
-            stopped.push(parked.request.key);
+            stopped.push(parked.request);
         }
         stopped
     }

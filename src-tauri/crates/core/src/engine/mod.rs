@@ -763,13 +763,20 @@ impl Engine {
     async fn approvals_ended(
         &self,
         id: &str,
-        keys: impl IntoIterator<Item = String>,
+        asked: impl IntoIterator<Item = ApprovalRequest>,
         outcome: ApprovalOutcome,
     ) {
-        for key in keys {
-            tracing::info!(session = %id, %key, ?outcome, "a question ended without an answer");
-            self.emit(id, SessionEvent::ApprovalResolved { key, outcome })
-                .await;
+        for request in asked {
+            tracing::info!(session = %id, key = %request.key, ?outcome, "a question ended without an answer");
+            self.inner.store.question_ended(id, &request, outcome);
+            self.emit(
+                id,
+                SessionEvent::ApprovalResolved {
+                    key: request.key,
+                    outcome,
+                },
+            )
+            .await;
         }
     }
 
@@ -871,7 +878,7 @@ impl Engine {
             .await
         {
             // Codex is gone: nothing waits on the answer any more.
-            self.approvals_ended(id, [key.to_string()], ApprovalOutcome::Withdrawn)
+            self.approvals_ended(id, [parked.request.clone()], ApprovalOutcome::Withdrawn)
                 .await;
             return Err(e);
         }
@@ -890,6 +897,9 @@ impl Engine {
             );
         }
         tracing::info!(session = %id, %key, ?choice, kind = ?parked.request.kind, "the user answered a question");
+        self.inner
+            .store
+            .question_ended(id, &parked.request, ApprovalOutcome::User(choice));
         self.emit(
             id,
             SessionEvent::ApprovalResolved {

@@ -121,6 +121,8 @@ pub(super) async fn run(
                 ) {
                     tracing::info!(session = %id, key = %parked.request.key, kind = ?parked.request.kind, "codex asks the user");
                     let request = parked.request.clone();
+                    // Kept in the transcript where it is asked (how it ends, too).
+                    engine.store().question_asked(&id, &request);
                     live.approvals.park(parked);
                     engine
                         .emit(&id, SessionEvent::ApprovalRequested { request })
@@ -168,7 +170,7 @@ async fn withdrawn(engine: &Engine, id: &str, live: &LiveSession, params: &Value
         .take(&approvals::key_of(&live.process, request_id))
     {
         engine
-            .approvals_ended(id, [parked.request.key], ApprovalOutcome::Withdrawn)
+            .approvals_ended(id, [parked.request], ApprovalOutcome::Withdrawn)
             .await;
     }
 }
@@ -260,7 +262,7 @@ async fn on_notification(
                     .approvals
                     .take_turn(turn_id)
                     .into_iter()
-                    .map(|p| p.request.key);
+                    .map(|p| p.request);
                 engine
                     .approvals_ended(id, asked, ApprovalOutcome::Withdrawn)
                     .await;
@@ -460,7 +462,7 @@ async fn on_exit(engine: &Engine, id: &str, live: &Arc<LiveSession>) {
 
 /// Codex is gone: nothing it asked can be answered any more.
 async fn withdraw_all(engine: &Engine, id: &str, live: &LiveSession) {
-    let asked = live.approvals.drain().into_iter().map(|p| p.request.key);
+    let asked = live.approvals.drain().into_iter().map(|p| p.request);
     engine
         .approvals_ended(id, asked, ApprovalOutcome::Withdrawn)
         .await;

@@ -204,12 +204,59 @@ fn body_of(kind: &str, v: &Value) -> String {
             }
             out
         }
+        crate::store::questions::KIND => question(v),
         other => format!(
             "**{}**\n\n{}",
             one_line(other),
             fence("json", &serde_json::to_string_pretty(v).unwrap_or_default())
         ),
     }
+}
+
+/// A question codex asked the user, and how it ended (what the user typed is never kept).
+fn question(v: &Value) -> String {
+    let request = v.get("request").unwrap_or(&Value::Null);
+    let text = |key: &str| request.get(key).and_then(Value::as_str).unwrap_or_default();
+    let what = match text("kind") {
+        "command" if request.get("network").is_some_and(|n| !n.is_null()) => format!(
+            "to let a command reach {}",
+            code(
+                request
+                    .pointer("/network/host")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+            )
+        ),
+        "command" => format!("to run {}", code(text("command"))),
+        "fileChange" => "to change files".into(),
+        "permissions" => "for more access".into(),
+        "questions" => "questions".into(),
+        _ => "for an MCP server".into(),
+    };
+    let outcome = v.get("outcome").unwrap_or(&Value::Null);
+    let ended: String = match (
+        outcome.get("by").and_then(Value::as_str),
+        outcome.get("choice").and_then(Value::as_str),
+    ) {
+        (Some("user"), Some(choice)) => match (text("kind"), choice) {
+            ("questions", "approve") => "you answered".into(),
+            ("questions", _) => "you skipped them".into(),
+            (_, "approve") => "you approved".into(),
+            (_, "approveForSession") => "you approved it for the session".into(),
+            (_, "allowPrefix") => "you allowed commands like it from then on".into(),
+            (_, "allowHost") => "you allowed the host from then on".into(),
+            (_, "blockHost") => "you blocked the host from then on".into(),
+            (_, "cancelTurn") => "you declined and ended the turn".into(),
+            _ => "you declined".into(),
+        },
+        (Some("stopped"), _) => "stopped before you answered".into(),
+        _ => "no longer asked".into(),
+    };
+    let reason = match text("reason") {
+        "" => String::new(),
+        why => format!(" Why: {}", one_line(why)),
+    };
+    format!("*Codex asked {what}; {ended}.*{reason}\n")
 }
 
 /// Markdown as written, with a code block left open (an answer cut short) closed, so it never
@@ -302,6 +349,31 @@ mod tests {
             usage: None,
             codex_run: None,
         }
+    }
+
+    #[test]
+    fn a_question_codex_asked_reads_as_what_was_asked_and_how_it_ended() {
+        let asked = |kind: &str, outcome: Value| {
+            body_of(
+                "deskQuestion",
+                &json!({"type": "deskQuestion", "id": "question-p:0", "outcome": outcome,
+                        "request": {"kind": kind, "command": "touch /x", "reason": "outside",
+                                    "network": null}}),
+            )
+        };
+        assert_eq!(
+            asked(
+                "command",
+                json!({"by": "user", "choice": "approveForSession"})
+            ),
+            "*Codex asked to run `touch /x`; you approved it for the session.* Why: outside\n"
+        );
+        assert!(
+            asked("questions", json!({"by": "user", "choice": "approve"}))
+                .contains("questions; you answered.")
+        );
+        assert!(asked("fileChange", Value::Null).contains("to change files; no longer asked."));
+        assert!(asked("command", json!({"by": "stopped"})).contains("stopped before you answered"));
     }
 
     #[test]

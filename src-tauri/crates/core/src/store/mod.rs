@@ -10,6 +10,7 @@ mod health;
 mod items;
 mod open;
 mod options;
+pub mod questions;
 mod queues;
 mod rollback;
 mod search;
@@ -23,8 +24,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use codex_desk_protocol::{
-    ApprovalChoice, AuditPage, AuditQuery, QueuedPrompt, SearchQuery, SearchResults, SessionInfo,
-    SessionOptions, SessionStatus, StorageHealth, StoredItem, TurnInfo, TurnUsage,
+    ApprovalChoice, ApprovalOutcome, ApprovalRequest, AuditPage, AuditQuery, QueuedPrompt,
+    SearchQuery, SearchResults, SessionInfo, SessionOptions, SessionStatus, StorageHealth,
+    StoredItem, TurnInfo, TurnUsage,
 };
 use rusqlite::Connection;
 use tokio::sync::oneshot;
@@ -134,6 +136,11 @@ pub(crate) enum Write {
         id: String,
         at: Option<i64>,
     },
+    QuestionEnded {
+        session_id: String,
+        request: Box<ApprovalRequest>,
+        outcome: ApprovalOutcome,
+    },
     Queue {
         session_id: String,
         json: Option<String>,
@@ -194,6 +201,11 @@ impl Write {
             Write::Options { session_id, json } => options::set(conn, session_id, json),
             Write::Archived { id, at } => sessions::set_archived(conn, id, *at),
             Write::Queue { session_id, json } => queues::set(conn, session_id, json.as_deref()),
+            Write::QuestionEnded {
+                session_id,
+                request,
+                outcome,
+            } => questions::settle(conn, session_id, request, outcome),
         }
     }
 
@@ -215,6 +227,7 @@ impl Write {
             Write::Options { .. } => "session options",
             Write::Archived { .. } => "archived",
             Write::Queue { .. } => "queue",
+            Write::QuestionEnded { .. } => "question ended",
         }
     }
 }
@@ -738,6 +751,25 @@ impl Store {
 
     pub fn upsert_item(&self, item: NewItem) {
         self.write(Write::Item { item, at: now_ms() });
+    }
+
+    /// Keeps a question codex asked in the transcript, where it was asked.
+    pub fn question_asked(&self, session_id: &str, request: &ApprovalRequest) {
+        self.upsert_item(questions::asked(session_id, request));
+    }
+
+    /// Records how a question kept with [`Self::question_asked`] ended.
+    pub fn question_ended(
+        &self,
+        session_id: &str,
+        request: &ApprovalRequest,
+        outcome: ApprovalOutcome,
+    ) {
+        self.write(Write::QuestionEnded {
+            session_id: session_id.into(),
+            request: Box::new(request.clone()),
+            outcome,
+        });
     }
 
     /// Every answer the user gave in a session: (turn, item, choice).
