@@ -368,6 +368,9 @@ test("a command that needs approval waits for the user: Approve runs it, Decline
     // with what the user answered about it, read back from the store.
     await wd.element('[data-kind="commandExecution"]', { contains: "You approved it." });
     await wd.element('[data-kind="commandExecution"]', { contains: "You declined it." });
+    // And the questions codex asked, read back from the store with how each ended.
+    await wd.element('[data-kind="approval"]', { contains: "You declined it; codex goes on without it." });
+    await wd.element('[data-kind="approval"]', { contains: "You approved it." });
     assert.equal(await wd.script("return document.querySelectorAll('[aria-label=\"Sessions\"] button[title^=\"Please escalate\"]').length"), 1);
     fs.writeFileSync(path.join(artifacts, "fork.png"), await wd.screenshot());
 

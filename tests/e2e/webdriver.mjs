@@ -54,7 +54,9 @@ export class WebDriver {
   }
 
   /** Moves the pointer over an element, as a user does before a control that shows on hover. */
+  /** Moves the mouse over the element, brought on screen first (as a user would scroll to it). */
   async hover(id) {
+    await this.cmd("POST", this.s("/execute/sync"), { script: "arguments[0].scrollIntoView({ block: 'center' });", args: [{ [ELEMENT]: id }] });
     await this.cmd("POST", this.s("/actions"), {
       actions: [
         {

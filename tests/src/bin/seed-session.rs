@@ -49,6 +49,8 @@ fn seed(
     title: &str,
     copies: Option<usize>,
 ) -> codex_desk_core::Result<String> {
+    // Never beside a running app (one still quitting may still write): the app's own lock.
+    let _only_writer = codex_desk_core::instance::DataDirLock::acquire(&data_dir)?;
     let paths = AppPaths::at(data_dir);
     let store = Store::open(&paths.database())?.store;
     let titles: Vec<String> = match copies {

@@ -73,8 +73,10 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
     case "approvalRequested": {
       const entry = approvalEntry(action.request);
       const existing = view.entries[entry.id];
-      // Already shown (the stored transcript brought it): keep how it ended, if it did.
-      if (existing?.kind === "approval") return putEntry(view, { ...entry, outcome: existing.outcome });
+      // Already shown (the stored transcript brought it): keep how it ended, if it did. One read
+      // as gone with its codex is asked after all (the store was read as codex asked it).
+      if (existing?.kind === "approval" && existing.outcome?.by !== "withdrawn") return putEntry(view, { ...entry, seq: existing.seq, outcome: existing.outcome });
+      if (existing?.kind === "approval") return putEntry({ ...view, approvalsWaiting: view.approvalsWaiting + 1 }, { ...entry, seq: existing.seq });
       const settled = view.settledApprovals[action.request.key];
       if (settled) return putEntry(view, { ...entry, outcome: settled });
       return putEntry({ ...view, approvalsWaiting: view.approvalsWaiting + 1 }, entry);

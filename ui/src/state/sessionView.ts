@@ -70,6 +70,8 @@ export interface ApprovalEntry {
   request: ApprovalRequest;
   /** null while codex waits for the answer. */
   outcome: ApprovalOutcome | null;
+  /** Where it is stored in the transcript (a question read from the store). */
+  seq?: number;
 }
 
 export function approvalEntry(request: ApprovalRequest): ApprovalEntry {

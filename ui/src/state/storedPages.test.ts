@@ -204,6 +204,23 @@ describe("items this version cannot read", () => {
       page: { sessionId: "s1", items: items.slice(0, 5), turns: transcript.turns, hasOlder: false, hasNewer: false },
     });
     expect(older.order).toEqual(["u1", "c1", "approval-p:0", "c2", "approval-p:1"]);
+
+    // Read again after the window missed its end: the store's end wins over the open card.
+    const ended = items.map((i) => (i.seq === 6 ? { ...i, item: question("p:2", "c3", { by: "stopped" }) } : i));
+    const reread = reduceSession(view, { type: "transcript", transcript: { ...transcript, items: ended, approvals: [] } });
+    expect(reread.entries["approval-p:2"]).toMatchObject({ outcome: { by: "stopped" } });
+    expect(reread.approvalsWaiting).toBe(0);
+    // Still asked: the card shows codex's request whole, not the stored copy (cut when long).
+    const cut = items.map((i) => (i.seq === 6 ? { ...i, item: question("p:2", "c3", null) } : i));
+    (cut[5].item as unknown as { request: ApprovalRequest }).request = { ...request("p:2", "c3"), command: "touch … not shown" };
+    const whole = reduceSession(emptySessionView("s1"), { type: "transcript", transcript: { ...transcript, items: cut } });
+    expect(whole.entries["approval-p:2"]).toMatchObject({ outcome: null, request: { command: "touch c3" } });
+    // Read as gone with its codex, then codex asks it after all: open again.
+    const gone = reduceSession(emptySessionView("s1"), { type: "transcript", transcript: { ...transcript, items: cut, approvals: [] } });
+    expect(gone.entries["approval-p:2"]).toMatchObject({ outcome: { by: "withdrawn" } });
+    const askedAgain = reduceSession(gone, { type: "approvalRequested", request: request("p:2", "c3") });
+    expect(askedAgain.entries["approval-p:2"]).toMatchObject({ outcome: null });
+    expect(askedAgain.approvalsWaiting).toBe(1);
   });
 
   it("shows a row written by a newer app, or damaged, as a card naming its kind; the rest as usual", () => {

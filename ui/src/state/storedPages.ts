@@ -106,16 +106,17 @@ function turnErrorEntry(turn: TurnView): ErrorEntry | null {
 /** The kind of item a question codex asked is stored as (see the core's `store::questions`). */
 const QUESTION = "deskQuestion";
 
-/**
- * A question codex asked, as stored: the card, answered or not. One stored unanswered that
- * codex no longer waits on (`waiting` says which it does) went with its codex: withdrawn.
- */
-function storedQuestion(stored: StoredItem, waiting: (key: string) => boolean): ApprovalEntry | null {
+/** How a question ended that was stored unanswered and that codex no longer asks: it went with
+ * its codex (the app was killed). */
+const GONE: ApprovalOutcome = { by: "withdrawn" };
+
+/** A question codex asked, as stored: the card, in its place, with how it ended (null: not
+ * recorded as ended). */
+function storedQuestion(stored: StoredItem): ApprovalEntry | null {
   const item = stored.item as unknown as { type?: string; request?: ApprovalRequest; outcome?: ApprovalOutcome | null };
   const request = item.request;
   if (item.type !== QUESTION || !request || typeof request.key !== "string" || !Array.isArray(request.choices)) return null;
-  const outcome = item.outcome ?? (waiting(request.key) ? null : { by: "withdrawn" as const });
-  return { ...approvalEntry(request), outcome };
+  return { ...approvalEntry(request), outcome: item.outcome ?? null, seq: stored.seq };
 }
 
 function isQuestion(stored: StoredItem): boolean {
@@ -234,7 +235,9 @@ export function applyTranscript(
     } else if (entry?.kind === "error" && entry.turnId !== null && olderTurns.has(entry.turnId)) {
       list.put(entry);
     } else if (entry?.kind === "approval") {
-      // Placed again after its item below.
+      // A stored one of the older pages stays in its place; the others are placed again
+      // after their item below.
+      if (entry.seq !== undefined && entry.seq < pageStart) list.put(entry);
       continue;
     } else break;
   }
@@ -248,12 +251,9 @@ export function applyTranscript(
   }
   const consumedPrompts = new Set<string>();
   const turnsWithItems = new Set(items.map((i) => i.turnId));
-  // What codex waits on the user for now: a stored question among them is still open.
-  const waiting = new Set((transcript.approvals ?? []).map((r) => r.key));
-  for (const id of live.order) {
-    const entry = live.entries[id];
-    if (entry?.kind === "approval" && entry.outcome === null) waiting.add(entry.request.key);
-  }
+  // What codex waits on the user for now, whole (a stored copy may be cut): a stored question
+  // among them is still open.
+  const asked = new Map((transcript.approvals ?? []).map((r) => [r.key, r]));
 
   placeStored(
     list,
@@ -261,13 +261,16 @@ export function applyTranscript(
     storedTurns,
     (stored) => {
       if (isQuestion(stored)) {
-        const question = storedQuestion(stored, (key) => waiting.has(key) && !(key in live.settledApprovals));
+        const question = storedQuestion(stored);
         if (!question) return null;
-        const heard = live.settledApprovals[question.request.key];
+        const key = question.request.key;
         const existing = live.entries[question.id];
-        // Shown live already: as the window heard it, or as the store has it when it heard less.
-        if (existing?.kind === "approval") return existing.outcome !== null ? existing : { ...existing, outcome: heard ?? (waiting.has(question.request.key) ? null : question.outcome) };
-        return heard ? { ...question, outcome: heard } : question;
+        const shown = existing?.kind === "approval" ? existing : null;
+        const pending = asked.get(key);
+        // How it ended: as the window heard, else as stored, else open while codex asks it
+        // (or asked it after the store was read), else gone with its codex.
+        const outcome = live.settledApprovals[key] ?? question.outcome ?? (pending ? null : shown ? shown.outcome : GONE);
+        return { ...question, request: pending ?? shown?.request ?? question.request, outcome };
       }
       const id = itemId(stored);
       const existing = live.entries[id];
@@ -352,8 +355,9 @@ function pageEntries(view: SessionView, items: readonly StoredItem[], page: Tran
     (stored) => {
       if (!isQuestion(stored)) return itemId(stored) in view.entries ? null : storedEntry(stored);
       // One still asked is on screen already; any other ended (with its codex, if not told how).
-      const question = storedQuestion(stored, () => false);
-      return question === null || question.id in view.entries ? null : question;
+      const question = storedQuestion(stored);
+      if (question === null || question.id in view.entries) return null;
+      return { ...question, outcome: view.settledApprovals[question.request.key] ?? question.outcome ?? GONE };
     },
     (turn) => (errorEntryId(turn.id) in view.entries ? null : turnErrorEntry(turn)),
     itemlessTurns,
@@ -376,6 +380,7 @@ export function applyNewerPage(view: SessionView, page: TranscriptPage): Session
   while (at > 0) {
     const entry = view.entries[view.order[at - 1]];
     if (entry?.kind === "item" && entry.seq !== null) break;
+    if (entry?.kind === "approval" && entry.seq !== undefined) break;
     at -= 1;
   }
   if (at === 0) at = view.order.length;

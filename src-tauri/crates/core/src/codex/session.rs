@@ -423,12 +423,11 @@ impl LiveSession {
         stopped
     }
 
-    /// Stops the running turn (`turn/completed`, interrupted, follows). A question codex waits
-    /// on is answered first, so none is ever left open.
+    /// Stops the running turn (`turn/completed`, interrupted, follows). The engine answers
+    /// what codex asks first (and records it); one asked after that ends with the turn.
     /// A turn codex is still starting (no `turn/started` yet: codex would answer that no
     /// turn runs) stops as soon as it has begun (see [`Self::turn_began`]).
     pub async fn interrupt(&self) -> Result<()> {
-        self.cancel_approvals().await;
         let turn_id = {
             let mut turn = self.turn_state();
             if !self.is_busy() {

@@ -3,7 +3,7 @@
 //! them where they were asked, answered or not, as the window showed them. What the user typed
 //! into answers or forms is never kept (it may be secret): only how the question ended.
 
-use codex_desk_protocol::{ApprovalOutcome, ApprovalRequest};
+use codex_desk_protocol::{ApprovalOutcome, ApprovalRequest, ElicitationAsk};
 use rusqlite::{params, Connection};
 use serde_json::json;
 
@@ -17,9 +17,18 @@ pub fn item_id(key: &str) -> String {
     format!("question-{key}")
 }
 
-/// The item a question codex just asked is stored as (ended: not yet).
+/// The item a question codex just asked is stored as (ended: not yet). A page an MCP server
+/// asks to open is kept without its query and fragment (they may carry one-time sign-in state).
 pub(super) fn asked(session_id: &str, request: &ApprovalRequest) -> NewItem {
     let id = item_id(&request.key);
+    let mut request = request.clone();
+    if let Some(elicitation) = request.elicitation.as_deref_mut() {
+        if let ElicitationAsk::Url { url } = &mut elicitation.ask {
+            if let Some(cut) = url.find(['?', '#']) {
+                url.truncate(cut);
+            }
+        }
+    }
     NewItem {
         session_id: session_id.to_string(),
         turn_id: request.turn_id.clone(),
@@ -48,4 +57,47 @@ pub(super) fn settle(
         outcome
     ])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use codex_desk_protocol::{ApprovalChoice, ApprovalKind, Elicitation};
+
+    use super::*;
+
+    #[test]
+    fn a_page_to_open_is_kept_without_its_query() {
+        let request = ApprovalRequest {
+            key: "p:3".into(),
+            kind: ApprovalKind::Elicitation,
+            turn_id: String::new(),
+            item_id: String::new(),
+            command: None,
+            cwd: None,
+            reason: None,
+            grant_root: None,
+            allow_prefix: None,
+            choices: vec![ApprovalChoice::Approve, ApprovalChoice::Decline],
+            questions: Vec::new(),
+            permissions: None,
+            elicitation: Some(Box::new(Elicitation {
+                server: "docs".into(),
+                message: "Sign in".into(),
+                ask: ElicitationAsk::Url {
+                    url: "https://auth.example/authorize?state=one-time#frag".into(),
+                },
+            })),
+            network: None,
+            asked_at: 1,
+        };
+        let item = asked("s", &request);
+        assert_eq!(item.item_id, "question-p:3");
+        assert_eq!(item.kind, KIND);
+        assert!(
+            item.json.contains("https://auth.example/authorize\""),
+            "{}",
+            item.json
+        );
+        assert!(!item.json.contains("one-time"));
+    }
 }
