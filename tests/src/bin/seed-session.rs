@@ -50,6 +50,9 @@ fn seed(
     copies: Option<usize>,
 ) -> codex_desk_core::Result<String> {
     // Never beside a running app (one still quitting may still write): the app's own lock.
+    std::fs::create_dir_all(&data_dir).map_err(|e| {
+        codex_desk_core::CoreError::io(format!("could not create {}", data_dir.display()), e)
+    })?;
     let _only_writer = codex_desk_core::instance::DataDirLock::acquire(&data_dir)?;
     let paths = AppPaths::at(data_dir);
     let store = Store::open(&paths.database())?.store;
