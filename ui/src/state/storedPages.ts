@@ -169,8 +169,10 @@ function placeStored(
   };
   const itemIds = new Set(items.map(itemId));
   for (const stored of items) {
-    if (stored.turnId !== previousTurn) placeError(previousTurn);
-    previousTurn = stored.turnId;
+    // A question outside any turn (an MCP server's) does not end the turn it came in.
+    const ofTurn = !(stored.turnId === "" && isQuestion(stored));
+    if (ofTurn && stored.turnId !== previousTurn) placeError(previousTurn);
+    if (ofTurn) previousTurn = stored.turnId;
     const entry = entryFor(stored);
     if (entry?.kind === "approval") list.putQuestion(entry, itemIds);
     else if (entry) list.put(entry);

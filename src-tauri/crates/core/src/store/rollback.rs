@@ -30,6 +30,15 @@ pub(super) fn remove_turns(
             .and_then(|json| typed_text(&json)),
         None => None,
     };
+    // An MCP server's questions belong to no turn: those asked from the first of these turns on
+    // go with them.
+    if let Some(first) = turns.first() {
+        tx.execute(
+            "DELETE FROM items WHERE session_id = ?1 AND turn_id = '' AND kind = ?3
+               AND seq > (SELECT MIN(seq) FROM items WHERE session_id = ?1 AND turn_id = ?2)",
+            params![session_id, first, super::questions::KIND],
+        )?;
+    }
     for turn in turns {
         // Search entries go with the items (trigger `items_forget_text`).
         tx.execute(
@@ -108,6 +117,13 @@ mod tests {
                 json!({"type": "agentMessage", "id": "a", "text": format!("{words} said")}),
             );
             store.turn_finished("s", turn, "completed", None);
+            // An MCP server's question, outside any turn, after it.
+            add(
+                &store,
+                "",
+                &format!("question-{turn}"),
+                json!({"type": "deskQuestion", "id": format!("question-{turn}"), "request": {}, "outcome": null}),
+            );
         }
         store.finish_search_index().await.expect("indexed");
 
@@ -126,8 +142,16 @@ mod tests {
             .collect();
         assert_eq!(turns, ["t1"]);
         let items = store.list_items("s").await.expect("items");
-        assert_eq!(items.len(), 2);
-        assert!(items.iter().all(|i| i.turn_id == "t1"));
+        let kept: Vec<(&str, &str)> = items
+            .iter()
+            .map(|i| {
+                (
+                    i.turn_id.as_str(),
+                    i.item["id"].as_str().unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(kept, [("t1", "u"), ("t1", "a"), ("", "question-t1")]);
         let session = store.session("s").await.expect("read").expect("session");
         assert_eq!(session.thread_id.as_deref(), Some("thread-2"));
         assert_eq!(session.status, codex_desk_protocol::SessionStatus::Idle);
