@@ -3,9 +3,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use codex_desk_core::engine::Engine;
 use codex_desk_protocol::{SessionEvent, SessionStatus};
 use codex_desk_test_support::{reply, ModelRequest, Reply};
-use codex_desk_tests::{is_method, is_status, TestEnv};
+use codex_desk_tests::{is_method, is_status, Events, TestEnv};
 
 fn slow_unless_quick() -> codex_desk_test_support::Script {
     Arc::new(|req: &ModelRequest| -> Reply {
@@ -35,14 +36,7 @@ async fn stop_ends_a_slow_turn_within_a_second() {
     let took = asked.elapsed();
     assert_eq!(turn["status"], "interrupted");
     assert!(took < Duration::from_secs(1), "interrupt took {took:?}");
-    events.until("idle", is_status(SessionStatus::Idle)).await;
-
-    engine
-        .send_prompt(&session.id, "quick one")
-        .await
-        .expect("next turn");
-    assert_eq!(events.turn_completed().await["status"], "completed");
-    engine.shutdown();
+    then_the_next_turn_runs_whole(&engine, &session.id, &mut events).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -63,9 +57,14 @@ async fn stop_pressed_as_the_turn_starts_stops_it() {
     sending.await.expect("the send task").expect("send");
     let turn = events.turn_completed().await;
     assert_eq!(turn["status"], "interrupted", "{turn}");
+    then_the_next_turn_runs_whole(&engine, &session.id, &mut events).await;
+}
+
+/// After a stopped turn: the session is idle, and the next prompt's turn completes.
+async fn then_the_next_turn_runs_whole(engine: &Engine, id: &str, events: &mut Events) {
     events.until("idle", is_status(SessionStatus::Idle)).await;
     engine
-        .send_prompt(&session.id, "quick one")
+        .send_prompt(id, "quick one")
         .await
         .expect("next turn");
     assert_eq!(events.turn_completed().await["status"], "completed");

@@ -340,10 +340,7 @@ impl Parked {
 impl Parked {
     /// The decision that sets codex's proposed rule `action` (`allow`, `deny`) for the host.
     fn host_rule(&self, action: &str) -> Option<Value> {
-        let rule = self
-            .host_rules
-            .iter()
-            .find(|r| r.get("action").and_then(Value::as_str) == Some(action))?;
+        let rule = rule_for(&self.host_rules, action)?;
         Some(json!({ "applyNetworkPolicyAmendment": { "network_policy_amendment": rule } }))
     }
 
@@ -508,65 +505,67 @@ fn host_rules(params: &Value, host: &str) -> Vec<Value> {
         .into_iter()
         .flatten();
     for rule in proposed {
-        let action = rule.get("action").and_then(Value::as_str);
+        let Some(action @ ("allow" | "deny")) = rule.get("action").and_then(Value::as_str) else {
+            continue;
+        };
         let for_host = rule
             .get("host")
             .and_then(Value::as_str)
             .is_some_and(|h| h.eq_ignore_ascii_case(host));
-        let known = matches!(action, Some("allow" | "deny"));
-        let seen = rules
-            .iter()
-            .any(|r| r.get("action").and_then(Value::as_str) == action);
-        if for_host && known && !seen {
+        if for_host && rule_for(&rules, action).is_none() {
             rules.push(rule.clone());
         }
     }
     rules
 }
 
+/// The rule among `rules` that does `action` (`allow`, `deny`).
+fn rule_for<'a>(rules: &'a [Value], action: &str) -> Option<&'a Value> {
+    rules
+        .iter()
+        .find(|r| r.get("action").and_then(Value::as_str) == Some(action))
+}
+
+/// The answers codex lists in `availableDecisions` that `choice_of` knows, in its order, each
+/// once (`None`: codex lists none, and its default applies).
+fn offered(
+    params: &Value,
+    choice_of: impl Fn(&Value) -> Option<ApprovalChoice>,
+) -> Option<Vec<ApprovalChoice>> {
+    let listed = params.get("availableDecisions").and_then(Value::as_array)?;
+    let mut choices = Vec::new();
+    for choice in listed.iter().filter_map(choice_of) {
+        if !choices.contains(&choice) {
+            choices.push(choice);
+        }
+    }
+    Some(choices)
+}
+
 /// The answers to a host codex's managed network asks about: once, for the session, from now
 /// on, or not (once, or from now on). Codex's "cancel" is left out: for a host it refuses the
 /// connection like Decline and does not end the turn (Stop does).
 fn network_choices(params: &Value, rules: &[Value]) -> Vec<ApprovalChoice> {
-    let has = |action: &str| {
-        rules
-            .iter()
-            .any(|r| r.get("action").and_then(Value::as_str) == Some(action))
-    };
-    let offered = params.get("availableDecisions").and_then(Value::as_array);
-    let mut choices = Vec::new();
-    match offered {
-        Some(offered) => {
-            for decision in offered {
-                let choice = match decision {
-                    Value::String(s) if s == "accept" => Some(ApprovalChoice::Approve),
-                    Value::String(s) if s == "acceptForSession" => {
-                        Some(ApprovalChoice::ApproveForSession)
-                    }
-                    Value::Object(o) => o
-                        .get("applyNetworkPolicyAmendment")
-                        .and_then(|a| a.pointer("/network_policy_amendment/action"))
-                        .and_then(Value::as_str)
-                        // Blocking comes after Decline, below, offered or not.
-                        .and_then(|action| match action {
-                            "allow" if has("allow") => Some(ApprovalChoice::AllowHost),
-                            _ => None,
-                        }),
-                    _ => None,
-                };
-                if let Some(choice) = choice.filter(|c| !choices.contains(c)) {
-                    choices.push(choice);
-                }
-            }
+    let has = |action: &str| rule_for(rules, action).is_some();
+    let listed = offered(params, |decision| match decision {
+        Value::String(s) if s == "accept" => Some(ApprovalChoice::Approve),
+        Value::String(s) if s == "acceptForSession" => Some(ApprovalChoice::ApproveForSession),
+        // Blocking comes after Decline, below, offered or not.
+        Value::Object(o) => o
+            .get("applyNetworkPolicyAmendment")
+            .and_then(|a| a.pointer("/network_policy_amendment/action"))
+            .filter(|action| action.as_str() == Some("allow") && has("allow"))
+            .map(|_| ApprovalChoice::AllowHost),
+        _ => None,
+    });
+    // Without a list, codex's own default.
+    let mut choices = listed.unwrap_or_else(|| {
+        let mut choices = vec![ApprovalChoice::Approve, ApprovalChoice::ApproveForSession];
+        if has("allow") {
+            choices.push(ApprovalChoice::AllowHost);
         }
-        // Codex's own default.
-        None => {
-            choices.extend([ApprovalChoice::Approve, ApprovalChoice::ApproveForSession]);
-            if has("allow") {
-                choices.push(ApprovalChoice::AllowHost);
-            }
-        }
-    }
+        choices
+    });
     // Refusing is always possible; blocking from now on where codex proposes it (its terminal
     // offers it too, though its list leaves it out).
     choices.push(ApprovalChoice::Decline);
@@ -577,37 +576,26 @@ fn network_choices(params: &Value, rules: &[Value]) -> Vec<ApprovalChoice> {
 }
 
 fn command_choices(params: &Value, has_prefix: bool) -> Vec<ApprovalChoice> {
-    let mut choices = Vec::new();
-    match params.get("availableDecisions").and_then(Value::as_array) {
-        Some(offered) => {
-            for decision in offered {
-                let choice = match decision {
-                    Value::String(s) if s == "accept" => Some(ApprovalChoice::Approve),
-                    Value::String(s) if s == "acceptForSession" => {
-                        Some(ApprovalChoice::ApproveForSession)
-                    }
-                    Value::String(s) if s == "decline" => Some(ApprovalChoice::Decline),
-                    Value::String(s) if s == "cancel" => Some(ApprovalChoice::CancelTurn),
-                    Value::Object(o) if o.contains_key("acceptWithExecpolicyAmendment") => {
-                        has_prefix.then_some(ApprovalChoice::AllowPrefix)
-                    }
-                    // A network rule, or an answer newer than this version: not offered.
-                    _ => None,
-                };
-                if let Some(choice) = choice.filter(|c| !choices.contains(c)) {
-                    choices.push(choice);
-                }
-            }
+    let listed = offered(params, |decision| match decision {
+        Value::String(s) if s == "accept" => Some(ApprovalChoice::Approve),
+        Value::String(s) if s == "acceptForSession" => Some(ApprovalChoice::ApproveForSession),
+        Value::String(s) if s == "decline" => Some(ApprovalChoice::Decline),
+        Value::String(s) if s == "cancel" => Some(ApprovalChoice::CancelTurn),
+        Value::Object(o) if o.contains_key("acceptWithExecpolicyAmendment") => {
+            has_prefix.then_some(ApprovalChoice::AllowPrefix)
         }
-        // Codex's own default: approve, the proposed rule when there is one, cancel.
-        None => {
-            choices.push(ApprovalChoice::Approve);
-            if has_prefix {
-                choices.push(ApprovalChoice::AllowPrefix);
-            }
-            choices.push(ApprovalChoice::CancelTurn);
+        // A network rule, or an answer newer than this version: not offered.
+        _ => None,
+    });
+    // Without a list, codex's own default: approve, the proposed rule when there is one, cancel.
+    let mut choices = listed.unwrap_or_else(|| {
+        let mut choices = vec![ApprovalChoice::Approve];
+        if has_prefix {
+            choices.push(ApprovalChoice::AllowPrefix);
         }
-    }
+        choices.push(ApprovalChoice::CancelTurn);
+        choices
+    });
     if !choices.contains(&ApprovalChoice::Decline) {
         let at = choices
             .iter()

@@ -113,10 +113,7 @@ impl Engine {
         for id in candidates {
             // Under the session's launch gate: a prompt that just found this codex has touched
             // it, and one that comes after finds it gone and starts a new one.
-            let gate = lock(&self.inner.launching)
-                .entry(id.clone())
-                .or_default()
-                .clone();
+            let gate = self.launch_gate(&id);
             let _guard = gate.lock().await;
             let released = {
                 let mut live = lock(&self.inner.live);

@@ -626,10 +626,7 @@ impl Engine {
     /// One send per session at a time: a second waits, then finds the turn running before
     /// anything of it is shown.
     fn send_gate(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
-        lock(&self.inner.sending)
-            .entry(id.to_string())
-            .or_default()
-            .clone()
+        gate(&self.inner.sending, id)
     }
 
     /// [`Engine::send_prompt`] for a caller holding the session's send gate.
@@ -1213,10 +1210,7 @@ impl Engine {
 
     /// Held while a codex starts or goes for session `id`: one at a time.
     fn launch_gate(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
-        lock(&self.inner.launching)
-            .entry(id.to_string())
-            .or_default()
-            .clone()
+        gate(&self.inner.launching, id)
     }
 
     fn forget_live(&self, id: &str, live: &Arc<LiveSession>) {
@@ -1228,6 +1222,14 @@ impl Engine {
             map.remove(id);
         }
     }
+}
+
+/// Session `id`'s gate among `gates` (made on first use).
+fn gate(
+    gates: &Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    id: &str,
+) -> Arc<tokio::sync::Mutex<()>> {
+    lock(gates).entry(id.to_string()).or_default().clone()
 }
 
 /// A sidebar title from the first prompt: its first line, at most 60 characters.

@@ -680,22 +680,22 @@ impl Store {
         });
     }
 
+    /// A turn started by a codex process not known (seeded sessions, tests).
     pub fn turn_started(&self, session_id: &str, turn_id: &str) {
-        self.write(Write::TurnStarted {
-            session_id: session_id.into(),
-            turn_id: turn_id.into(),
-            run: None,
-            at: now_ms(),
-        });
+        self.write_turn_started(session_id, turn_id, None);
     }
 
     /// A turn started by the codex process `run` (what codex holds in memory, like approvals
     /// for the session, holds within one run).
     pub fn turn_started_in_run(&self, session_id: &str, turn_id: &str, run: &str) {
+        self.write_turn_started(session_id, turn_id, Some(run));
+    }
+
+    fn write_turn_started(&self, session_id: &str, turn_id: &str, run: Option<&str>) {
         self.write(Write::TurnStarted {
             session_id: session_id.into(),
             turn_id: turn_id.into(),
-            run: Some(run.into()),
+            run: run.map(str::to_string),
             at: now_ms(),
         });
     }
