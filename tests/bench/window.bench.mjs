@@ -215,7 +215,7 @@ async function streamed(wd, title) {
          return r;
        });
      }
-     const frames = []; let last = performance.now();
+     const frames = []; const frameEnds = []; let last = performance.now();
      const ended = () => {
        const cards = document.querySelectorAll('[data-kind="agentMessage"]');
        const card = cards[cards.length - 1];
@@ -226,12 +226,12 @@ async function streamed(wd, title) {
      };
      const layouts = [];
      const tick = (t) => {
-       frames.push(t - last); last = t;
+       frames.push(t - last); frameEnds.push(t); last = t;
        const before = performance.now();
        const done = ended();
        layouts.push(performance.now() - before);
        if (done) requestAnimationFrame(() => requestAnimationFrame(() => {
-         window.__stream = { endAt: performance.timeOrigin + performance.now(), codexEnd: window.__codexEnd, frames, layouts, cb: window.__cb, origin: performance.timeOrigin, log: window.__deskPerf };
+         window.__stream = { endAt: performance.timeOrigin + performance.now(), codexEnd: window.__codexEnd, frames, frameEnds, layouts, cb: window.__cb, origin: performance.timeOrigin, log: window.__deskPerf };
          window.__deskPerf = undefined;
        }));
        else requestAnimationFrame(tick);
@@ -321,7 +321,7 @@ function cpuUsed(before, after, ms) {
 }
 
 /** What the page did while the answer streamed: batches in, publishes, React commits. */
-function timeline({ log, origin, endAt, layouts, cb }, lastDelta) {
+function timeline({ log, origin, endAt, layouts, cb, frames, frameEnds }, lastDelta) {
   console.log(`IPC callbacks: ${cb.length}, total ${cb.reduce((a, b) => a + b, 0).toFixed(0)} ms, worst ${Math.max(...cb).toFixed(1)} ms`);
   console.log(`layout forced in each frame: median ${median(layouts).toFixed(1)} ms, p95 ${percentile(layouts, 0.95).toFixed(1)} ms, worst ${Math.max(...layouts).toFixed(1)} ms`);
   const rel = (at) => (origin + at - lastDelta).toFixed(0);
@@ -335,6 +335,10 @@ function timeline({ log, origin, endAt, layouts, cb }, lastDelta) {
   console.log(`batches: ${batches.length}, first at ${rel(batches[0]?.at ?? 0)} ms, last at ${rel(batches.at(-1)?.at ?? 0)} ms after the mock's last delta`);
   console.log(`publishes: ${of("publish").length}; publish → commit: median ${median(renders)?.toFixed(1)} ms, p95 ${percentile(renders, 0.95)?.toFixed(1)} ms, worst ${Math.max(...renders).toFixed(1)} ms`);
   console.log(`end on screen at ${(endAt - lastDelta).toFixed(0)} ms after the mock's last delta`);
+  // The slow frames, and what the page did in each (a render of the streamed text, batches in).
+  const slow = frames.map((ms, i) => [ms, frameEnds[i]]).filter(([ms], i) => i > 0 && ms > 50);
+  const within = (what, [ms, end]) => log.filter((n) => n.what === what && n.at <= end && n.at > end - ms).length;
+  console.log(`frames over 50 ms: ${slow.length} of ${frames.length - 1}; ${slow.map((f) => `${f[0].toFixed(0)} ms (${within("commit", f)} renders, ${within("batch", f)} batches)`).join(", ")}`);
   if (process.env.BENCH_TIMELINE) fs.writeFileSync(process.env.BENCH_TIMELINE, JSON.stringify({ log, origin, endAt, lastDelta }));
 }
 
