@@ -40,6 +40,7 @@ describe("Composer", () => {
       },
       sendMessage: async (s: string, text: string, images: string[]) => void calls.push(["sendWithImages", s, text, ...images]),
       discardAttachment: async (s: string, path: string) => void calls.push(["discard", s, path]),
+      interrupt: async (s: string) => void calls.push(["interrupt", s]),
       steer: async (s: string, text: string) => {
         if (steerFails) throw { code: "nothingToSteer", message: "No turn is running.", detail: null };
         calls.push(["steer", s, text]);
@@ -77,6 +78,27 @@ describe("Composer", () => {
   }
 
   const button = (host: HTMLElement, label: string) => host.querySelector<HTMLButtonElement>(`button[aria-label="${label}"]`);
+
+  it("Esc stops the turn from anywhere but a field, a list or an open menu, where it is theirs", async () => {
+    const { calls, host, box } = await render(true);
+    const outside = document.createElement("div");
+    outside.innerHTML = `<input aria-label="Session name"><textarea aria-label="Answer"></textarea><select aria-label="Model"><option>a</option></select>
+      <details class="menu" open><summary>Export</summary><button type="button">As JSON</button></details><button type="button" id="card">Approve</button>`;
+    document.body.append(outside);
+    try {
+      for (const field of outside.querySelectorAll<HTMLElement>("input, textarea, select, details button")) {
+        await press(field as HTMLTextAreaElement, { key: "Escape" });
+      }
+      expect(calls).toEqual([]);
+      await press(outside.querySelector("#card") as HTMLTextAreaElement, { key: "Escape" });
+      expect(calls).toEqual([["interrupt", "s1"]]);
+      await press(box, { key: "Escape" });
+      expect(calls).toEqual([["interrupt", "s1"], ["interrupt", "s1"]]);
+      expect(host.contains(box)).toBe(true);
+    } finally {
+      outside.remove();
+    }
+  });
 
   it("while a turn runs, Enter queues and Ctrl+Enter steers", async () => {
     const { calls, host, box } = await render(true);

@@ -36,6 +36,14 @@ const STEER_KEYS = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(na
  * text to the running turn. Typing `/` offers the user's custom prompts; Tab or Enter picks the
  * highlighted one.
  */
+/** Where Esc belongs to what has the focus, not to Stop: fields, lists and open menus. */
+const ESC_IS_LOCAL = "input, textarea, select, [contenteditable]:not([contenteditable='false']), details[open], [role='menu'], [role='dialog'], [role='listbox']";
+
+/** Whether Esc pressed with the focus on `target` is the user's Stop. */
+export function escapeStops(target: EventTarget | null): boolean {
+  return !(target instanceof Element && target.closest(ESC_IS_LOCAL));
+}
+
 export function Composer({ sessionId, running, queued, queueHeld }: Props) {
   const controller = useController();
   const { prompts, offers } = useAppView();
@@ -142,11 +150,12 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
     if (running) void controller.interrupt(sessionId);
   };
 
-  // Esc stops the running turn wherever the focus is.
+  // Esc stops the running turn wherever the focus is, but where the user types or picks
+  // something else (a rename, an answer, a form, a menu) Esc is theirs: it cancels that.
   useEffect(() => {
     if (!running) return;
     const onKey = (event: globalThis.KeyboardEvent) => {
-      if (event.key === "Escape" && !event.defaultPrevented) {
+      if (event.key === "Escape" && !event.defaultPrevented && escapeStops(event.target)) {
         event.preventDefault();
         void controller.interrupt(sessionId);
       }

@@ -71,6 +71,7 @@ function SessionHeader({ session, dot, running }: { session: SessionInfo; dot: R
               onKeyDown={(e) => {
                 if (e.key === "Enter") void rename();
                 if (e.key === "Escape") {
+                  e.preventDefault();
                   setNaming(null);
                   setError(null);
                 }
@@ -165,7 +166,10 @@ function ExportMenu({ sessionId }: { sessionId: string }) {
     <details
       className="menu"
       onKeyDown={(e) => {
-        if (e.key === "Escape") close(e.currentTarget);
+        if (e.key === "Escape") {
+          e.preventDefault();
+          close(e.currentTarget);
+        }
       }}
     >
       <summary>Export</summary>
