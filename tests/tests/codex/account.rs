@@ -8,7 +8,9 @@ use codex_desk_protocol::{AccountAuth, ErrorCode, LoginProgress, SessionEvent, S
 use codex_desk_test_support::{reply, ModelRequest, Reply, ACCOUNT_ID, EMAIL};
 use codex_desk_tests::keychain::require_private_keychain;
 use codex_desk_tests::scan::assert_secrets_nowhere;
-use codex_desk_tests::{is_status, scripted_browser, sign_in_port, AccountEvents, Events, TestEnv};
+use codex_desk_tests::{
+    is_method, is_status, scripted_browser, sign_in_port, AccountEvents, Events, TestEnv,
+};
 
 /// Answers with text; "show env" makes codex run `env`.
 fn hello() -> codex_desk_test_support::Script {
@@ -195,6 +197,25 @@ async fn a_session_without_credentials_says_to_sign_in() {
     events
         .until("failed", is_status(SessionStatus::Failed))
         .await;
+    events
+        .until("the refused turn's end", is_method("turn/completed"))
+        .await;
+
+    // Signing in then serves the session already open: its next message goes through.
+    env.mock.issuer().accept_api_key("sk-now-signed-in");
+    engine
+        .account()
+        .save_api_key(Secret::new("sk-now-signed-in"), true)
+        .await
+        .expect("key");
+    engine
+        .send_prompt(&session.id, "hello again")
+        .await
+        .expect("send");
+    let turn = events.turn_completed().await;
+    assert_eq!(turn["status"], "completed", "{turn:#}");
+    let last = env.mock.requests().pop().expect("a model request");
+    assert_eq!(last.bearer.as_deref(), Some("sk-now-signed-in"));
     engine.shutdown();
 }
 

@@ -179,12 +179,7 @@ impl Account {
         }
         match outcome {
             (true, _) => {
-                self.credentials_changed();
-                self.update(|s| {
-                    s.login = None;
-                    s.error = None;
-                });
-                if let Err(e) = self.confirm().await {
+                if let Err(e) = self.signed_in().await {
                     tracing::warn!(error = %e, "signed in, but codex could not say who");
                     self.fail(&e);
                 }

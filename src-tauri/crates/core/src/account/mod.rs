@@ -250,6 +250,15 @@ impl Account {
 
     /// Asks codex who is signed in, and shows it.
     pub async fn confirm(&self) -> Result<AccountState> {
+        let auth = self.read_account().await?;
+        Ok(self.update(|s| {
+            s.auth = auth;
+            s.confirmed = true;
+        }))
+    }
+
+    /// Who codex says is signed in.
+    async fn read_account(&self) -> Result<AccountAuth> {
         let host = self.host().await?;
         let read = host.client().request("account/read", json!({})).await?;
         let read =
@@ -259,7 +268,7 @@ impl Account {
                         .into(),
                 )
             })?;
-        let auth = match read.account {
+        Ok(match read.account {
             Some(wire::Account::ChatGpt { email, plan_type }) => AccountAuth::ChatGpt {
                 email,
                 plan: plan_type,
@@ -268,11 +277,24 @@ impl Account {
             Some(wire::Account::AmazonBedrock {} | wire::Account::Gcp {}) | None => {
                 AccountAuth::SignedOut
             }
-        };
-        Ok(self.update(|s| {
-            s.auth = auth;
-            s.confirmed = true;
-        }))
+        })
+    }
+
+    /// After a sign-in or a new key: codex says who is signed in first, then the account and the
+    /// change of credentials are shown at once, so the sessions handed them see the new account
+    /// (handed the change before, a session open while signed out stayed signed out).
+    async fn signed_in(&self) -> Result<AccountState> {
+        let auth = self.read_account().await;
+        self.credentials_changed();
+        let state = self.update(|s| {
+            if let Ok(auth) = &auth {
+                s.auth = auth.clone();
+                s.confirmed = true;
+            }
+            s.login = None;
+            s.error = None;
+        });
+        auth.map(|_| state)
     }
 
     /// The credentials a session's codex should get now; `None` when signed out.
@@ -425,12 +447,7 @@ impl Account {
                     json!({ "type": "apiKey", "apiKey": key.expose() }),
                 )
                 .await?;
-            self.credentials_changed();
-            self.update(|s| {
-                s.login = None;
-                s.error = None;
-            });
-            self.confirm().await
+            self.signed_in().await
         }
         .await;
         result.inspect_err(|e| self.fail(e))
