@@ -554,6 +554,31 @@ async fn a_closed_tab_can_be_reopened_and_a_sign_in_cancelled() {
         .until(&engine, "signed in", signed_in_as_chatgpt)
         .await;
     assert!(state.error.is_none(), "{state:?}");
+
+    // Signing out while another sign-in waits on the browser ends that one too: the page
+    // finished later does not sign the app in again.
+    let state = engine
+        .account()
+        .sign_in_chatgpt(&nowhere)
+        .await
+        .expect("start while signed in");
+    let Some(LoginProgress::Browser { auth_url, .. }) = state.login else {
+        panic!("{state:?}");
+    };
+    let state = engine.account().sign_out().await.expect("sign out");
+    assert_eq!(state.auth, AccountAuth::SignedOut);
+    let (open, mut browser) = scripted_browser();
+    open(&auth_url).expect("open");
+    let page = browser.recv().await.expect("the page's end");
+    assert!(
+        page.as_ref().map_or(true, |p| p.status != 200),
+        "the sign-in page still finished: {:?}",
+        page.map(|p| p.status)
+    );
+    let state = engine.account().confirm().await.expect("confirm");
+    assert_eq!(state.auth, AccountAuth::SignedOut, "{state:?}");
+    assert!(state.login.is_none() && state.error.is_none(), "{state:?}");
+
     // A browser that cannot be opened leaves the link to copy.
     let failing = |_: &str| -> Result<(), String> { Err("no browser installed".into()) };
     let state = engine

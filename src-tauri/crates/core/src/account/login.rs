@@ -92,15 +92,21 @@ impl Account {
 
     /// Stops the sign-in in progress.
     pub async fn cancel_sign_in(&self) -> Result<AccountState> {
+        self.end_pending_sign_in().await?;
+        Ok(self.update(|s| {
+            s.login = None;
+            s.error = None;
+        }))
+    }
+
+    /// Ends a sign-in still waiting on the browser; its waiting task then ends quietly.
+    pub(super) async fn end_pending_sign_in(&self) -> Result<()> {
         let login_id = lock(&self.inner.login_id).take();
         if let Some(login_id) = login_id {
             let host = self.host().await?;
             cancel(&host, &login_id).await;
         }
-        Ok(self.update(|s| {
-            s.login = None;
-            s.error = None;
-        }))
+        Ok(())
     }
 
     async fn start_login(&self, params: Value) -> Result<wire::LoginStarted> {

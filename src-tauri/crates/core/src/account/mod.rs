@@ -457,6 +457,10 @@ impl Account {
     /// process tries again if the first could not); whatever is left in the keychain item, the
     /// app deletes. Sessions lose their credentials (the engine sees to it).
     pub async fn sign_out(&self) -> Result<AccountState> {
+        // A sign-in still waiting on the browser ends first, quietly (not as a failure after).
+        if let Err(e) = self.end_pending_sign_in().await {
+            tracing::warn!(error = %e, "could not end the sign-in waiting on the browser");
+        }
         let mut logged_out = self.logout().await;
         if let Err(e) = &logged_out {
             tracing::warn!(error = %e, "codex could not sign out; trying with a fresh account process");
