@@ -125,7 +125,15 @@ impl Drop for DataDirLock {
 /// while holding the [`DataDirLock`], and only when the previous run was unclean, so nothing of
 /// a live instance or of a clean past is touched. Returns how many.
 pub fn reap_leftovers(data_dir: &Path) -> usize {
-    platform::reap(&data_dir.join("sessions"), &data_dir.join("account"))
+    platform::reap(&[&data_dir.join("sessions"), &data_dir.join("account")])
+}
+
+/// Stops what the agent left running under `folder` (a session's folder, or the data folder
+/// at quit) once its codex is gone: commands it put in the background (`nohup`, `&`, a dev
+/// server), which left codex's process group and outlive it. They carry the session's
+/// `TMPDIR`. SIGTERM, then SIGKILL after [`REAP_GRACE`]. Returns how many.
+pub fn reap_under(folder: &Path) -> usize {
+    platform::reap(&[folder])
 }
 
 /// How long a leftover gets to end after SIGTERM.
@@ -139,14 +147,14 @@ mod platform {
     use nix::sys::signal::{kill, Signal};
     use nix::unistd::Pid;
 
-    pub fn reap(sessions: &Path, account: &Path) -> usize {
+    pub fn reap(roots: &[&Path]) -> usize {
         let me = std::process::id();
         let leftovers: Vec<Pid> = processes()
             .filter(|pid| *pid != me)
             .filter(|pid| {
                 // Only processes of this user are readable; others are not ours to reap anyway.
                 std::fs::read(format!("/proc/{pid}/environ"))
-                    .is_ok_and(|environ| belongs(&environ, sessions, account))
+                    .is_ok_and(|environ| belongs(&environ, roots))
             })
             .filter_map(|pid| i32::try_from(pid).ok().map(Pid::from_raw))
             .collect();
@@ -162,10 +170,7 @@ mod platform {
             let _ = kill(*pid, Signal::SIGKILL);
         }
         for pid in &asked {
-            tracing::warn!(
-                pid = pid.as_raw(),
-                "stopped a process a previous run left behind"
-            );
+            tracing::warn!(pid = pid.as_raw(), "stopped a process left behind");
         }
         asked.len()
     }
@@ -189,7 +194,7 @@ mod platform {
             .unwrap_or(false)
     }
 
-    fn belongs(environ: &[u8], sessions: &Path, account: &Path) -> bool {
+    fn belongs(environ: &[u8], roots: &[&Path]) -> bool {
         environ.split(|b| *b == 0).any(|var| {
             let Ok(var) = std::str::from_utf8(var) else {
                 return false;
@@ -197,9 +202,7 @@ mod platform {
             let value = var
                 .strip_prefix("CODEX_HOME=")
                 .or_else(|| var.strip_prefix("TMPDIR="));
-            value.is_some_and(|v| {
-                Path::new(v).starts_with(sessions) || Path::new(v).starts_with(account)
-            })
+            value.is_some_and(|v| roots.iter().any(|root| Path::new(v).starts_with(root)))
         })
     }
 }
@@ -208,7 +211,7 @@ mod platform {
 mod platform {
     /// Windows: codex runs in a Job Object that dies with the app. macOS: codex ends when its
     /// stdin closes with the app (its sandboxed commands with it); there is no /proc to search.
-    pub fn reap(_sessions: &std::path::Path, _account: &std::path::Path) -> usize {
+    pub fn reap(_roots: &[&std::path::Path]) -> usize {
         0
     }
 }

@@ -5,9 +5,12 @@ use codex_desk_protocol::SessionInfo;
 use super::{lock, Engine, LAST_SESSION_KEY};
 use crate::error::{CoreError, Result};
 use crate::export::blocking;
+use crate::instance;
 
 /// The longest name a session takes.
 const LONGEST_TITLE: usize = 200;
+/// How long a deleted session's codex gets to be gone before its folder is removed.
+const CODEX_EXIT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl Engine {
     /// Gives a session a name of the user's (it is no longer named after its first prompt).
@@ -43,6 +46,8 @@ impl Engine {
             }
             lock(&self.inner.live).remove(id);
             self.close_live(id, &live).await;
+            // Gone before its folder is: a codex still ending may hold files in it.
+            let _ = live.control().exited(CODEX_EXIT_WAIT).await;
         }
         let variables = self.options_of(id).await.map(|o| o.env).unwrap_or_default();
         lock(&self.inner.relays).remove(id);
@@ -57,7 +62,13 @@ impl Engine {
             self.inner.store.set_setting(LAST_SESSION_KEY, "");
         }
         let root = self.folder(id).root().to_path_buf();
-        blocking(move || match std::fs::remove_dir_all(&root) {
+        blocking(move || {
+            // What the agent left running in the background goes with the session.
+            let reaped = instance::reap_under(&root);
+            if reaped > 0 {
+                tracing::info!(reaped, "stopped what the agent left running");
+            }
+            match std::fs::remove_dir_all(&root) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(CoreError::io(
@@ -67,6 +78,7 @@ impl Engine {
                 ),
                 e,
             )),
+            }
         })
         .await?;
         tracing::info!(session = %id, "session deleted");
