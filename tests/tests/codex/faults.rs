@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use codex_desk_protocol::{ApprovalMode, SandboxMode, SessionOptions};
+use codex_desk_protocol::{ApprovalMode, SandboxMode, SessionEvent, SessionOptions, SessionStatus};
 use codex_desk_test_support::{reply, ModelRequest, Reply};
 use codex_desk_tests::{is_method, TestEnv};
 
@@ -686,4 +686,59 @@ async fn what_the_agent_left_running_goes_with_its_session_and_with_the_app() {
         .shutdown_gracefully(std::time::Duration::from_secs(5))
         .await;
     assert!(!sleeping(quit), "quitting stopped the other's");
+}
+
+/// A codex that hangs (here: stopped with SIGSTOP) does not answer Stop; it is stopped itself,
+/// the session says why, and the next message starts codex again and continues the thread.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_codex_that_does_not_answer_stop_is_stopped_itself() {
+    let env = TestEnv::new(Arc::new(|req: &ModelRequest| -> Reply {
+        if req.last_user_text().contains("slow") {
+            reply::slow_text("tick ", 200, std::time::Duration::from_millis(100))
+        } else {
+            reply::text(&["Back again."])
+        }
+    }))
+    .await;
+    let (engine, session, mut events) = env.start_session().await;
+    engine.send_prompt(&session.id, "slow").await.expect("send");
+    events
+        .until("the answer streams", is_method("item/agentMessage/delta"))
+        .await;
+    let pid = engine.codex_pid(&session.id).expect("codex runs");
+    assert!(std::process::Command::new("kill")
+        .args(["-STOP", &pid.to_string()])
+        .status()
+        .expect("kill -STOP")
+        .success());
+    engine
+        .interrupt(&session.id)
+        .await
+        .expect("Stop ends it all the same");
+    let status = events
+        .until("the session says why", |e| {
+            matches!(
+                e,
+                SessionEvent::Status {
+                    status: SessionStatus::Crashed,
+                    ..
+                }
+            )
+        })
+        .await;
+    let SessionEvent::Status { message, .. } = status else {
+        unreachable!()
+    };
+    let message = message.unwrap_or_default();
+    assert!(message.contains("did not answer Stop"), "{message}");
+    assert!(
+        !std::path::Path::new(&format!("/proc/{pid}/cmdline")).exists()
+            || std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| c.is_empty()),
+        "the hung codex is gone"
+    );
+    events
+        .completes(&engine, &session.id, "are you there")
+        .await;
+    engine.shutdown();
 }

@@ -86,9 +86,18 @@ impl CodexClient {
         )
     }
 
-    /// Why codex's connection ended, if codex broke it.
+    /// Why codex's connection ended, if codex broke it (or why it was stopped).
     pub fn fault(&self) -> Option<String> {
         self.fault.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Records why codex is being stopped (the first reason stays): its exit then reads as
+    /// that, not as a crash.
+    pub fn mark_fault(&self, why: String) {
+        self.fault
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_or_insert(why);
     }
 
     pub async fn request(&self, method: &str, params: Value) -> Result<Value> {

@@ -21,6 +21,8 @@ use codex_desk_protocol::SessionOptions;
 
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(20);
 const THREAD_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long codex gets to answer Stop before it is stopped itself.
+const STOP_WAIT: Duration = Duration::from_secs(5);
 
 pub struct Launch<'a> {
     pub binary: &'a Path,
@@ -446,14 +448,27 @@ impl LiveSession {
 
     /// Asks codex to stop turn `turn_id` (it has begun).
     pub async fn interrupt_turn(&self, turn_id: &str) -> Result<()> {
-        self.client
+        let asked = self
+            .client
             .request_with_timeout(
                 "turn/interrupt",
                 json!({ "threadId": self.thread_id, "turnId": turn_id }),
-                Duration::from_secs(5),
+                STOP_WAIT,
             )
-            .await?;
-        Ok(())
+            .await;
+        match asked {
+            Ok(_) => Ok(()),
+            // Codex does not answer Stop (hung): it is stopped itself, with what it started.
+            // Its end is recorded with this reason, and the next message starts it again.
+            Err(CoreError::Timeout { secs, .. }) => {
+                tracing::warn!(thread = %self.thread_id, "codex did not answer Stop; stopping codex");
+                self.client
+                    .mark_fault(format!("it did not answer Stop within {secs} seconds"));
+                self.control.kill();
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
     }
 
     pub fn turn_finished(&self) {
