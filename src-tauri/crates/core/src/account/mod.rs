@@ -326,13 +326,10 @@ impl Account {
         // not have been able to read the keychain when it started (locked then), so look.
         if !refresh {
             let home = self.inner.config.codex_home.clone();
-            let stored =
-                tokio::task::spawn_blocking(move || keychain::has_codex_credentials(&home))
-                    .await
-                    .map_err(|e| {
-                        CoreError::io("The keychain task failed", std::io::Error::other(e))
-                    })?
-                    .map_err(CoreError::Keychain)?;
+            let stored = keychain_call(KEYCHAIN_WAIT, move || {
+                keychain::has_codex_credentials(&home)
+            })
+            .await?;
             if stored {
                 self.restart_host().await;
                 if let Some(credentials) = self.ask_credentials(false).await? {
@@ -468,10 +465,10 @@ impl Account {
             logged_out = self.logout().await;
         }
         let home = self.inner.config.codex_home.clone();
-        let removed =
-            tokio::task::spawn_blocking(move || keychain::delete_codex_credentials(&home))
-                .await
-                .map_err(|e| CoreError::io("The keychain task failed", std::io::Error::other(e)))?;
+        let removed = keychain_call(KEYCHAIN_WAIT, move || {
+            keychain::delete_codex_credentials(&home)
+        })
+        .await;
         self.credentials_changed();
         match (logged_out, removed) {
             (Err(e), Err(_)) => {
@@ -510,8 +507,54 @@ impl Account {
 
 /// The keychain works now, or a clear error saying what to do.
 async fn keychain_ready() -> Result<()> {
-    tokio::task::spawn_blocking(keychain::check)
+    keychain_call(KEYCHAIN_WAIT, keychain::check).await
+}
+
+/// How long the keychain gets to answer (it may be showing the user an unlock prompt).
+const KEYCHAIN_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Runs `call` on the keychain off the async workers, at most `wait`: a keychain waiting on an
+/// unlock prompt nobody sees (behind a window, or none can be shown) says so instead of
+/// leaving the sign-in waiting forever.
+async fn keychain_call<T: Send + 'static>(
+    wait: std::time::Duration,
+    call: impl FnOnce() -> std::result::Result<T, KeychainError> + Send + 'static,
+) -> Result<T> {
+    match tokio::time::timeout(wait, tokio::task::spawn_blocking(call)).await {
+        Ok(joined) => joined
+            .map_err(|e| CoreError::io("The keychain task failed", std::io::Error::other(e)))?
+            .map_err(CoreError::Keychain),
+        Err(_) => Err(CoreError::Keychain(KeychainError::Locked {
+            reason: format!(
+                "it did not answer within {} seconds; a window asking to unlock it may be waiting, perhaps behind another",
+                wait.as_secs()
+            ),
+        })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_keychain_that_does_not_answer_says_so_instead_of_waiting_forever() {
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let err = keychain_call(std::time::Duration::from_millis(50), move || {
+            // An unlock prompt nobody answers (until the test ends).
+            let _ = held.recv();
+            Ok(())
+        })
         .await
-        .map_err(|e| CoreError::io("The keychain task failed", std::io::Error::other(e)))?
-        .map_err(CoreError::Keychain)
+        .expect_err("no answer");
+        assert!(
+            matches!(&err, CoreError::Keychain(KeychainError::Locked { reason }) if reason.contains("did not answer")),
+            "{err}"
+        );
+        assert!(err.to_string().contains("Unlock it"), "{err}");
+        drop(release);
+        assert!(keychain_call(std::time::Duration::from_secs(5), || Ok(7))
+            .await
+            .is_ok_and(|n| n == 7));
+    }
 }
