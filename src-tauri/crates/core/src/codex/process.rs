@@ -264,10 +264,17 @@ fn describe(status: std::process::ExitStatus) -> String {
 /// The most a session's codex stderr log grows before it is rotated (one older file is kept).
 const STDERR_LOG_MAX: u64 = 4 * 1024 * 1024;
 
+/// The longest stderr line kept whole; the rest of a longer one is dropped (it is still read).
+const STDERR_LINE_MAX: usize = 16 * 1024;
+
 async fn pump_stderr(stderr: ChildStderr, log_file: PathBuf, tail: Arc<Mutex<VecDeque<String>>>) {
     let mut log = StderrLog::open(log_file);
-    let mut lines = BufReader::new(stderr).lines();
-    while let Ok(Some(line)) = lines.next_line().await {
+    let mut reader = BufReader::new(stderr);
+    // Read to the end whatever comes (bytes that are not UTF-8, a line without end): codex
+    // never blocks on a full pipe, and its log and last words stay.
+    while let Some(line) = next_stderr_line(&mut reader).await {
+        // Codex's own logs may carry a token at a verbose log level: blanked like the app's.
+        let line = crate::secrets::scrub(&line);
         tracing::debug!(target: "codex_stderr", "{line}");
         log.write(&line).await;
         let mut tail = tail.lock().unwrap_or_else(|p| p.into_inner());
@@ -276,6 +283,37 @@ async fn pump_stderr(stderr: ChildStderr, log_file: PathBuf, tail: Arc<Mutex<Vec
         }
         tail.push_back(line);
     }
+}
+
+/// The next line of `reader` (without its end), decoded leniently and cut at
+/// [`STDERR_LINE_MAX`]; `None` at the end of the stream or when it cannot be read.
+async fn next_stderr_line<R: tokio::io::AsyncBufRead + Unpin>(reader: &mut R) -> Option<String> {
+    let mut line: Vec<u8> = Vec::new();
+    let mut any = false;
+    loop {
+        let chunk = match reader.fill_buf().await {
+            Ok(chunk) if !chunk.is_empty() => chunk,
+            _ => break,
+        };
+        any = true;
+        let (taken, ended) = match chunk.iter().position(|b| *b == b'\n') {
+            Some(at) => (at + 1, true),
+            None => (chunk.len(), false),
+        };
+        let room = STDERR_LINE_MAX.saturating_sub(line.len());
+        line.extend_from_slice(&chunk[..taken.min(room)]);
+        reader.consume(taken);
+        if ended {
+            break;
+        }
+    }
+    if !any {
+        return None;
+    }
+    while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        line.pop();
+    }
+    Some(String::from_utf8_lossy(&line).into_owned())
 }
 
 /// The session's `codex-stderr.log`: owner-only, rotated to `.1` past [`STDERR_LOG_MAX`].
@@ -318,7 +356,34 @@ impl StderrLog {
 
 #[cfg(test)]
 mod tests {
-    use super::{meaningful, StderrLog, STDERR_LOG_MAX};
+    use super::{meaningful, next_stderr_line, StderrLog, STDERR_LINE_MAX, STDERR_LOG_MAX};
+
+    #[tokio::test]
+    async fn stderr_is_read_to_its_end_whatever_its_bytes_and_lengths() {
+        let mut bytes = b"first\r\nnot utf-8: \xff\xfe ok\n".to_vec();
+        bytes.extend(std::iter::repeat_n(b'y', STDERR_LINE_MAX * 3));
+        bytes.extend_from_slice(b"\nlast without end");
+        // A small buffer, so lines span reads.
+        let mut reader = tokio::io::BufReader::with_capacity(64, bytes.as_slice());
+        let mut lines = Vec::new();
+        while let Some(line) = next_stderr_line(&mut reader).await {
+            lines.push(line);
+        }
+        assert_eq!(
+            lines.len(),
+            4,
+            "{:?}",
+            lines.iter().map(|l| l.len()).collect::<Vec<_>>()
+        );
+        assert_eq!(lines[0], "first");
+        assert_eq!(lines[1], "not utf-8: \u{fffd}\u{fffd} ok");
+        assert_eq!(
+            lines[2],
+            "y".repeat(STDERR_LINE_MAX),
+            "a long line is cut, not kept whole"
+        );
+        assert_eq!(lines[3], "last without end");
+    }
 
     #[tokio::test]
     async fn the_stderr_log_is_capped_and_keeps_one_older_file() {
