@@ -279,3 +279,84 @@ async fn a_message_longer_than_codex_takes_is_refused_before_anything_is_sent() 
     assert_eq!(transcript.items.len(), 2);
     assert_eq!(transcript.session.status, SessionStatus::Idle);
 }
+
+/// The agent's plan (codex's `update_plan`) reaches the window as it changes and is kept as it
+/// last stood, in its place in the transcript, across a reopen and in the Markdown export.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_agents_plan_is_kept_as_it_last_stood() {
+    let env = TestEnv::new(Arc::new(|req: &ModelRequest| -> Reply {
+        let plan = |first: &str, second: &str| {
+            serde_json::json!({"explanation": "Two steps.", "plan": [
+                {"step": "Read the parser", "status": first},
+                {"step": "Fix the bug", "status": second}]})
+        };
+        let body = req.body.to_string();
+        if body.contains("call_plan_2") {
+            reply::text(&["Both done."])
+        } else if body.contains("call_plan_1") {
+            reply::tool_call(
+                "call_plan_2",
+                "update_plan",
+                &plan("completed", "completed"),
+            )
+        } else {
+            reply::tool_call(
+                "call_plan_1",
+                "update_plan",
+                &plan("completed", "in_progress"),
+            )
+        }
+    }))
+    .await;
+    let (engine, session, mut events) = env.start_session().await;
+    events
+        .completes(&engine, &session.id, "fix the parser")
+        .await;
+    let updates = events.notifications("turn/plan/updated");
+    let outputs: Vec<_> = env
+        .mock
+        .requests()
+        .iter()
+        .filter_map(|r| r.tool_output())
+        .collect();
+    assert_eq!(updates.len(), 2, "{outputs:#?}");
+    assert_eq!(updates[0]["plan"][1]["status"], "inProgress");
+
+    let stored = engine.open_session(&session.id).await.expect("open").items;
+    let plans: Vec<_> = stored
+        .iter()
+        .filter(|i| i.item["type"] == "deskPlan")
+        .collect();
+    assert_eq!(plans.len(), 1, "one plan per turn, replaced as it changes");
+    let plan = &plans[0];
+    assert_eq!(plan.item["explanation"], "Two steps.");
+    assert_eq!(plan.item["plan"][1]["step"], "Fix the bug");
+    assert_eq!(
+        plan.item["plan"][1]["status"], "completed",
+        "as it last stood"
+    );
+    let answer = stored
+        .iter()
+        .find(|i| i.item["type"] == "agentMessage")
+        .expect("the answer");
+    assert!(
+        plan.seq < answer.seq,
+        "where it was made, before the answer"
+    );
+
+    let file = env.root.path().join("plan.md");
+    engine
+        .export_session(
+            &session.id,
+            codex_desk_protocol::SessionFormat::Markdown,
+            &file,
+        )
+        .await
+        .expect("export");
+    let markdown = std::fs::read_to_string(&file).expect("markdown");
+    assert!(
+        markdown.contains("- [x] Read the parser\n- [x] Fix the bug"),
+        "{markdown}"
+    );
+    engine.shutdown();
+}

@@ -405,6 +405,7 @@ fn what_the_core_reads_from_codex_fits_the_pinned_codex_schema() {
     codex.notification::<wire::TurnStarted>(method::TURN_STARTED, &mut out);
     codex.notification::<wire::TurnCompleted>(method::TURN_COMPLETED, &mut out);
     codex.notification::<wire::TokenUsageUpdated>(method::TOKEN_USAGE_UPDATED, &mut out);
+    codex.notification::<wire::TurnPlanUpdated>(method::TURN_PLAN_UPDATED, &mut out);
     codex.notification::<wire::ErrorEvent>(method::ERROR, &mut out);
     codex.notification::<wire::Delta>(method::AGENT_MESSAGE_DELTA, &mut out);
     codex.notification::<wire::Delta>(method::COMMAND_OUTPUT_DELTA, &mut out);

@@ -18,6 +18,7 @@ pub mod method {
     pub const TURN_STARTED: &str = "turn/started";
     pub const TURN_COMPLETED: &str = "turn/completed";
     pub const TOKEN_USAGE_UPDATED: &str = "thread/tokenUsage/updated";
+    pub const TURN_PLAN_UPDATED: &str = "turn/plan/updated";
     pub const ERROR: &str = "error";
     pub const SERVER_REQUEST_RESOLVED: &str = "serverRequest/resolved";
     pub const AGENT_MESSAGE_DELTA: &str = "item/agentMessage/delta";
@@ -91,6 +92,32 @@ pub struct ItemHead {
 }
 
 /// `thread/tokenUsage/updated`: the thread's tokens so far, after a request of `turn_id`.
+/// The agent's plan for a turn, whole, each time it changes (`turn/plan/updated`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wire-schema", derive(JsonSchema))]
+pub struct TurnPlanUpdated {
+    pub turn_id: String,
+    pub explanation: Option<String>,
+    pub plan: Vec<PlanStep>,
+}
+
+#[derive(Debug, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "wire-schema", derive(JsonSchema))]
+pub struct PlanStep {
+    pub step: String,
+    pub status: PlanStepStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "wire-schema", derive(JsonSchema))]
+pub enum PlanStepStatus {
+    Pending,
+    InProgress,
+    Completed,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wire-schema", derive(JsonSchema))]

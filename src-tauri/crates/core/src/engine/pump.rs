@@ -216,6 +216,11 @@ async fn on_notification(
                 json: params["item"].to_string(),
             });
         }
+        wire::method::TURN_PLAN_UPDATED => {
+            if let Some(plan) = wire::read::<wire::TurnPlanUpdated>("a turn/plan/updated", params) {
+                store.plan_updated(id, &plan);
+            }
+        }
         wire::method::TURN_STARTED => {
             let Some(started) = wire::read::<wire::TurnStarted>("a turn/started", params) else {
                 return Ok(());

@@ -205,6 +205,7 @@ fn body_of(kind: &str, v: &Value) -> String {
             out
         }
         crate::store::questions::KIND => question(v),
+        crate::store::plans::KIND => plan(v),
         other => format!(
             "**{}**\n\n{}",
             one_line(other),
@@ -257,6 +258,30 @@ fn question(v: &Value) -> String {
         why => format!(" Why: {}", one_line(why)),
     };
     format!("*Codex asked {what}; {ended}.*{reason}\n")
+}
+
+/// The agent's plan as a checklist, as it last stood.
+fn plan(v: &Value) -> String {
+    let mut out = String::from("**Plan**\n\n");
+    if let Some(why) = v.get("explanation").and_then(Value::as_str) {
+        if !why.trim().is_empty() {
+            out.push_str(&format!("{}\n\n", one_line(why)));
+        }
+    }
+    for step in v
+        .get("plan")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let text = one_line(step.get("step").and_then(Value::as_str).unwrap_or_default());
+        out.push_str(&match step.get("status").and_then(Value::as_str) {
+            Some("completed") => format!("- [x] {text}\n"),
+            Some("inProgress") => format!("- [ ] {text} (in progress)\n"),
+            _ => format!("- [ ] {text}\n"),
+        });
+    }
+    out
 }
 
 /// Markdown as written, with a code block left open (an answer cut short) closed, so it never
@@ -374,6 +399,21 @@ mod tests {
         );
         assert!(asked("fileChange", Value::Null).contains("to change files; no longer asked."));
         assert!(asked("command", json!({"by": "stopped"})).contains("stopped before you answered"));
+    }
+
+    #[test]
+    fn a_plan_reads_as_a_checklist_as_it_last_stood() {
+        let plan = body_of(
+            "deskPlan",
+            &json!({"type": "deskPlan", "id": "plan-t1", "explanation": "Small steps.",
+                    "plan": [{"step": "Read the parser", "status": "completed"},
+                             {"step": "Fix the\nbug", "status": "inProgress"},
+                             {"step": "Run the tests", "status": "pending"}]}),
+        );
+        assert_eq!(
+            plan,
+            "**Plan**\n\nSmall steps.\n\n- [x] Read the parser\n- [ ] Fix the bug (in progress)\n- [ ] Run the tests\n"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod health;
 mod items;
 mod open;
 mod options;
+pub mod plans;
 pub mod questions;
 mod queues;
 mod rollback;
@@ -751,6 +752,11 @@ impl Store {
 
     pub fn upsert_item(&self, item: NewItem) {
         self.write(Write::Item { item, at: now_ms() });
+    }
+
+    /// Keeps the agent's plan for a turn, as it stands now, where it was first made.
+    pub fn plan_updated(&self, session_id: &str, plan: &crate::codex::wire::TurnPlanUpdated) {
+        self.upsert_item(plans::item(session_id, plan));
     }
 
     /// Keeps a question codex asked in the transcript, where it was asked.

@@ -67,6 +67,7 @@ pub fn build_session_config(inputs: ConfigInputs<'_>) -> Result<SessionConfig> {
     }
     secrets::move_secrets(&mut table, &mut env, inputs.inherited);
     merge(&mut table, &inputs.overrides.table);
+    show_the_plan(&mut table);
     table.insert(
         "cli_auth_credentials_store".into(),
         Value::String("ephemeral".into()),
@@ -93,6 +94,21 @@ pub fn build_session_config(inputs: ConfigInputs<'_>) -> Result<SessionConfig> {
         env,
         warnings,
     })
+}
+
+/// Codex's plan tool (`update_plan`: the agent's checklist, shown as a card) is on unless the
+/// user's config says otherwise; codex 0.169 leaves it off by default.
+fn show_the_plan(table: &mut Table) {
+    let tools = table
+        .entry("tools")
+        .or_insert_with(|| Value::Table(Table::new()));
+    if let Value::Table(tools) = tools {
+        tools.entry("update_plan").or_insert_with(|| {
+            let mut plan = Table::new();
+            plan.insert("enabled".into(), Value::Boolean(true));
+            Value::Table(plan)
+        });
+    }
 }
 
 /// The user's `config.toml` as a table; `None` when there is none.

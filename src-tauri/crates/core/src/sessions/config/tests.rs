@@ -239,3 +239,24 @@ fn missing_user_config_is_fine_broken_one_is_an_error() {
     .expect("broken config is an error");
     assert!(err.to_string().contains("config.toml"), "{err}");
 }
+
+#[test]
+fn the_plan_tool_is_on_unless_the_user_turned_it_off() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tools = |config: &SessionConfig| -> Table {
+        let table: Table = toml::from_str(&config.text).expect("toml");
+        table["tools"].as_table().cloned().unwrap_or_default()
+    };
+    let on = build(dir.path(), Table::new(), &no_env);
+    assert_eq!(tools(&on)["update_plan"]["enabled"].as_bool(), Some(true));
+
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[tools]\nweb_search = true\nupdate_plan = { enabled = false }\n",
+    )
+    .expect("write");
+    let off = build(dir.path(), Table::new(), &no_env);
+    let kept = tools(&off);
+    assert_eq!(kept["update_plan"]["enabled"].as_bool(), Some(false));
+    assert_eq!(kept["web_search"].as_bool(), Some(true), "the rest kept");
+}
