@@ -293,6 +293,17 @@ test("hostile model output renders as text: nothing runs, restyles or navigates;
     );
     assert.equal(await wd.script("return location.href"), before);
     assert.equal(await wd.script("return window.pwned ?? null"), null);
+
+    // The agent's plan is a checklist in the flow: what is done, what it works on, what is left.
+    await wd.element('[data-testid="session-status"]', { contains: "Idle" });
+    await prompt(wd, "Make a plan first");
+    await wd.element('[data-kind="plan"][aria-label="Plan, 1 of 3 done"]');
+    const steps = await wd.script(
+      `return [...document.querySelectorAll('[data-kind="plan"] li')].map((li) => li.getAttribute('aria-label'))`,
+    );
+    assert.deepEqual(steps, ["Read the parser (done)", "Fix the bug (in progress)", "Run the tests (to do)"]);
+    await wd.element('[data-kind="agentMessage"]', { contains: "Plan updated" });
+    fs.writeFileSync(path.join(artifacts, "plan.png"), await wd.screenshot());
   });
 });
 

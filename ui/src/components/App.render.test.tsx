@@ -52,6 +52,21 @@ describe("App", () => {
     expect(html).toContain("No session yet");
     expect(html).toContain('aria-label="New session"');
     expect(html).toContain('role="list" aria-label="Sessions"');
+    const signedIn = await render({ ...loaded, account: accountState({ auth: { type: "apiKey" } }) });
+    expect(signedIn).toContain("No session yet");
+    expect(signedIn).not.toContain("Sign in first");
+  });
+
+  it("says to sign in first when signed out and the provider needs an account, not with one that brings its key", async () => {
+    const signedOut = { type: "signedOut" } as const;
+    const html = await render({ ...loaded, account: accountState({ auth: signedOut }) });
+    expect(html).toContain('aria-label="Not signed in"');
+    expect(html).toContain("Sign in…");
+    const ownKey = await render({
+      ...loaded,
+      account: accountState({ auth: signedOut, provider: { id: "gateway", name: "Gateway", usesAccount: false } }),
+    });
+    expect(ownKey).not.toContain("Sign in first");
   });
 
   it("lists archived sessions apart, folded, and an archived session offers Unarchive", async () => {

@@ -1,6 +1,6 @@
 import { memo } from "react";
 import { useController } from "../state/hooks";
-import { userMessageImages, userMessageText } from "../state/items";
+import { planOf, userMessageImages, userMessageText } from "../state/items";
 import { formatBytes, LONGEST_IN_WINDOW } from "./format";
 import type { Entry } from "../state/sessionView";
 import type { TurnUsage } from "../generated/desk/TurnUsage";
@@ -11,6 +11,7 @@ import { ErrorCard } from "./cards/ErrorCard";
 import { FileChangeCard } from "./cards/FileChangeCard";
 import { NoticeCard } from "./cards/NoticeCard";
 import { OtherItemCard } from "./cards/OtherItemCard";
+import { PlanCard, ProposedPlanCard } from "./cards/PlanCard";
 import { ReasoningCard } from "./cards/ReasoningCard";
 import { UserMessageCard } from "./cards/UserMessageCard";
 
@@ -74,6 +75,8 @@ function EntryCard({ entry, sessionId, rollBack, usage }: { entry: Entry; sessio
       return null;
     case "item": {
       const { item, streaming, cutShort } = entry;
+      const plan = planOf(item);
+      if (plan) return <PlanCard plan={plan} />;
       switch (item.type) {
         case "userMessage":
           return (
@@ -107,6 +110,8 @@ function EntryCard({ entry, sessionId, rollBack, usage }: { entry: Entry; sessio
               onOpenFile={entry.completed && entry.turnId ? () => void controller.openItemFile(sessionId, entry.turnId as string, item.id) : undefined}
             />
           );
+        case "plan":
+          return <ProposedPlanCard id={item.id} text={item.text} streaming={streaming} />;
         case "fileChange":
           return <FileChangeCard item={item} extraOutput={entry.extraOutput} streaming={streaming} decision={entry.decision ?? null} />;
         default:

@@ -1,6 +1,31 @@
 // Small pure helpers on codex ThreadItems.
 import type { StoredItem } from "../generated/desk/StoredItem";
 import type { ThreadItem } from "../generated/codex/v2/ThreadItem";
+import type { TurnPlanStep } from "../generated/codex/v2/TurnPlanStep";
+
+/** The kind of item a turn's plan is kept as (see the core's `store::plans`). */
+export const PLAN = "deskPlan";
+
+/** The agent's plan for a turn (its checklist), as codex last sent it. */
+export interface PlanItem {
+  type: typeof PLAN;
+  id: string;
+  explanation: string | null;
+  plan: TurnPlanStep[];
+}
+
+/** The item id of turn `turnId`'s plan (the store's too). */
+export function planItemId(turnId: string): string {
+  return `plan-${turnId}`;
+}
+
+/** The plan `item` holds, when it is one (a stored one read leniently: it may be damaged). */
+export function planOf(item: ThreadItem): PlanItem | null {
+  const plan = item as unknown as Partial<PlanItem>;
+  if (plan.type !== PLAN || typeof plan.id !== "string") return null;
+  const steps = Array.isArray(plan.plan) ? plan.plan.filter((s) => s && typeof s.step === "string") : [];
+  return { type: PLAN, id: plan.id, explanation: typeof plan.explanation === "string" ? plan.explanation : null, plan: steps };
+}
 
 /** How many images the user attached to a message. */
 export function userMessageImages(item: ThreadItem): number {

@@ -10,7 +10,7 @@ import {
   stopStreaming,
   updateStreamingItem,
 } from "./entries";
-import { appendAt, emptyAgentMessage, emptyReasoning } from "./items";
+import { appendAt, emptyAgentMessage, emptyReasoning, PLAN, planItemId, type PlanItem } from "./items";
 import type { SessionView } from "./sessionView";
 
 function itemStarted(view: SessionView, item: ThreadItem, turnId: string): SessionView {
@@ -115,6 +115,15 @@ export function reduceNotification(view: SessionView, n: ServerNotification): Se
     case "item/fileChange/outputDelta": {
       const { itemId, delta } = n.params;
       return updateStreamingItem(view, itemId, (entry) => ({ ...entry, extraOutput: entry.extraOutput + delta }));
+    }
+    case "turn/plan/updated": {
+      // One card per turn, replaced whole as the plan changes, where it was first made.
+      const { turnId, explanation, plan } = n.params;
+      const id = planItemId(turnId);
+      const item: PlanItem = { type: PLAN, id, explanation, plan };
+      const existing = view.entries[id];
+      const entry = { ...newItemEntry(item as unknown as ThreadItem, turnId, true), seq: existing?.kind === "item" ? existing.seq : null };
+      return putEntry(view, entry);
     }
     case "error": {
       const { error, willRetry, turnId } = n.params;

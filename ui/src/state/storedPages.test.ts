@@ -5,7 +5,8 @@ import type { Transcript } from "../generated/desk/Transcript";
 import type { TurnInfo } from "../generated/desk/TurnInfo";
 import { reduceSession, reduceSessionEvents } from "./reduceSession";
 import { emptySessionView, type SessionView, defaultSessionOptions } from "./sessionView";
-import { agentDelta, agentMessage, itemStarted, sessionInfo, turnStarted, userMessage } from "./testBuilders";
+import { planOf } from "./items";
+import { agentDelta, agentMessage, codex, itemStarted, sessionInfo, turnStarted, userMessage } from "./testBuilders";
 
 /** A stored session of `count` items, two per turn (a prompt and its answer), every fifth turn failed. */
 function storedSession(count: number) {
@@ -292,5 +293,54 @@ describe("cost", () => {
     stream(storedSession(1_000))();
     const ratio = fastest(stream(storedSession(50_000))) / Math.max(fastest(stream(storedSession(1_000))), 0.05);
     expect(ratio).toBeLessThan(3);
+  });
+});
+
+describe("the agent's plan", () => {
+  const plan = (turnId: string, statuses: ("pending" | "inProgress" | "completed")[]) =>
+    codex({
+      method: "turn/plan/updated",
+      params: { threadId: "th", turnId, explanation: "Two steps.", plan: statuses.map((status, i) => ({ step: `step ${i + 1}`, status })) },
+    });
+  const stepsOf = (view: SessionView, id: string) => {
+    const entry = view.entries[id];
+    return entry?.kind === "item" ? planOf(entry.item)?.plan.map((s) => s.status) : undefined;
+  };
+
+  it("is one card per turn, updated in place where it was first made", () => {
+    const view = reduceSessionEvents(emptySessionView("s1"), [
+      turnStarted("t1"),
+      plan("t1", ["inProgress", "pending"]),
+      itemStarted("t1", agentMessage("a", "working")),
+      plan("t1", ["completed", "inProgress"]),
+    ]);
+    expect(view.order).toEqual(["plan-t1", "a"]);
+    expect(stepsOf(view, "plan-t1")).toEqual(["completed", "inProgress"]);
+  });
+
+  it("is read back from the store as it last stood, and a live update keeps its place", () => {
+    const stored: StoredItem = {
+      turnId: "t1",
+      seq: 2,
+      item: { type: "deskPlan", id: "plan-t1", explanation: null, plan: [{ step: "step 1", status: "completed" }] } as unknown as StoredItem["item"],
+    };
+    const transcript: Transcript = {
+      session: sessionInfo({ status: "idle" }),
+      items: [{ turnId: "t1", seq: 1, item: userMessage("u1", "go") }, stored, { turnId: "t1", seq: 3, item: agentMessage("a3", "done") }],
+      turns: [{ id: "t1", status: "completed", error: null, startedAt: 1, completedAt: 2, usage: null }],
+      hasOlder: false,
+      hasNewer: false,
+      approvals: [],
+      queued: [],
+      queueHeld: false,
+      options: defaultSessionOptions,
+    };
+    const view = reduceSession(emptySessionView("s1"), { type: "transcript", transcript });
+    expect(view.order).toEqual(["u1", "plan-t1", "a3"]);
+    expect(stepsOf(view, "plan-t1")).toEqual(["completed"]);
+    const updated = reduceSessionEvents(view, [plan("t1", ["completed", "completed"])]);
+    expect(updated.order).toEqual(["u1", "plan-t1", "a3"]);
+    expect(stepsOf(updated, "plan-t1")).toEqual(["completed", "completed"]);
+    expect(updated.entries["plan-t1"]?.kind === "item" && updated.entries["plan-t1"].seq).toBe(2);
   });
 });

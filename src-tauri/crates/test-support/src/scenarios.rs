@@ -12,6 +12,7 @@ use crate::{reply, ModelRequest, Reply, Script};
 /// - "run <command>": codex runs the command (`exec_command`);
 /// - "mcp <tool>": the model calls `<tool>` of the MCP server named `desk` (`mock-mcp`);
 /// - "create <file>": codex adds the file with apply_patch;
+/// - "make a plan": the agent's checklist (`update_plan`): one step done, one in progress, one to do;
 /// - "hostile": markdown that tries to restyle, script, frame and navigate the window;
 /// - "fail": HTTP 500;
 /// - "slow": a long, slow answer (for Stop);
@@ -70,6 +71,16 @@ pub fn by_keyword() -> Script {
                 "*** Begin Patch\n*** Add File: {file}\n+created by the mock model\n*** End Patch"
             );
             return reply::apply_patch("call_patch", &patch);
+        }
+        if lower.contains("make a plan") {
+            return reply::tool_call(
+                "call_plan",
+                "update_plan",
+                &serde_json::json!({"explanation": "Small steps, tested.", "plan": [
+                    {"step": "Read the parser", "status": "completed"},
+                    {"step": "Fix the bug", "status": "in_progress"},
+                    {"step": "Run the tests", "status": "pending"}]}),
+            );
         }
         if lower.contains("hostile") {
             return reply::text(&[HOSTILE]);

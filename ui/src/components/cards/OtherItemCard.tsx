@@ -2,7 +2,6 @@ import type { ThreadItem } from "../../generated/codex/v2/ThreadItem";
 import { Card } from "./Card";
 
 const names: Record<string, string> = {
-  plan: "Plan",
   mcpToolCall: "Tool call",
   dynamicToolCall: "Tool call",
   webSearch: "Web search",
@@ -15,8 +14,6 @@ const names: Record<string, string> = {
 
 function describe(item: ThreadItem): string {
   switch (item.type) {
-    case "plan":
-      return item.text;
     case "mcpToolCall":
       return `${item.server} · ${item.tool}`;
     case "dynamicToolCall":
