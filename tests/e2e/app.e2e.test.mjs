@@ -120,6 +120,8 @@ test("signed in with ChatGPT, a prompt streams a reply and a command card, and b
   await withWindow("first-run", async (wd) => {
     // A new user is not signed in: the account area says so and offers Sign in.
     await wd.element('[data-testid="account-label"]', { contains: "Not signed in" });
+    // The empty window says to sign in first, before a first message fails.
+    await wd.element('[aria-label="Not signed in"] button', { contains: "Sign in" });
     await wd.click(await wd.element(".account-area button", { contains: "Sign in" }));
     const chatgpt = await wd.element("button", { contains: "Sign in with ChatGPT" });
     await wd.element("button", { contains: "Use an API key" });
@@ -156,6 +158,11 @@ test("signed in with ChatGPT, a prompt streams a reply and a command card, and b
     await wd.click(await wd.element('button[aria-label="Send"]'));
     await wd.element('[data-kind="agentMessage"]', { contains: "You said: Say something nice" });
     await wd.element('[data-testid="session-status"]', { contains: "Idle" });
+    // Its code block is coloured, and its copy button copies it.
+    await wd.element('[data-kind="agentMessage"] pre span[class^="hljs-"]', { contains: "echo" });
+    await wd.hover(await wd.element('[data-kind="agentMessage"] pre', { contains: "echo streamed" }));
+    await wd.click(await wd.element('[data-kind="agentMessage"] button.copy-code'));
+    await wd.element('[data-kind="agentMessage"] button.copy-code[aria-label="Copied"]');
     fs.writeFileSync(path.join(artifacts, "transcript.png"), await wd.screenshot());
   });
 

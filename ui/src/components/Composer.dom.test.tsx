@@ -100,6 +100,15 @@ describe("Composer", () => {
     }
   });
 
+  it("Stop says it is stopping until the turn ends, and cannot be pressed twice", async () => {
+    const { calls, host } = await render(true);
+    const stop = button(host, "Stop");
+    await act(async () => stop?.click());
+    expect(calls).toEqual([["interrupt", "s1"]]);
+    expect(stop?.textContent).toBe("Stopping…");
+    expect(stop?.disabled).toBe(true);
+  });
+
   it("while a turn runs, Enter queues and Ctrl+Enter steers", async () => {
     const { calls, host, box } = await render(true);
     expect(button(host, "Send")).toBeNull();

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { useAppView, useController } from "../state/hooks";
 import type { Attachment } from "../generated/desk/Attachment";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
@@ -146,9 +146,19 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
     ref.current?.focus();
   };
 
-  const stop = () => {
-    if (running) void controller.interrupt(sessionId);
-  };
+  // Stop pressed and the turn not ended yet: the button says so (and cannot be pressed twice).
+  const [stopping, setStopping] = useState(false);
+  const [wasRunning, setWasRunning] = useState(running);
+  if (wasRunning !== running) {
+    setWasRunning(running);
+    if (!running) setStopping(false);
+  }
+  const stop = useCallback(() => {
+    if (!running) return;
+    setStopping(true);
+    // Not asked (the window says why): Stop can be pressed again.
+    void controller.interrupt(sessionId).then((asked) => asked || setStopping(false));
+  }, [running, controller, sessionId]);
 
   // Esc stops the running turn wherever the focus is, but where the user types or picks
   // something else (a rename, an answer, a form, a menu) Esc is theirs: it cancels that.
@@ -157,12 +167,12 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
     const onKey = (event: globalThis.KeyboardEvent) => {
       if (event.key === "Escape" && !event.defaultPrevented && escapeStops(event.target)) {
         event.preventDefault();
-        void controller.interrupt(sessionId);
+        stop();
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [running, controller, sessionId]);
+  }, [running, stop]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.nativeEvent.isComposing) return;
@@ -275,8 +285,8 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
             <path d="M2.5 12l4-4 3 3 2-2 2.5 2.5" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinejoin="round" />
           </svg>
         </button>
-        <button type="button" aria-label="Stop" title="Stop (Esc)" disabled={!running} onClick={stop}>
-          Stop
+        <button type="button" aria-label="Stop" title="Stop (Esc)" disabled={!running || stopping} onClick={stop}>
+          {stopping ? "Stopping…" : "Stop"}
         </button>
         {running && (
           <button

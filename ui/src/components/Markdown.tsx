@@ -1,7 +1,8 @@
 import { memo, useMemo, type MouseEvent } from "react";
 import { useController } from "../state/hooks";
 import { markdownBlocks } from "./markdownBlocks";
-import { toSafeHtml } from "./safeMarkdown";
+import { copyText } from "./copy";
+import { COPY_CODE, toSafeHtml } from "./safeMarkdown";
 
 /** Safe HTML of recent texts: a card scrolled back into view is not parsed again. */
 const htmlCache = new Map<string, string>();
@@ -23,6 +24,20 @@ function cachedHtml(text: string): string {
   return html;
 }
 
+/** Copies the code block after `button`, and says so on the button for a moment. */
+function copyCode(button: Element) {
+  const code = button.nextElementSibling?.textContent ?? "";
+  void copyText(code).then((ok) => {
+    if (!ok) return;
+    button.setAttribute("data-copied", "");
+    button.setAttribute("aria-label", "Copied");
+    setTimeout(() => {
+      button.removeAttribute("data-copied");
+      button.setAttribute("aria-label", "Copy code");
+    }, 1500);
+  });
+}
+
 const Block = memo(function Block({ text }: { text: string }) {
   return <div className="markdown-block" dangerouslySetInnerHTML={{ __html: cachedHtml(text) }} />;
 });
@@ -37,6 +52,11 @@ export function Markdown({ text, streaming = false }: { text: string; streaming?
   const controller = useController();
   const blocks = useMemo(() => markdownBlocks(text), [text]);
   const onClick = (event: MouseEvent) => {
+    const copy = (event.target as HTMLElement).closest(`button.${COPY_CODE}`);
+    if (copy) {
+      copyCode(copy);
+      return;
+    }
     const link = (event.target as HTMLElement).closest("a");
     if (!link) return;
     event.preventDefault();

@@ -22,6 +22,24 @@ describe("safe markdown", () => {
     expect(box?.hasAttribute("disabled")).toBe(true);
   });
 
+  it("colours a block in a language it knows, with highlight.js's classes only, and gives each block a copy button", () => {
+    const div = render("```ts\nconst a: number = 1; // one\n```\n\n```\nplain <b>text</b>\n```\n\n```html\n<span class=\"x\" onclick=\"y()\">hi</span>\n```");
+    const blocks = [...div.querySelectorAll("pre code")];
+    expect(blocks.map((b) => b.textContent)).toEqual(["const a: number = 1; // one\n", "plain <b>text</b>\n", '<span class="x" onclick="y()">hi</span>\n']);
+    expect(blocks[0].querySelector(".hljs-keyword")?.textContent).toBe("const");
+    expect(blocks[0].querySelector(".hljs-comment")?.textContent).toBe("// one");
+    expect(blocks[1].children.length, "no language: plain").toBe(0);
+    // HTML in a block is coloured as text: no element of the model's is made.
+    expect(blocks[2].querySelector("[onclick]")).toBeNull();
+    for (const el of div.querySelectorAll("[class]")) {
+      const allowed = el.tagName === "SPAN" ? /^hljs-/ : /^(code-block|copy-code)$/;
+      expect(el.getAttribute("class"), el.tagName).toMatch(allowed);
+    }
+    const buttons = [...div.querySelectorAll("button.copy-code")];
+    expect(buttons.length).toBe(3);
+    expect(buttons.every((b) => b.nextElementSibling?.tagName === "PRE" && b.getAttribute("aria-label") === "Copy code")).toBe(true);
+  });
+
   it("shows raw HTML as text and runs, styles or loads nothing", () => {
     const hostile = [
       "<style>body{display:none}</style>",

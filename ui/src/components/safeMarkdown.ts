@@ -1,8 +1,10 @@
 // Model output → HTML that can only be text, structure and links: raw HTML in the Markdown is
 // shown as the text it is, and DOMPurify keeps only an allow-list as a second line. No styles,
-// classes, ids, forms, frames, images, scripts or handlers; links only to http(s) and mailto.
+// ids, forms, frames, images, scripts or handlers; no classes but highlight.js's on spans in
+// code; links only to http(s) and mailto. The app adds a copy button to each code block.
 import DOMPurify from "dompurify";
 import { Marked } from "marked";
+import { highlighted } from "./highlight";
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -15,6 +17,11 @@ const markdown = new Marked({
     html: ({ text }) => escapeHtml(text),
     // Images would load from anywhere: their description is shown instead.
     image: ({ text, href }) => escapeHtml(text ? `[image: ${text}]` : `[image: ${href}]`),
+    // A fenced block in a language it knows is coloured (spans with highlight.js's classes only).
+    code: ({ text, lang }) => {
+      const code = `${text.replace(/\n$/, "")}\n`;
+      return `<pre><code>${highlighted(code, lang) ?? escapeHtml(code)}</code></pre>\n`;
+    },
   },
 });
 
@@ -22,8 +29,11 @@ export const ALLOWED_TAGS = [
   "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "del", "s",
   "code", "pre", "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
   "input", // GFM task-list checkboxes only; see the hook below
+  "span", // highlighted code only, with highlight.js's classes and nothing else
 ];
-const ALLOWED_ATTR = ["href", "title", "colspan", "rowspan", "start", "type", "checked", "disabled"];
+const ALLOWED_ATTR = ["href", "title", "colspan", "rowspan", "start", "type", "checked", "disabled", "class"];
+/** The classes highlight.js gives (`hljs-keyword`, `hljs-title function_`): colours only. */
+const HIGHLIGHT_CLASS = /^(?:hljs-[a-z-]+|[a-z]+_)(?: (?:hljs-[a-z-]+|[a-z]+_))*$/;
 const SAFE_URL = /^(?:https?:|mailto:)/i;
 
 let hooked = false;
@@ -36,6 +46,12 @@ function installHooks() {
       const el = node as Element;
       if (el.getAttribute("type") !== "checkbox") el.remove();
       else el.setAttribute("disabled", "");
+    }
+  });
+  DOMPurify.addHook("uponSanitizeAttribute", (node, data) => {
+    // A class survives only as highlight.js's, on a span inside code.
+    if (data.attrName === "class" && !(node.nodeName === "SPAN" && node.closest("pre") && HIGHLIGHT_CLASS.test(data.attrValue))) {
+      data.keepAttr = false;
     }
   });
   DOMPurify.addHook("afterSanitizeAttributes", (node) => {
@@ -58,7 +74,7 @@ export function toSafeHtml(text: string): string {
   if (typeof DOMPurify.sanitize !== "function") return `<p>${escapeHtml(text)}</p>`;
   installHooks();
   const html = markdown.parse(text) as string;
-  return DOMPurify.sanitize(html, {
+  const safe = DOMPurify.sanitize(html, {
     ALLOWED_TAGS,
     ALLOWED_ATTR,
     ALLOWED_URI_REGEXP: SAFE_URL,
@@ -66,4 +82,15 @@ export function toSafeHtml(text: string): string {
     ALLOW_ARIA_ATTR: false,
     KEEP_CONTENT: true,
   });
+  return withCopyButtons(safe);
+}
+
+/** The app's own copy button before each code block (after sanitizing: the model's HTML never
+ * gets here; a `<pre>` written as text is escaped, so only real blocks match). */
+export const COPY_CODE = "copy-code";
+function withCopyButtons(html: string): string {
+  if (!html.includes("<pre>")) return html;
+  return html
+    .replaceAll("<pre>", `<div class="code-block"><button type="button" class="${COPY_CODE}" aria-label="Copy code" title="Copy code"></button><pre>`)
+    .replaceAll("</pre>", "</pre></div>");
 }

@@ -176,8 +176,17 @@ describe("controller", () => {
     expect(store.getSnapshot().actionErrors[source.id]?.code).toBe("turnRunning");
     await vi.runAllTimersAsync();
 
-    await controller.forkSession(source.id);
+    // A double click forks once.
+    const forks: string[] = [];
+    const fork1 = backend.forkSession.bind(backend);
+    backend.forkSession = async (id, through) => {
+      forks.push(id);
+      return fork1(id, through);
+    };
+    await Promise.all([controller.forkSession(source.id), controller.forkSession(source.id)]);
+    expect(forks).toEqual([source.id]);
     const state = store.getSnapshot();
+    expect(state.sessions.filter((s) => s.title === "Fork of hello there").length).toBe(1);
     const fork = state.sessions.find((s) => s.title === "Fork of hello there");
     expect(fork).toBeDefined();
     expect(state.selectedId).toBe(fork?.id);

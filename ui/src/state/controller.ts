@@ -73,7 +73,8 @@ export interface Controller {
   setSessionEnv(sessionId: string, name: string, value: string | null): Promise<ErrorPayload | null>;
   /** Takes an image off the next message (its copy is deleted). */
   discardAttachment(sessionId: string, path: string): void;
-  interrupt(sessionId: string): Promise<void>;
+  /** Asks codex to stop the running turn; resolves to whether it was asked (else the window says why). */
+  interrupt(sessionId: string): Promise<boolean>;
   answerApproval(sessionId: string, key: string, choice: ApprovalChoice): Promise<void>;
   /** Sends the answers to questions codex asked. */
   answerQuestions(sessionId: string, key: string, answers: Record<string, string[]>): Promise<void>;
@@ -156,6 +157,18 @@ export function createController(backend: Backend, store: AppStore, focused: () 
   const loadingPages = new Set<string>();
   let searchTimer: ReturnType<typeof setTimeout> | null = null;
   const lastSeq = new Map<string, number>();
+  /** Actions under way that must not run twice (a double click forks or deletes once), by
+   * "<action>:<session>". */
+  const underWay = new Set<string>();
+  const once = async <T,>(key: string, ignored: T, action: () => Promise<T>): Promise<T> => {
+    if (underWay.has(key)) return ignored;
+    underWay.add(key);
+    try {
+      return await action();
+    } finally {
+      underWay.delete(key);
+    }
+  };
 
   const refreshSessions = async () => {
     try {
@@ -325,14 +338,16 @@ export function createController(backend: Backend, store: AppStore, focused: () 
         return toErrorPayload(error);
       }
     },
-    async deleteSession(sessionId) {
-      try {
-        await backend.deleteSession(sessionId);
-        store.dispatch({ type: "sessionDeleted", sessionId });
-        return null;
-      } catch (error) {
-        return toErrorPayload(error);
-      }
+    deleteSession(sessionId) {
+      return once(`delete:${sessionId}`, null, async () => {
+        try {
+          await backend.deleteSession(sessionId);
+          store.dispatch({ type: "sessionDeleted", sessionId });
+          return null;
+        } catch (error) {
+          return toErrorPayload(error);
+        }
+      });
     },
     async createSession(workspace, confirmed) {
       try {
@@ -494,27 +509,33 @@ export function createController(backend: Backend, store: AppStore, focused: () 
     async interrupt(sessionId) {
       try {
         await backend.interrupt(sessionId);
+        return true;
       } catch (error) {
         store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+        return false;
       }
     },
-    async archiveSession(sessionId, archived) {
-      try {
-        await backend.archiveSession(sessionId, archived);
-        await refreshSessions();
-        return null;
-      } catch (error) {
-        return toErrorPayload(error);
-      }
+    archiveSession(sessionId, archived) {
+      return once(`archive:${sessionId}`, null, async () => {
+        try {
+          await backend.archiveSession(sessionId, archived);
+          await refreshSessions();
+          return null;
+        } catch (error) {
+          return toErrorPayload(error);
+        }
+      });
     },
-    async forkSession(sessionId, throughTurn = null) {
-      try {
-        const fork = await backend.forkSession(sessionId, throughTurn);
-        await refreshSessions();
-        await select(fork.id);
-      } catch (error) {
-        store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
-      }
+    forkSession(sessionId, throughTurn = null) {
+      return once(`fork:${sessionId}`, undefined, async () => {
+        try {
+          const fork = await backend.forkSession(sessionId, throughTurn);
+          await refreshSessions();
+          await select(fork.id);
+        } catch (error) {
+          store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
+        }
+      });
     },
     async rollBack(sessionId, fromTurn) {
       let prompt: string | null;
