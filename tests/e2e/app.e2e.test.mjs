@@ -51,6 +51,9 @@ let env;
 before(async () => {
   assert.ok(fs.existsSync(app), `build the app first: ${app}`);
   fs.mkdirSync(workspace, { recursive: true });
+  // The workspace is a git repository of its own (the workspace panel shows its state).
+  execFileSync("git", ["init", "-q", "-b", "desk-e2e", workspace], { env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null" } });
+  fs.writeFileSync(path.join(workspace, "notes.txt"), "not committed\n");
   fs.mkdirSync(artifacts, { recursive: true });
   const codex = execFileSync("node", [path.join(root, "scripts/codex-path.mjs")], { cwd: root }).toString().trim();
 
@@ -164,6 +167,14 @@ test("signed in with ChatGPT, a prompt streams a reply and a command card, and b
     await wd.click(await wd.element('[data-kind="agentMessage"] button.copy-code'));
     await wd.element('[data-kind="agentMessage"] button.copy-code[aria-label="Copied"]');
     fs.writeFileSync(path.join(artifacts, "transcript.png"), await wd.screenshot());
+
+    // The workspace panel: the folder's branch and what git sees changed; the button closes it again.
+    await wd.click(await wd.element("button", { contains: "Workspace" }));
+    await wd.element('[aria-label="Workspace"] [data-testid="git-branch"]', { contains: "desk-e2e" });
+    await wd.element('[aria-label="Files changed since the last commit"] li', { contains: "notes.txt" });
+    fs.writeFileSync(path.join(artifacts, "workspace-panel.png"), await wd.screenshot());
+    await wd.click(await wd.element("button", { contains: "Workspace" }));
+    await wd.waitFor("the panel closed", async () => (await wd.find('aside[aria-label="Workspace"]')).length === 0);
   });
 
   // Close and start again: the session and its transcript come back from SQLite, and the

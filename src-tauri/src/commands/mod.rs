@@ -34,6 +34,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sessions::subscribe,
         sessions::send_prompt,
         sessions::interrupt,
+        sessions::git_state,
         sessions::answer_approval,
         sessions::steer,
         sessions::queue_prompt,

@@ -2,9 +2,9 @@
 
 use codex_desk_core::{CoreError, Engine};
 use codex_desk_protocol::{
-    AppState, ApprovalChoice, Attachment, ErrorPayload, EventBatch, ModelList, RolledBack,
-    SearchQuery, SearchResults, SessionInfo, SessionOptions, StoredItem, TerminalThread,
-    Transcript, TranscriptPage,
+    AppState, ApprovalChoice, Attachment, ErrorPayload, EventBatch, GitState, ModelList,
+    RolledBack, SearchQuery, SearchResults, SessionInfo, SessionOptions, StoredItem,
+    TerminalThread, Transcript, TranscriptPage,
 };
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
@@ -234,6 +234,12 @@ fn percent_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The git state of the session's folder, for the workspace panel.
+#[tauri::command]
+pub async fn git_state(engine: State<'_, Engine>, session_id: String) -> CmdResult<GitState> {
+    engine.git_state(&session_id).await.map_err(to_ui)
 }
 
 #[tauri::command]

@@ -10,6 +10,7 @@ import type { AuditFormat } from "../generated/desk/AuditFormat";
 import type { AuditPage } from "../generated/desk/AuditPage";
 import type { AuditQuery } from "../generated/desk/AuditQuery";
 import type { Exported } from "../generated/desk/Exported";
+import type { GitState } from "../generated/desk/GitState";
 import type { SessionFormat } from "../generated/desk/SessionFormat";
 import type { EventBatch } from "../generated/desk/EventBatch";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
@@ -79,6 +80,8 @@ export interface Backend {
   subscribe(sessionId: string, onBatch: (batch: EventBatch) => void): Promise<void>;
   sendPrompt(sessionId: string, text: string): Promise<void>;
   interrupt(sessionId: string): Promise<void>;
+  /** The git state of the session's folder (branch, distance from upstream, changed files). */
+  gitState(sessionId: string): Promise<GitState>;
   /** Sends a message with images kept by attachImage / attachImageFile. */
   sendMessage(sessionId: string, text: string, images: string[]): Promise<void>;
   /** Keeps a pasted image for the session's next message. */

@@ -345,6 +345,10 @@ export function createFakeBackend(): Backend {
       if (session.timer) throw fail("turnRunning", "A turn is already running. Stop it or wait for it to finish.");
       startTurn(session, text);
     },
+    async gitState() {
+      // The demo's folder, as a repository with the demo's change in it.
+      return { type: "repository", branch: "main", upstream: "origin/main", ahead: 1, behind: 0, more: 0, files: [{ path: "src/parser.ts", change: "modified", staged: false, from: null }] };
+    },
     async interrupt(sessionId) {
       const session = get(sessionId);
       if (!session.timer || !session.turnId) return;

@@ -7,6 +7,7 @@ import type { AccountState } from "../generated/desk/AccountState";
 import type { AppState } from "../generated/desk/AppState";
 import type { AuditPage } from "../generated/desk/AuditPage";
 import type { Exported } from "../generated/desk/Exported";
+import type { GitState } from "../generated/desk/GitState";
 import type { EventBatch } from "../generated/desk/EventBatch";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { Attachment } from "../generated/desk/Attachment";
@@ -61,6 +62,7 @@ export function createTauriBackend(): Backend {
     },
     sendPrompt: (sessionId, text) => normalized(invoke<void>("send_prompt", { sessionId, text })),
     interrupt: (sessionId) => normalized(invoke<void>("interrupt", { sessionId })),
+    gitState: (sessionId) => normalized(invoke<GitState>("git_state", { sessionId })),
     steer: (sessionId, text) => normalized(invoke<void>("steer", { sessionId, text })),
     queuePrompt: (sessionId, text) => normalized(invoke<void>("queue_prompt", { sessionId, text })),
     unqueue: (sessionId, queuedId) => normalized(invoke<void>("unqueue", { sessionId, queuedId })),

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { SessionInfo } from "../generated/desk/SessionInfo";
 import type { AppView } from "../state/appState";
@@ -10,6 +10,7 @@ import { SessionOptionsBar } from "./SessionOptionsBar";
 import { StatusDot } from "./StatusDot";
 import { Transcript } from "./Transcript";
 import { WorkspaceGone } from "./WorkspaceGone";
+import { WorkspacePanel } from "./WorkspacePanel";
 
 /** The selected session: header, transcript, composer. */
 export function SessionPane({ app, session }: { app: AppView; session: SessionInfo }) {
@@ -17,26 +18,80 @@ export function SessionPane({ app, session }: { app: AppView; session: SessionIn
   const dot = sessionDot(session, app.views[session.id]);
   const actionError = app.actionErrors[session.id];
 
+  const [panelOpen, togglePanel] = useWorkspacePanel();
+  const running = isTurnRunning(view);
+
   return (
     <section className="session-pane" aria-label={session.title || "Session"}>
-      <SessionHeader key={session.id} session={session} dot={dot} running={isTurnRunning(view)} />
-      {(view.workspaceMissing || actionError?.code === "workspaceMissing") && (
-        <WorkspaceGone sessionId={session.id} path={view.workspaceMissing ?? session.workspace} />
-      )}
-      <Transcript key={`transcript-${session.id}-${view.focus?.serial ?? 0}`} view={view} />
-      {actionError && (
-        <p className="inline-error pad" role="alert">
-          {actionError.message}
-        </p>
-      )}
-      <SessionOptionsBar key={`options-${session.id}`} sessionId={session.id} options={view.options} running={isTurnRunning(view)} loaded={view.loaded} />
-      <Composer key={`composer-${session.id}`} sessionId={session.id} running={isTurnRunning(view)} queued={view.queued} queueHeld={view.queueHeld} />
+      <SessionHeader key={session.id} session={session} dot={dot} running={running} panelOpen={panelOpen} onTogglePanel={togglePanel} />
+      <div className="session-body">
+        <div className="session-main">
+          {(view.workspaceMissing || actionError?.code === "workspaceMissing") && (
+            <WorkspaceGone sessionId={session.id} path={view.workspaceMissing ?? session.workspace} />
+          )}
+          <Transcript key={`transcript-${session.id}-${view.focus?.serial ?? 0}`} view={view} />
+          {actionError && (
+            <p className="inline-error pad" role="alert">
+              {actionError.message}
+            </p>
+          )}
+          <SessionOptionsBar key={`options-${session.id}`} sessionId={session.id} options={view.options} running={running} loaded={view.loaded} />
+          <Composer key={`composer-${session.id}`} sessionId={session.id} running={running} queued={view.queued} queueHeld={view.queueHeld} />
+        </div>
+        {panelOpen && <WorkspacePanel key={`workspace-${session.id}`} view={view} running={running} />}
+      </div>
     </section>
   );
 }
 
+const PANEL_KEY = "codex-desk.workspacePanel";
+
+/** Whether the workspace panel is open (kept across sessions and restarts); Ctrl+B toggles it. */
+function useWorkspacePanel(): [boolean, () => void] {
+  const [open, setOpen] = useState(() => {
+    try {
+      return localStorage.getItem(PANEL_KEY) === "open";
+    } catch {
+      return false;
+    }
+  });
+  const toggle = useCallback(() => {
+    setOpen((was) => {
+      try {
+        localStorage.setItem(PANEL_KEY, was ? "closed" : "open");
+      } catch {
+        // Not kept: it still toggles.
+      }
+      return !was;
+    });
+  }, []);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && !event.shiftKey && !event.altKey && event.key.toLowerCase() === "b") {
+        event.preventDefault();
+        toggle();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [toggle]);
+  return [open, toggle];
+}
+
 /** The session's name (renamable), folder, status and actions; deleting asks first. */
-function SessionHeader({ session, dot, running }: { session: SessionInfo; dot: ReturnType<typeof sessionDot>; running: boolean }) {
+function SessionHeader({
+  session,
+  dot,
+  running,
+  panelOpen,
+  onTogglePanel,
+}: {
+  session: SessionInfo;
+  dot: ReturnType<typeof sessionDot>;
+  running: boolean;
+  panelOpen: boolean;
+  onTogglePanel: () => void;
+}) {
   const controller = useController();
   const [naming, setNaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
@@ -121,6 +176,15 @@ function SessionHeader({ session, dot, running }: { session: SessionInfo; dot: R
             {session.archivedAt ? "Unarchive" : "Archive"}
           </button>
           <ExportMenu sessionId={session.id} />
+          <button
+            type="button"
+            className="quiet"
+            aria-pressed={panelOpen}
+            title="The folder's git state, the files codex changed and the turn's diff (Ctrl+B)"
+            onClick={onTogglePanel}
+          >
+            Workspace
+          </button>
           <button type="button" className="quiet" onClick={() => setDeleting(true)}>
             Delete…
           </button>

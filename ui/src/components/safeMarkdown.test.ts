@@ -29,6 +29,8 @@ describe("safe markdown", () => {
     expect(blocks[0].querySelector(".hljs-keyword")?.textContent).toBe("const");
     expect(blocks[0].querySelector(".hljs-comment")?.textContent).toBe("// one");
     expect(blocks[1].children.length, "no language: plain").toBe(0);
+    const shell = render("```sh\necho streamed\n```");
+    expect(shell.querySelector("pre .hljs-built_in")?.textContent, "a class with an underscore").toBe("echo");
     // HTML in a block is coloured as text: no element of the model's is made.
     expect(blocks[2].querySelector("[onclick]")).toBeNull();
     for (const el of div.querySelectorAll("[class]")) {

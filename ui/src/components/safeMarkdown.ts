@@ -32,8 +32,9 @@ export const ALLOWED_TAGS = [
   "span", // highlighted code only, with highlight.js's classes and nothing else
 ];
 const ALLOWED_ATTR = ["href", "title", "colspan", "rowspan", "start", "type", "checked", "disabled", "class"];
-/** The classes highlight.js gives (`hljs-keyword`, `hljs-title function_`): colours only. */
-const HIGHLIGHT_CLASS = /^(?:hljs-[a-z-]+|[a-z]+_)(?: (?:hljs-[a-z-]+|[a-z]+_))*$/;
+/** The classes highlight.js gives (`hljs-keyword`, `hljs-built_in`, `hljs-title function_`):
+ * colours only. */
+const HIGHLIGHT_CLASS = /^(?:hljs-[a-z_-]+|[a-z]+_)(?: (?:hljs-[a-z_-]+|[a-z]+_))*$/;
 const SAFE_URL = /^(?:https?:|mailto:)/i;
 
 let hooked = false;

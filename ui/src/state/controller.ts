@@ -1,5 +1,6 @@
 // The app's flows: load, select, create, send, stop. They call the backend and feed the store.
 import type { Attachment } from "../generated/desk/Attachment";
+import type { GitState } from "../generated/desk/GitState";
 import type { ModelList } from "../generated/desk/ModelList";
 import type { SessionOptions } from "../generated/desk/SessionOptions";
 import type { Backend } from "../backend/api";
@@ -75,6 +76,8 @@ export interface Controller {
   discardAttachment(sessionId: string, path: string): void;
   /** Asks codex to stop the running turn; resolves to whether it was asked (else the window says why). */
   interrupt(sessionId: string): Promise<boolean>;
+  /** The git state of the session's folder; one that cannot be read says why. */
+  gitState(sessionId: string): Promise<GitState>;
   answerApproval(sessionId: string, key: string, choice: ApprovalChoice): Promise<void>;
   /** Sends the answers to questions codex asked. */
   answerQuestions(sessionId: string, key: string, answers: Record<string, string[]>): Promise<void>;
@@ -504,6 +507,13 @@ export function createController(backend: Backend, store: AppStore, focused: () 
       } catch (error) {
         store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
         return false;
+      }
+    },
+    async gitState(sessionId) {
+      try {
+        return await backend.gitState(sessionId);
+      } catch (error) {
+        return { type: "unavailable", reason: toErrorPayload(error).message };
       }
     },
     async interrupt(sessionId) {

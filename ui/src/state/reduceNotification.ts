@@ -116,6 +116,10 @@ export function reduceNotification(view: SessionView, n: ServerNotification): Se
       const { itemId, delta } = n.params;
       return updateStreamingItem(view, itemId, (entry) => ({ ...entry, extraOutput: entry.extraOutput + delta }));
     }
+    case "turn/diff/updated": {
+      const { turnId, diff } = n.params;
+      return { ...view, turnDiff: { turnId, diff } };
+    }
     case "turn/plan/updated": {
       // One card per turn, replaced whole as the plan changes, where it was first made.
       const { turnId, explanation, plan } = n.params;

@@ -126,6 +126,9 @@ export interface SessionView {
   rateLimits: { primary: RateLimitWindow | null; secondary: RateLimitWindow | null } | null;
   /** The latest "retrying" message while the turn still runs. */
   retrying: string | null;
+  /** The latest turn's changes to files as one diff (codex's `turn/diff/updated`), while the
+   * session is open. */
+  turnDiff: { turnId: string; diff: string } | null;
   /** Counter used to give local entries (prompts, notices) unique ids. */
   localCounter: number;
   /** Whether a stored transcript was loaded. */
@@ -179,6 +182,7 @@ export function emptySessionView(sessionId: string): SessionView {
     usage: null,
     rateLimits: null,
     retrying: null,
+    turnDiff: null,
     localCounter: 0,
     loaded: false,
     hasOlder: false,

@@ -7,6 +7,7 @@ pub mod engine;
 pub mod error;
 pub mod export;
 pub mod files;
+pub mod git;
 pub mod instance;
 pub mod links;
 pub mod paths;

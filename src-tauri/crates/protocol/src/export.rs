@@ -6,7 +6,7 @@ use ts_rs::{Config, ExportError, TS};
 
 use crate::{
     AccountState, AppState, Attachment, AuditFormat, AuditPage, AuditQuery, DroppedPath,
-    EventBatch, Exported, ModelList, PromptInfo, RolledBack, SearchQuery, SearchResults,
+    EventBatch, Exported, GitState, ModelList, PromptInfo, RolledBack, SearchQuery, SearchResults,
     SessionFormat, TerminalThread, Transcript, TranscriptPage,
 };
 
@@ -32,6 +32,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     RolledBack::export_all(&cfg)?;
     TerminalThread::export_all(&cfg)?;
     DroppedPath::export_all(&cfg)?;
+    GitState::export_all(&cfg)?;
     Ok(())
 }
 

@@ -14,6 +14,7 @@ mod audit;
 mod export;
 mod options;
 mod search;
+mod workspace;
 pub use account::{AccountAuth, AccountState, LoginProgress, PromptInfo, ProviderInfo};
 pub use approvals::{
     ApprovalChoice, ApprovalKind, ApprovalOutcome, ApprovalRequest, Elicitation, ElicitationAsk,
@@ -28,6 +29,7 @@ pub use options::{
     ApprovalMode, EffortChoice, ModelChoice, ModelList, SandboxMode, SessionOptions, WebSearch,
 };
 pub use search::{SearchHit, SearchQuery, SearchResults, SnippetPart};
+pub use workspace::{GitChange, GitFile, GitState};
 
 /// Where a session is in its life, as the session list shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -6,7 +6,7 @@ import { Card } from "./Card";
 
 type FileChangeItem = Extract<ThreadItem, { type: "fileChange" }>;
 
-function DiffView({ diff }: { diff: string }) {
+export function DiffView({ diff }: { diff: string }) {
   return (
     <pre className="diff" tabIndex={0} aria-label="Diff">
       {diff.split("\n").map((line, i) => {

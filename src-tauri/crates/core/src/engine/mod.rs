@@ -16,6 +16,7 @@ mod terminal;
 mod usage;
 mod venv;
 mod watch;
+mod workspace;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

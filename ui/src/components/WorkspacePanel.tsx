@@ -1,0 +1,168 @@
+import { useEffect, useMemo, useState } from "react";
+import type { GitChange } from "../generated/desk/GitChange";
+import type { GitState } from "../generated/desk/GitState";
+import { useController } from "../state/hooks";
+import { changeKindLabel, diffStats } from "../state/diffStats";
+import type { SessionView } from "../state/sessionView";
+import { DiffView } from "./cards/FileChangeCard";
+
+const changeLetter: Record<GitChange, string> = {
+  modified: "M",
+  added: "A",
+  deleted: "D",
+  renamed: "R",
+  copied: "C",
+  typeChanged: "T",
+  untracked: "?",
+  conflicted: "!",
+};
+const changeWord: Record<GitChange, string> = {
+  modified: "modified",
+  added: "added",
+  deleted: "deleted",
+  renamed: "renamed",
+  copied: "copied",
+  typeChanged: "type changed",
+  untracked: "not tracked",
+  conflicted: "in conflict",
+};
+
+/** A file codex changed in this session (in what is loaded of it), with its lines counted. */
+export interface SessionChange {
+  path: string;
+  kind: string;
+  added: number;
+  removed: number;
+}
+
+/** The files codex changed in the loaded transcript, newest change first, one row per path. */
+export function sessionChanges(view: SessionView): SessionChange[] {
+  const byPath = new Map<string, SessionChange>();
+  for (const id of view.order) {
+    const entry = view.entries[id];
+    if (entry?.kind !== "item" || entry.item.type !== "fileChange" || entry.item.status === "declined" || entry.item.status === "failed") continue;
+    for (const change of entry.item.changes) {
+      const stats = diffStats(change.diff, change.kind);
+      const before = byPath.get(change.path);
+      byPath.delete(change.path);
+      byPath.set(change.path, {
+        path: change.path,
+        kind: changeKindLabel(change.kind),
+        added: (before?.added ?? 0) + stats.added,
+        removed: (before?.removed ?? 0) + stats.removed,
+      });
+    }
+  }
+  return [...byPath.values()].reverse();
+}
+
+/**
+ * Beside the transcript: the folder's git state (read again when a turn ends, or on Refresh),
+ * the files codex changed in this session, and the latest turn's diff.
+ */
+export function WorkspacePanel({ view, running }: { view: SessionView; running: boolean }) {
+  const controller = useController();
+  const { sessionId } = view;
+  const [git, setGit] = useState<GitState | null>(null);
+  const [reading, setReading] = useState(false);
+  // Refresh asks for another reading.
+  const [asked, setAsked] = useState(0);
+  const refresh = () => {
+    setReading(true);
+    setAsked((n) => n + 1);
+  };
+  // On opening, on Refresh, and each time a turn starts or ends (codex may have changed files).
+  useEffect(() => {
+    let current = true;
+    void controller.gitState(sessionId).then((state) => {
+      if (!current) return;
+      setGit(state);
+      setReading(false);
+    });
+    return () => {
+      current = false;
+    };
+  }, [running, controller, sessionId, asked]);
+  const changes = useMemo(() => sessionChanges(view), [view.order, view.entries]); // eslint-disable-line react-hooks/exhaustive-deps
+  const diff = view.turnDiff?.diff.trim() ? view.turnDiff : null;
+
+  return (
+    <aside className="workspace-panel" aria-label="Workspace">
+      <section aria-labelledby="ws-git">
+        <div className="ws-head">
+          <h2 id="ws-git">Git</h2>
+          <button type="button" className="quiet small-button" onClick={refresh} disabled={reading} title="Read the folder's git state again">
+            {reading ? "Reading…" : "Refresh"}
+          </button>
+        </div>
+        <GitSummary git={git} />
+      </section>
+      <section aria-labelledby="ws-changes">
+        <h2 id="ws-changes">Changed by codex here</h2>
+        {changes.length === 0 ? (
+          <p className="small muted">No file changes in this session{view.hasOlder ? " (in what is loaded)" : ""}.</p>
+        ) : (
+          <ul className="ws-files" aria-label="Files codex changed">
+            {changes.map((c) => (
+              <li key={c.path} title={`${c.path}: ${c.kind}`}>
+                <span className="path">{c.path}</span>{" "}
+                <span className="plus" aria-label={`${c.added} lines added`}>
+                  +{c.added}
+                </span>{" "}
+                <span className="minus" aria-label={`${c.removed} lines removed`}>
+                  −{c.removed}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      {diff && (
+        <section aria-labelledby="ws-diff">
+          <h2 id="ws-diff">{view.activeTurnId === diff.turnId ? "This turn's diff" : "The last turn's diff"}</h2>
+          <details>
+            <summary className="small">Show the diff ({diff.diff.split("\n").length} lines)</summary>
+            <DiffView diff={diff.diff} />
+          </details>
+        </section>
+      )}
+    </aside>
+  );
+}
+
+function GitSummary({ git }: { git: GitState | null }) {
+  if (git === null) return <p className="small muted">Reading…</p>;
+  if (git.type === "notARepository") return <p className="small muted">This folder is not a git repository.</p>;
+  if (git.type === "unavailable") return <p className="small muted">Git could not tell: {git.reason}</p>;
+  const distance = [git.ahead > 0 ? `${git.ahead} ahead` : null, git.behind > 0 ? `${git.behind} behind` : null].filter(Boolean).join(", ");
+  return (
+    <>
+      <p className="small" data-testid="git-branch">
+        <strong>{git.branch ?? "detached HEAD"}</strong>
+        {git.upstream && (
+          <span className="muted">
+            {" "}
+            · {git.upstream}
+            {distance ? ` (${distance})` : " (up to date)"}
+          </span>
+        )}
+      </p>
+      {git.files.length === 0 ? (
+        <p className="small muted">No changes since the last commit.</p>
+      ) : (
+        <ul className="ws-files" aria-label="Files changed since the last commit">
+          {git.files.map((f) => (
+            <li key={`${f.path}-${f.change}`} title={`${f.path}: ${changeWord[f.change]}${f.staged ? ", staged" : ""}${f.from ? `, from ${f.from}` : ""}`}>
+              <span className={`git-letter git-${f.change}`} aria-label={changeWord[f.change]}>
+                {changeLetter[f.change]}
+              </span>{" "}
+              <span className="path">{f.path}</span>
+              {f.staged && <span className="muted small"> staged</span>}
+            </li>
+          ))}
+          {git.more > 0 && <li className="muted small">and {git.more} more</li>}
+        </ul>
+      )}
+    </>
+  );
+}
