@@ -24,6 +24,7 @@ const COMMANDS: &[&str] = &[
     "subscribe",
     "send_prompt",
     "interrupt",
+    "git_state",
     "answer_approval",
     "steer",
     "queue_prompt",

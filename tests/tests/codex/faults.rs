@@ -742,3 +742,33 @@ async fn a_hung_codex_that_does_not_answer_stop_is_stopped_itself() {
         .await;
     engine.shutdown();
 }
+
+/// Once the app quits, no codex starts any more (a queued follow-up or a message sent in that
+/// moment would start one that outlives the quit); the message says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_codex_starts_while_the_app_quits() {
+    let env = TestEnv::new(Arc::new(|req: &ModelRequest| -> Reply {
+        if req.last_user_text().contains("slow") {
+            reply::slow_text("tick ", 200, std::time::Duration::from_millis(100))
+        } else {
+            reply::text(&["Hello."])
+        }
+    }))
+    .await;
+    let (engine, running, mut events) = env.start_session().await;
+    let idle = engine
+        .create_session(&env.workspace().display().to_string())
+        .expect("another session");
+    engine.send_prompt(&running.id, "slow").await.expect("send");
+    events
+        .until("the answer streams", is_method("item/agentMessage/delta"))
+        .await;
+    // The quit begins (it waits for the running turn to stop) and a message comes meanwhile.
+    let (_, sent) = tokio::join!(
+        engine.shutdown_gracefully(std::time::Duration::from_secs(5)),
+        engine.send_prompt(&idle.id, "hello")
+    );
+    let err = sent.expect_err("no codex starts");
+    assert!(err.to_string().contains("closing"), "{err}");
+    assert_eq!(engine.codex_pid(&idle.id), None);
+}

@@ -27,6 +27,9 @@ const changeWord: Record<GitChange, string> = {
   conflicted: "in conflict",
 };
 
+/** The most files listed (the newest changed): a long session's list stays short. */
+const FILES_SHOWN = 50;
+
 /** A file codex changed in this session (in what is loaded of it), with its lines counted. */
 export interface SessionChange {
   path: string;
@@ -103,7 +106,7 @@ export function WorkspacePanel({ view, running }: { view: SessionView; running: 
           <p className="small muted">No file changes in this session{view.hasOlder ? " (in what is loaded)" : ""}.</p>
         ) : (
           <ul className="ws-files" aria-label="Files codex changed">
-            {changes.map((c) => (
+            {changes.slice(0, FILES_SHOWN).map((c) => (
               <li key={c.path} title={`${c.path}: ${c.kind}`}>
                 <span className="path">{c.path}</span>{" "}
                 <span className="plus" aria-label={`${c.added} lines added`}>
@@ -114,6 +117,7 @@ export function WorkspacePanel({ view, running }: { view: SessionView; running: 
                 </span>
               </li>
             ))}
+            {changes.length > FILES_SHOWN && <li className="muted small">and {changes.length - FILES_SHOWN} more</li>}
           </ul>
         )}
       </section>
@@ -134,6 +138,7 @@ function GitSummary({ git }: { git: GitState | null }) {
   if (git === null) return <p className="small muted">Reading…</p>;
   if (git.type === "notARepository") return <p className="small muted">This folder is not a git repository.</p>;
   if (git.type === "unavailable") return <p className="small muted">Git could not tell: {git.reason}</p>;
+  const hidden = git.more + Math.max(0, git.files.length - FILES_SHOWN);
   const distance = [git.ahead > 0 ? `${git.ahead} ahead` : null, git.behind > 0 ? `${git.behind} behind` : null].filter(Boolean).join(", ");
   return (
     <>
@@ -151,7 +156,7 @@ function GitSummary({ git }: { git: GitState | null }) {
         <p className="small muted">No changes since the last commit.</p>
       ) : (
         <ul className="ws-files" aria-label="Files changed since the last commit">
-          {git.files.map((f) => (
+          {git.files.slice(0, FILES_SHOWN).map((f) => (
             <li key={`${f.path}-${f.change}`} title={`${f.path}: ${changeWord[f.change]}${f.staged ? ", staged" : ""}${f.from ? `, from ${f.from}` : ""}`}>
               <span className={`git-letter git-${f.change}`} aria-label={changeWord[f.change]}>
                 {changeLetter[f.change]}
@@ -160,7 +165,7 @@ function GitSummary({ git }: { git: GitState | null }) {
               {f.staged && <span className="muted small"> staged</span>}
             </li>
           ))}
-          {git.more > 0 && <li className="muted small">and {git.more} more</li>}
+          {hidden > 0 && <li className="muted small">and {hidden} more</li>}
         </ul>
       )}
     </>

@@ -39,6 +39,9 @@ pub enum CoreError {
     #[error("No turn is running to add this to; send it as a new message.")]
     NothingToSteer,
 
+    #[error("Codex Desk is closing, so codex was not started; open Codex Desk again to continue.")]
+    Closing,
+
     #[error("Your codex configuration {path} could not be read: {reason}. Fix the file, or move it away, and try again.")]
     UserConfig { path: PathBuf, reason: String },
 

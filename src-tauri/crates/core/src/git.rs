@@ -278,7 +278,11 @@ mod tests {
             panic!("a repository");
         };
         let paths: Vec<_> = files.iter().map(|f| f.path.as_str()).collect();
-        assert_eq!(paths, ["sub/"], "an untracked folder is one entry, as git shows it");
+        assert_eq!(
+            paths,
+            ["sub/"],
+            "an untracked folder is one entry, as git shows it"
+        );
         let gone = dir.path().join("gone");
         assert!(matches!(
             state(&gone).await,

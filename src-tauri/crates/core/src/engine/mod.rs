@@ -135,6 +135,8 @@ struct Inner {
     /// Tells the hand-off worker that the account's credentials changed (their generation).
     handoff: tokio::sync::watch::Sender<u64>,
     handoff_running: AtomicBool,
+    /// The app is quitting: no codex starts any more (one started now would outlive the quit).
+    quitting: AtomicBool,
     idle_watch_running: AtomicBool,
     /// How long a session's codex may sit idle (the user's choice, else the configured time).
     idle_release: Mutex<Option<Duration>>,
@@ -217,6 +219,7 @@ impl Engine {
                 gone: Mutex::new(Some(gone)),
                 handoff: tokio::sync::watch::channel(0).0,
                 handoff_running: AtomicBool::new(false),
+                quitting: AtomicBool::new(false),
                 idle_watch_running: AtomicBool::new(false),
                 importing: tokio::sync::Mutex::new(()),
                 idle_release: Mutex::new(idle_release),
@@ -926,6 +929,7 @@ impl Engine {
     /// most `wait`), what was still streaming is written, codex processes end, the database
     /// saves what it holds.
     pub async fn shutdown_gracefully(&self, wait: Duration) {
+        self.inner.quitting.store(true, Ordering::SeqCst);
         if let Some(lock) = lock(&self.inner.lock).as_mut() {
             lock.mark_quitting();
         }
@@ -976,6 +980,7 @@ impl Engine {
 
     /// Stops every codex process at once (app exit without waiting).
     pub fn shutdown(&self) {
+        self.inner.quitting.store(true, Ordering::SeqCst);
         let live: Vec<Arc<LiveSession>> = lock(&self.inner.live).drain().map(|(_, l)| l).collect();
         for live in &live {
             live.close();
@@ -1035,6 +1040,9 @@ impl Engine {
         if let Some(live) = lock(&self.inner.live).get(&session.id).cloned() {
             live.touch();
             return Ok(live);
+        }
+        if self.inner.quitting.load(Ordering::SeqCst) {
+            return Err(CoreError::Closing);
         }
         // Read again under the gate: a rollback or a move may have changed the thread or the
         // folder while this waited.

@@ -295,6 +295,11 @@ async fn on_notification(
                 engine.hold_queue(id).await;
             }
             live.turn_finished();
+            // Signed in or out (or another key) while the turn ran: the session catches up now,
+            // not only at its next message (a sign-out must not leave it holding the token).
+            if live.credentials_generation() != engine.account().generation() {
+                engine.signal_handoff();
+            }
             // The window hears it last: a message sent on hearing it finds the turn ended
             // and the queue as it stays.
             engine
