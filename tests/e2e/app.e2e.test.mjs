@@ -171,7 +171,11 @@ test("signed in with ChatGPT, a prompt streams a reply and a command card, and b
     // The workspace panel: the folder's branch and what git sees changed; the button closes it again.
     await wd.click(await wd.element("button", { contains: "Workspace" }));
     await wd.element('[aria-label="Workspace"] [data-testid="git-branch"]', { contains: "desk-e2e" });
-    await wd.element('[aria-label="Files changed since the last commit"] li', { contains: "notes.txt" });
+    await wd.waitFor("the untracked file listed", () =>
+      wd.script(
+        `return [...document.querySelectorAll('[aria-label="Files changed since the last commit"] li')].some((li) => li.textContent === "? notes.txt")`,
+      ),
+    );
     fs.writeFileSync(path.join(artifacts, "workspace-panel.png"), await wd.screenshot());
     await wd.click(await wd.element("button", { contains: "Workspace" }));
     await wd.waitFor("the panel closed", async () => (await wd.find('aside[aria-label="Workspace"]')).length === 0);
