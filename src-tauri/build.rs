@@ -4,6 +4,7 @@ const COMMANDS: &[&str] = &[
     "startup_problem",
     "open_data_folder",
     "open_link",
+    "choose_codex",
     "open_logs_folder",
     "app_state",
     "create_session",

@@ -2,7 +2,8 @@
 
 use std::path::Path;
 
-use codex_desk_protocol::ErrorPayload;
+use codex_desk_core::Engine;
+use codex_desk_protocol::{CodexInfo, ErrorPayload};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_opener::OpenerExt;
 
@@ -20,12 +21,20 @@ pub async fn startup_problem(startup: State<'_, Startup>) -> CmdResult<Option<Er
 pub async fn open_link<R: Runtime>(app: AppHandle<R>, url: String) -> CmdResult<()> {
     let url = codex_desk_core::links::external(&url).map_err(to_ui)?;
     app.opener()
-        .open_url(url, None::<&str>)
+        .open_url(&url, None::<&str>)
         .map_err(|e| ErrorPayload {
             code: None,
-            message: format!("The browser could not be opened: {e}"),
-            detail: None,
+            message: format!(
+                "Your browser could not be opened for {url}. Copy the link (right-click it) and open it yourself."
+            ),
+            detail: Some(e.to_string()),
         })
+}
+
+/// Uses the codex binary at `path` from now on (codex was not found, or the user wants another).
+#[tauri::command]
+pub async fn choose_codex(engine: State<'_, Engine>, path: String) -> CmdResult<CodexInfo> {
+    engine.choose_codex(&path).await.map_err(to_ui)
 }
 
 /// Opens the log folder in the system file manager.
@@ -52,8 +61,10 @@ fn open_folder<R: Runtime>(app: &AppHandle<R>, what: &str, dir: &Path) -> CmdRes
         .open_path(&dir, None::<&str>)
         .map_err(|e| ErrorPayload {
             code: None,
-            message: format!("The {what} folder {dir} could not be opened: {e}"),
-            detail: None,
+            message: format!(
+                "The {what} folder could not be shown in your file manager. It is {dir}."
+            ),
+            detail: Some(e.to_string()),
         })
 }
 

@@ -14,6 +14,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         app::startup_problem,
         app::open_data_folder,
         app::open_link,
+        app::choose_codex,
         app::open_logs_folder,
         sessions::app_state,
         sessions::create_session,

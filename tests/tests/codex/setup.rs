@@ -236,3 +236,78 @@ fn sha256_hex(text: &str) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// Every command the window can call is declared and allowed: one missing from the build's
+/// list or the window's capability is refused at run time ("… not allowed").
+#[test]
+fn every_command_of_the_window_is_declared_and_allowed() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../src-tauri");
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).expect(path);
+    let (handlers, build, capability) = (
+        read("src/commands/mod.rs"),
+        read("build.rs"),
+        read("capabilities/default.json"),
+    );
+    let start = handlers
+        .find("generate_handler![")
+        .expect("the handler list");
+    let listed = &handlers[start
+        ..handlers[start..]
+            .find(']')
+            .map_or(handlers.len(), |e| start + e)];
+    let commands: Vec<&str> = listed
+        .lines()
+        .filter_map(|l| l.trim().strip_suffix(','))
+        .filter_map(|l| l.split_once("::").map(|(_, name)| name))
+        .collect();
+    assert!(commands.len() > 30, "{commands:?}");
+    for command in commands {
+        assert!(
+            build.contains(&format!("\"{command}\"")),
+            "{command} is not in build.rs"
+        );
+        let permission = format!("\"allow-{}\"", command.replace('_', "-"));
+        assert!(
+            capability.contains(&permission),
+            "{command} is not allowed in capabilities/default.json"
+        );
+    }
+}
+
+/// Codex not found (or another wanted): the user chooses the binary; a file that is not a
+/// usable codex is refused with why, and the one chosen is kept across restarts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_codex_the_user_chooses_is_checked_and_kept() {
+    let env =
+        codex_desk_tests::TestEnv::new(codex_desk_test_support::scenarios::by_keyword()).await;
+    let config = || codex_desk_core::engine::EngineConfig {
+        codex_path: None,
+        ..env.config()
+    };
+    let engine = codex_desk_core::Engine::open(config()).expect("open");
+    let missing = env.root.path().join("no-codex-here");
+    let err = engine
+        .choose_codex(&missing.display().to_string())
+        .await
+        .expect_err("not a codex");
+    assert!(err.to_string().contains("no such file"), "{err}");
+    let not_codex = env.root.path().join("not-codex.sh");
+    std::fs::write(&not_codex, "#!/bin/sh\necho hello\n").expect("write");
+    assert!(engine
+        .choose_codex(&not_codex.display().to_string())
+        .await
+        .is_err());
+
+    let real = codex_desk_tests::codex_binary();
+    let chosen = engine
+        .choose_codex(&real.display().to_string())
+        .await
+        .expect("a usable codex");
+    assert!(chosen.version.starts_with("0."), "{chosen:?}");
+    engine.shutdown();
+
+    let again = codex_desk_core::Engine::open(config()).expect("open again");
+    let state = again.app_state().await.expect("state");
+    assert_eq!(state.codex.map(|c| c.path), Some(chosen.path), "kept");
+    again.shutdown();
+}

@@ -10,6 +10,7 @@ import type { AuditFormat } from "../generated/desk/AuditFormat";
 import type { AuditPage } from "../generated/desk/AuditPage";
 import type { AuditQuery } from "../generated/desk/AuditQuery";
 import type { Exported } from "../generated/desk/Exported";
+import type { CodexInfo } from "../generated/desk/CodexInfo";
 import type { GitState } from "../generated/desk/GitState";
 import type { SessionFormat } from "../generated/desk/SessionFormat";
 import type { EventBatch } from "../generated/desk/EventBatch";
@@ -136,6 +137,10 @@ export interface Backend {
   answerForm(sessionId: string, key: string, content: Record<string, unknown>): Promise<void>;
   /** Asks the user for a folder; null when they cancel. */
   pickFolder(): Promise<string | null>;
+  /** The native file picker, for the codex program; null when cancelled. */
+  pickCodex(): Promise<string | null>;
+  /** Uses the codex program at `path` from now on, once it proves usable. */
+  chooseCodex(path: string): Promise<CodexInfo>;
 
   // The account. Every call resolves to the new state; changes that happen later (a sign-in
   // completing in the browser) arrive through onAccountChanged.

@@ -542,6 +542,12 @@ export function createFakeBackend(): Backend {
     async pickFolder() {
       return window.prompt("Folder for the new session (demo backend)", "/home/you/projects/demo");
     },
+    async pickCodex() {
+      return window.prompt("The codex program (demo backend)", "/usr/local/bin/codex");
+    },
+    async chooseCodex(path) {
+      return { path, version: "0.169.0" };
+    },
     confirmAccount: account.confirmAccount,
     signInWithChatGpt: account.signInWithChatGpt,
     signInWithDeviceCode: account.signInWithDeviceCode,

@@ -8,6 +8,7 @@ import type { AppState } from "../generated/desk/AppState";
 import type { AuditPage } from "../generated/desk/AuditPage";
 import type { Exported } from "../generated/desk/Exported";
 import type { GitState } from "../generated/desk/GitState";
+import type { CodexInfo } from "../generated/desk/CodexInfo";
 import type { EventBatch } from "../generated/desk/EventBatch";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { Attachment } from "../generated/desk/Attachment";
@@ -105,6 +106,11 @@ export function createTauriBackend(): Backend {
       const picked = await normalized(open({ directory: true, multiple: false }));
       return typeof picked === "string" ? picked : null;
     },
+    pickCodex: async () => {
+      const picked = await normalized(open({ directory: false, multiple: false, title: "Choose the codex program" }));
+      return typeof picked === "string" ? picked : null;
+    },
+    chooseCodex: (path) => normalized(invoke<CodexInfo>("choose_codex", { path })),
     confirmAccount: () => account("confirm_account"),
     signInWithChatGpt: () => account("sign_in_chatgpt"),
     signInWithDeviceCode: () => account("sign_in_device_code"),

@@ -161,6 +161,8 @@ describe("App", () => {
     const html = await render({ ...loaded, codexError: { code: "codexNotFound", message: "Codex was not found. Install it with npm i -g @openai/codex.", detail: null } });
     expect(html).toContain('role="alert"');
     expect(html).toContain("Codex was not found");
+    expect(html).toContain("Choose codex…");
+    expect(html).toContain("Look again");
   });
 
   it("renders a recorded session as cards with their hooks", async () => {

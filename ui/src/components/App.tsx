@@ -55,7 +55,7 @@ export function App() {
     <div className="app">
       <Sidebar />
       <main className="main">
-        {app.codexError && <CodexBanner error={app.codexError} title="Codex cannot be used." />}
+        {app.codexError && <CodexBanner error={app.codexError} title="Codex cannot be used." canChoose />}
         {app.loadError && <CodexBanner error={app.loadError} title="Codex Desk could not start." />}
         {app.storage.problem && (
           <div className="banner" role="alert" data-testid="storage-problem">

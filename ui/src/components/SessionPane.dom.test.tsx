@@ -73,6 +73,17 @@ describe("SessionPane in a DOM", () => {
       await act(async () => store.dispatch(step));
       expect(counts()).toEqual({ transcripts: 1, composers: 1 });
     }
+
+    // An error of the user's last action shows its detail on request, and goes on Dismiss.
+    await act(async () => store.dispatch({ type: "actionError", sessionId: "s1", error: { code: null, message: "Fork failed.", detail: "codex said no" } }));
+    const alert = () => host?.querySelector(".action-error");
+    const button = (name: string) => [...(alert()?.querySelectorAll("button") ?? [])].find((b) => b.textContent === name);
+    expect(alert()?.textContent).toContain("Fork failed.");
+    expect(alert()?.textContent).not.toContain("codex said no");
+    await act(async () => button("Show details")?.click());
+    expect(alert()?.textContent).toContain("codex said no");
+    await act(async () => button("Dismiss")?.click());
+    expect(alert()).toBeNull();
     await act(async () => root.unmount());
   });
 });

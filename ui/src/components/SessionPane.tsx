@@ -30,17 +30,33 @@ export function SessionPane({ app, session }: { app: AppView; session: SessionIn
             <WorkspaceGone sessionId={session.id} path={view.workspaceMissing ?? session.workspace} />
           )}
           <Transcript key={`transcript-${session.id}-${view.focus?.serial ?? 0}`} view={view} />
-          {actionError && (
-            <p className="inline-error pad" role="alert">
-              {actionError.message}
-            </p>
-          )}
+          {actionError && <ActionError sessionId={session.id} error={actionError} />}
           <SessionOptionsBar key={`options-${session.id}`} sessionId={session.id} options={view.options} running={running} loaded={view.loaded} />
           <Composer key={`composer-${session.id}`} sessionId={session.id} running={running} queued={view.queued} queueHeld={view.queueHeld} />
         </div>
         {panelOpen && <WorkspacePanel key={`workspace-${session.id}`} view={view} running={running} />}
       </div>
     </section>
+  );
+}
+
+/** What went wrong with the user's last action in the session, its detail on request, and a way to put it away. */
+function ActionError({ sessionId, error }: { sessionId: string; error: ErrorPayload }) {
+  const controller = useController();
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="inline-error pad action-error" role="alert">
+      <span>{error.message}</span>
+      {error.detail && (
+        <button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? "Hide details" : "Show details"}
+        </button>
+      )}
+      <button type="button" className="link-button" onClick={() => controller.dismissActionError(sessionId)}>
+        Dismiss
+      </button>
+      {open && error.detail && <pre className="details">{error.detail}</pre>}
+    </div>
   );
 }
 

@@ -208,7 +208,9 @@ export type AppAction =
   | { type: "auditLoading" }
   | { type: "wholeItem"; sessionId: string; item: StoredItem }
   | { type: "batch"; batch: EventBatch }
-  | { type: "actionError"; sessionId: string; error: ErrorPayload | null };
+  | { type: "actionError"; sessionId: string; error: ErrorPayload | null }
+  /** Codex looked for again, or chosen by the user. */
+  | { type: "codexChecked"; codex: CodexInfo | null; codexError: ErrorPayload | null };
 
 export const initialAppView: AppView = {
   loading: true,
@@ -486,6 +488,8 @@ function reduceAppView(state: AppView, action: AppAction): AppView {
       const health = { ...state.health, [batch.sessionId]: healthAfter(state.health[batch.sessionId], batch) };
       return withView({ ...state, health }, batch.sessionId, (view) => reduceSessionEvents(view, batch.events));
     }
+    case "codexChecked":
+      return { ...state, codex: action.codex, codexError: action.codexError };
     case "actionError":
       return { ...state, actionErrors: { ...state.actionErrors, [action.sessionId]: action.error } };
     default:

@@ -164,6 +164,30 @@ describe("controller", () => {
     expect(store.getSnapshot().unread).toEqual({});
   });
 
+  it("uses the codex the user picks, or says why that one cannot be used", async () => {
+    const backend = createFakeBackend();
+    const store = createAppStore();
+    const controller = createController(backend, store);
+    await controller.load();
+    store.dispatch({ type: "codexChecked", codex: null, codexError: { code: "codexNotFound", message: "Codex was not found.", detail: null } });
+    backend.pickCodex = async () => "/opt/tools/not-codex";
+    backend.chooseCodex = async () => {
+      throw { code: "codexNotFound", message: "Codex at /opt/tools/not-codex could not be run: no such file", detail: null };
+    };
+    expect((await controller.chooseCodex())?.message).toContain("could not be run");
+    expect(store.getSnapshot().codexError?.code).toBe("codexNotFound");
+
+    backend.pickCodex = async () => "/opt/tools/codex";
+    backend.chooseCodex = async (path) => ({ path, version: "0.169.0" });
+    expect(await controller.chooseCodex()).toBeNull();
+    expect(store.getSnapshot().codexError).toBeNull();
+    expect(store.getSnapshot().codex?.path).toBe("/opt/tools/codex");
+
+    // Cancelled: nothing changes.
+    backend.pickCodex = async () => null;
+    expect(await controller.chooseCodex()).toBeNull();
+  });
+
   it("forks a session and opens the fork, or says why not", async () => {
     vi.useFakeTimers();
     const backend = createFakeBackend();

@@ -76,6 +76,13 @@ export interface Controller {
   discardAttachment(sessionId: string, path: string): void;
   /** Asks codex to stop the running turn; resolves to whether it was asked (else the window says why). */
   interrupt(sessionId: string): Promise<boolean>;
+  /** The user picks the codex program (codex was not found, or they want another); resolves
+   * to why it cannot be used, or null (used, or nothing picked). */
+  chooseCodex(): Promise<ErrorPayload | null>;
+  /** The user read the session's last error and put it away. */
+  dismissActionError(sessionId: string): void;
+  /** Looks for codex again (the user installed it meanwhile). */
+  lookForCodex(): Promise<void>;
   /** The git state of the session's folder; one that cannot be read says why. */
   gitState(sessionId: string): Promise<GitState>;
   answerApproval(sessionId: string, key: string, choice: ApprovalChoice): Promise<void>;
@@ -507,6 +514,30 @@ export function createController(backend: Backend, store: AppStore, focused: () 
       } catch (error) {
         store.dispatch({ type: "actionError", sessionId, error: toErrorPayload(error) });
         return false;
+      }
+    },
+    async chooseCodex() {
+      try {
+        const path = await backend.pickCodex();
+        if (path === null) return null;
+        const codex = await backend.chooseCodex(path);
+        store.dispatch({ type: "codexChecked", codex, codexError: null });
+        void backend.confirmAccount().then(accountChanged, () => {});
+        return null;
+      } catch (error) {
+        return toErrorPayload(error);
+      }
+    },
+    dismissActionError(sessionId) {
+      store.dispatch({ type: "actionError", sessionId, error: null });
+    },
+    async lookForCodex() {
+      try {
+        const state = await backend.appState();
+        store.dispatch({ type: "codexChecked", codex: state.codex, codexError: state.codexError });
+        if (state.codex) void backend.confirmAccount().then(accountChanged, () => {});
+      } catch (error) {
+        store.dispatch({ type: "codexChecked", codex: null, codexError: toErrorPayload(error) });
       }
     },
     async gitState(sessionId) {

@@ -6,7 +6,7 @@ use codex_desk_protocol::{ErrorCode, ErrorPayload};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
-    #[error("Codex was not found. Install it with `npm i -g @openai/codex`, or set CODEX_DESK_CODEX to the codex binary.")]
+    #[error("Codex was not found. Install it with `npm i -g @openai/codex`, or choose where it is with “Choose codex…”.")]
     CodexNotFound { searched: Vec<PathBuf> },
 
     #[error("Codex {found} is too old: Codex Desk needs {required} or newer. Update it with `npm i -g @openai/codex@latest`.")]
@@ -158,7 +158,7 @@ impl CoreError {
     fn detail(&self) -> Option<String> {
         match self {
             CoreError::CodexNotFound { searched } => Some(format!(
-                "Looked in:\n{}",
+                "The environment variable CODEX_DESK_CODEX can name it too. Looked in:\n{}",
                 searched
                     .iter()
                     .map(|p| format!("  {}", p.display()))

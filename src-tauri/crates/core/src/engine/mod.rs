@@ -25,10 +25,10 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use codex_desk_protocol::{
-    AppState, ApprovalChoice, ApprovalKind, ApprovalOutcome, ApprovalRequest, Elicitation,
-    ElicitationAsk, EventBatch, PromptInfo, QueuedPrompt, SandboxMode, SearchQuery, SearchResults,
-    SessionEvent, SessionInfo, SessionOptions, SessionStatus, StoredItem, Transcript,
-    TranscriptPage,
+    AppState, ApprovalChoice, ApprovalKind, ApprovalOutcome, ApprovalRequest, CodexInfo,
+    Elicitation, ElicitationAsk, EventBatch, PromptInfo, QueuedPrompt, SandboxMode, SearchQuery,
+    SearchResults, SessionEvent, SessionInfo, SessionOptions, SessionStatus, StoredItem,
+    Transcript, TranscriptPage,
 };
 
 use crate::account::{self, Account, AccountConfig};
@@ -44,6 +44,8 @@ use crate::store::{now_ms, Store};
 use crate::{files, prompts};
 
 const LAST_SESSION_KEY: &str = "last_session_id";
+/// The setting holding the codex binary the user chose.
+const CODEX_PATH_KEY: &str = "codex_path";
 /// "off" when the user turned OS notifications off (on by default).
 const NOTIFICATIONS_KEY: &str = "notifications";
 const DEFAULT_TITLE: &str = "New session";
@@ -423,9 +425,36 @@ impl Engine {
         if let Some(found) = lock(&self.inner.codex).clone() {
             return Ok(found);
         }
-        let found = discovery::locate(self.inner.config.codex_path.as_deref())?;
+        // The app's configuration (tests), else the codex the user chose in the window.
+        let chosen = self.inner.config.codex_path.clone().or_else(|| {
+            self.inner
+                .store
+                .setting_blocking(CODEX_PATH_KEY)
+                .ok()
+                .flatten()
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+        });
+        let found = discovery::locate(chosen.as_deref())?;
         *lock(&self.inner.codex) = Some(found.clone());
         Ok(found)
+    }
+
+    /// Uses the codex at `path` from now on (the user chose it: codex was not found, or they
+    /// want another), once it proves usable; kept across restarts. Sessions running keep the
+    /// codex they have until they start again.
+    pub async fn choose_codex(&self, path: &str) -> Result<CodexInfo> {
+        let path = PathBuf::from(path.trim());
+        let checked = path.clone();
+        let found = tokio::task::spawn_blocking(move || discovery::check(&checked))
+            .await
+            .map_err(|e| CoreError::io("The codex check failed", std::io::Error::other(e)))??;
+        self.inner
+            .store
+            .set_setting(CODEX_PATH_KEY, &path.display().to_string());
+        *lock(&self.inner.codex) = Some(found.clone());
+        tracing::info!(path = %found.path.display(), version = %found.version, "codex chosen");
+        Ok(found.info())
     }
 
     pub async fn app_state(&self) -> Result<AppState> {
