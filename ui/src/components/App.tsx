@@ -1,5 +1,6 @@
 import { useEffect } from "react";
 import { useAppView, useController } from "../state/hooks";
+import { listedOrder, sessionAfter } from "../state/sessionGroups";
 import { CodexBanner } from "./CodexBanner";
 import { EmptyState } from "./EmptyState";
 import { NewSessionPanel } from "./NewSessionPanel";
@@ -22,10 +23,23 @@ export function App() {
   // Files dropped on the window: a folder starts a session there, images go with a message.
   useEffect(() => controller.watchDrops(), [controller]);
 
-  // Ctrl/Cmd+N: new session; Ctrl/Cmd+K or +F: search.
+  // Ctrl/Cmd+N: new session; Ctrl/Cmd+K or +F: search; Ctrl/Cmd+L: the message box;
+  // Alt+↑/↓: the session above or below in the list; Ctrl/Cmd+1…9: the list's first nine.
+  const sessions = app.sessions;
+  const shown = app.selectedId;
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (!(event.ctrlKey || event.metaKey) || event.shiftKey) return;
+      // Not while typing: there Alt+arrows move the caret.
+      const typing = event.target instanceof Element && event.target.closest("input, textarea, select, [contenteditable]") !== null;
+      if (event.altKey && !typing && !event.ctrlKey && !event.metaKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+        const next = sessionAfter(sessions, shown, event.key === "ArrowUp" ? -1 : 1);
+        if (next) {
+          event.preventDefault();
+          void controller.select(next);
+        }
+        return;
+      }
+      if (!(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey) return;
       const key = event.key.toLowerCase();
       if (key === "n") {
         event.preventDefault();
@@ -33,11 +47,20 @@ export function App() {
       } else if (key === "k" || key === "f") {
         event.preventDefault();
         document.getElementById("search-box")?.focus();
+      } else if (key === "l") {
+        event.preventDefault();
+        document.querySelector<HTMLTextAreaElement>('textarea[aria-label="Message"]')?.focus();
+      } else if (/^[1-9]$/.test(key)) {
+        const target = listedOrder(sessions)[Number(key) - 1];
+        if (target) {
+          event.preventDefault();
+          void controller.select(target.id);
+        }
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [controller]);
+  }, [controller, sessions, shown]);
 
   if (app.startupError) return <StartupFailure error={app.startupError} />;
 

@@ -4,6 +4,7 @@ import type { Attachment } from "../generated/desk/Attachment";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import type { QueuedPrompt } from "../generated/desk/QueuedPrompt";
 import { completePrompt, matchingPrompts, namesPrompt } from "../state/promptMenu";
+import { withMod } from "./keys";
 
 interface Props {
   sessionId: string;
@@ -28,7 +29,7 @@ function readBytes(file: Blob): Promise<Uint8Array> {
 }
 
 /** How the steer shortcut is written on this machine. */
-const STEER_KEYS = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform) ? "⌘Enter" : "Ctrl+Enter";
+const STEER_KEYS = withMod("Enter");
 
 /**
  * Enter sends, Shift+Enter adds a line, Esc (or Stop) interrupts the running turn. While a turn
@@ -263,6 +264,7 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
         aria-expanded={suggestions.length > 0}
         aria-controls={suggestions.length > 0 ? `prompt-menu-${sessionId}` : undefined}
         aria-activedescendant={chosen ? `prompt-${sessionId}-${chosen.name}` : undefined}
+        title={`The message to codex (${withMod("L")} comes here)`}
         placeholder={
           running
             ? `Codex is working… Enter queues a follow-up, ${STEER_KEYS} steers this turn, Esc stops`

@@ -11,6 +11,7 @@ import { StatusDot } from "./StatusDot";
 import { Transcript } from "./Transcript";
 import { WorkspaceGone } from "./WorkspaceGone";
 import { WorkspacePanel } from "./WorkspacePanel";
+import { withMod } from "./keys";
 
 /** The selected session: header, transcript, composer. */
 export function SessionPane({ app, session }: { app: AppView; session: SessionInfo }) {
@@ -196,7 +197,7 @@ function SessionHeader({
             type="button"
             className="quiet"
             aria-pressed={panelOpen}
-            title="The folder's git state, the files codex changed and the turn's diff (Ctrl+B)"
+            title={`The folder's git state, the files codex changed and the turn's diff (${withMod("B")})`}
             onClick={onTogglePanel}
           >
             Workspace

@@ -4,6 +4,7 @@ import { dotLabel, groupSessionsByWorkspace, sessionDot, type DotState } from ".
 import { shallowEqual, useAppSelector, useController } from "../state/hooks";
 import { AccountArea } from "./AccountArea";
 import { StatusDot } from "./StatusDot";
+import { SWITCH_KEYS, withMod } from "./keys";
 
 /** What the list shows: it re-renders when one of these changes, not on every streamed word. */
 function listState(app: AppView) {
@@ -66,7 +67,7 @@ export const Sidebar = memo(function Sidebar() {
           type="button"
           className="icon-button"
           aria-label="New session"
-          title="New session (Ctrl+N)"
+          title={`New session (${withMod("N")})`}
           onClick={() => controller.showNewSession(true)}
         >
           <svg aria-hidden="true" width="14" height="14" viewBox="0 0 14 14">
@@ -79,7 +80,7 @@ export const Sidebar = memo(function Sidebar() {
         className="search"
         type="search"
         aria-label="Search sessions"
-        placeholder="Search all sessions (Ctrl+K)"
+        placeholder={`Search all sessions (${withMod("K")})`}
         value={query.text}
         onChange={(e) => controller.search({ ...query, text: e.target.value })}
         onFocus={() => controller.showSearch(true)}
@@ -87,7 +88,7 @@ export const Sidebar = memo(function Sidebar() {
           if (e.key === "Escape") controller.search({ ...query, text: "" });
         }}
       />
-      <ul className="session-groups" role="list" aria-label="Sessions">
+      <ul className="session-groups" role="list" aria-label="Sessions" title={`${SWITCH_KEYS} move between sessions`}>
         {groups.map((group) => (
           <li key={group.workspace} className="session-group">
             <div className="group-label" title={group.workspace}>

@@ -6,6 +6,7 @@ import { perfNote } from "../perf";
 import { CardBoundary } from "./CardBoundary";
 import { EntryView } from "./EntryView";
 import type { TurnUsage } from "../generated/desk/TurnUsage";
+import { withMod } from "./keys";
 
 /** Virtuoso wants indexes that only grow downwards: older pages count down from here. */
 const FIRST_INDEX = 1_000_000_000;
@@ -278,7 +279,7 @@ export function Transcript({ view }: { view: SessionView }) {
       {(showJump || hasNewer) && (
         <div className="jumps">
           {entries.length > 0 && (
-            <button type="button" className="jump-start" title="The first message of the session (Ctrl+Home)" onClick={jumpToStart}>
+            <button type="button" className="jump-start" title={`The first message of the session (${withMod("Home")})`} onClick={jumpToStart}>
               Jump to the start
             </button>
           )}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { changeKindLabel, diffStats } from "./diffStats";
-import { folderName, groupSessionsByWorkspace, sessionDot } from "./sessionGroups";
+import { folderName, groupSessionsByWorkspace, listedOrder, sessionAfter, sessionDot } from "./sessionGroups";
 import { completePrompt, matchingPrompts, namesPrompt } from "./promptMenu";
 import { emptySessionView } from "./sessionView";
 import { sessionInfo } from "./testBuilders";
@@ -82,5 +82,24 @@ describe("prompt menu", () => {
     expect(completePrompt(prompts[0]!)).toBe("/review ");
     expect(namesPrompt("/fix", prompts)).toBe(true);
     expect(namesPrompt("/fi", prompts)).toBe(false);
+  });
+});
+
+describe("moving between sessions from the keyboard", () => {
+  const sessions = [
+    sessionInfo({ id: "a1", workspace: "/w/a", createdAt: 1 }),
+    sessionInfo({ id: "b1", workspace: "/w/b", createdAt: 5 }),
+    sessionInfo({ id: "a2", workspace: "/w/a", createdAt: 3 }),
+    sessionInfo({ id: "old", workspace: "/w/b", createdAt: 9, archivedAt: 10 }),
+  ];
+
+  it("follows the list's order (folders, newest first), without archived sessions, and wraps around", () => {
+    expect(listedOrder(sessions).map((s) => s.id)).toEqual(["b1", "a2", "a1"]);
+    expect(sessionAfter(sessions, "b1", 1)).toBe("a2");
+    expect(sessionAfter(sessions, "a1", 1)).toBe("b1");
+    expect(sessionAfter(sessions, "b1", -1)).toBe("a1");
+    expect(sessionAfter(sessions, null, 1)).toBe("b1");
+    expect(sessionAfter(sessions, "old", -1)).toBe("a1");
+    expect(sessionAfter([], null, 1)).toBeNull();
   });
 });

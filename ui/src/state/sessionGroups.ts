@@ -50,3 +50,17 @@ export const dotLabel: Record<DotState, string> = {
   crashed: "Crashed",
   interrupted: "Interrupted",
 };
+
+/** The sessions in the order the list shows them (archived ones left out). */
+export function listedOrder(sessions: readonly SessionInfo[]): SessionInfo[] {
+  return groupSessionsByWorkspace(sessions.filter((s) => !s.archivedAt)).flatMap((g) => g.sessions);
+}
+
+/** The session `step` places from `current` in the list (wrapping around); the first when none is open. */
+export function sessionAfter(sessions: readonly SessionInfo[], current: string | null, step: number): string | null {
+  const order = listedOrder(sessions);
+  if (order.length === 0) return null;
+  const at = order.findIndex((s) => s.id === current);
+  if (at < 0) return order[step > 0 ? 0 : order.length - 1].id;
+  return order[(at + step + order.length * Math.abs(step)) % order.length].id;
+}
