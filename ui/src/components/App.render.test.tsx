@@ -54,6 +54,7 @@ describe("App", () => {
     expect(html).toContain('role="list" aria-label="Sessions"');
     const signedIn = await render({ ...loaded, account: accountState({ auth: { type: "apiKey" } }) });
     expect(signedIn).toContain("No session yet");
+    expect(signedIn).toMatch(/data-testid="status-account"[^>]*>API key</);
     expect(signedIn).not.toContain("Sign in first");
   });
 

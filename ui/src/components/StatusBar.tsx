@@ -2,6 +2,7 @@ import type { AppView } from "../state/appState";
 import { useBackendKind, useController } from "../state/hooks";
 import { contextFill, formatTokens, tokenDetail } from "./format";
 import { rateLimitsShown } from "../state/rateLimits";
+import { accountLabel } from "./AccountArea";
 
 export function StatusBar({ app }: { app: AppView }) {
   const backendKind = useBackendKind();
@@ -21,6 +22,17 @@ export function StatusBar({ app }: { app: AppView }) {
         <span className="bad">{app.codexError.message}</span>
       ) : (
         <span className="muted">Codex: checking…</span>
+      )}
+      {app.account && (
+        <button
+          type="button"
+          className="link-button small"
+          title="The account sessions use; click to sign in or change it"
+          data-testid="status-account"
+          onClick={() => controller.showSignIn(true)}
+        >
+          {accountLabel(app.account)}
+        </button>
       )}
       {backendKind === "fake" && <span className="muted">Demo backend (no codex)</span>}
       <span className="spacer" />
