@@ -35,6 +35,29 @@ function mount(item: CommandItem, onOpenFile?: () => void) {
   return { host, root, button, shown };
 }
 
+describe("a finished command's many lines", () => {
+  it("fold to the last ones, all on request; a short or running output stays whole", () => {
+    const output = Array.from({ length: 40 }, (_, i) => `line ${i + 1}`).join("\n") + "\n";
+    const card = mount(command(output));
+    const text = () => card.host.querySelector("pre")?.textContent;
+    expect(text()).toBe("line 35\nline 36\nline 37\nline 38\nline 39\nline 40\n");
+    expect(card.host.textContent).toContain("The last 6 of 40 lines.");
+    act(() => card.button("Show all lines")?.click());
+    expect(text()).toBe(output);
+    act(() => card.button("Show fewer")?.click());
+    expect(text()?.startsWith("line 35")).toBe(true);
+    act(() => card.root.unmount());
+
+    const short = mount(command("one\ntwo\n"));
+    expect(short.host.querySelector("pre")?.textContent).toBe("one\ntwo\n");
+    expect(short.button("Show all lines")).toBeUndefined();
+    act(() => short.root.unmount());
+    const running = mount({ ...command(output), status: "inProgress" } as CommandItem);
+    expect(running.host.querySelector("pre")?.textContent).toBe(output);
+    act(() => running.root.unmount());
+  });
+});
+
 describe("a long command output", () => {
   it("shows its end, then all of it on Show all", () => {
     const output = "x".repeat(200_000);

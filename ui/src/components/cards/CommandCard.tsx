@@ -32,6 +32,23 @@ function useStickToBottom<T extends HTMLElement>(content: string) {
 
 /** Output longer than this shows its end only, until "Show all" (a build log can be megabytes). */
 const LONGEST_OUTPUT_SHOWN = 64 * 1024;
+/** A finished command's output longer than this many lines is folded to its last lines. */
+const FOLDED_OVER_LINES = 12;
+const LINES_WHEN_FOLDED = 6;
+
+/** How many lines `text` has (a last line without its newline counts). */
+function lineCount(text: string): number {
+  let lines = 0;
+  for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) lines += 1;
+  return text.endsWith("\n") || text === "" ? lines : lines + 1;
+}
+
+/** The last `count` lines of `text`. */
+function lastLines(text: string, count: number): string {
+  let at = text.endsWith("\n") ? text.length - 1 : text.length;
+  for (let i = 0; i < count && at > 0; i++) at = text.lastIndexOf("\n", at - 1);
+  return at <= 0 ? text : text.slice(at + 1);
+}
 
 export function CommandCard({
   item,
@@ -51,7 +68,13 @@ export function CommandCard({
   const [all, setAll] = useState(false);
   const full = item.aggregatedOutput ?? "";
   const hidden = all ? 0 : Math.max(0, full.length - LONGEST_OUTPUT_SHOWN);
-  const output = hidden > 0 ? full.slice(hidden) : full;
+  const tail = hidden > 0 ? full.slice(hidden) : full;
+  // Finished and long: its last lines, the rest on request (the end says how it went).
+  const [unfolded, setUnfolded] = useState(false);
+  const running = streaming || item.status === "inProgress";
+  const lines = running ? 0 : lineCount(tail);
+  const folded = !running && !unfolded && lines > FOLDED_OVER_LINES;
+  const output = folded ? lastLines(tail, LINES_WHEN_FOLDED) : tail;
   const { ref, onScroll } = useStickToBottom<HTMLPreElement>(output);
   const failed = !streaming && item.exitCode !== null && item.exitCode !== 0;
   return (
@@ -79,6 +102,14 @@ export function CommandCard({
               </button>
             )
           )}
+        </p>
+      )}
+      {lines > FOLDED_OVER_LINES && (
+        <p className="fold-notice small muted">
+          {folded ? `The last ${LINES_WHEN_FOLDED} of ${lines} lines. ` : `${lines} lines. `}
+          <button type="button" className="quiet" aria-expanded={!folded} onClick={() => setUnfolded(folded)}>
+            {folded ? "Show all lines" : "Show fewer"}
+          </button>
         </p>
       )}
       {output && (
