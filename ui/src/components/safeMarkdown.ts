@@ -63,8 +63,10 @@ function installHooks() {
     }
     if (node.nodeName === "A") {
       const href = node.getAttribute("href") ?? "";
-      if (!SAFE_URL.test(href)) node.removeAttribute("href");
-      else node.setAttribute("title", `Opens in your browser: ${href}`);
+      if (!SAFE_URL.test(href)) {
+        node.removeAttribute("href");
+        node.removeAttribute("title");
+      } else node.setAttribute("title", `Opens in your browser: ${href}`);
       node.setAttribute("rel", "noreferrer noopener");
     }
   });
@@ -82,16 +84,29 @@ export function toSafeHtml(text: string): string {
     ALLOW_DATA_ATTR: false,
     ALLOW_ARIA_ATTR: false,
     KEEP_CONTENT: true,
+    RETURN_DOM_FRAGMENT: true,
   });
-  return withCopyButtons(safe);
+  withCopyButtons(safe);
+  const holder = document.createElement("div");
+  holder.append(safe);
+  return holder.innerHTML;
 }
 
-/** The app's own copy button before each code block (after sanitizing: the model's HTML never
- * gets here; a `<pre>` written as text is escaped, so only real blocks match). */
+/** The class of the app's own copy button on each code block. */
 export const COPY_CODE = "copy-code";
-function withCopyButtons(html: string): string {
-  if (!html.includes("<pre>")) return html;
-  return html
-    .replaceAll("<pre>", `<div class="code-block"><button type="button" class="${COPY_CODE}" aria-label="Copy code" title="Copy code"></button><pre>`)
-    .replaceAll("</pre>", "</pre></div>");
+
+/** Puts the app's own copy button before each code block, as elements (never by editing the
+ * HTML as text: the model's attribute values may hold anything). */
+function withCopyButtons(fragment: DocumentFragment) {
+  for (const pre of fragment.querySelectorAll("pre")) {
+    const block = document.createElement("div");
+    block.className = "code-block";
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = COPY_CODE;
+    button.setAttribute("aria-label", "Copy code");
+    button.title = "Copy code";
+    pre.replaceWith(block);
+    block.append(button, pre);
+  }
 }
