@@ -14,42 +14,41 @@ const MOST_FILES: usize = 500;
 const GIT_WAIT: Duration = Duration::from_secs(10);
 
 /// The git state of `workspace`.
+///
+/// Git runs here outside codex's sandbox, on a repository the agent may have written: the
+/// repository's own settings could make it run a program (a filter driver, an fsmonitor hook).
+/// So the fsmonitor is off, submodules are not entered, and a repository whose own config
+/// names a filter driver is not read at all (the user's and the system's config are theirs).
 pub async fn state(workspace: &Path) -> GitState {
-    let mut command = tokio::process::Command::new("git");
-    command
-        .arg("-C")
-        .arg(workspace)
-        .args([
-            "status",
-            "--porcelain=v2",
-            "--branch",
-            "-z",
-            "--untracked-files=normal",
-        ])
+    let config = match run(workspace, &["config", "--list", "--show-scope", "-z"]).await {
+        Ok(output) => output,
+        Err(unavailable) => return unavailable,
+    };
+    if config.status.success() {
+        if let Some(key) = program_in_repository_config(&config.stdout) {
+            return GitState::Unavailable {
+                reason: format!(
+                    "this repository's own settings run a program ({key} in .git/config), which the app will not start outside codex's sandbox; look at its changes in a terminal"
+                ),
+            };
+        }
+    }
+    let status = [
+        "-c",
+        "core.fsmonitor=false",
+        "status",
+        "--porcelain=v2",
+        "--branch",
+        "-z",
+        "--untracked-files=normal",
+        "--ignore-submodules=all",
         // Only the workspace's files, when it is a folder inside a larger repository.
-        .args(["--", "."])
-        .env("GIT_OPTIONAL_LOCKS", "0")
-        .env("LC_ALL", "C")
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true);
-    platform::no_window(&mut command);
-    let output = match tokio::time::timeout(GIT_WAIT, command.output()).await {
-        Err(_) => {
-            return GitState::Unavailable {
-                reason: format!("git status took longer than {} seconds", GIT_WAIT.as_secs()),
-            }
-        }
-        Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-            return GitState::Unavailable {
-                reason: "git was not found; install git to see the folder's changes here".into(),
-            }
-        }
-        Ok(Err(e)) => {
-            return GitState::Unavailable {
-                reason: format!("git could not be run ({e})"),
-            }
-        }
-        Ok(Ok(output)) => output,
+        "--",
+        ".",
+    ];
+    let output = match run(workspace, &status).await {
+        Ok(output) => output,
+        Err(unavailable) => return unavailable,
     };
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -65,6 +64,47 @@ pub async fn state(workspace: &Path) -> GitState {
         };
     }
     parse(&output.stdout)
+}
+
+/// `git -C workspace <args>`, at most [`GIT_WAIT`], without git's optional locks.
+async fn run(workspace: &Path, args: &[&str]) -> Result<std::process::Output, GitState> {
+    let mut command = tokio::process::Command::new("git");
+    command
+        .arg("-C")
+        .arg(workspace)
+        .args(args)
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("LC_ALL", "C")
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true);
+    platform::no_window(&mut command);
+    match tokio::time::timeout(GIT_WAIT, command.output()).await {
+        Err(_) => Err(GitState::Unavailable {
+            reason: format!("git took longer than {} seconds", GIT_WAIT.as_secs()),
+        }),
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => Err(GitState::Unavailable {
+            reason: "git was not found; install git to see the folder's changes here".into(),
+        }),
+        Ok(Err(e)) => Err(GitState::Unavailable {
+            reason: format!("git could not be run ({e})"),
+        }),
+        Ok(Ok(output)) => Ok(output),
+    }
+}
+
+/// The first setting of the repository's own config (`git config --list --show-scope -z`)
+/// that makes `git status` run a program: a filter driver.
+fn program_in_repository_config(listed: &[u8]) -> Option<String> {
+    let entries: Vec<&[u8]> = listed.split(|b| *b == 0).collect();
+    entries.chunks(2).find_map(|pair| {
+        let [scope, entry] = pair else { return None };
+        let scope = String::from_utf8_lossy(scope);
+        let entry = String::from_utf8_lossy(entry);
+        let key = entry.split('\n').next().unwrap_or_default().to_lowercase();
+        let own = scope == "local" || scope == "worktree";
+        (own && key.starts_with("filter.")).then_some(key)
+    })
 }
 
 /// Reads `git status --porcelain=v2 --branch -z`.
@@ -247,6 +287,18 @@ mod tests {
         assert_eq!((files.len(), more), (MOST_FILES, 3));
     }
 
+    #[test]
+    fn a_filter_in_the_repositorys_own_config_is_found_not_in_the_users() {
+        let listed = b"global\0filter.lfs.clean\ngit-lfs clean -- %f\0local\0core.bare\nfalse\0local\0filter.x.clean\necho hi\0";
+        assert_eq!(
+            program_in_repository_config(listed).as_deref(),
+            Some("filter.x.clean")
+        );
+        let users_only =
+            b"global\0filter.lfs.clean\ngit-lfs clean -- %f\0local\0core.bare\nfalse\0";
+        assert_eq!(program_in_repository_config(users_only), None);
+    }
+
     #[tokio::test]
     async fn a_real_repository_a_plain_folder_and_a_missing_one() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -283,6 +335,29 @@ mod tests {
             ["sub/"],
             "an untracked folder is one entry, as git shows it"
         );
+        // What an agent could plant in the repository's config runs nothing here: the
+        // fsmonitor is off, and a filter driver keeps git from being run at all.
+        let ran = dir.path().join("ran");
+        git(&[
+            "config",
+            "core.fsmonitor",
+            &format!("touch {}", ran.display()),
+        ]);
+        assert!(matches!(
+            state(dir.path()).await,
+            GitState::Repository { .. }
+        ));
+        git(&[
+            "config",
+            "filter.evil.clean",
+            &format!("touch {}", ran.display()),
+        ]);
+        std::fs::write(dir.path().join(".gitattributes"), "* filter=evil\n").expect("write");
+        let GitState::Unavailable { reason } = state(dir.path()).await else {
+            panic!("not read");
+        };
+        assert!(reason.contains("filter.evil.clean"), "{reason}");
+        assert!(!ran.exists(), "nothing the repository named ran");
         let gone = dir.path().join("gone");
         assert!(matches!(
             state(&gone).await,
