@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use codex_desk_protocol::{ApprovalMode, SandboxMode, SessionEvent, SessionOptions, SessionStatus};
+use codex_desk_protocol::{SessionEvent, SessionStatus};
 use codex_desk_test_support::{reply, ModelRequest, Reply};
 use codex_desk_tests::{is_method, TestEnv};
 
@@ -598,94 +598,6 @@ async fn moving_a_session_during_a_turn_stops_and_records_the_turn_and_it_goes_o
         .all_text()
         .contains("write a long answer"));
     engine.shutdown();
-}
-
-/// A `sleep` with these seconds runs (a zombie has no command line).
-#[cfg(target_os = "linux")]
-fn sleeping(seconds: u32) -> bool {
-    let wanted = format!("sleep\0{seconds}\0");
-    std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .any(|e| std::fs::read(e.path().join("cmdline")).is_ok_and(|c| c == wanted.as_bytes()))
-}
-
-/// What the agent starts on its own with full access (a server that daemonizes: `setsid`,
-/// `pg_ctl start`) is out of codex's reach and would outlive it; it goes with its session when
-/// the session is deleted, and with the app when it quits. (In codex's sandbox it ends with its
-/// command.)
-#[cfg(target_os = "linux")]
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn what_the_agent_left_running_goes_with_its_session_and_with_the_app() {
-    let env = TestEnv::new(Arc::new(|req: &ModelRequest| -> Reply {
-        match req.tool_output() {
-            Some(_) => reply::text(&["It runs in the background."]),
-            None => {
-                let seconds = req
-                    .last_user_text()
-                    .split_whitespace()
-                    .last()
-                    .unwrap_or("1")
-                    .to_string();
-                // Started on its own (as a server that daemonizes): out of codex's reach.
-                reply::tool_call(
-                    "call_bg",
-                    "exec_command",
-                    &serde_json::json!({"cmd": format!("setsid nohup sleep {seconds} >/dev/null 2>&1 &")}),
-                )
-            }
-        }
-    }))
-    .await;
-    // Seconds no other run uses, so a leftover of an earlier run cannot pass for this one's.
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let (deleted, quit) = (100_000 + nanos % 400_000, 500_000 + nanos % 400_000);
-    let (engine, session, mut events) = env.start_session().await;
-    // Full access (codex's sandbox would end it with the command).
-    let full_access = || SessionOptions {
-        sandbox: SandboxMode::FullAccess,
-        approvals: ApprovalMode::Never,
-        ..SessionOptions::default()
-    };
-    engine
-        .set_session_options(&session.id, full_access())
-        .await
-        .expect("full access");
-    events
-        .completes(&engine, &session.id, &format!("start the server {deleted}"))
-        .await;
-    assert!(
-        sleeping(deleted),
-        "the background command runs: {:#?}",
-        events.completed_items("commandExecution")
-    );
-    let other = engine
-        .create_session(&env.workspace().display().to_string())
-        .expect("another session");
-    engine
-        .set_session_options(&other.id, full_access())
-        .await
-        .expect("full access");
-    let mut others = codex_desk_tests::Events::subscribe(&engine, &other.id).await;
-    others
-        .completes(&engine, &other.id, &format!("start the server {quit}"))
-        .await;
-    assert!(sleeping(quit), "the other background command runs");
-
-    engine.delete_session(&session.id).await.expect("delete");
-    assert!(
-        !sleeping(deleted),
-        "deleting the session stopped its background command"
-    );
-    assert!(sleeping(quit), "another session's stays");
-
-    engine
-        .shutdown_gracefully(std::time::Duration::from_secs(5))
-        .await;
-    assert!(!sleeping(quit), "quitting stopped the other's");
 }
 
 /// A codex that hangs (here: stopped with SIGSTOP) does not answer Stop; it is stopped itself,

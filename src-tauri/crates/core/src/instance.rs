@@ -128,14 +128,6 @@ pub fn reap_leftovers(data_dir: &Path) -> usize {
     platform::reap(&[&data_dir.join("sessions"), &data_dir.join("account")])
 }
 
-/// Stops what the agent left running under `folder` (a session's folder, or the data folder
-/// at quit) once its codex is gone: commands it put in the background (`nohup`, `&`, a dev
-/// server), which left codex's process group and outlive it. They carry the session's
-/// `TMPDIR`. SIGTERM, then SIGKILL after [`REAP_GRACE`]. Returns how many.
-pub fn reap_under(folder: &Path) -> usize {
-    platform::reap(&[folder])
-}
-
 /// How long a leftover gets to end after SIGTERM.
 pub const REAP_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 

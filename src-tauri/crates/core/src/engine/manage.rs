@@ -5,7 +5,6 @@ use codex_desk_protocol::SessionInfo;
 use super::{lock, Engine, LAST_SESSION_KEY};
 use crate::error::{CoreError, Result};
 use crate::export::blocking;
-use crate::instance;
 
 /// The longest name a session takes.
 const LONGEST_TITLE: usize = 200;
@@ -63,11 +62,6 @@ impl Engine {
         }
         let root = self.folder(id).root().to_path_buf();
         blocking(move || {
-            // What the agent left running in the background goes with the session.
-            let reaped = instance::reap_under(&root);
-            if reaped > 0 {
-                tracing::info!(reaped, "stopped what the agent left running");
-            }
             match std::fs::remove_dir_all(&root) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),

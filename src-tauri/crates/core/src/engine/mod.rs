@@ -1014,12 +1014,6 @@ impl Engine {
         for live in &live {
             live.close();
         }
-        // What the agent put in the background (a dev server, `nohup …`) goes with the app, as
-        // a terminal's jobs go with it; a session's own codex has gone already.
-        let reaped = instance::reap_under(&self.inner.config.paths.sessions_dir());
-        if reaped > 0 {
-            tracing::info!(reaped, "stopped what the agent left running");
-        }
         self.inner.account.shutdown();
         lock(&self.inner.relays).clear();
         self.inner.store.close();
