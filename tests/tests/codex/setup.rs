@@ -310,4 +310,27 @@ async fn the_codex_the_user_chooses_is_checked_and_kept() {
     let state = again.app_state().await.expect("state");
     assert_eq!(state.codex.map(|c| c.path), Some(chosen.path), "kept");
     again.shutdown();
+
+    // A choice that stopped working (a reinstall moved codex) is not held on to: codex is
+    // looked for again.
+    #[cfg(unix)]
+    {
+        let link = env.root.path().join("codex-link");
+        std::os::unix::fs::symlink(&real, &link).expect("symlink");
+        let engine = codex_desk_core::Engine::open(config()).expect("open");
+        engine
+            .choose_codex(&link.display().to_string())
+            .await
+            .expect("through a link");
+        engine.shutdown();
+        std::fs::remove_file(&link).expect("remove");
+        let after = codex_desk_core::Engine::open(config()).expect("open after");
+        let state = after.app_state().await.expect("state");
+        let stuck = state
+            .codex_error
+            .as_ref()
+            .is_some_and(|e| e.message.contains("codex-link"));
+        assert!(!stuck, "{:?}", state.codex_error);
+        after.shutdown();
+    }
 }

@@ -6,6 +6,7 @@ import { act } from "react";
 import { createRoot, type Root } from "react-dom/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { createFakeBackend } from "../backend/fake";
+import type { PromptInfo } from "../generated/desk/PromptInfo";
 import type { QueuedPrompt } from "../generated/desk/QueuedPrompt";
 import { initialAppView } from "../state/appState";
 import { createController } from "../state/controller";
@@ -25,7 +26,7 @@ describe("Composer", () => {
     host?.remove();
   });
 
-  async function render(running: boolean, queued: QueuedPrompt[] = [], steerFails = false, held = false) {
+  async function render(running: boolean, queued: QueuedPrompt[] = [], steerFails = false, held = false, prompts: PromptInfo[] = []) {
     const calls: Call[] = [];
     const backend = {
       ...createFakeBackend(),
@@ -46,7 +47,7 @@ describe("Composer", () => {
         calls.push(["steer", s, text]);
       },
     };
-    const store = createAppStore({ ...initialAppView, loading: false });
+    const store = createAppStore({ ...initialAppView, loading: false, prompts });
     const controller = createController(backend, store);
     host = document.createElement("div");
     document.body.append(host);
@@ -83,7 +84,8 @@ describe("Composer", () => {
     const { calls, host, box } = await render(true);
     const outside = document.createElement("div");
     outside.innerHTML = `<input aria-label="Session name"><textarea aria-label="Answer"></textarea><select aria-label="Model"><option>a</option></select>
-      <details class="menu" open><summary>Export</summary><button type="button">As JSON</button></details><button type="button" id="card">Approve</button>`;
+      <details class="menu" open><summary>Export</summary><button type="button">As JSON</button></details><button type="button" id="card">Approve</button>
+      <details open><summary id="thinking">Thinking…</summary>reasoning</details>`;
     document.body.append(outside);
     try {
       for (const field of outside.querySelectorAll<HTMLElement>("input, textarea, select, details button")) {
@@ -92,12 +94,27 @@ describe("Composer", () => {
       expect(calls).toEqual([]);
       await press(outside.querySelector("#card") as HTMLTextAreaElement, { key: "Escape" });
       expect(calls).toEqual([["interrupt", "s1"]]);
+      // A card opened (its summary has the focus) is no menu: Esc is Stop there.
+      await press(outside.querySelector("#thinking") as HTMLTextAreaElement, { key: "Escape" });
+      expect(calls).toEqual([["interrupt", "s1"], ["interrupt", "s1"]]);
+      calls.length = 1;
       await press(box, { key: "Escape" });
       expect(calls).toEqual([["interrupt", "s1"], ["interrupt", "s1"]]);
       expect(host.contains(box)).toBe(true);
     } finally {
       outside.remove();
     }
+  });
+
+  it("Esc in the message box closes its prompt menu first, and stops the turn after", async () => {
+    const { calls, host, box } = await render(true, [], false, false, [{ name: "review", description: null, argumentHint: null }]);
+    await type(box, "/re");
+    expect(host.querySelector('[role="listbox"], ul.prompt-menu')).not.toBeNull();
+    await press(box, { key: "Escape" });
+    expect(calls).toEqual([]);
+    expect(host.querySelector("ul.prompt-menu")).toBeNull();
+    await press(box, { key: "Escape" });
+    expect(calls).toEqual([["interrupt", "s1"]]);
   });
 
   it("Stop says it is stopping until the turn ends, and cannot be pressed twice", async () => {

@@ -38,7 +38,7 @@ const STEER_KEYS = withMod("Enter");
  * highlighted one.
  */
 /** Where Esc belongs to what has the focus, not to Stop: fields, lists and open menus. */
-const ESC_IS_LOCAL = "input, textarea, select, [contenteditable]:not([contenteditable='false']), details[open], [role='menu'], [role='dialog'], [role='listbox']";
+const ESC_IS_LOCAL = "input, textarea, select, [contenteditable]:not([contenteditable='false']), details.menu[open], [role='menu'], [role='dialog'], [role='listbox']";
 
 /** Whether Esc pressed with the focus on `target` is the user's Stop. */
 export function escapeStops(target: EventTarget | null): boolean {
@@ -55,7 +55,9 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
   const [images, setImages] = useState<Attachment[]>([]);
   const [imageError, setImageError] = useState<string | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
-  const suggestions = matchingPrompts(text, prompts);
+  // Esc closes the prompt menu for the text as it is (typing opens it again).
+  const [menuClosedAt, setMenuClosedAt] = useState<string | null>(null);
+  const suggestions = menuClosedAt === text ? [] : matchingPrompts(text, prompts);
   const chosen = suggestions[Math.min(highlight, suggestions.length - 1)];
 
   const pick = (name: string) => {
@@ -182,6 +184,11 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
     if (chosen && completes) {
       event.preventDefault();
       pick(chosen.name);
+      return;
+    }
+    if (suggestions.length > 0 && event.key === "Escape") {
+      event.preventDefault();
+      setMenuClosedAt(text);
       return;
     }
     if (suggestions.length > 0 && (event.key === "ArrowDown" || event.key === "ArrowUp")) {

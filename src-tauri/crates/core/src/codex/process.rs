@@ -313,6 +313,15 @@ async fn next_stderr_line<R: tokio::io::AsyncBufRead + Unpin>(reader: &mut R) ->
     while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
         line.pop();
     }
+    // Cut short: end at a space, so no half of a token is kept where blanking would miss it.
+    if line.len() >= STDERR_LINE_MAX {
+        let end = line
+            .iter()
+            .rposition(|b| b.is_ascii_whitespace())
+            .unwrap_or(0);
+        line.truncate(end);
+        line.extend_from_slice("…".as_bytes());
+    }
     Some(String::from_utf8_lossy(&line).into_owned())
 }
 
@@ -361,6 +370,7 @@ mod tests {
     #[tokio::test]
     async fn stderr_is_read_to_its_end_whatever_its_bytes_and_lengths() {
         let mut bytes = b"first\r\nnot utf-8: \xff\xfe ok\n".to_vec();
+        bytes.extend_from_slice(b"a b ");
         bytes.extend(std::iter::repeat_n(b'y', STDERR_LINE_MAX * 3));
         bytes.extend_from_slice(b"\nlast without end");
         // A small buffer, so lines span reads.
@@ -378,9 +388,8 @@ mod tests {
         assert_eq!(lines[0], "first");
         assert_eq!(lines[1], "not utf-8: \u{fffd}\u{fffd} ok");
         assert_eq!(
-            lines[2],
-            "y".repeat(STDERR_LINE_MAX),
-            "a long line is cut, not kept whole"
+            lines[2], "a b…",
+            "a long line is cut at its last space, not kept whole"
         );
         assert_eq!(lines[3], "last without end");
     }

@@ -22,7 +22,7 @@ use codex_desk_protocol::SessionOptions;
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(20);
 const THREAD_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long codex gets to answer Stop before it is stopped itself.
-const STOP_WAIT: Duration = Duration::from_secs(5);
+const STOP_WAIT: Duration = Duration::from_secs(10);
 
 pub struct Launch<'a> {
     pub binary: &'a Path,

@@ -91,7 +91,6 @@ pub struct ItemHead {
     pub kind: String,
 }
 
-/// `thread/tokenUsage/updated`: the thread's tokens so far, after a request of `turn_id`.
 /// The agent's plan for a turn, whole, each time it changes (`turn/plan/updated`).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -118,6 +117,7 @@ pub enum PlanStepStatus {
     Completed,
 }
 
+/// `thread/tokenUsage/updated`: the thread's tokens so far, after a request of `turn_id`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "wire-schema", derive(JsonSchema))]

@@ -425,19 +425,35 @@ impl Engine {
         if let Some(found) = lock(&self.inner.codex).clone() {
             return Ok(found);
         }
-        // The app's configuration (tests), else the codex the user chose in the window.
-        let chosen = self.inner.config.codex_path.clone().or_else(|| {
-            self.inner
-                .store
-                .setting_blocking(CODEX_PATH_KEY)
-                .ok()
-                .flatten()
-                .filter(|p| !p.is_empty())
-                .map(PathBuf::from)
-        });
-        let found = discovery::locate(chosen.as_deref())?;
+        // The app's configuration (tests), else `CODEX_DESK_CODEX`, else the codex the user
+        // chose in the window, else the search.
+        let configured = self.inner.config.codex_path.clone();
+        let by_env = std::env::var_os(discovery::CODEX_PATH_ENV).is_some_and(|v| !v.is_empty());
+        let found = match configured {
+            Some(path) => discovery::locate(Some(&path))?,
+            None if by_env => discovery::locate(None)?,
+            None => match self.chosen_codex() {
+                Some(chosen) => discovery::check(&chosen).or_else(|e| {
+                    // Gone or broken since (a reinstall, another Node version): look for one.
+                    tracing::warn!(path = %chosen.display(), error = %e, "the codex chosen cannot be used; looking for another");
+                    discovery::locate(None)
+                })?,
+                None => discovery::locate(None)?,
+            },
+        };
         *lock(&self.inner.codex) = Some(found.clone());
         Ok(found)
+    }
+
+    /// The codex binary the user chose in the window, if any.
+    fn chosen_codex(&self) -> Option<PathBuf> {
+        self.inner
+            .store
+            .setting_blocking(CODEX_PATH_KEY)
+            .ok()
+            .flatten()
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
     }
 
     /// Uses the codex at `path` from now on (the user chose it: codex was not found, or they
@@ -1093,6 +1109,11 @@ impl Engine {
             }
         };
         let live = Arc::new(live);
+        // The app began to quit while codex started: it goes at once, not after the quit.
+        if self.inner.quitting.load(Ordering::SeqCst) {
+            live.close();
+            return Err(CoreError::Closing);
+        }
         if session.thread_id.as_deref() != Some(live.thread_id.as_str()) {
             self.inner.store.set_thread_id(id, &live.thread_id);
         }
