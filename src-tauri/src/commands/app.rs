@@ -21,7 +21,7 @@ pub async fn startup_problem(startup: State<'_, Startup>) -> CmdResult<Option<Er
 pub async fn open_link<R: Runtime>(app: AppHandle<R>, url: String) -> CmdResult<()> {
     let url = codex_desk_core::links::external(&url).map_err(to_ui)?;
     app.opener()
-        .open_url(&url, None::<&str>)
+        .open_url(url, None::<&str>)
         .map_err(|e| ErrorPayload {
             code: None,
             message: format!(
