@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+#[cfg(target_os = "linux")]
 use codex_desk_protocol::{SessionEvent, SessionStatus};
 use codex_desk_test_support::{reply, ModelRequest, Reply};
 use codex_desk_tests::{is_method, TestEnv};
