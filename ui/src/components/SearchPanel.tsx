@@ -11,6 +11,7 @@ export const SEARCH_KINDS: { kind: string; label: string }[] = [
   { kind: "reasoning", label: "Reasoning" },
   { kind: "commandExecution", label: "Commands" },
   { kind: "fileChange", label: "File changes" },
+  { kind: "deskPlan", label: "Plans" },
 ];
 
 const PERIODS: { label: string; days: number | null }[] = [

@@ -12,7 +12,7 @@ pub struct SearchQuery {
     /// Only sessions working in this folder.
     pub workspace: Option<String>,
     /// Only these item kinds (`userMessage`, `agentMessage`, `reasoning`, `commandExecution`,
-    /// `fileChange`); all when empty.
+    /// `fileChange`, `deskPlan`); all when empty.
     pub kinds: Vec<String>,
     /// Only items stored at or after this time (Unix milliseconds).
     pub since: Option<i64>,

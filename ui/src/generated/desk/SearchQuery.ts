@@ -14,7 +14,7 @@ text: string,
 workspace: string | null, 
 /**
  * Only these item kinds (`userMessage`, `agentMessage`, `reasoning`, `commandExecution`,
- * `fileChange`); all when empty.
+ * `fileChange`, `deskPlan`); all when empty.
  */
 kinds: Array<string>, 
 /**

@@ -122,6 +122,17 @@ pub(super) fn searchable_text(kind: &str, json: &str) -> String {
             parts.push(text("server"));
             parts.push(text("tool"));
         }
+        super::plans::KIND => {
+            parts.push(text("explanation"));
+            for step in item
+                .get("plan")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                parts.extend(step.get("step").and_then(Value::as_str));
+            }
+        }
         _ => {}
     }
     let joined = parts
@@ -923,6 +934,11 @@ mod tests {
         let prompt = r#"{"type":"userMessage","content":[{"type":"text","text":"hello"},{"type":"image","url":"x"}]}"#;
         assert_eq!(searchable_text("userMessage", prompt), "hello");
         assert_eq!(searchable_text("agentMessage", "not json"), "");
+        let plan = r#"{"type":"deskPlan","explanation":"Small steps.","plan":[{"step":"Read the parser","status":"completed"},{"step":"Fix it","status":"pending"}]}"#;
+        assert_eq!(
+            searchable_text("deskPlan", plan),
+            "Small steps.\nRead the parser\nFix it"
+        );
         let long = format!("START{}END", "é".repeat(MOST_INDEXED));
         let kept = ends_of(long);
         assert!(kept.len() <= MOST_INDEXED + 8);
