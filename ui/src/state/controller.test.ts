@@ -164,6 +164,17 @@ describe("controller", () => {
     expect(store.getSnapshot().unread).toEqual({});
   });
 
+  it("says where the log folder is when the file manager cannot show it", async () => {
+    const backend = createFakeBackend();
+    const store = createAppStore();
+    const controller = createController(backend, store);
+    backend.openLogsFolder = async () => {
+      throw { code: null, message: "The log folder could not be shown in your file manager. It is /home/u/.local/state/codex-desk/logs.", detail: "no file manager" };
+    };
+    await controller.openLogsFolder();
+    expect(store.getSnapshot().notices.at(-1)).toContain("It is /home/u/.local/state/codex-desk/logs.");
+  });
+
   it("uses the codex the user picks, or says why that one cannot be used", async () => {
     const backend = createFakeBackend();
     const store = createAppStore();

@@ -317,8 +317,9 @@ export function createController(backend: Backend, store: AppStore, focused: () 
       }
     },
     select: (sessionId) => select(sessionId),
-    openDataFolder: () => backend.openDataFolder().catch(() => {}),
-    openLogsFolder: () => backend.openLogsFolder().catch(() => {}),
+    // A folder the file manager cannot show: the window says where it is instead.
+    openDataFolder: () => backend.openDataFolder().catch((error) => store.dispatch({ type: "noticeAdded", notice: toErrorPayload(error).message })),
+    openLogsFolder: () => backend.openLogsFolder().catch((error) => store.dispatch({ type: "noticeAdded", notice: toErrorPayload(error).message })),
     openLink: (url) =>
       backend.openLink(url).then(
         () => true,
