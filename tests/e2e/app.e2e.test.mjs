@@ -170,6 +170,8 @@ test("signed in with ChatGPT, a prompt streams a reply and a command card, and b
 
     // The workspace panel: the folder's branch and what git sees changed; the button closes it again.
     await wd.click(await wd.element("button", { contains: "Workspace" }));
+    // Sandboxed, git runs only when the user says so (it would run outside the sandbox).
+    await wd.click(await wd.element('[aria-label="Workspace"] button', { contains: "Read git state" }));
     await wd.element('[aria-label="Workspace"] [data-testid="git-branch"]', { contains: "desk-e2e" });
     await wd.waitFor("the untracked file listed", () =>
       wd.script(

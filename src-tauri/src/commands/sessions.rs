@@ -238,8 +238,15 @@ fn percent_decode(text: &str) -> String {
 
 /// The git state of the session's folder, for the workspace panel.
 #[tauri::command]
-pub async fn git_state(engine: State<'_, Engine>, session_id: String) -> CmdResult<GitState> {
-    engine.git_state(&session_id).await.map_err(to_ui)
+pub async fn git_state(
+    engine: State<'_, Engine>,
+    session_id: String,
+    confirmed: bool,
+) -> CmdResult<GitState> {
+    engine
+        .git_state(&session_id, confirmed)
+        .await
+        .map_err(to_ui)
 }
 
 #[tauri::command]

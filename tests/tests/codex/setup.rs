@@ -334,3 +334,42 @@ async fn the_codex_the_user_chooses_is_checked_and_kept() {
         after.shutdown();
     }
 }
+
+/// The workspace panel's git runs outside codex's sandbox, so for a sandboxed session it runs
+/// only when the user says so; with full access it adds nothing and runs at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn git_runs_for_a_sandboxed_session_only_when_the_user_says_so() {
+    use codex_desk_protocol::{ApprovalMode, GitState, SandboxMode, SessionOptions};
+    let env =
+        codex_desk_tests::TestEnv::new(codex_desk_test_support::scenarios::by_keyword()).await;
+    let engine = env.engine();
+    let session = engine
+        .create_session(&env.workspace().display().to_string())
+        .expect("session");
+    assert_eq!(
+        engine.git_state(&session.id, false).await.expect("state"),
+        GitState::NotAsked
+    );
+    assert_ne!(
+        engine.git_state(&session.id, true).await.expect("state"),
+        GitState::NotAsked,
+        "read when the user says so"
+    );
+    engine
+        .set_session_options(
+            &session.id,
+            SessionOptions {
+                sandbox: SandboxMode::FullAccess,
+                approvals: ApprovalMode::Never,
+                ..SessionOptions::default()
+            },
+        )
+        .await
+        .expect("full access");
+    assert_ne!(
+        engine.git_state(&session.id, false).await.expect("state"),
+        GitState::NotAsked,
+        "with full access at once"
+    );
+    engine.shutdown();
+}

@@ -82,7 +82,7 @@ export interface Backend {
   sendPrompt(sessionId: string, text: string): Promise<void>;
   interrupt(sessionId: string): Promise<void>;
   /** The git state of the session's folder (branch, distance from upstream, changed files). */
-  gitState(sessionId: string): Promise<GitState>;
+  gitState(sessionId: string, confirmed: boolean): Promise<GitState>;
   /** Sends a message with images kept by attachImage / attachImageFile. */
   sendMessage(sessionId: string, text: string, images: string[]): Promise<void>;
   /** Keeps a pasted image for the session's next message. */

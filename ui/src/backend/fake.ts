@@ -346,6 +346,7 @@ export function createFakeBackend(): Backend {
       startTurn(session, text);
     },
     async gitState() {
+      // (The demo has no sandbox to respect.)
       // The demo's folder, as a repository with the demo's change in it.
       return { type: "repository", branch: "main", upstream: "origin/main", ahead: 1, behind: 0, more: 0, files: [{ path: "src/parser.ts", change: "modified", staged: false, from: null }] };
     },

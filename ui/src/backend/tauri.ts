@@ -63,7 +63,7 @@ export function createTauriBackend(): Backend {
     },
     sendPrompt: (sessionId, text) => normalized(invoke<void>("send_prompt", { sessionId, text })),
     interrupt: (sessionId) => normalized(invoke<void>("interrupt", { sessionId })),
-    gitState: (sessionId) => normalized(invoke<GitState>("git_state", { sessionId })),
+    gitState: (sessionId, confirmed) => normalized(invoke<GitState>("git_state", { sessionId, confirmed })),
     steer: (sessionId, text) => normalized(invoke<void>("steer", { sessionId, text })),
     queuePrompt: (sessionId, text) => normalized(invoke<void>("queue_prompt", { sessionId, text })),
     unqueue: (sessionId, queuedId) => normalized(invoke<void>("unqueue", { sessionId, queuedId })),

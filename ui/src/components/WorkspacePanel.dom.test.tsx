@@ -77,6 +77,34 @@ describe("the workspace panel", () => {
     act(() => root.unmount());
   });
 
+  it("in a sandboxed session, reads git only once the user says so", async () => {
+    const asked: boolean[] = [];
+    const backend = {
+      ...createFakeBackend(),
+      gitState: async (_: string, confirmed: boolean): Promise<GitState> => {
+        asked.push(confirmed);
+        return confirmed ? { type: "repository", branch: "main", upstream: null, ahead: 0, behind: 0, more: 0, files: [] } : { type: "notAsked" };
+      },
+    };
+    const store = createAppStore({ ...initialAppView, loading: false });
+    const host = document.createElement("div");
+    const root = createRoot(host);
+    await act(async () =>
+      root.render(
+        <AppContext.Provider value={{ store, controller: createController(backend, store), backendKind: "fake" }}>
+          <WorkspacePanel view={emptySessionView("s-sandboxed")} running={false} />
+        </AppContext.Provider>,
+      ),
+    );
+    expect(host.textContent).toContain("git would run outside it");
+    expect(asked).toEqual([false]);
+    const read = [...host.querySelectorAll("button")].find((b) => b.textContent === "Read git state");
+    await act(async () => read?.click());
+    expect(asked).toEqual([false, true]);
+    expect(host.querySelector('[data-testid="git-branch"]')?.textContent).toBe("main");
+    act(() => root.unmount());
+  });
+
   it("says when the folder is not a repository", async () => {
     const backend = { ...createFakeBackend(), gitState: async (): Promise<GitState> => ({ type: "notARepository" }) };
     const store = createAppStore({ ...initialAppView, loading: false });

@@ -27,6 +27,9 @@ const changeWord: Record<GitChange, string> = {
   conflicted: "in conflict",
 };
 
+/** Sandboxed sessions whose git the user said to read (this run of the app). */
+const gitAllowed = new Set<string>();
+
 /** The most files listed (the newest changed): a long session's list stays short. */
 const FILES_SHOWN = 50;
 
@@ -66,6 +69,13 @@ export function sessionChanges(view: SessionView): SessionChange[] {
 export function WorkspacePanel({ view, running }: { view: SessionView; running: boolean }) {
   const controller = useController();
   const { sessionId } = view;
+  // The user said to read git in this sandboxed session (kept while the app runs).
+  const [confirmed, setConfirmed] = useState(() => gitAllowed.has(sessionId));
+  const allow = () => {
+    gitAllowed.add(sessionId);
+    setConfirmed(true);
+    setReading(true);
+  };
   const [git, setGit] = useState<GitState | null>(null);
   const [reading, setReading] = useState(false);
   // Refresh asks for another reading.
@@ -77,7 +87,7 @@ export function WorkspacePanel({ view, running }: { view: SessionView; running: 
   // On opening, on Refresh, and each time a turn starts or ends (codex may have changed files).
   useEffect(() => {
     let current = true;
-    void controller.gitState(sessionId).then((state) => {
+    void controller.gitState(sessionId, confirmed).then((state) => {
       if (!current) return;
       setGit(state);
       setReading(false);
@@ -85,7 +95,7 @@ export function WorkspacePanel({ view, running }: { view: SessionView; running: 
     return () => {
       current = false;
     };
-  }, [running, controller, sessionId, asked]);
+  }, [running, controller, sessionId, asked, confirmed]);
   const changes = useMemo(() => sessionChanges(view), [view.order, view.entries]); // eslint-disable-line react-hooks/exhaustive-deps
   const diff = view.turnDiff?.diff.trim() ? view.turnDiff : null;
 
@@ -98,7 +108,7 @@ export function WorkspacePanel({ view, running }: { view: SessionView; running: 
             {reading ? "Reading…" : "Refresh"}
           </button>
         </div>
-        <GitSummary git={git} />
+        <GitSummary git={git} onAllow={allow} />
       </section>
       <section aria-labelledby="ws-changes">
         <h2 id="ws-changes">Changed by codex here</h2>
@@ -134,8 +144,21 @@ export function WorkspacePanel({ view, running }: { view: SessionView; running: 
   );
 }
 
-function GitSummary({ git }: { git: GitState | null }) {
+function GitSummary({ git, onAllow }: { git: GitState | null; onAllow: () => void }) {
   if (git === null) return <p className="small muted">Reading…</p>;
+  if (git.type === "notAsked") {
+    return (
+      <div className="small">
+        <p className="muted">
+          Codex works here in its sandbox, but git would run outside it, with this repository&apos;s own settings, which codex
+          may have written (they can name programs for git to run). Read it if you trust this repository.
+        </p>
+        <button type="button" className="small-button" onClick={onAllow}>
+          Read git state
+        </button>
+      </div>
+    );
+  }
   if (git.type === "notARepository") return <p className="small muted">This folder is not a git repository.</p>;
   if (git.type === "unavailable") return <p className="small muted">Git could not tell: {git.reason}</p>;
   const hidden = git.more + Math.max(0, git.files.length - FILES_SHOWN);

@@ -84,7 +84,7 @@ export interface Controller {
   /** Looks for codex again (the user installed it meanwhile). */
   lookForCodex(): Promise<void>;
   /** The git state of the session's folder; one that cannot be read says why. */
-  gitState(sessionId: string): Promise<GitState>;
+  gitState(sessionId: string, confirmed: boolean): Promise<GitState>;
   answerApproval(sessionId: string, key: string, choice: ApprovalChoice): Promise<void>;
   /** Sends the answers to questions codex asked. */
   answerQuestions(sessionId: string, key: string, answers: Record<string, string[]>): Promise<void>;
@@ -541,9 +541,9 @@ export function createController(backend: Backend, store: AppStore, focused: () 
         store.dispatch({ type: "codexChecked", codex: null, codexError: toErrorPayload(error) });
       }
     },
-    async gitState(sessionId) {
+    async gitState(sessionId, confirmed) {
       try {
-        return await backend.gitState(sessionId);
+        return await backend.gitState(sessionId, confirmed);
       } catch (error) {
         return { type: "unavailable", reason: toErrorPayload(error).message };
       }

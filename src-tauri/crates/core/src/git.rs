@@ -1,7 +1,9 @@
 //! The workspace's git state for the window's workspace panel: its branch, how far it is from
 //! its upstream, and the files that differ from the last commit. Read with the user's own `git`
 //! (`git status --porcelain=v2 --branch -z`), without taking git's locks (an agent committing
-//! at that moment is never in the way), and never changing anything.
+//! at that moment is never in the way), and never changing anything. Git runs outside codex's
+//! sandbox: the engine asks the user first for a sandboxed session, and [`state`] refuses what
+//! would make git run a program the repository names.
 
 use std::path::Path;
 use std::time::Duration;
@@ -24,14 +26,27 @@ pub async fn state(workspace: &Path) -> GitState {
         Ok(output) => output,
         Err(unavailable) => return unavailable,
     };
-    if config.status.success() {
-        if let Some(key) = program_in_repository_config(&config.stdout) {
-            return GitState::Unavailable {
-                reason: format!(
-                    "this repository's own settings run a program ({key} in .git/config), which the app will not start outside codex's sandbox; look at its changes in a terminal"
-                ),
-            };
-        }
+    if !config.status.success() {
+        // Outside a repository the listing works (the user's own settings): it failing means
+        // an old git (no --show-scope, 2.26+) or a broken config; git is not run further.
+        let stderr = String::from_utf8_lossy(&config.stderr);
+        let line = stderr
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("no reason given");
+        return GitState::Unavailable {
+            reason: format!(
+                "git could not list its settings ({}); git 2.26 or newer is needed",
+                line.trim()
+            ),
+        };
+    }
+    if let Some(key) = program_in_repository_config(&config.stdout) {
+        return GitState::Unavailable {
+            reason: format!(
+                "this repository's own settings run a program ({key}), which the app will not start outside codex's sandbox; look at its changes in a terminal"
+            ),
+        };
     }
     let status = [
         "-c",
@@ -42,6 +57,7 @@ pub async fn state(workspace: &Path) -> GitState {
         "-z",
         "--untracked-files=normal",
         "--ignore-submodules=all",
+        "--no-renames",
         // Only the workspace's files, when it is a folder inside a larger repository.
         "--",
         ".",
@@ -75,6 +91,8 @@ async fn run(workspace: &Path, args: &[&str]) -> Result<std::process::Output, Gi
         .args(args)
         .env("GIT_OPTIONAL_LOCKS", "0")
         .env("GIT_TERMINAL_PROMPT", "0")
+        // A partial clone's missing objects are not fetched (that would run its transport).
+        .env("GIT_NO_LAZY_FETCH", "1")
         .env("LC_ALL", "C")
         .stdin(std::process::Stdio::null())
         .kill_on_drop(true);

@@ -10,6 +10,9 @@ use ts_rs::TS;
 pub enum GitState {
     /// The folder is not in a git repository.
     NotARepository,
+    /// Not read: codex works here in its sandbox, and git runs outside it with the
+    /// repository's own settings, which codex may have written. The user says whether to.
+    NotAsked,
     /// `git` could not tell (not installed, or it failed): why, in words for the user.
     #[serde(rename_all = "camelCase")]
     Unavailable { reason: String },

@@ -4,7 +4,7 @@ import type { GitFile } from "./GitFile";
 /**
  * The workspace folder's git state, read with the user's own `git` (nothing is changed).
  */
-export type GitState = { "type": "notARepository" } | { "type": "unavailable", reason: string, } | { "type": "repository", 
+export type GitState = { "type": "notARepository" } | { "type": "notAsked" } | { "type": "unavailable", reason: string, } | { "type": "repository", 
 /**
  * The checked-out branch; `None` when detached.
  */
