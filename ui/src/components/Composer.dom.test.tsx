@@ -115,6 +115,10 @@ describe("Composer", () => {
     expect(host.querySelector("ul.prompt-menu")).toBeNull();
     await press(box, { key: "Escape" });
     expect(calls).toEqual([["interrupt", "s1"]]);
+    // Typed again, the menu is back.
+    await type(box, "");
+    await type(box, "/re");
+    expect(host.querySelector("ul.prompt-menu")).not.toBeNull();
   });
 
   it("Stop says it is stopping until the turn ends, and cannot be pressed twice", async () => {

@@ -282,6 +282,7 @@ export function Composer({ sessionId, running, queued, queueHeld }: Props) {
         onChange={(e) => {
           setText(e.target.value);
           setHighlight(0);
+          setMenuClosedAt(null);
         }}
         onKeyDown={onKeyDown}
         onPaste={onPaste}

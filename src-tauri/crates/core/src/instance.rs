@@ -120,10 +120,11 @@ impl Drop for DataDirLock {
 }
 
 /// Stops what a previous run of this data folder left running when it ended uncleanly: codex
-/// processes whose codex home is in it, and the commands they ran (which carry the session's
-/// `TMPDIR`). Each gets SIGTERM, then SIGKILL if it is still there after [`REAP_GRACE`]. Call it
-/// while holding the [`DataDirLock`], and only when the previous run was unclean, so nothing of
-/// a live instance or of a clean past is touched. Returns how many.
+/// processes (and codex's own helpers) whose codex home or temp folder is in it. The commands
+/// they ran are left alone, as after a clean quit: a server the agent detached, or a browser it
+/// opened, may hold the user's work. Each gets SIGTERM, then SIGKILL if it is still there after
+/// [`REAP_GRACE`]. Call it while holding the [`DataDirLock`], and only when the previous run was
+/// unclean, so nothing of a live instance or of a clean past is touched. Returns how many.
 pub fn reap_leftovers(data_dir: &Path) -> usize {
     platform::reap(&[&data_dir.join("sessions"), &data_dir.join("account")])
 }
@@ -145,8 +146,9 @@ mod platform {
             .filter(|pid| *pid != me)
             .filter(|pid| {
                 // Only processes of this user are readable; others are not ours to reap anyway.
-                std::fs::read(format!("/proc/{pid}/environ"))
-                    .is_ok_and(|environ| belongs(&environ, roots))
+                is_codex(*pid)
+                    && std::fs::read(format!("/proc/{pid}/environ"))
+                        .is_ok_and(|environ| belongs(&environ, roots))
             })
             .filter_map(|pid| i32::try_from(pid).ok().map(Pid::from_raw))
             .collect();
@@ -165,6 +167,11 @@ mod platform {
             tracing::warn!(pid = pid.as_raw(), "stopped a process left behind");
         }
         asked.len()
+    }
+
+    /// A codex process or one of codex's helpers (`codex-linux-sandbox`), by its name.
+    fn is_codex(pid: u32) -> bool {
+        std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.starts_with("codex"))
     }
 
     fn processes() -> impl Iterator<Item = u32> {
@@ -270,11 +277,22 @@ mod tests {
                 .spawn()
                 .expect("sleep")
         };
-        let mut ours = spawn(&tmp);
+        // A codex left over is a program named codex: `sleep` under that name stands in.
+        let codex = dir.path().join("codex");
+        std::fs::copy("/bin/sleep", &codex).expect("copy sleep");
+        let mut ours = std::process::Command::new(&codex)
+            .arg("60")
+            .env("TMPDIR", &tmp)
+            .spawn()
+            .expect("codex");
         let mut theirs = spawn(&std::env::temp_dir());
+        // A command codex ran (it carries the session's temp folder) is the user's to keep.
+        let mut command = spawn(&tmp);
         // One that ignores SIGTERM still goes, after the grace period.
         // (It waits on its stdin, which is never written, so it starts nothing else.)
-        let mut stubborn = std::process::Command::new("sh")
+        let codex_sh = dir.path().join("codex-helper");
+        std::fs::copy("/bin/sh", &codex_sh).expect("copy sh");
+        let mut stubborn = std::process::Command::new(&codex_sh)
             .args(["-c", "trap '' TERM; read never"])
             .env("TMPDIR", &tmp)
             .stdin(std::process::Stdio::piped())
@@ -301,7 +319,13 @@ mod tests {
             theirs.try_wait().expect("try_wait").is_none(),
             "others are left alone"
         );
-        let _ = theirs.kill();
-        let _ = theirs.wait();
+        assert!(
+            command.try_wait().expect("try_wait").is_none(),
+            "a command codex ran is left alone"
+        );
+        for mut child in [theirs, command] {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }

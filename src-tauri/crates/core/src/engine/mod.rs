@@ -434,9 +434,10 @@ impl Engine {
             None if by_env => discovery::locate(None)?,
             None => match self.chosen_codex() {
                 Some(chosen) => discovery::check(&chosen).or_else(|e| {
-                    // Gone or broken since (a reinstall, another Node version): look for one.
+                    // Gone or broken since (a reinstall, another Node version): look for one,
+                    // and when there is none, say what is wrong with the one chosen.
                     tracing::warn!(path = %chosen.display(), error = %e, "the codex chosen cannot be used; looking for another");
-                    discovery::locate(None)
+                    discovery::locate(None).map_err(|_| e)
                 })?,
                 None => discovery::locate(None)?,
             },
@@ -460,6 +461,12 @@ impl Engine {
     /// want another), once it proves usable; kept across restarts. Sessions running keep the
     /// codex they have until they start again.
     pub async fn choose_codex(&self, path: &str) -> Result<CodexInfo> {
+        if let Some(set) = std::env::var_os(discovery::CODEX_PATH_ENV).filter(|v| !v.is_empty()) {
+            return Err(CoreError::InvalidInput(format!(
+                "CODEX_DESK_CODEX is set (to {}), and it decides which codex runs: change or unset it, then start Codex Desk again.",
+                PathBuf::from(set).display()
+            )));
+        }
         let path = PathBuf::from(path.trim());
         let checked = path.clone();
         let found = tokio::task::spawn_blocking(move || discovery::check(&checked))
@@ -1110,14 +1117,22 @@ impl Engine {
         };
         let live = Arc::new(live);
         // The app began to quit while codex started: it goes at once, not after the quit.
-        if self.inner.quitting.load(Ordering::SeqCst) {
+        // Checked under the lock the quit empties the list with: one inserted is closed by it.
+        let quitting = {
+            let mut map = lock(&self.inner.live);
+            let quitting = self.inner.quitting.load(Ordering::SeqCst);
+            if !quitting {
+                map.insert(session.id.clone(), live.clone());
+            }
+            quitting
+        };
+        if quitting {
             live.close();
             return Err(CoreError::Closing);
         }
         if session.thread_id.as_deref() != Some(live.thread_id.as_str()) {
             self.inner.store.set_thread_id(id, &live.thread_id);
         }
-        lock(&self.inner.live).insert(session.id.clone(), live.clone());
         // Signed in or out while codex started: it catches up now.
         if live.credentials_generation() != self.inner.account.generation() {
             self.signal_handoff();
