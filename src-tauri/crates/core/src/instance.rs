@@ -298,15 +298,27 @@ mod tests {
             .stdin(std::process::Stdio::piped())
             .spawn()
             .expect("sh");
-        // Wait until the shell has set its trap.
+        // Wait until both run under their names (not yet: the forked test before its exec) and
+        // the shell has set its trap (SIGTERM, bit 15, among the ignored signals).
         let started = std::time::Instant::now();
-        while !std::fs::read_to_string(format!("/proc/{}/status", stubborn.id())).is_ok_and(|s| {
-            s.lines()
-                .any(|l| l.starts_with("SigIgn:") && !l.ends_with("0000000000000000"))
-        }) {
+        let named = |pid: u32, name: &str| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == name)
+        };
+        let ignores_term = |pid: u32| {
+            std::fs::read_to_string(format!("/proc/{pid}/status")).is_ok_and(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("SigIgn:"))
+                    .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+                    .is_some_and(|mask| mask & (1 << 14) != 0)
+            })
+        };
+        while !(named(ours.id(), "codex")
+            && named(stubborn.id(), "codex-helper")
+            && ignores_term(stubborn.id()))
+        {
             assert!(
                 started.elapsed() < std::time::Duration::from_secs(5),
-                "the trap was never set"
+                "the processes never ran as set up"
             );
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
