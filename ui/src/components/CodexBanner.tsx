@@ -1,12 +1,12 @@
 import { useState } from "react";
 import type { ErrorPayload } from "../generated/desk/ErrorPayload";
 import { useController } from "../state/hooks";
+import { ShowDetails } from "./ShowDetails";
 
 /** A clear, persistent notice when codex cannot be used, with what to do. With `canChoose`,
  * the user can point at the codex program or look for it again (after installing it). */
 export function CodexBanner({ error, title, canChoose = false }: { error: ErrorPayload; title: string; canChoose?: boolean }) {
   const controller = useController();
-  const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [refused, setRefused] = useState<ErrorPayload | null>(null);
   const act = (action: () => Promise<ErrorPayload | null | void>) => {
@@ -30,14 +30,7 @@ export function CodexBanner({ error, title, canChoose = false }: { error: ErrorP
           </button>
         </>
       )}
-      {error.detail && (
-        <>
-          <button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen(!open)}>
-            {open ? "Hide details" : "Show details"}
-          </button>
-          {open && <pre className="details">{error.detail}</pre>}
-        </>
-      )}
+      <ShowDetails detail={error.detail} />
       {refused && (
         <span className="banner-message" role="status">
           That one cannot be used: {refused.message}

@@ -10,6 +10,7 @@ import { SessionOptionsBar } from "./SessionOptionsBar";
 import { StatusDot } from "./StatusDot";
 import { Transcript } from "./Transcript";
 import { WorkspaceGone } from "./WorkspaceGone";
+import { ShowDetails } from "./ShowDetails";
 import { WorkspacePanel } from "./WorkspacePanel";
 import { withMod } from "./keys";
 
@@ -44,19 +45,13 @@ export function SessionPane({ app, session }: { app: AppView; session: SessionIn
 /** What went wrong with the user's last action in the session, its detail on request, and a way to put it away. */
 function ActionError({ sessionId, error }: { sessionId: string; error: ErrorPayload }) {
   const controller = useController();
-  const [open, setOpen] = useState(false);
   return (
     <div className="inline-error pad action-error" role="alert">
       <span>{error.message}</span>
-      {error.detail && (
-        <button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen(!open)}>
-          {open ? "Hide details" : "Show details"}
-        </button>
-      )}
       <button type="button" className="link-button" onClick={() => controller.dismissActionError(sessionId)}>
         Dismiss
       </button>
-      {open && error.detail && <pre className="details">{error.detail}</pre>}
+      <ShowDetails detail={error.detail} />
     </div>
   );
 }

@@ -36,6 +36,22 @@ function session(): SessionView {
   ]);
 }
 
+/** The panel for `view`, with git's state as `gitState` says. */
+async function mount(view: SessionView, gitState: (sessionId: string, confirmed: boolean) => Promise<GitState>) {
+  const backend = { ...createFakeBackend(), gitState };
+  const store = createAppStore({ ...initialAppView, loading: false });
+  const host = document.createElement("div");
+  const root = createRoot(host);
+  await act(async () =>
+    root.render(
+      <AppContext.Provider value={{ store, controller: createController(backend, store), backendKind: "fake" }}>
+        <WorkspacePanel view={view} running={false} />
+      </AppContext.Provider>,
+    ),
+  );
+  return { host, unmount: () => act(() => root.unmount()) };
+}
+
 describe("the workspace panel", () => {
   it("lists each file codex changed once, newest first, with its lines counted (declined changes left out)", () => {
     expect(sessionChanges(session())).toEqual([
@@ -57,68 +73,34 @@ describe("the workspace panel", () => {
         { path: "notes.md", change: "untracked", staged: false, from: null },
       ],
     };
-    const backend = { ...createFakeBackend(), gitState: async () => git };
-    const store = createAppStore({ ...initialAppView, loading: false });
-    const controller = createController(backend, store);
-    const host = document.createElement("div");
-    const root = createRoot(host);
-    await act(async () =>
-      root.render(
-        <AppContext.Provider value={{ store, controller, backendKind: "fake" }}>
-          <WorkspacePanel view={session()} running={false} />
-        </AppContext.Provider>,
-      ),
-    );
+    const { host, unmount } = await mount(session(), async () => git);
     expect(host.querySelector('[data-testid="git-branch"]')?.textContent).toBe("fix-parser · origin/fix-parser (2 ahead)");
     const gitFiles = [...host.querySelectorAll('[aria-label="Files changed since the last commit"] li')].map((li) => li.textContent);
     expect(gitFiles).toEqual(["M src/a.ts", "? notes.md", "and 4 more"]);
     expect(host.textContent).toContain("This turn's diff");
     expect(host.querySelector("pre.diff")?.textContent).toContain("+newer");
-    act(() => root.unmount());
+    unmount();
   });
 
   it("in a sandboxed session, reads git only once the user says so", async () => {
     const asked: boolean[] = [];
-    const backend = {
-      ...createFakeBackend(),
-      gitState: async (_: string, confirmed: boolean): Promise<GitState> => {
-        asked.push(confirmed);
-        return confirmed ? { type: "repository", branch: "main", upstream: null, ahead: 0, behind: 0, more: 0, files: [] } : { type: "notAsked" };
-      },
-    };
-    const store = createAppStore({ ...initialAppView, loading: false });
-    const host = document.createElement("div");
-    const root = createRoot(host);
-    await act(async () =>
-      root.render(
-        <AppContext.Provider value={{ store, controller: createController(backend, store), backendKind: "fake" }}>
-          <WorkspacePanel view={emptySessionView("s-sandboxed")} running={false} />
-        </AppContext.Provider>,
-      ),
-    );
+    const { host, unmount } = await mount(emptySessionView("s-sandboxed"), async (_, confirmed) => {
+      asked.push(confirmed);
+      return confirmed ? { type: "repository", branch: "main", upstream: null, ahead: 0, behind: 0, more: 0, files: [] } : { type: "notAsked" };
+    });
     expect(host.textContent).toContain("git would run outside it");
     expect(asked).toEqual([false]);
     const read = [...host.querySelectorAll("button")].find((b) => b.textContent === "Read git state");
     await act(async () => read?.click());
     expect(asked).toEqual([false, true]);
     expect(host.querySelector('[data-testid="git-branch"]')?.textContent).toBe("main");
-    act(() => root.unmount());
+    unmount();
   });
 
   it("says when the folder is not a repository", async () => {
-    const backend = { ...createFakeBackend(), gitState: async (): Promise<GitState> => ({ type: "notARepository" }) };
-    const store = createAppStore({ ...initialAppView, loading: false });
-    const host = document.createElement("div");
-    const root = createRoot(host);
-    await act(async () =>
-      root.render(
-        <AppContext.Provider value={{ store, controller: createController(backend, store), backendKind: "fake" }}>
-          <WorkspacePanel view={emptySessionView("s1")} running={false} />
-        </AppContext.Provider>,
-      ),
-    );
+    const { host, unmount } = await mount(emptySessionView("s1"), async () => ({ type: "notARepository" }));
     expect(host.textContent).toContain("This folder is not a git repository.");
     expect(host.textContent).toContain("No file changes in this session.");
-    act(() => root.unmount());
+    unmount();
   });
 });

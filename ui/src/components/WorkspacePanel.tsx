@@ -2,7 +2,8 @@ import { useEffect, useMemo, useState } from "react";
 import type { GitChange } from "../generated/desk/GitChange";
 import type { GitState } from "../generated/desk/GitState";
 import { useController } from "../state/hooks";
-import { changeKindLabel, diffStats } from "../state/diffStats";
+import type { PatchChangeKind } from "../generated/codex/v2/PatchChangeKind";
+import { changeKindLabel, diffStats, type DiffStats } from "../state/diffStats";
 import type { SessionView } from "../state/sessionView";
 import { DiffView } from "./cards/FileChangeCard";
 
@@ -41,6 +42,18 @@ export interface SessionChange {
   removed: number;
 }
 
+/** Lines counted per change: the list is derived again as the session's entries change (each
+ * streamed update), and a change, once made, stays the same object. */
+const countedChanges = new WeakMap<object, DiffStats>();
+function counted(change: { diff: string; kind: PatchChangeKind }): DiffStats {
+  let stats = countedChanges.get(change);
+  if (!stats) {
+    stats = diffStats(change.diff, change.kind);
+    countedChanges.set(change, stats);
+  }
+  return stats;
+}
+
 /** The files codex changed in the loaded transcript, newest change first, one row per path. */
 export function sessionChanges(view: SessionView): SessionChange[] {
   const byPath = new Map<string, SessionChange>();
@@ -48,7 +61,7 @@ export function sessionChanges(view: SessionView): SessionChange[] {
     const entry = view.entries[id];
     if (entry?.kind !== "item" || entry.item.type !== "fileChange" || entry.item.status === "declined" || entry.item.status === "failed") continue;
     for (const change of entry.item.changes) {
-      const stats = diffStats(change.diff, change.kind);
+      const stats = counted(change);
       const before = byPath.get(change.path);
       byPath.delete(change.path);
       byPath.set(change.path, {

@@ -170,6 +170,8 @@ export function createController(backend: Backend, store: AppStore, focused: () 
   /** Actions under way that must not run twice (a double click forks or deletes once), by
    * "<action>:<session>". */
   const underWay = new Set<string>();
+  /** An error the window shows as a notice at its top. */
+  const notice = (error: unknown) => store.dispatch({ type: "noticeAdded", notice: toErrorPayload(error).message });
   const once = async <T,>(key: string, ignored: T, action: () => Promise<T>): Promise<T> => {
     if (underWay.has(key)) return ignored;
     underWay.add(key);
@@ -318,13 +320,13 @@ export function createController(backend: Backend, store: AppStore, focused: () 
     },
     select: (sessionId) => select(sessionId),
     // A folder the file manager cannot show: the window says where it is instead.
-    openDataFolder: () => backend.openDataFolder().catch((error) => store.dispatch({ type: "noticeAdded", notice: toErrorPayload(error).message })),
-    openLogsFolder: () => backend.openLogsFolder().catch((error) => store.dispatch({ type: "noticeAdded", notice: toErrorPayload(error).message })),
+    openDataFolder: () => backend.openDataFolder().catch(notice),
+    openLogsFolder: () => backend.openLogsFolder().catch(notice),
     openLink: (url) =>
       backend.openLink(url).then(
         () => true,
         (error) => {
-          store.dispatch({ type: "noticeAdded", notice: toErrorPayload(error).message });
+          notice(error);
           return false;
         },
       ),

@@ -1,5 +1,5 @@
-import { useState } from "react";
 import { useController } from "../../state/hooks";
+import { ShowDetails } from "../ShowDetails";
 import type { ErrorEntry } from "../../state/sessionView";
 import { Card } from "./Card";
 
@@ -14,7 +14,6 @@ const advice: Record<string, string> = {
 };
 
 export function ErrorCard({ entry }: { entry: ErrorEntry }) {
-  const [open, setOpen] = useState(false);
   const controller = useController();
   const signIn = entry.action === "signIn";
   const hint = signIn
@@ -29,14 +28,7 @@ export function ErrorCard({ entry }: { entry: ErrorEntry }) {
           Sign in
         </button>
       )}
-      {entry.details && (
-        <>
-          <button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen(!open)}>
-            {open ? "Hide details" : "Show details"}
-          </button>
-          {open && <pre className="details">{entry.details}</pre>}
-        </>
-      )}
+      <ShowDetails detail={entry.details} />
     </Card>
   );
 }

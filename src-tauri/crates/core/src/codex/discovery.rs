@@ -34,11 +34,7 @@ impl CodexBinary {
 /// Finds a usable codex. `explicit` (the app setting) wins, then the environment variable;
 /// either one failing is an error rather than a silent fall-back to another codex.
 pub fn locate(explicit: Option<&Path>) -> Result<CodexBinary> {
-    let chosen = explicit.map(Path::to_path_buf).or_else(|| {
-        std::env::var_os(CODEX_PATH_ENV)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    });
+    let chosen = explicit.map(Path::to_path_buf).or_else(from_env);
     if let Some(path) = chosen {
         return check(&path);
     }
@@ -61,6 +57,13 @@ pub fn locate(explicit: Option<&Path>) -> Result<CodexBinary> {
     Err(too_old.unwrap_or(CoreError::CodexNotFound {
         searched: candidates,
     }))
+}
+
+/// The codex binary `CODEX_DESK_CODEX` names, when set.
+pub fn from_env() -> Option<PathBuf> {
+    std::env::var_os(CODEX_PATH_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 /// Resolves `path` to a native binary (through an npm wrapper, which would cost a Node process

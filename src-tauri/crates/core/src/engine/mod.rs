@@ -428,10 +428,9 @@ impl Engine {
         // The app's configuration (tests), else `CODEX_DESK_CODEX`, else the codex the user
         // chose in the window, else the search.
         let configured = self.inner.config.codex_path.clone();
-        let by_env = std::env::var_os(discovery::CODEX_PATH_ENV).is_some_and(|v| !v.is_empty());
         let found = match configured {
             Some(path) => discovery::locate(Some(&path))?,
-            None if by_env => discovery::locate(None)?,
+            None if discovery::from_env().is_some() => discovery::locate(None)?,
             None => match self.chosen_codex() {
                 Some(chosen) => discovery::check(&chosen).or_else(|e| {
                     // Gone or broken since (a reinstall, another Node version): look for one,
@@ -461,10 +460,10 @@ impl Engine {
     /// want another), once it proves usable; kept across restarts. Sessions running keep the
     /// codex they have until they start again.
     pub async fn choose_codex(&self, path: &str) -> Result<CodexInfo> {
-        if let Some(set) = std::env::var_os(discovery::CODEX_PATH_ENV).filter(|v| !v.is_empty()) {
+        if let Some(set) = discovery::from_env() {
             return Err(CoreError::InvalidInput(format!(
                 "CODEX_DESK_CODEX is set (to {}), and it decides which codex runs: change or unset it, then start Codex Desk again.",
-                PathBuf::from(set).display()
+                set.display()
             )));
         }
         let path = PathBuf::from(path.trim());
@@ -1033,8 +1032,7 @@ impl Engine {
     /// Stops every codex process at once (app exit without waiting).
     pub fn shutdown(&self) {
         self.inner.quitting.store(true, Ordering::SeqCst);
-        let live: Vec<Arc<LiveSession>> = lock(&self.inner.live).drain().map(|(_, l)| l).collect();
-        for live in &live {
+        for (_, live) in lock(&self.inner.live).drain() {
             live.close();
         }
         self.inner.account.shutdown();
